@@ -1,0 +1,63 @@
+# METADATA
+# title: Storage public-access guardrail is off
+# description: |
+#   The provider's guardrail against public storage access is not fully on, so a
+#   single ACL or policy change can expose data. On AWS that is S3 Block Public
+#   Access: all four settings must be true at bucket level, or at account level
+#   when the inventory reports the account's settings.
+# custom:
+#   id: DD-STORAGE-001
+#   severity: HIGH
+#   kinds: [storage.bucket]
+#   frameworks:
+#     cis-aws-3.0: ["2.1.4"]
+#     nist-800-53: ["AC-3", "AC-21"]
+#   remediation:
+#     aws: >-
+#       Turn on all four S3 Block Public Access settings for the bucket
+#       (s3api put-public-access-block), or for the whole account.
+#     default: Turn on the provider's public-access prevention for this storage.
+package drift.rules.storage.public_access_guardrail
+
+import data.drift.lib.labels
+
+rule_id := rego.metadata.chain()[1].annotations.custom.id
+
+# The four S3 Block Public Access settings, in the order AWS documents them, with
+# what a false value allows.
+# https://docs.aws.amazon.com/AmazonS3/latest/API/API_PublicAccessBlockConfiguration.html
+settings := [
+	{"field": "blockPublicAcls", "name": "BlockPublicAcls", "allows": "allows public ACLs"},
+	{"field": "ignorePublicAcls", "name": "IgnorePublicAcls", "allows": "does not ignore public ACLs"},
+	{"field": "blockPublicPolicy", "name": "BlockPublicPolicy", "allows": "allows public policies"},
+	{
+		"field": "restrictPublicBuckets", "name": "RestrictPublicBuckets",
+		"allows": "does not restrict public buckets",
+	},
+]
+
+resource := input.resource
+
+# A setting is off when the bucket reports it false and the account does not
+# switch it on. Unknown (null) at bucket level decides nothing.
+off(setting) if {
+	resource.properties.publicAccessBlock[setting.field] == false
+	not account_on(setting)
+}
+
+account_on(setting) if resource.properties.accountPublicAccessBlock[setting.field] == true
+
+causes := [sprintf("%s %s. %s must be true.", [labels.bucket(resource), s.allows, s.name]) |
+	some s in settings
+	off(s)
+]
+
+deny contains {"message": message, "details": details} if {
+	resource.kind == "storage.bucket"
+	count(causes) > 0
+	message := sprintf("%s: %d of 4 Block Public Access settings are off.", [labels.bucket(resource), count(causes)])
+	details := {
+		"causes": causes,
+		"settings": {s.name: resource.properties.publicAccessBlock[s.field] | some s in settings},
+	}
+}

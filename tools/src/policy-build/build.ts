@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  ENTRYPOINTS,
+  MANIFEST_FILE,
+  MANIFEST_SCHEMA_VERSION,
+  MetadataError,
+  PolicyEngine,
+  readTarGz,
+  sha256Hex,
+  WASM_FILE,
+  type PolicyManifest,
+} from '@drift-detective/policy-engine';
+import { readFile } from 'node:fs/promises';
+import { run, ToolError } from '../process.js';
+import { ensureTool } from '../toolchain/ensure.js';
+import { OPA } from '../toolchain/go-tools.js';
+import { restrictCapabilities, sdkBuiltinNames, type Capabilities } from './capabilities.js';
+import { rulesFromInspect } from './inspect.js';
+
+export const BUNDLE_FILE = 'bundle.tar.gz';
+export const CAPABILITIES_FILE = 'capabilities.json';
+
+/** Folders and files of the policy tree that go into the bundle; tests and test fixtures stay out. */
+export const BUNDLE_SOURCES = ['main.rego', 'lib', 'common', 'aws', 'azure', 'gcp'];
+
+export interface BuildOptions {
+  /** The policy tree (policies/). */
+  readonly sourceDir: string;
+  /** Where policy.wasm, manifest.json, bundle.tar.gz and capabilities.json go. */
+  readonly outDir: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface BuildResult {
+  readonly manifest: PolicyManifest;
+  readonly wasmBytes: number;
+}
+
+/** Finds the builtins that OPA rejected as undefined, to name them in the error. */
+export function undefinedBuiltins(opaStderr: string): string[] {
+  return [...new Set([...opaStderr.matchAll(/undefined function ([\w.]+)/g)].map((m) => m[1] ?? ''))];
+}
+
+/**
+ * Compiles the policy tree to one wasm module with the two entrypoints, limited
+ * to the builtins the JS wasm SDK implements, then writes the manifest from the
+ * rules' METADATA and proves the result loads in the engine.
+ */
+export async function buildPolicies(options: BuildOptions): Promise<BuildResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const opa = await ensureTool(OPA, log);
+  await rm(options.outDir, { recursive: true, force: true });
+  await mkdir(options.outDir, { recursive: true });
+
+  const current = await run(opa.path, ['capabilities', '--current']);
+  if (current.code !== 0) throw new ToolError(`opa capabilities failed: ${current.stderr.trim()}`);
+  const capabilities = restrictCapabilities(
+    JSON.parse(current.stdout) as Capabilities,
+    await sdkBuiltinNames(),
+  );
+  const capabilitiesPath = path.join(options.outDir, CAPABILITIES_FILE);
+  await writeFile(capabilitiesPath, `${JSON.stringify(capabilities, null, 2)}\n`);
+
+  const sources = BUNDLE_SOURCES.map((s) => path.join(options.sourceDir, s)).filter((s) => existsSync(s));
+  const bundlePath = path.join(options.outDir, BUNDLE_FILE);
+  const build = await run(opa.path, [
+    'build',
+    '--target',
+    'wasm',
+    '--v1-compatible',
+    '--capabilities',
+    capabilitiesPath,
+    '--entrypoint',
+    ENTRYPOINTS.violations,
+    '--entrypoint',
+    ENTRYPOINTS.ruleIds,
+    '--ignore',
+    '*_test.rego',
+    '--output',
+    bundlePath,
+    ...sources,
+  ]);
+  if (build.code !== 0) {
+    const unsupported = undefinedBuiltins(build.stderr);
+    const known = new Set(JSON.parse(current.stdout).builtins.map((b: { name: string }) => b.name));
+    const notInSdk = unsupported.filter((name) => known.has(name));
+    const hint =
+      notInSdk.length > 0
+        ? `\nThe JS wasm SDK (@open-policy-agent/opa-wasm) does not implement builtin ${notInSdk
+            .map((n) => `'${n}'`)
+            .join(', ')}: rewrite the rule without it.`
+        : '';
+    throw new ToolError(`opa build failed:\n${build.stderr.trim()}${hint}`);
+  }
+
+  const files = readTarGz(await readFile(bundlePath));
+  const wasm = files.get('policy.wasm');
+  if (!wasm) throw new ToolError(`${bundlePath} holds no policy.wasm`);
+  await writeFile(path.join(options.outDir, WASM_FILE), wasm);
+
+  const inspect = await run(opa.path, ['inspect', '--annotations', '--format', 'json', bundlePath]);
+  if (inspect.code !== 0) throw new ToolError(`opa inspect failed: ${inspect.stderr.trim()}`);
+  let rules;
+  try {
+    rules = rulesFromInspect(JSON.parse(inspect.stdout));
+  } catch (error) {
+    if (error instanceof MetadataError) throw new ToolError(`rule METADATA is incomplete:\n${error.message}`);
+    throw error;
+  }
+  const manifest: PolicyManifest = {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    wasmSha256: sha256Hex(wasm),
+    opaVersion: opa.version,
+    entrypoints: ENTRYPOINTS,
+    rules,
+  };
+  await writeFile(path.join(options.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  // Loading proves the entrypoints exist and every returnable rule id has metadata.
+  try {
+    await PolicyEngine.load(options.outDir);
+  } catch (error) {
+    throw new ToolError(`the built bundle does not load: ${(error as Error).message}`);
+  }
+  log(
+    `built ${path.relative(process.cwd(), options.outDir) || '.'}: ${rules.length} rules, ` +
+      `policy.wasm ${wasm.length} bytes (${(await readdir(options.outDir)).join(', ')})`,
+  );
+  return { manifest, wasmBytes: wasm.length };
+}

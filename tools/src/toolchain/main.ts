@@ -1,0 +1,12 @@
+#!/usr/bin/env -S npx tsx
+// Installs (only when needed) and prints the pinned policy toolchain.
+import { runMain } from '../process.js';
+import { ensureTool } from './ensure.js';
+import { GO_TOOLS } from './go-tools.js';
+
+await runMain(async () => {
+  for (const tool of GO_TOOLS) {
+    const ensured = await ensureTool(tool);
+    process.stdout.write(`${tool.name} ${ensured.version} ${ensured.path}\n`);
+  }
+});
