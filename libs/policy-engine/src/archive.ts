@@ -6,14 +6,16 @@ const BLOCK = 512;
  * Reads the regular files of a gzip'd ustar archive (what `opa build` writes)
  * into memory. OPA bundles are small (a wasm module and some Rego), so reading
  * them whole is fine. Names lose their leading "/" ("/policy.wasm" → "policy.wasm").
- * Throws on a truncated or malformed archive.
+ * Throws on a truncated or malformed archive (a tar stream must end with its
+ * zero-block marker, so a cut at a header boundary is caught too).
  */
 export function readTarGz(archive: Uint8Array): Map<string, Buffer> {
   const tar = gunzipSync(archive);
   const files = new Map<string, Buffer>();
   let offset = 0;
   let longName: string | undefined;
-  while (offset + BLOCK <= tar.length) {
+  for (;;) {
+    if (offset + BLOCK > tar.length) throw new Error('archive truncated: no end-of-archive marker');
     const header = tar.subarray(offset, offset + BLOCK);
     if (header.every((byte) => byte === 0)) break; // end-of-archive marker
     const size = parseOctal(header.subarray(124, 136));

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ENTRYPOINTS,
@@ -12,11 +12,10 @@ import {
   WASM_FILE,
   type PolicyManifest,
 } from '@drift-detective/policy-engine';
-import { readFile } from 'node:fs/promises';
 import { run, ToolError } from '../process.js';
 import { ensureTool } from '../toolchain/ensure.js';
 import { OPA } from '../toolchain/go-tools.js';
-import { restrictCapabilities, sdkBuiltinNames, type Capabilities } from './capabilities.js';
+import { opaCapabilities, restrictCapabilities, sdkBuiltinNames } from './capabilities.js';
 import { rulesFromInspect } from './inspect.js';
 
 export const BUNDLE_FILE = 'bundle.tar.gz';
@@ -24,6 +23,14 @@ export const CAPABILITIES_FILE = 'capabilities.json';
 
 /** Folders and files of the policy tree that go into the bundle; tests and test fixtures stay out. */
 export const BUNDLE_SOURCES = ['main.rego', 'lib', 'common', 'aws', 'azure', 'gcp'];
+
+/** Everything `opa test` and `opa check` read: the bundle sources plus the test-only Rego. */
+export const TEST_SOURCES = [...BUNDLE_SOURCES, 'main_test.rego', 'test'];
+
+/** The given entries of the policy tree that exist, as paths. */
+export function existingSources(sourceDir: string, entries: readonly string[]): string[] {
+  return entries.map((s) => path.join(sourceDir, s)).filter((s) => existsSync(s));
+}
 
 export interface BuildOptions {
   /** The policy tree (policies/). */
@@ -54,16 +61,12 @@ export async function buildPolicies(options: BuildOptions): Promise<BuildResult>
   await rm(options.outDir, { recursive: true, force: true });
   await mkdir(options.outDir, { recursive: true });
 
-  const current = await run(opa.path, ['capabilities', '--current']);
-  if (current.code !== 0) throw new ToolError(`opa capabilities failed: ${current.stderr.trim()}`);
-  const capabilities = restrictCapabilities(
-    JSON.parse(current.stdout) as Capabilities,
-    await sdkBuiltinNames(),
-  );
+  const opaKnown = await opaCapabilities(opa.path);
+  const capabilities = restrictCapabilities(opaKnown, await sdkBuiltinNames());
   const capabilitiesPath = path.join(options.outDir, CAPABILITIES_FILE);
   await writeFile(capabilitiesPath, `${JSON.stringify(capabilities, null, 2)}\n`);
 
-  const sources = BUNDLE_SOURCES.map((s) => path.join(options.sourceDir, s)).filter((s) => existsSync(s));
+  const sources = existingSources(options.sourceDir, BUNDLE_SOURCES);
   const bundlePath = path.join(options.outDir, BUNDLE_FILE);
   const build = await run(opa.path, [
     'build',
@@ -83,16 +86,17 @@ export async function buildPolicies(options: BuildOptions): Promise<BuildResult>
     ...sources,
   ]);
   if (build.code !== 0) {
-    const unsupported = undefinedBuiltins(build.stderr);
-    const known = new Set(JSON.parse(current.stdout).builtins.map((b: { name: string }) => b.name));
-    const notInSdk = unsupported.filter((name) => known.has(name));
+    const known = new Set(opaKnown.builtins.map((b) => b.name));
+    // opa build prints compile errors on stdout.
+    const output = `${build.stdout}${build.stderr}`.trim();
+    const notInSdk = undefinedBuiltins(output).filter((name) => known.has(name));
     const hint =
       notInSdk.length > 0
         ? `\nThe JS wasm SDK (@open-policy-agent/opa-wasm) does not implement builtin ${notInSdk
             .map((n) => `'${n}'`)
             .join(', ')}: rewrite the rule without it.`
         : '';
-    throw new ToolError(`opa build failed:\n${build.stderr.trim()}${hint}`);
+    throw new ToolError(`opa build failed:\n${output}${hint}`);
   }
 
   const files = readTarGz(await readFile(bundlePath));

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
+import { run, ToolError } from '../process.js';
 import path from 'node:path';
 
 /** One builtin declaration as OPA's capabilities files write it. */
@@ -67,4 +68,16 @@ export function restrictCapabilities(
   }
   const keep = new Set([...allowed, ...COMPILE_TIME_BUILTINS]);
   return { ...opaCurrent, builtins: opaCurrent.builtins.filter((b) => keep.has(b.name)) };
+}
+
+/** The pinned OPA's own capabilities (every builtin it knows). */
+export async function opaCapabilities(opaPath: string): Promise<Capabilities> {
+  const current = await run(opaPath, ['capabilities', '--current']);
+  if (current.code !== 0) throw new ToolError(`opa capabilities failed: ${current.stderr.trim()}`);
+  return JSON.parse(current.stdout) as Capabilities;
+}
+
+/** The capabilities every policy command runs with: OPA's, limited to what the JS SDK runs. */
+export async function sdkCapabilities(opaPath: string): Promise<Capabilities> {
+  return restrictCapabilities(await opaCapabilities(opaPath), await sdkBuiltinNames());
 }

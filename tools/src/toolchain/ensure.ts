@@ -37,6 +37,7 @@ async function goVersionOf(binary: string): Promise<string> {
 export async function ensureTool(
   tool: GoTool,
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  binDir: string = toolsBinDir,
 ): Promise<EnsuredTool> {
   const override = process.env[tool.overrideEnv];
   const dir = moduleDir(tool);
@@ -48,19 +49,19 @@ export async function ensureTool(
     return { path: override, version: 'override', overridden: true, built: false };
   }
 
-  const binary = path.join(toolsBinDir, tool.name);
+  const binary = path.join(binDir, tool.name);
   if (existsSync(binary) && builtVersion(tool, await goVersionOf(binary)) === pinned) {
     return { path: binary, version: pinned, overridden: false, built: false };
   }
 
   log(`building ${tool.name} ${pinned} with go install (first run only)…`);
-  await mkdir(toolsBinDir, { recursive: true });
+  await mkdir(binDir, { recursive: true });
   let result;
   try {
     result = await run('go', ['install', '-mod=readonly', tool.packagePath], {
       cwd: dir,
       // opa build -t wasm needs no cgo; a static binary also survives a libc change.
-      env: { ...process.env, GOBIN: toolsBinDir, CGO_ENABLED: '0', GOFLAGS: '' },
+      env: { ...process.env, GOBIN: binDir, CGO_ENABLED: '0', GOFLAGS: '' },
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ToolError(GO_MISSING);

@@ -1,0 +1,83 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { PolicyEngine } from './engine.js';
+import { InvalidInputError } from './errors.js';
+import { builtBundleDir, NOTHING_BLOCKED, s3Bucket } from '../test/bundle-dir.js';
+
+describe('PolicyEngine on the built bundle', () => {
+  let engine: PolicyEngine;
+  beforeAll(async () => {
+    engine = await PolicyEngine.load(builtBundleDir);
+  });
+
+  it('reports the four public-access messages for a public bucket, as one finding', () => {
+    const violations = engine.evaluate(s3Bucket('hotfix', { publicAccessBlock: NOTHING_BLOCKED }));
+    expect(violations.map((v) => v.ruleId)).toEqual(['DD-STORAGE-001']);
+    const [violation] = violations;
+    expect(violation?.severity).toBe('HIGH');
+    expect(violation?.title).toBe('Storage public-access guardrail is off');
+    expect(violation?.frameworks['cis-aws-3.0']).toEqual(['2.1.4']);
+    expect(violation?.remediation).toMatch(/Block Public Access/);
+    expect(violation?.details['causes']).toEqual([
+      "S3 bucket 'hotfix' allows public ACLs. BlockPublicAcls must be true.",
+      "S3 bucket 'hotfix' does not ignore public ACLs. IgnorePublicAcls must be true.",
+      "S3 bucket 'hotfix' allows public policies. BlockPublicPolicy must be true.",
+      "S3 bucket 'hotfix' does not restrict public buckets. RestrictPublicBuckets must be true.",
+    ]);
+  });
+
+  it('finds nothing on a compliant, AES256-encrypted bucket', () => {
+    expect(engine.evaluate(s3Bucket('locked'))).toEqual([]);
+  });
+
+  it('flags a bucket without default encryption, sorted after the guardrail rule', () => {
+    const violations = engine.evaluate(
+      s3Bucket('plain', {
+        publicAccessBlock: NOTHING_BLOCKED,
+        encryption: { atRest: false, algorithm: null, keyId: null },
+      }),
+    );
+    expect(violations.map((v) => [v.ruleId, v.severity])).toEqual([
+      ['DD-STORAGE-001', 'HIGH'],
+      ['DD-STORAGE-003', 'MEDIUM'],
+    ]);
+  });
+
+  it('uses the default remediation for a provider the rule has no text for', () => {
+    const bucket = { ...s3Bucket('x', { publicAccessBlock: NOTHING_BLOCKED }), provider: 'azure' };
+    // The label lookup has no entry for an unknown noun, but azure is known.
+    const [violation] = engine.evaluate(bucket);
+    expect(violation?.remediation).toBe("Turn on the provider's public-access prevention for this storage.");
+  });
+
+  it.each([
+    ['null', null],
+    ['an array', []],
+    ['a resource without id', { provider: 'aws', kind: 'storage.bucket' }],
+    ['a resource with an empty kind', { provider: 'aws', kind: '', id: 'x' }],
+  ])('rejects %s as invalid input instead of finding nothing', (_label, input) => {
+    expect(() => engine.evaluate(input as never)).toThrow(InvalidInputError);
+  });
+
+  it('evaluateMany keeps going past a bad resource and reports it as an error', () => {
+    const outcomes = engine.evaluateMany([
+      s3Bucket('a', { publicAccessBlock: NOTHING_BLOCKED }),
+      { provider: 'aws', kind: 'storage.bucket' } as never,
+      s3Bucket('b'),
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    const failed = outcomes[1];
+    expect(failed?.ok === false && failed.error).toBeInstanceOf(InvalidInputError);
+    expect(outcomes[0]?.ok && outcomes[0].violations).toHaveLength(1);
+  });
+
+  it('is reusable: many evaluations give the same answer as the first', () => {
+    const bucket = s3Bucket('again', { publicAccessBlock: NOTHING_BLOCKED });
+    const first = engine.evaluate(bucket);
+    for (let i = 0; i < 200; i++) engine.evaluate(s3Bucket(`b${i}`));
+    expect(engine.evaluate(bucket)).toEqual(first);
+  });
+
+  it('exposes the rules of the manifest', () => {
+    expect([...engine.rules.keys()].sort()).toEqual(['DD-STORAGE-001', 'DD-STORAGE-003']);
+  });
+});
