@@ -7,7 +7,11 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
 const workspaceRoot = import.meta.dirname;
 const conditions = ['development', 'node', 'import', 'default'];
 
-export function projectTestConfig(projectDir: string, projectName: string, extra: ViteUserConfig['test'] = {}) {
+export function projectTestConfig(
+  projectDir: string,
+  projectName: string,
+  extra: ViteUserConfig['test'] = {},
+) {
   return defineConfig({
     root: projectDir,
     resolve: { conditions },

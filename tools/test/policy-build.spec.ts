@@ -30,11 +30,17 @@ async function buildError(tree: string): Promise<ToolError> {
 describe('policies build', () => {
   it('writes a wasm module, a manifest that matches it, the bundle and the capabilities', async () => {
     const outDir = await mkdtemp(path.join(tmpdir(), 'drift-out-'));
-    const { manifest } = await buildPolicies({ sourceDir: await policyTreeWith(), outDir, log: quiet });
+    const { manifest } = await buildPolicies({
+      sourceDir: await policyTreeWith(),
+      outDir,
+      log: quiet,
+    });
     const wasm = await readFile(path.join(outDir, 'policy.wasm'));
     expect(manifest.wasmSha256).toBe(sha256Hex(wasm));
     expect(manifest.rules.map((r) => r.id)).toEqual(['DD-STORAGE-001', 'DD-STORAGE-003']);
-    expect(JSON.parse(await readFile(path.join(outDir, 'manifest.json'), 'utf8'))).toEqual(manifest);
+    expect(JSON.parse(await readFile(path.join(outDir, 'manifest.json'), 'utf8'))).toEqual(
+      manifest,
+    );
     const bundle = readTarGz(await readFile(path.join(outDir, 'bundle.tar.gz')));
     expect(bundle.get('policy.wasm')).toEqual(wasm);
     // Tests stay out of the bundle.
@@ -70,7 +76,9 @@ deny contains {"message": "x", "details": {}} if input.resource.kind == "storage
 `,
     });
     const error = await buildError(tree);
-    expect(error.message).toContain('data.drift.rules.storage.nameless: rule package has no package-scope METADATA');
+    expect(error.message).toContain(
+      'data.drift.rules.storage.nameless: rule package has no package-scope METADATA',
+    );
   });
 
   it('fails when two rule packages claim the same id', async () => {
@@ -102,7 +110,13 @@ deny contains {"message": "x", "details": {}} if level > 5
     const outDir = await mkdtemp(path.join(tmpdir(), 'drift-out-'));
     await buildPolicies({ sourceDir: tree, outDir, log: quiet });
     const engine = await PolicyEngine.load(outDir);
-    const resource = { provider: 'aws', kind: 'storage.bucket', id: 'arn:aws:s3:::c', name: 'c', properties: { a: true } };
+    const resource = {
+      provider: 'aws',
+      kind: 'storage.bucket',
+      id: 'arn:aws:s3:::c',
+      name: 'c',
+      properties: { a: true },
+    };
     expect(engine.evaluate(resource)).toEqual([]);
     const both = { ...resource, properties: { a: true, b: true } };
     expect(() => engine.evaluate(both)).toThrow(EvaluationError);
@@ -125,14 +139,31 @@ violations contains object.union(v, {"rule_id": rule.rule_id}) if {
     });
     const bundlePath = path.join(outDir, 'b.tar.gz');
     const result = await run(opa.path, [
-      'build', '-t', 'wasm', '-e', 'drift/main/violations', '--ignore', '*_test.rego', '-o', bundlePath,
-      path.join(tree, 'main.rego'), path.join(tree, 'lib'), path.join(tree, 'common'),
+      'build',
+      '-t',
+      'wasm',
+      '-e',
+      'drift/main/violations',
+      '--ignore',
+      '*_test.rego',
+      '-o',
+      bundlePath,
+      path.join(tree, 'main.rego'),
+      path.join(tree, 'lib'),
+      path.join(tree, 'common'),
     ]);
     expect(result.code).toBe(0);
     const wasm = readTarGz(await readFile(bundlePath)).get('policy.wasm');
-    expect(wasm).toBeDefined();
-    const real = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../dist/policies/manifest.json'), 'utf8'));
-    const manifest = Buffer.from(JSON.stringify({ ...real, wasmSha256: sha256Hex(wasm!) }));
-    await expect(PolicyEngine.load(assembleBundle(outDir, wasm!, manifest))).rejects.toThrow(EntrypointMissingError);
+    if (!wasm) throw new Error('opa build wrote no policy.wasm');
+    const real = JSON.parse(
+      await readFile(
+        path.resolve(import.meta.dirname, '../../dist/policies/manifest.json'),
+        'utf8',
+      ),
+    );
+    const manifest = Buffer.from(JSON.stringify({ ...real, wasmSha256: sha256Hex(wasm) }));
+    await expect(PolicyEngine.load(assembleBundle(outDir, wasm, manifest))).rejects.toThrow(
+      EntrypointMissingError,
+    );
   });
 });

@@ -21,7 +21,9 @@ describe('readTarGz', () => {
     expect(whole.size).toBeGreaterThan(0);
     const { gunzipSync } = await import('node:zlib');
     const tar = gunzipSync(await readFile(path.join(builtBundleDir, 'bundle.tar.gz')));
-    expect(() => readTarGz(gzipSync(tar.subarray(0, Math.floor(tar.length / 2))))).toThrow(/truncated/);
+    expect(() => readTarGz(gzipSync(tar.subarray(0, Math.floor(tar.length / 2))))).toThrow(
+      /truncated/,
+    );
     // A cut right after a complete member still lacks the end-of-archive marker.
     expect(() => readTarGz(gzipSync(tar.subarray(0, 1024)))).toThrow(/truncated/);
   });

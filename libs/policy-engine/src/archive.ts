@@ -21,13 +21,16 @@ export function readTarGz(archive: Uint8Array): Map<string, Buffer> {
     const size = parseOctal(header.subarray(124, 136));
     const type = String.fromCharCode(header[156] ?? 0);
     const prefix = cString(header.subarray(345, 500));
-    const name = longName ?? (prefix ? `${prefix}/${cString(header.subarray(0, 100))}` : cString(header.subarray(0, 100)));
+    const name =
+      longName ??
+      (prefix ? `${prefix}/${cString(header.subarray(0, 100))}` : cString(header.subarray(0, 100)));
     longName = undefined;
     const start = offset + BLOCK;
     const end = start + size;
     if (end > tar.length) throw new Error(`archive truncated inside ${name}`);
     const body = tar.subarray(start, end);
-    if (type === 'L') longName = cString(body); // GNU long name for the next entry
+    if (type === 'L')
+      longName = cString(body); // GNU long name for the next entry
     else if (type === '0' || type === '\0') files.set(name.replace(/^\/+/, ''), Buffer.from(body));
     offset = start + Math.ceil(size / BLOCK) * BLOCK;
   }

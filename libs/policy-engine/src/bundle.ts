@@ -55,7 +55,10 @@ export function assembleBundle(
   try {
     manifest = parseManifest(JSON.parse(Buffer.from(manifestBytes).toString('utf8')));
   } catch (error) {
-    const detail = error instanceof MetadataError ? error.message : `manifest.json is not JSON (${describeThrown(error)})`;
+    const detail =
+      error instanceof MetadataError
+        ? error.message
+        : `manifest.json is not JSON (${describeThrown(error)})`;
     throw new BundleCorruptError(location, detail, { cause: error });
   }
   const digest = sha256Hex(wasm);

@@ -46,7 +46,9 @@ describe('PolicyEngine on the built bundle', () => {
     const bucket = { ...s3Bucket('x', { publicAccessBlock: NOTHING_BLOCKED }), provider: 'azure' };
     // The label lookup has no entry for an unknown noun, but azure is known.
     const [violation] = engine.evaluate(bucket);
-    expect(violation?.remediation).toBe("Turn on the provider's public-access prevention for this storage.");
+    expect(violation?.remediation).toBe(
+      "Turn on the provider's public-access prevention for this storage.",
+    );
   });
 
   it.each([

@@ -65,9 +65,13 @@ export class PolicyEngine {
     try {
       policy = await loadPolicy(bundle.wasm);
     } catch (error) {
-      throw new BundleCorruptError(bundle.location, `policy.wasm does not load (${describeThrown(error)})`, {
-        cause: error,
-      });
+      throw new BundleCorruptError(
+        bundle.location,
+        `policy.wasm does not load (${describeThrown(error)})`,
+        {
+          cause: error,
+        },
+      );
     }
     const engine = new PolicyEngine(policy, bundle);
     engine.checkEntrypoints();
@@ -86,14 +90,21 @@ export class PolicyEngine {
   private checkRuleIdsHaveMetadata(): void {
     const ids = this.evaluateEntrypoint(ENTRYPOINTS.ruleIds, {}, undefined);
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-      throw new BundleCorruptError(this.bundle.location, `${ENTRYPOINTS.ruleIds} did not return a list of ids`);
+      throw new BundleCorruptError(
+        this.bundle.location,
+        `${ENTRYPOINTS.ruleIds} did not return a list of ids`,
+      );
     }
     const missing = ids.filter((id) => !this.rules.has(id));
     if (missing.length > 0) throw new RuleMetadataMissingError(missing);
   }
 
   /** Runs one entrypoint and returns its single result value. */
-  private evaluateEntrypoint(entrypoint: string, input: unknown, resourceId: string | undefined): unknown {
+  private evaluateEntrypoint(
+    entrypoint: string,
+    input: unknown,
+    resourceId: string | undefined,
+  ): unknown {
     let resultSet: unknown;
     try {
       resultSet = this.policy.evaluate(input, entrypoint);
@@ -145,7 +156,10 @@ export class PolicyEngine {
   private enrich(raw: RawViolation, resource: EvaluableResource): Violation {
     const ruleId = raw?.rule_id;
     if (typeof ruleId !== 'string' || typeof raw.message !== 'string') {
-      throw new EvaluationError(resource.id, `a violation lacks rule_id or message: ${JSON.stringify(raw)}`);
+      throw new EvaluationError(
+        resource.id,
+        `a violation lacks rule_id or message: ${JSON.stringify(raw)}`,
+      );
     }
     const rule = this.rules.get(ruleId);
     if (!rule) throw new RuleMetadataMissingError([ruleId]);

@@ -16,11 +16,18 @@ const complete = {
 describe('parseRuleMetadata', () => {
   it('accepts complete metadata', () => {
     const rule = parseRuleMetadata('drift.rules.storage.x', complete);
-    expect(rule).toMatchObject({ id: 'DD-STORAGE-002', severity: 'HIGH', package: 'drift.rules.storage.x' });
+    expect(rule).toMatchObject({
+      id: 'DD-STORAGE-002',
+      severity: 'HIGH',
+      package: 'drift.rules.storage.x',
+    });
   });
 
   it('turns a plain-text remediation into the default remediation', () => {
-    const rule = parseRuleMetadata('p', { ...complete, custom: { ...complete.custom, remediation: 'Fix it.' } });
+    const rule = parseRuleMetadata('p', {
+      ...complete,
+      custom: { ...complete.custom, remediation: 'Fix it.' },
+    });
     expect(rule.remediation).toEqual({ default: 'Fix it.' });
   });
 
@@ -33,7 +40,13 @@ describe('parseRuleMetadata', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('drift.rules.storage.y');
-    for (const field of ['custom.id', 'custom.severity', 'custom.kinds', 'custom.frameworks', 'custom.remediation']) {
+    for (const field of [
+      'custom.id',
+      'custom.severity',
+      'custom.kinds',
+      'custom.frameworks',
+      'custom.remediation',
+    ]) {
       expect(message).toContain(field);
     }
   });

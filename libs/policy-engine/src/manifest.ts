@@ -66,7 +66,8 @@ export function parseRuleMetadata(pkg: string, annotations: unknown): RuleMetada
   const a = isRecord(annotations) ? annotations : {};
   const custom = isRecord(a['custom']) ? a['custom'] : {};
   const id = custom['id'];
-  if (!nonEmptyString(id) || !RULE_ID.test(id)) problems.push('custom.id must look like DD-AREA-001');
+  if (!nonEmptyString(id) || !RULE_ID.test(id))
+    problems.push('custom.id must look like DD-AREA-001');
   if (!nonEmptyString(a['title'])) problems.push('title is required');
   const severity = custom['severity'];
   if (!SEVERITIES.includes(severity as Severity)) {

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** The bundle that `nx run policies:build` wrote (the test target depends on it). */
-export const builtBundleDir = path.resolve(import.meta.dirname, '..', '..', '..', 'dist', 'policies');
+export const builtBundleDir = path.resolve(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'dist',
+  'policies',
+);
 
 /** A private copy of the built bundle that a test may break. */
 export async function copyOfBuiltBundle(): Promise<string> {

@@ -47,7 +47,9 @@ export interface BuildResult {
 
 /** Finds the builtins that OPA rejected as undefined, to name them in the error. */
 export function undefinedBuiltins(opaStderr: string): string[] {
-  return [...new Set([...opaStderr.matchAll(/undefined function ([\w.]+)/g)].map((m) => m[1] ?? ''))];
+  return [
+    ...new Set([...opaStderr.matchAll(/undefined function ([\w.]+)/g)].map((m) => m[1] ?? '')),
+  ];
 }
 
 /**
@@ -110,7 +112,8 @@ export async function buildPolicies(options: BuildOptions): Promise<BuildResult>
   try {
     rules = rulesFromInspect(JSON.parse(inspect.stdout));
   } catch (error) {
-    if (error instanceof MetadataError) throw new ToolError(`rule METADATA is incomplete:\n${error.message}`);
+    if (error instanceof MetadataError)
+      throw new ToolError(`rule METADATA is incomplete:\n${error.message}`);
     throw error;
   }
   const manifest: PolicyManifest = {
@@ -120,7 +123,10 @@ export async function buildPolicies(options: BuildOptions): Promise<BuildResult>
     entrypoints: ENTRYPOINTS,
     rules,
   };
-  await writeFile(path.join(options.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(
+    path.join(options.outDir, MANIFEST_FILE),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+  );
 
   // Loading proves the entrypoints exist and every returnable rule id has metadata.
   try {

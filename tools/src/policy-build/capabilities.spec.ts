@@ -7,14 +7,23 @@ describe('SDK capabilities', () => {
     for (const name of ['sprintf', 'count', 'regex.split', 'yaml.unmarshal', 'net.cidr_contains']) {
       expect(names.has(name), name).toBe(true);
     }
-    for (const name of ['time.now_ns', 'http.send', 'opa.runtime', 'crypto.x509.parse_certificates']) {
+    for (const name of [
+      'time.now_ns',
+      'http.send',
+      'opa.runtime',
+      'crypto.x509.parse_certificates',
+    ]) {
       expect(names.has(name), name).toBe(false);
     }
   });
 
   it('keeps OPA features and only the allowed builtins, plus the compile-time ones', () => {
     const opa = {
-      builtins: [{ name: 'sprintf' }, { name: 'time.now_ns' }, ...COMPILE_TIME_BUILTINS.map((name) => ({ name }))],
+      builtins: [
+        { name: 'sprintf' },
+        { name: 'time.now_ns' },
+        ...COMPILE_TIME_BUILTINS.map((name) => ({ name })),
+      ],
       features: ['rego_v1'],
     };
     const restricted = restrictCapabilities(opa, new Set(['sprintf']));

@@ -21,7 +21,10 @@ export interface Capabilities {
  * (ast/compile.go, rewriteRegoMetadataCalls). Rule packages use them to read
  * their own `custom.id`, so the id is written once, in the METADATA block.
  */
-export const COMPILE_TIME_BUILTINS: readonly string[] = ['rego.metadata.chain', 'rego.metadata.rule'];
+export const COMPILE_TIME_BUILTINS: readonly string[] = [
+  'rego.metadata.chain',
+  'rego.metadata.rule',
+];
 
 const require = createRequire(import.meta.url);
 

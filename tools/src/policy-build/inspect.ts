@@ -1,4 +1,8 @@
-import { MetadataError, parseRuleMetadata, type RuleMetadata } from '@drift-detective/policy-engine';
+import {
+  MetadataError,
+  parseRuleMetadata,
+  type RuleMetadata,
+} from '@drift-detective/policy-engine';
 
 /** The part of `opa inspect -a -f json` output this build reads. */
 interface InspectOutput {

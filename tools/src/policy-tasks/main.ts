@@ -19,16 +19,23 @@ async function test(): Promise<void> {
   const opa = await ensureTool(OPA);
   const report = await runPolicyTests(opa.path, existingSources(policiesDir, TEST_SOURCES));
   await mkdir(path.join(reportsDir, 'opa'), { recursive: true });
-  await writeFile(path.join(reportsDir, 'opa', 'policies.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(
+    path.join(reportsDir, 'opa', 'policies.json'),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
   for (const failure of report.failures) process.stdout.write(`FAIL ${failure}\n`);
   for (const line of report.uncovered) process.stdout.write(`uncovered: ${line}\n`);
   const coverage = report.coverage === null ? 'not measured' : `${report.coverage.toFixed(1)}%`;
-  process.stdout.write(`opa test: ${report.passed} passed, ${report.failed} failed, coverage ${coverage}\n`);
+  process.stdout.write(
+    `opa test: ${report.passed} passed, ${report.failed} failed, coverage ${coverage}\n`,
+  );
   if (report.failed > 0 || report.coverage === null) {
     throw new ToolError(`${report.failed} policy test(s) failed`);
   }
   if (report.coverage < COVERAGE_THRESHOLD) {
-    throw new ToolError(`policy coverage ${report.coverage.toFixed(1)}% is under ${COVERAGE_THRESHOLD}%`);
+    throw new ToolError(
+      `policy coverage ${report.coverage.toFixed(1)}% is under ${COVERAGE_THRESHOLD}%`,
+    );
   }
 }
 
@@ -36,12 +43,15 @@ async function lint(): Promise<void> {
   const opa = await ensureTool(OPA);
   const fmt = await run(opa.path, ['fmt', '--list', '--fail', '--v1-compatible', policiesDir]);
   if (fmt.code !== 0) {
-    throw new ToolError(`not opa-formatted (run: tools/bin/opa fmt -w policies):\n${fmt.stdout.trim()}${fmt.stderr.trim()}`);
+    throw new ToolError(
+      `not opa-formatted (run: tools/bin/opa fmt -w policies):\n${fmt.stdout.trim()}${fmt.stderr.trim()}`,
+    );
   }
   const regal = await ensureTool(REGAL);
   // Run from the policy folder so Regal finds policies/.regal/config.yaml.
   const lintRun = await run(regal.path, ['lint', '--format', 'compact', '.'], { cwd: policiesDir });
-  if (lintRun.code !== 0) throw new ToolError(`regal lint:\n${lintRun.stdout.trim()}${lintRun.stderr.trim()}`);
+  if (lintRun.code !== 0)
+    throw new ToolError(`regal lint:\n${lintRun.stdout.trim()}${lintRun.stderr.trim()}`);
   process.stdout.write('opa fmt and regal lint: clean\n');
 }
 
@@ -58,7 +68,8 @@ async function typecheck(): Promise<void> {
     capabilities,
     ...existingSources(policiesDir, TEST_SOURCES),
   ]);
-  if (check.code !== 0) throw new ToolError(`opa check --strict:\n${check.stderr.trim()}${check.stdout.trim()}`);
+  if (check.code !== 0)
+    throw new ToolError(`opa check --strict:\n${check.stderr.trim()}${check.stdout.trim()}`);
   process.stdout.write('opa check --strict: clean\n');
 }
 

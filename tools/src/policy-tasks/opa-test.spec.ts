@@ -25,7 +25,10 @@ describe('policy test results', () => {
         files: {
           'policies/common/a.rego': { covered_lines: 9, not_covered_lines: 1 },
           'policies/common/a_test.rego': { covered_lines: 0, not_covered_lines: 50 },
-          [path.join('policies', 'test', 'fixtures.rego')]: { covered_lines: 0, not_covered_lines: 50 },
+          [path.join('policies', 'test', 'fixtures.rego')]: {
+            covered_lines: 0,
+            not_covered_lines: 50,
+          },
         },
       },
       isPolicyTestFile,

@@ -40,7 +40,12 @@ export function summarizeResults(results: readonly OpaTestResult[]) {
       return `${where}${r.package}.${r.name}${why}`;
     });
   const skipped = results.filter((r) => r.skip).length;
-  return { passed: results.length - failures.length - skipped, failed: failures.length, skipped, failures };
+  return {
+    passed: results.length - failures.length - skipped,
+    failed: failures.length,
+    skipped,
+    failures,
+  };
 }
 
 /** Coverage over the Rego that ships: not over the tests that exercise it. */
@@ -63,7 +68,10 @@ export function isPolicyTestFile(file: string): boolean {
   return file.endsWith('_test.rego') || file.split(path.sep).includes('test');
 }
 
-export async function runPolicyTests(opaPath: string, sources: readonly string[]): Promise<PolicyTestReport> {
+export async function runPolicyTests(
+  opaPath: string,
+  sources: readonly string[],
+): Promise<PolicyTestReport> {
   const tests = await run(opaPath, ['test', '--v1-compatible', '--format', 'json', ...sources]);
   // opa test exits 2 when a test fails and 1 on a compile error; only the latter lacks JSON.
   let results: OpaTestResult[];
@@ -74,7 +82,14 @@ export async function runPolicyTests(opaPath: string, sources: readonly string[]
   }
   const summary = summarizeResults(results);
   if (summary.failed > 0) return { ...summary, coverage: null, uncovered: [] };
-  const coverageRun = await run(opaPath, ['test', '--v1-compatible', '--coverage', '--format', 'json', ...sources]);
+  const coverageRun = await run(opaPath, [
+    'test',
+    '--v1-compatible',
+    '--coverage',
+    '--format',
+    'json',
+    ...sources,
+  ]);
   let coverage: OpaCoverage;
   try {
     coverage = JSON.parse(coverageRun.stdout) as OpaCoverage;

@@ -74,7 +74,9 @@ export async function ensureTool(
   }
   const version = builtVersion(tool, await goVersionOf(binary));
   if (version !== pinned) {
-    throw new ToolError(`built ${binary} reports version ${version ?? 'unknown'}, expected ${pinned}`);
+    throw new ToolError(
+      `built ${binary} reports version ${version ?? 'unknown'}, expected ${pinned}`,
+    );
   }
   return { path: binary, version: pinned, overridden: false, built: true };
 }

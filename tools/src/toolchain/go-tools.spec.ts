@@ -17,18 +17,23 @@ describe('pinned versions', () => {
   });
 
   it('does not mistake a dependency with a longer path for the tool', () => {
-    const goMod = 'module x\n\nrequire (\n\tgithub.com/open-policy-agent/opa-extra v9.9.9\n\tgithub.com/open-policy-agent/opa v1.22.3\n)\n';
+    const goMod =
+      'module x\n\nrequire (\n\tgithub.com/open-policy-agent/opa-extra v9.9.9\n\tgithub.com/open-policy-agent/opa v1.22.3\n)\n';
     expect(pinnedVersion(OPA, goMod)).toBe('v1.22.3');
   });
 
   it('names the go.mod when the tool is not required', () => {
-    expect(() => pinnedVersion(OPA, 'module x\n')).toThrow(/tools\/go\/opa\/go.mod does not require/);
+    expect(() => pinnedVersion(OPA, 'module x\n')).toThrow(
+      /tools\/go\/opa\/go.mod does not require/,
+    );
   });
 
   it('reads the tool version from go version -m output, as main module or dependency', () => {
-    const asDep = 'tools/bin/opa: go1.26.8\n\tpath\tgithub.com/open-policy-agent/opa\n\tmod\tdrift-detective/tools/opa\t(devel)\t\n\tdep\tgithub.com/open-policy-agent/opa\tv1.22.3\th1:abc=\n';
+    const asDep =
+      'tools/bin/opa: go1.26.8\n\tpath\tgithub.com/open-policy-agent/opa\n\tmod\tdrift-detective/tools/opa\t(devel)\t\n\tdep\tgithub.com/open-policy-agent/opa\tv1.22.3\th1:abc=\n';
     expect(builtVersion(OPA, asDep)).toBe('v1.22.3');
-    const asMain = '/bin/opa: go1.26.8\n\tpath\tgithub.com/open-policy-agent/opa\n\tmod\tgithub.com/open-policy-agent/opa\tv1.21.0\th1:x=\n';
+    const asMain =
+      '/bin/opa: go1.26.8\n\tpath\tgithub.com/open-policy-agent/opa\n\tmod\tgithub.com/open-policy-agent/opa\tv1.21.0\th1:x=\n';
     expect(builtVersion(OPA, asMain)).toBe('v1.21.0');
     expect(builtVersion(OPA, '')).toBeUndefined();
   });
@@ -55,7 +60,10 @@ describe('ensureTool', () => {
       return ensureTool(OPA, quiet);
     })();
     process.env['OPA_BIN'] = real.path;
-    await expect(ensureTool(OPA, quiet)).resolves.toMatchObject({ path: real.path, overridden: true });
+    await expect(ensureTool(OPA, quiet)).resolves.toMatchObject({
+      path: real.path,
+      overridden: true,
+    });
   });
 
   it('says what to install when Go is missing and the tool must be built', async () => {

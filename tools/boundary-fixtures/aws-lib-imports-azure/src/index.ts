@@ -1,0 +1,3 @@
+import { marker } from '@drift-fixtures/azure-lib';
+
+export const uses = marker;

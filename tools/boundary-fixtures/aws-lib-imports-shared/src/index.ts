@@ -1,0 +1,3 @@
+import { marker } from '@drift-fixtures/shared-lib';
+
+export const uses = marker;

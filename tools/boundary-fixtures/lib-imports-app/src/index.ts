@@ -1,0 +1,3 @@
+import { marker } from '@drift-fixtures/app';
+
+export const uses = marker;

@@ -1,0 +1,3 @@
+import { marker } from '@drift-fixtures/aws-lib';
+
+export const uses = marker;
