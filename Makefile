@@ -1,0 +1,27 @@
+# The two commands of the README. Each installs what it needs by itself:
+# npm packages (npm ci), then OPA and Regal (built once from the Go module proxy).
+SHELL := /bin/bash
+NX := npx nx
+NPM_STAMP := node_modules/.drift-installed
+
+.PHONY: demo test bootstrap
+
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+bootstrap: $(NPM_STAMP)
+	@npx tsx tools/src/toolchain/main.ts
+
+# The main job on built-in sample data: evaluate the sample resources, print findings.
+demo: bootstrap
+	@$(NX) run-many -t build -p policies cli --outputStyle=static
+	@npx drift-detective evaluate samples/normalized/aws-s3-buckets.json
+
+# Every check: lint, typecheck, test (Vitest and opa test) and build of every project.
+# The last line is the total across every runner: "N passed, N failed".
+test: bootstrap
+	@rm -rf reports
+	@$(NX) run-many -t lint typecheck test build --outputStyle=static; status=$$?; \
+	  npx tsx tools/src/test-summary.ts; summary=$$?; \
+	  exit $$(( status != 0 ? status : summary ))

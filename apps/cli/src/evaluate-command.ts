@@ -1,0 +1,60 @@
+import {
+  PolicyEngine,
+  PolicyEngineError,
+  type EvaluableResource,
+} from '@drift-detective/policy-engine';
+import { bundleLocation } from './bundle-location.js';
+import { formatText, summarize, type ResourceReport } from './format-text.js';
+import { readRecords } from './read-resources.js';
+import { EXIT, UsageError } from './usage.js';
+
+export interface EvaluateOptions {
+  readonly files: readonly string[];
+  readonly bundle?: string | undefined;
+  readonly format: 'text' | 'json';
+}
+
+export interface CommandIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/**
+ * Evaluates normalized resources and prints their violations. Returns the exit
+ * code: a record that could not be evaluated is an error, never "no finding".
+ */
+export async function evaluateCommand(options: EvaluateOptions, io: CommandIo): Promise<number> {
+  if (options.files.length === 0) throw new UsageError('evaluate needs at least one input file');
+  const records = (await Promise.all(options.files.map(readRecords))).flat();
+  const engine = await PolicyEngine.load(bundleLocation(options.bundle));
+
+  const reports: ResourceReport[] = [];
+  const failures: string[] = [];
+  for (const record of records) {
+    try {
+      const resource = record.value as EvaluableResource;
+      reports.push({ resource, violations: engine.evaluate(resource) });
+    } catch (error) {
+      if (!(error instanceof PolicyEngineError)) throw error;
+      failures.push(`${record.source}: ${error.message}`);
+    }
+  }
+
+  const summary = summarize(reports);
+  if (options.format === 'json') {
+    io.out(
+      `${JSON.stringify({ results: reports.map((r) => ({ resourceId: r.resource.id, violations: r.violations })), summary, errors: failures }, null, 2)}\n`,
+    );
+  } else {
+    io.out(formatText(reports));
+    const severities = Object.entries(summary.bySeverity)
+      .map(([severity, count]) => `${severity} ${count}`)
+      .join(', ');
+    io.out(
+      `${summary.findings} finding(s)${severities ? ` (${severities})` : ''} on ${summary.affected} of ` +
+        `${summary.resources} resource(s), ${engine.rules.size} rules.\n`,
+    );
+  }
+  for (const failure of failures) io.err(`error: ${failure}\n`);
+  return failures.length > 0 ? EXIT.error : EXIT.ok;
+}

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const bin = path.resolve(import.meta.dirname, '..', 'bin', 'drift-detective.js');
+const samples = path.resolve(import.meta.dirname, '..', '..', '..', 'samples', 'normalized');
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function tempFile(name: string, text: string): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'drift-cli-')), name);
+  await writeFile(file, text);
+  return file;
+}
+
+describe('drift-detective evaluate', () => {
+  it('prints the four Block Public Access messages for the public sample bucket and nothing for the compliant one', async () => {
+    const result = await cli(['evaluate', path.join(samples, 'aws-s3-buckets.json')]);
+    expect(result.code).toBe(0);
+    for (const message of [
+      "S3 bucket 'acme-hotfix-exports' allows public ACLs. BlockPublicAcls must be true.",
+      "S3 bucket 'acme-hotfix-exports' allows public policies. BlockPublicPolicy must be true.",
+      "S3 bucket 'acme-hotfix-exports' does not ignore public ACLs. IgnorePublicAcls must be true.",
+      "S3 bucket 'acme-hotfix-exports' does not restrict public buckets. RestrictPublicBuckets must be true.",
+    ]) {
+      expect(result.stdout).toContain(message);
+    }
+    expect(result.stdout).not.toContain('acme-audit-logs');
+    expect(result.stdout).toContain('1 finding(s) (HIGH 1) on 1 of 2 resource(s)');
+  });
+
+  it('emits JSON with the enriched violations', async () => {
+    const result = await cli([
+      'evaluate',
+      '--format',
+      'json',
+      path.join(samples, 'aws-s3-buckets.json'),
+    ]);
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(output.summary).toMatchObject({ resources: 2, findings: 1, bySeverity: { HIGH: 1 } });
+    expect(output.results[0].violations[0]).toMatchObject({
+      ruleId: 'DD-STORAGE-001',
+      severity: 'HIGH',
+    });
+    expect(output.results[1].violations).toEqual([]);
+  });
+
+  it('reads NDJSON and names the file and line of a malformed record', async () => {
+    const file = await tempFile(
+      'items.ndjson',
+      '{"provider":"aws","kind":"other","id":"x"}\n{not json}\n',
+    );
+    const result = await cli(['evaluate', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file}:2: not JSON`);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('reports a record that is not a resource as an error and still evaluates the rest', async () => {
+    const file = await tempFile(
+      'mixed.json',
+      JSON.stringify([
+        { kind: 'storage.bucket' },
+        { provider: 'aws', kind: 'other', id: 'arn:aws:x' },
+      ]),
+    );
+    const result = await cli(['evaluate', '--format', 'json', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `${file}[0]: Cannot evaluate resource: field 'provider' must be a non-empty string`,
+    );
+    expect(JSON.parse(result.stdout).summary.resources).toBe(1);
+  });
+
+  it('says how to build the bundle when there is none', async () => {
+    const result = await cli(['evaluate', path.join(samples, 'aws-s3-buckets.json')], {
+      DRIFT_POLICY_BUNDLE: '/nonexistent/policies',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Policy bundle not found at /nonexistent/policies');
+    expect(result.stderr).toContain('nx run policies:build');
+  });
+
+  it('rejects unknown options and formats as usage errors', async () => {
+    expect((await cli(['evaluate', '--bogus'])).code).toBe(2);
+    const result = await cli(['evaluate', '--format', 'xml', 'x.json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--format must be text or json, not 'xml'");
+  });
+});
