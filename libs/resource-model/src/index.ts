@@ -1,0 +1,13 @@
+export * from './common.js';
+export * from './resource.js';
+export * from './provider.js';
+export * from './kinds/storage-bucket.js';
+export * from './kinds/network-firewall.js';
+export * from './kinds/iam-policy.js';
+export * from './kinds/iam-binding.js';
+export * from './kinds/database-instance.js';
+export * from './kinds/compute-instance.js';
+export * from './kinds/kms-key.js';
+export * from './kinds/audit-trail.js';
+export * from './kinds/serverless-function.js';
+export { resourceJsonSchema, validateResource } from './schema.js';

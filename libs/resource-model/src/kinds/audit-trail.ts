@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { Tristate } from '../common.js';
+
+/** audit.trail — CloudTrail trail (Azure and GCP audit settings when reported). */
+export const AuditTrailProperties = z.object({
+  /** Currently logging (CloudTrail IsLogging is not in Config items → null). */
+  logging: Tristate,
+  multiRegion: Tristate,
+  logFileValidation: Tristate,
+  kmsKeyId: z.string().nullable(),
+});
+export type AuditTrailProperties = z.infer<typeof AuditTrailProperties>;

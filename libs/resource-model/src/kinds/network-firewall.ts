@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { PortRange } from '../common.js';
+
+/** One rule, normalized. GCP allowed/denied lists become one rule per protocol entry. */
+export const FirewallRule = z.object({
+  name: z.string().nullable(),
+  direction: z.enum(['ingress', 'egress']),
+  action: z.enum(['allow', 'deny']),
+  /**
+   * Lower number wins (Azure NSG, GCP). null where all rules are allows without order
+   * (AWS security groups). Azure default rules keep their 65000+ priorities.
+   */
+  priority: z.number().int().nullable(),
+  /** Lower-case protocol: "all" (AWS -1, Azure *, GCP all), "tcp", "udp", "icmp", or the number. */
+  protocol: z.string(),
+  /** Destination ports; null means every port (no ports given, "*", -1 / all traffic). */
+  ports: z.array(PortRange).nullable(),
+  /**
+   * Sources for ingress, destinations for egress, as CIDRs. The internet is "0.0.0.0/0"
+   * and "::/0" (Azure "*", "Internet", "Any" and GCP's implicit default are rewritten to
+   * them); security-group references, tags and service accounts are kept as "sg:<id>",
+   * "tag:<name>", "serviceAccount:<email>", "service:<AzureTag>".
+   */
+  peers: z.array(z.string()),
+  /** false for a GCP rule with disabled: true, which admits nothing. */
+  enabled: z.boolean(),
+  /** True for Azure's built-in defaultSecurityRules. */
+  isDefault: z.boolean(),
+});
+export type FirewallRule = z.infer<typeof FirewallRule>;
+
+/** network.firewall — AWS security group, Azure NSG, GCP firewall rule (one rule object each). */
+export const NetworkFirewallProperties = z.object({
+  rules: z.array(FirewallRule),
+  /** VPC / VNet / network the firewall belongs to, when reported. */
+  network: z.string().nullable(),
+});
+export type NetworkFirewallProperties = z.infer<typeof NetworkFirewallProperties>;

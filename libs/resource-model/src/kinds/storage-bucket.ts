@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { IamBinding, PolicyStatement, Tristate } from '../common.js';
+
+/** The four S3 Block Public Access settings (PublicAccessBlockConfiguration). */
+export const PublicAccessBlock = z.object({
+  blockPublicAcls: Tristate,
+  ignorePublicAcls: Tristate,
+  blockPublicPolicy: Tristate,
+  restrictPublicBuckets: Tristate,
+});
+export type PublicAccessBlock = z.infer<typeof PublicAccessBlock>;
+
+/** One ACL grant. Grantees are normalized: "AllUsers", "AuthenticatedUsers", or the native id. */
+export const AclGrant = z.object({ grantee: z.string(), permission: z.string() });
+
+/**
+ * storage.bucket — S3 bucket, Azure storage account (and its blob containers),
+ * Cloud Storage bucket.
+ */
+export const StorageBucketProperties = z.object({
+  /** AWS: bucket-level Block Public Access; all four false when the item has none (nothing blocked). */
+  publicAccessBlock: PublicAccessBlock.nullable(),
+  /** AWS: the account's Block Public Access, when the inventory holds AWS::S3::AccountPublicAccessBlock. */
+  accountPublicAccessBlock: PublicAccessBlock.nullable(),
+  /** Azure: storage account allowBlobPublicAccess (absent on old API versions → null). */
+  allowBlobPublicAccess: Tristate,
+  /** Azure blob container: "None" | "Blob" | "Container". null for anything that is not a container. */
+  containerPublicAccess: z.string().nullable(),
+  /** GCP: iamConfiguration.publicAccessPrevention ("enforced" | "inherited" | "unspecified"). */
+  publicAccessPrevention: z.string().nullable(),
+  /** GCP: an enforced constraints/storage.publicAccessPrevention org policy on an ancestor, when known. */
+  publicAccessPreventionPolicy: Tristate,
+  /** ACL grants (AWS object ACL of the bucket); null when not reported. */
+  aclGrants: z.array(AclGrant).nullable(),
+  /** Bucket policy statements (AWS); null when the bucket has no policy or it was not reported. */
+  policy: z.array(PolicyStatement).nullable(),
+  /** True when the source reports that the bucket has no policy at all (AWS). */
+  policyAbsent: Tristate,
+  /** IAM bindings on the bucket (GCP); null when not reported. */
+  iamBindings: z.array(IamBinding).nullable(),
+  encryption: z.object({
+    /** Default encryption at rest: false only when the source says there is none. */
+    atRest: Tristate,
+    algorithm: z.string().nullable(),
+    keyId: z.string().nullable(),
+  }),
+  transport: z.object({
+    /** Only HTTPS accepted (Azure supportsHttpsTrafficOnly; AWS: a policy denies aws:SecureTransport=false). */
+    httpsOnly: Tristate,
+    /** "TLS1_0" | "TLS1_1" | "TLS1_2" | "TLS1_3" as the provider writes it. */
+    minimumTlsVersion: z.string().nullable(),
+  }),
+  versioning: z.object({ enabled: Tristate }),
+});
+export type StorageBucketProperties = z.infer<typeof StorageBucketProperties>;

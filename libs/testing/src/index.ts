@@ -1,0 +1,1 @@
+export { assertValidResource, resourceSchemaErrors } from './resource-schema.js';
