@@ -18,6 +18,30 @@ export class NormalizeError extends Error {
   }
 }
 
+/**
+ * A record that describes a deletion (an AWS item with status ResourceDeleted,
+ * a Cloud Asset feed message with deleted: true, an Event Grid DeleteSuccess).
+ * It is no resource state to evaluate: the scan lists it as skipped, and the
+ * event pipeline resolves the resource's findings.
+ */
+export class ResourceDeletedNotice extends NormalizeError {
+  override readonly name = 'ResourceDeletedNotice';
+  constructor(
+    source: string,
+    readonly resourceId: string,
+  ) {
+    super(source, `resource deleted: ${resourceId}`);
+  }
+}
+
+/** Context key of the scan's start time (RFC 3339): observedAt for records that carry no time. */
+export const SCAN_TIME = 'scanTime';
+
+/** The record's own time when it has one, else the scan time, else now. */
+export function observedAtOr(context: InventoryContext, recordTime?: string | null): string {
+  return recordTime ?? context.get<string>(SCAN_TIME) ?? new Date().toISOString();
+}
+
 /** One native record, unwrapped from its envelope, with where it came from. */
 export interface NativeRecord {
   readonly provider: Provider;
