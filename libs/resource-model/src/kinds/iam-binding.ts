@@ -3,7 +3,8 @@ import { IamBinding, Tristate } from '../common.js';
 
 /** iam.binding — role grants on a container of resources: GCP project IAM, GCP service account IAM. */
 export const IamBindingProperties = z.object({
-  bindings: z.array(IamBinding),
+  /** null when the IAM policy was not in the inventory (unknown), [] when it is known and empty. */
+  bindings: z.array(IamBinding).nullable(),
   /** GCP service account: disabled flag; null for other resources. */
   disabled: Tristate,
   /** GCP service account e-mail, when the resource is one. */
