@@ -1,6 +1,9 @@
 # METADATA
 # title: Test fixtures
-# description: Normalized resources for the policy unit tests (not part of the bundle).
+# description: |
+#   Normalized resources for the policy unit tests (not part of the bundle):
+#   every property unknown (null) unless a test sets it, as the normalizers
+#   emit them.
 package drift.test.fixtures
 
 all_blocked := {
@@ -17,24 +20,210 @@ none_blocked := {
 	"restrictPublicBuckets": false,
 }
 
-# A normalized S3 bucket as the AWS normalizer emits it.
-s3_bucket(name, properties) := {
-	"provider": "aws",
-	"kind": "storage.bucket",
-	"nativeType": "AWS::S3::Bucket",
-	"id": sprintf("arn:aws:s3:::%s", [name]),
+accounts := {"aws": "123456789012", "azure": "00000000-0000-0000-0000-000000000001", "gcp": "my-project"}
+
+# Any normalized resource.
+resource(provider, kind, native_type, name, properties) := {
+	"provider": provider,
+	"kind": kind,
+	"nativeType": native_type,
+	"id": sprintf("%s:%s", [native_type, name]),
 	"name": name,
-	"account": "123456789012",
-	"region": "us-east-1",
+	"account": accounts[provider],
+	"region": null,
 	"tags": {},
 	"observedAt": "2026-11-01T00:00:00Z",
-	"properties": object.union(
+	"properties": properties,
+	"native": {},
+}
+
+unknown_bucket := {
+	"publicAccessBlock": null,
+	"accountPublicAccessBlock": null,
+	"allowBlobPublicAccess": null,
+	"containerPublicAccess": null,
+	"publicAccessPrevention": null,
+	"publicAccessPreventionPolicy": null,
+	"aclGrants": null,
+	"policy": null,
+	"policyAbsent": null,
+	"iamBindings": null,
+	"encryption": {"atRest": null, "algorithm": null, "keyId": null},
+	"transport": {"httpsOnly": null, "minimumTlsVersion": null},
+	"versioning": {"enabled": null},
+}
+
+bucket_types := {
+	"aws": "AWS::S3::Bucket",
+	"azure": "Microsoft.Storage/storageAccounts",
+	"gcp": "storage.googleapis.com/Bucket",
+}
+
+bucket(provider, name, properties) := resource(
+	provider, "storage.bucket", bucket_types[provider], name,
+	object.union(unknown_bucket, properties),
+)
+
+# A normalized S3 bucket as the AWS normalizer emits it: blocked and SSE-S3 encrypted.
+s3_bucket(name, properties) := bucket("aws", name, object.union(
+	{
+		"publicAccessBlock": all_blocked,
+		"encryption": {"atRest": true, "algorithm": "AES256", "keyId": null},
+	},
+	properties,
+))
+
+azure_container(name, level, account_allows) := resource(
+	"azure", "storage.bucket", "Microsoft.Storage/storageAccounts/blobServices/containers", name,
+	object.union(unknown_bucket, {"containerPublicAccess": level, "allowBlobPublicAccess": account_allows}),
+)
+
+firewall_types := {
+	"aws": "AWS::EC2::SecurityGroup",
+	"azure": "Microsoft.Network/networkSecurityGroups",
+	"gcp": "compute.googleapis.com/Firewall",
+}
+
+firewall(provider, name, rules) := resource(
+	provider, "network.firewall", firewall_types[provider], name,
+	{"rules": rules, "network": null},
+)
+
+# One firewall rule; `overrides` changes any field.
+rule(overrides) := object.union(
+	{
+		"name": "r",
+		"direction": "ingress",
+		"action": "allow",
+		"priority": null,
+		"protocol": "tcp",
+		"ports": [{"from": 22, "to": 22}],
+		"peers": ["0.0.0.0/0"],
+		"enabled": true,
+		"isDefault": false,
+	},
+	overrides,
+)
+
+statement(overrides) := object.union(
+	{
+		"source": "inline:test",
+		"sid": null,
+		"effect": "Allow",
+		"actions": ["s3:GetObject"],
+		"notActions": null,
+		"resources": ["*"],
+		"notResources": null,
+		"principals": null,
+		"notPrincipals": null,
+		"conditions": null,
+	},
+	overrides,
+)
+
+iam_policy(provider, native_type, name, properties) := resource(
+	provider, "iam.policy", native_type, name,
+	object.union(
 		{
-			"publicAccessBlock": all_blocked,
-			"accountPublicAccessBlock": null,
-			"encryption": {"atRest": true, "algorithm": "AES256", "keyId": null},
+			"principalType": "policy",
+			"managedBy": null,
+			"statements": [],
+			"attachedPolicies": null,
+			"trustPolicy": null,
+			"assignableScopes": null,
 		},
 		properties,
 	),
-	"native": {},
+)
+
+iam_binding(name, bindings) := resource(
+	"gcp", "iam.binding", "cloudresourcemanager.googleapis.com/Project", name,
+	{"bindings": bindings, "disabled": null, "email": null},
+)
+
+database_types := {
+	"aws": "AWS::RDS::DBInstance",
+	"azure": "Microsoft.Sql/servers",
+	"gcp": "sqladmin.googleapis.com/Instance",
 }
+
+database(provider, name, properties) := resource(
+	provider, "database.instance", database_types[provider], name,
+	object.union(
+		{
+			"engine": null,
+			"engineVersion": null,
+			"publicNetworkAccess": null,
+			"allowedNetworks": null,
+			"storageEncrypted": null,
+			"kmsKeyId": null,
+		},
+		properties,
+	),
+)
+
+network_range(name, start_ip, end_ip) := {"name": name, "cidr": null, "startIp": start_ip, "endIp": end_ip}
+
+network_cidr(name, cidr) := {"name": name, "cidr": cidr, "startIp": null, "endIp": null}
+
+key_types := {
+	"aws": "AWS::KMS::Key",
+	"azure": "Microsoft.KeyVault/vaults",
+	"gcp": "cloudkms.googleapis.com/CryptoKey",
+}
+
+kms_key(provider, name, properties) := resource(
+	provider, "kms.key", key_types[provider], name,
+	object.union(
+		{
+			"rotationEnabled": null,
+			"rotationPeriodDays": null,
+			"keyManager": null,
+			"keyState": null,
+			"policy": null,
+			"iamBindings": null,
+			"publicNetworkAccess": null,
+		},
+		properties,
+	),
+)
+
+function_types := {
+	"aws": "AWS::Lambda::Function",
+	"azure": "Microsoft.Web/sites",
+	"gcp": "cloudfunctions.googleapis.com/Function",
+}
+
+function(provider, name, properties) := resource(
+	provider, "serverless.function", function_types[provider], name,
+	object.union(
+		{
+			"runtime": null,
+			"identity": null,
+			"policy": null,
+			"iamBindings": null,
+			"httpsOnly": null,
+			"minimumTlsVersion": null,
+		},
+		properties,
+	),
+)
+
+trail(name, properties) := resource(
+	"aws", "audit.trail", "AWS::CloudTrail::Trail", name,
+	object.union({"logging": null, "multiRegion": null, "logFileValidation": null, "kmsKeyId": null}, properties),
+)
+
+instance(name, properties) := resource(
+	"aws", "compute.instance", "AWS::EC2::Instance", name,
+	object.union(
+		{
+			"state": "running",
+			"metadataTokensRequired": null,
+			"metadataEndpointEnabled": null,
+			"publicIps": null,
+			"identities": null,
+		},
+		properties,
+	),
+)

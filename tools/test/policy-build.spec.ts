@@ -37,7 +37,14 @@ describe('policies build', () => {
     });
     const wasm = await readFile(path.join(outDir, 'policy.wasm'));
     expect(manifest.wasmSha256).toBe(sha256Hex(wasm));
-    expect(manifest.rules.map((r) => r.id)).toEqual(['DD-STORAGE-001', 'DD-STORAGE-003']);
+    const ids = manifest.rules.map((r) => r.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(ids).toContain('DD-STORAGE-001');
+    expect(manifest.rules.find((r) => r.id === 'DD-NET-001')).toMatchObject({
+      package: 'drift.rules.network.admin_ports',
+      severity: 'HIGH',
+      kinds: ['network.firewall'],
+    });
     expect(JSON.parse(await readFile(path.join(outDir, 'manifest.json'), 'utf8'))).toEqual(
       manifest,
     );

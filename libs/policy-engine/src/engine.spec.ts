@@ -43,12 +43,35 @@ describe('PolicyEngine on the built bundle', () => {
   });
 
   it('uses the default remediation for a provider the rule has no text for', () => {
-    const bucket = { ...s3Bucket('x', { publicAccessBlock: NOTHING_BLOCKED }), provider: 'azure' };
-    // The label lookup has no entry for an unknown noun, but azure is known.
-    const [violation] = engine.evaluate(bucket);
-    expect(violation?.remediation).toBe(
-      "Turn on the provider's public-access prevention for this storage.",
+    // DD-NET-002 writes only a default remediation.
+    const sg = {
+      provider: 'aws',
+      kind: 'network.firewall',
+      nativeType: 'AWS::EC2::SecurityGroup',
+      id: 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-1',
+      name: 'open',
+      properties: {
+        network: null,
+        rules: [
+          {
+            name: 'all',
+            direction: 'ingress',
+            action: 'allow',
+            priority: null,
+            protocol: 'all',
+            ports: null,
+            peers: ['0.0.0.0/0'],
+            enabled: true,
+            isDefault: false,
+          },
+        ],
+      },
+    };
+    const byRule = new Map(engine.evaluate(sg).map((v) => [v.ruleId, v]));
+    expect(byRule.get('DD-NET-002')?.remediation).toMatch(
+      /^Replace the rule with rules that open only/,
     );
+    expect(byRule.get('DD-NET-001')?.remediation).toMatch(/SSM Session Manager/);
   });
 
   it.each([
@@ -80,6 +103,7 @@ describe('PolicyEngine on the built bundle', () => {
   });
 
   it('exposes the rules of the manifest', () => {
-    expect([...engine.rules.keys()].sort()).toEqual(['DD-STORAGE-001', 'DD-STORAGE-003']);
+    expect(engine.rules.get('DD-STORAGE-001')?.severity).toBe('HIGH');
+    expect([...engine.rules.keys()].every((id) => /^DD-[A-Z]+-\d{3}$/.test(id))).toBe(true);
   });
 });

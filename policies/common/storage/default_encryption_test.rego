@@ -29,3 +29,14 @@ test_unreported_encryption_is_unknown_not_a_violation if {
 test_rule_id_comes_from_metadata if {
 	rule.rule_id == "DD-STORAGE-003"
 }
+
+test_azure_blob_encryption_disabled_is_flagged if {
+	account := fixtures.bucket("azure", "a", {"encryption": {"atRest": false, "algorithm": null, "keyId": null}})
+	some violation in rule.deny with input.resource as account
+	violation.message == "Storage account 'a' has no default encryption at rest."
+}
+
+test_gcp_bucket_is_always_encrypted if {
+	bucket := fixtures.bucket("gcp", "b", {"encryption": {"atRest": true, "algorithm": "GOOGLE_MANAGED", "keyId": null}})
+	count(rule.deny) == 0 with input.resource as bucket
+}

@@ -2,20 +2,26 @@
 # title: Storage public-access guardrail is off
 # description: |
 #   The provider's guardrail against public storage access is not fully on, so a
-#   single ACL or policy change can expose data. On AWS that is S3 Block Public
-#   Access: all four settings must be true at bucket level, or at account level
-#   when the inventory reports the account's settings.
+#   single ACL, policy or IAM change can expose data. AWS: all four S3 Block
+#   Public Access settings true at bucket level, or at account level when the
+#   inventory reports the account's settings. Azure: the storage account's
+#   allowBlobPublicAccess is false. GCP: the bucket's publicAccessPrevention is
+#   "enforced", or an ancestor enforces constraints/storage.publicAccessPrevention.
 # custom:
 #   id: DD-STORAGE-001
 #   severity: HIGH
 #   kinds: [storage.bucket]
 #   frameworks:
 #     cis-aws-3.0: ["2.1.4"]
+#     cis-azure-2.0: ["3.7"]
+#     cis-gcp-2.0: ["5.1"]
 #     nist-800-53: ["AC-3", "AC-21"]
 #   remediation:
 #     aws: >-
 #       Turn on all four S3 Block Public Access settings for the bucket
 #       (s3api put-public-access-block), or for the whole account.
+#     azure: Set allowBlobPublicAccess to false on the storage account (az storage account update --allow-blob-public-access false).
+#     gcp: Enforce public access prevention on the bucket (gcloud storage buckets update --public-access-prevention).
 #     default: Turn on the provider's public-access prevention for this storage.
 package drift.rules.storage.public_access_guardrail
 
@@ -54,10 +60,33 @@ causes := [sprintf("%s %s. %s must be true.", [labels.bucket(resource), s.allows
 
 deny contains {"message": message, "details": details} if {
 	resource.kind == "storage.bucket"
+	resource.provider == "aws"
 	count(causes) > 0
 	message := sprintf("%s: %d of 4 Block Public Access settings are off.", [labels.bucket(resource), count(causes)])
 	details := {
 		"causes": causes,
 		"settings": {s.name: resource.properties.publicAccessBlock[s.field] | some s in settings},
 	}
+}
+
+deny contains {"message": message, "details": {"causes": [message], "allowBlobPublicAccess": true}} if {
+	resource.kind == "storage.bucket"
+	resource.provider == "azure"
+	resource.properties.containerPublicAccess == null
+	resource.properties.allowBlobPublicAccess == true
+	message := sprintf("%s allows anonymous public access to blobs. allowBlobPublicAccess must be false.", [labels.describe(resource)])
+}
+
+deny contains {"message": message, "details": details} if {
+	resource.kind == "storage.bucket"
+	resource.provider == "gcp"
+	prevention := resource.properties.publicAccessPrevention
+	is_string(prevention)
+	prevention != "enforced"
+	not resource.properties.publicAccessPreventionPolicy == true
+	message := sprintf(
+		"%s does not enforce public access prevention (publicAccessPrevention is '%s'). It must be 'enforced'.",
+		[labels.describe(resource), prevention],
+	)
+	details := {"causes": [message], "publicAccessPrevention": prevention}
 }

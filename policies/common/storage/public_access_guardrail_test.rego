@@ -63,3 +63,34 @@ test_other_kinds_are_ignored if {
 test_rule_id_comes_from_metadata if {
 	rule.rule_id == "DD-STORAGE-001"
 }
+
+test_azure_account_allowing_blob_public_access_is_flagged if {
+	account := fixtures.bucket("azure", "acmedata", {"allowBlobPublicAccess": true})
+	some violation in rule.deny with input.resource as account
+	violation.details.causes == ["Storage account 'acmedata' allows anonymous public access to blobs. allowBlobPublicAccess must be false."]
+}
+
+test_azure_account_disallowing_or_unreported_is_compliant if {
+	count(rule.deny) == 0 with input.resource as fixtures.bucket("azure", "a", {"allowBlobPublicAccess": false})
+	count(rule.deny) == 0 with input.resource as fixtures.bucket("azure", "a", {})
+}
+
+test_azure_container_is_judged_by_the_public_read_rule_not_here if {
+	count(rule.deny) == 0 with input.resource as fixtures.azure_container("c", "Container", true)
+}
+
+test_gcp_bucket_with_inherited_prevention_is_flagged if {
+	bucket := fixtures.bucket("gcp", "logs", {"publicAccessPrevention": "inherited"})
+	some violation in rule.deny with input.resource as bucket
+	violation.message == concat(" ", [
+		"Cloud Storage bucket 'logs' does not enforce public access prevention",
+		"(publicAccessPrevention is 'inherited'). It must be 'enforced'.",
+	])
+}
+
+test_gcp_bucket_enforced_or_covered_by_org_policy_is_compliant if {
+	count(rule.deny) == 0 with input.resource as fixtures.bucket("gcp", "b", {"publicAccessPrevention": "enforced"})
+	covered := fixtures.bucket("gcp", "b", {"publicAccessPrevention": "inherited", "publicAccessPreventionPolicy": true})
+	count(rule.deny) == 0 with input.resource as covered
+	count(rule.deny) == 0 with input.resource as fixtures.bucket("gcp", "b", {})
+}

@@ -1,0 +1,59 @@
+# METADATA
+# title: Database reachable from the internet
+# description: |
+#   AWS: the RDS instance is publicly accessible. Azure: a SQL server firewall
+#   rule spans 0.0.0.0–255.255.255.255 while public network access is not
+#   disabled (0.0.0.0–0.0.0.0 means "Azure services", not the internet). GCP: an
+#   authorized network 0.0.0.0/0 on an instance whose public IP is not disabled.
+# custom:
+#   id: DD-DB-001
+#   severity: CRITICAL
+#   kinds: [database.instance]
+#   frameworks:
+#     cis-aws-3.0: ["2.3.3"]
+#     cis-azure-2.0: ["4.1.2"]
+#     cis-gcp-2.0: ["6.5"]
+#     nist-800-53: ["SC-7", "AC-3"]
+#   remediation:
+#     aws: Set PubliclyAccessible to false (rds modify-db-instance --no-publicly-accessible).
+#     azure: Delete the 0.0.0.0–255.255.255.255 firewall rule, or disable public network access.
+#     gcp: Remove 0.0.0.0/0 from the authorized networks; connect through the Cloud SQL Auth Proxy or private IP.
+#     default: Close the database to the internet.
+package drift.rules.database.public_endpoint
+
+import data.drift.lib.labels
+
+rule_id := rego.metadata.chain()[1].annotations.custom.id
+
+resource := input.resource
+
+properties := resource.properties
+
+internet_wide(network) if network.cidr in {"0.0.0.0/0", "::/0"}
+
+internet_wide(network) if {
+	network.startIp == "0.0.0.0"
+	network.endIp == "255.255.255.255"
+}
+
+network_label(network) := sprintf("'%s'", [network.name]) if is_string(network.name)
+
+network_label(network) := "(unnamed)" if not is_string(network.name)
+
+causes contains sprintf("%s is publicly accessible.", [labels.describe(resource)]) if {
+	resource.provider == "aws"
+	properties.publicNetworkAccess == true
+}
+
+causes contains sprintf("%s admits the whole internet through %s.", [labels.describe(resource), network_label(network)]) if {
+	resource.provider != "aws"
+	not properties.publicNetworkAccess == false
+	some network in properties.allowedNetworks
+	internet_wide(network)
+}
+
+deny contains {"message": message, "details": {"causes": sort(causes)}} if {
+	resource.kind == "database.instance"
+	count(causes) > 0
+	message := sprintf("%s is reachable from the internet.", [labels.describe(resource)])
+}

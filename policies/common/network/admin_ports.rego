@@ -1,0 +1,55 @@
+# METADATA
+# title: Administrative port open to the internet
+# description: |
+#   SSH (22) or RDP (3389) is reachable from anywhere (0.0.0.0/0 or ::/0).
+#   Rules apply in priority order and the first match wins, so an allow below a
+#   higher-priority deny from the internet admits nothing; outbound rules never
+#   expose a port; disabled rules admit nothing.
+# custom:
+#   id: DD-NET-001
+#   severity: HIGH
+#   kinds: [network.firewall]
+#   frameworks:
+#     cis-aws-3.0: ["5.2", "5.3"]
+#     cis-azure-2.0: ["6.1", "6.2"]
+#     cis-gcp-2.0: ["3.6", "3.7"]
+#     nist-800-53: ["SC-7", "CM-7", "AC-17"]
+#   remediation:
+#     aws: >-
+#       Remove the ingress rule from 0.0.0.0/0 or ::/0 on port 22/3389; reach
+#       instances through SSM Session Manager or a bastion with a narrow CIDR.
+#     azure: Delete or narrow the inbound Allow rule from Internet/* on port 22/3389; use Azure Bastion or just-in-time VM access.
+#     gcp: Narrow the firewall rule's source ranges, or use IAP TCP forwarding (35.235.240.0/20).
+#     default: Restrict administrative ports to known addresses.
+package drift.rules.network.admin_ports
+
+import data.drift.lib.labels
+import data.drift.lib.network
+
+rule_id := rego.metadata.chain()[1].annotations.custom.id
+
+resource := input.resource
+
+rules := resource.properties.rules
+
+causes contains sprintf("%s allows %s (%d) from %s through rule %s (%s %s).", [
+	labels.describe(resource), service, port, concat(" and ", network.internet_peers_of(rule)),
+	network.rule_label(rule), rule.protocol, network.port_text(rule),
+]) if {
+	some port, service in network.admin_ports
+	some rule in network.exposing_rules(rules, port)
+}
+
+exposed_ports contains port if {
+	some port, _ in network.admin_ports
+	count(network.exposing_rules(rules, port)) > 0
+}
+
+deny contains {"message": message, "details": {"causes": sort(causes), "ports": sort(exposed_ports)}} if {
+	resource.kind == "network.firewall"
+	count(causes) > 0
+	message := sprintf(
+		"%s exposes administrative port(s) %s to the internet.",
+		[labels.describe(resource), concat(", ", [sprintf("%d", [p]) | some p in sort(exposed_ports)])],
+	)
+}

@@ -1,0 +1,73 @@
+package drift.rules.network.admin_ports_test
+
+import data.drift.rules.network.admin_ports as rule
+import data.drift.test.fixtures
+
+test_aws_ssh_open_to_the_internet_is_flagged if {
+	sg := fixtures.firewall("aws", "web", [fixtures.rule({"name": "sg-1 ingress"})])
+	some violation in rule.deny with input.resource as sg
+	violation.message == "Security group 'web' exposes administrative port(s) 22 to the internet."
+	violation.details.causes == ["Security group 'web' allows SSH (22) from 0.0.0.0/0 through rule 'sg-1 ingress' (tcp 22)."]
+}
+
+test_aws_all_traffic_rule_exposes_both_admin_ports if {
+	sg := fixtures.firewall("aws", "wide", [fixtures.rule({"protocol": "all", "ports": null, "peers": ["::/0"]})])
+	some violation in rule.deny with input.resource as sg
+	violation.details.ports == [22, 3389]
+}
+
+test_port_range_covering_rdp_is_flagged if {
+	fw := fixtures.firewall("gcp", "range", [fixtures.rule({"ports": [{"from": 3000, "to": 4000}], "priority": 1000})])
+	some violation in rule.deny with input.resource as fw
+	violation.details.ports == [3389]
+}
+
+test_narrow_source_udp_egress_and_disabled_rules_are_compliant if {
+	rules := [
+		fixtures.rule({"peers": ["203.0.113.0/24"]}),
+		fixtures.rule({"protocol": "udp", "ports": null}),
+		fixtures.rule({"direction": "egress"}),
+		fixtures.rule({"enabled": false}),
+		fixtures.rule({"ports": [{"from": 80, "to": 443}]}),
+	]
+	count(rule.deny) == 0 with input.resource as fixtures.firewall("gcp", "ok", rules)
+}
+
+# Azure NSG: first match by priority wins, so a Deny at 100 shadows an Allow at 200.
+test_azure_allow_below_a_higher_priority_deny_admits_nothing if {
+	rules := [
+		fixtures.rule({"name": "DenySsh", "action": "deny", "priority": 100, "protocol": "all", "ports": null}),
+		fixtures.rule({"name": "AllowSsh", "priority": 200}),
+	]
+	count(rule.deny) == 0 with input.resource as fixtures.firewall("azure", "nsg", rules)
+}
+
+test_azure_deny_below_the_allow_does_not_help if {
+	rules := [
+		fixtures.rule({"name": "AllowSsh", "priority": 100}),
+		fixtures.rule({"name": "DenySsh", "action": "deny", "priority": 200, "protocol": "all", "ports": null}),
+	]
+	count(rule.deny) == 1 with input.resource as fixtures.firewall("azure", "nsg", rules)
+}
+
+test_deny_of_another_protocol_does_not_shadow if {
+	rules := [
+		fixtures.rule({"action": "deny", "priority": 100, "protocol": "udp"}),
+		fixtures.rule({"priority": 200}),
+	]
+	count(rule.deny) == 1 with input.resource as fixtures.firewall("azure", "nsg", rules)
+}
+
+test_deny_from_a_narrow_source_does_not_shadow if {
+	rules := [
+		fixtures.rule({"action": "deny", "priority": 100, "peers": ["198.51.100.7/32"]}),
+		fixtures.rule({"priority": 200}),
+	]
+	count(rule.deny) == 1 with input.resource as fixtures.firewall("azure", "nsg", rules)
+}
+
+test_unnamed_rule_is_labelled if {
+	sg := fixtures.firewall("aws", "web", [fixtures.rule({"name": null, "ports": [{"from": 3389, "to": 3389}]})])
+	some violation in rule.deny with input.resource as sg
+	violation.details.causes == ["Security group 'web' allows RDP (3389) from 0.0.0.0/0 through rule (unnamed) (tcp 3389)."]
+}

@@ -1,0 +1,70 @@
+# METADATA
+# title: All ports open to the internet
+# description: |
+#   Every port of a protocol (or every protocol) is reachable from anywhere:
+#   AWS ipProtocol -1 or a 0-65535 range, Azure "*" ports, GCP "all" or a
+#   protocol without ports, from 0.0.0.0/0 or ::/0 — unless a higher-priority
+#   deny from the internet shadows it.
+# custom:
+#   id: DD-NET-002
+#   severity: CRITICAL
+#   kinds: [network.firewall]
+#   frameworks:
+#     cis-aws-3.0: ["5.2", "5.3"]
+#     cis-azure-2.0: ["6.1", "6.2", "6.3"]
+#     cis-gcp-2.0: ["3.6", "3.7"]
+#     nist-800-53: ["SC-7", "CM-7"]
+#   remediation:
+#     default: Replace the rule with rules that open only the ports the workload serves, to the addresses that need them.
+package drift.rules.network.all_ports
+
+import data.drift.lib.labels
+import data.drift.lib.network
+
+rule_id := rego.metadata.chain()[1].annotations.custom.id
+
+resource := input.resource
+
+rules := resource.properties.rules
+
+# A deny that leaves any port open still leaves "all ports" open, so only a
+# higher-priority deny covering every port shadows such a rule.
+open_rules contains rule if {
+	some rule in rules
+	network.active_ingress(rule)
+	rule.action == "allow"
+	network.from_internet(rule)
+	network.all_ports(rule)
+	not shadowed_everywhere(rule)
+}
+
+shadowed_everywhere(rule) if {
+	is_number(rule.priority)
+	some deny_rule in rules
+	network.active_ingress(deny_rule)
+	deny_rule.action == "deny"
+	network.from_internet(deny_rule)
+	network.all_ports(deny_rule)
+	network.deny_covers_protocol(deny_rule, rule)
+	is_number(deny_rule.priority)
+	deny_rule.priority <= rule.priority
+}
+
+causes contains message if {
+	some rule in open_rules
+	peers := concat(" and ", network.internet_peers_of(rule))
+	message := sprintf(
+		"%s allows %s on all ports from %s through rule %s.",
+		[labels.describe(resource), protocol_text(rule), peers, network.rule_label(rule)],
+	)
+}
+
+protocol_text(rule) := "all traffic" if rule.protocol == "all"
+
+protocol_text(rule) := upper(rule.protocol) if rule.protocol != "all"
+
+deny contains {"message": message, "details": {"causes": sort(causes)}} if {
+	resource.kind == "network.firewall"
+	count(causes) > 0
+	message := sprintf("%s opens every port to the internet.", [labels.describe(resource)])
+}

@@ -1,0 +1,52 @@
+package drift.rules.network.all_ports_test
+
+import data.drift.rules.network.all_ports as rule
+import data.drift.test.fixtures
+
+test_aws_all_traffic_from_the_internet_is_flagged if {
+	sg := fixtures.firewall("aws", "open", [fixtures.rule({"name": "sg-1", "protocol": "all", "ports": null})])
+	some violation in rule.deny with input.resource as sg
+	violation.details.causes == ["Security group 'open' allows all traffic on all ports from 0.0.0.0/0 through rule 'sg-1'."]
+}
+
+test_aws_tcp_0_65535_is_flagged if {
+	sg := fixtures.firewall("aws", "open", [fixtures.rule({"ports": [{"from": 0, "to": 65535}]})])
+	some violation in rule.deny with input.resource as sg
+	violation.details.causes == ["Security group 'open' allows TCP on all ports from 0.0.0.0/0 through rule 'r'."]
+}
+
+test_gcp_protocol_without_ports_is_every_port if {
+	fw := fixtures.firewall("gcp", "fw", [fixtures.rule({"protocol": "udp", "ports": null, "priority": 1000})])
+	count(rule.deny) == 1 with input.resource as fw
+}
+
+test_gcp_1_65535_counts_as_every_port if {
+	fw := fixtures.firewall("gcp", "fw", [fixtures.rule({"ports": [{"from": 1, "to": 65535}], "priority": 1000})])
+	count(rule.deny) == 1 with input.resource as fw
+}
+
+test_partial_ranges_and_private_sources_are_compliant if {
+	rules := [
+		fixtures.rule({"ports": [{"from": 4000, "to": 4100}]}),
+		fixtures.rule({"protocol": "all", "ports": null, "peers": ["10.0.0.0/8"]}),
+		fixtures.rule({"protocol": "all", "ports": null, "enabled": false}),
+		fixtures.rule({"protocol": "all", "ports": null, "direction": "egress"}),
+	]
+	count(rule.deny) == 0 with input.resource as fixtures.firewall("gcp", "fw", rules)
+}
+
+test_azure_deny_all_at_higher_priority_shadows_allow_all if {
+	rules := [
+		fixtures.rule({"action": "deny", "priority": 100, "protocol": "all", "ports": null}),
+		fixtures.rule({"priority": 300, "protocol": "all", "ports": null}),
+	]
+	count(rule.deny) == 0 with input.resource as fixtures.firewall("azure", "nsg", rules)
+}
+
+test_azure_deny_of_some_ports_leaves_all_ports_rule_open if {
+	rules := [
+		fixtures.rule({"action": "deny", "priority": 100, "protocol": "all", "ports": [{"from": 22, "to": 22}]}),
+		fixtures.rule({"priority": 300, "protocol": "all", "ports": null}),
+	]
+	count(rule.deny) == 1 with input.resource as fixtures.firewall("azure", "nsg", rules)
+}

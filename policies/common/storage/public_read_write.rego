@@ -1,0 +1,82 @@
+# METADATA
+# title: Storage readable or writable by anyone
+# description: |
+#   Anyone on the internet can read or write the storage. AWS: an ACL grant to
+#   AllUsers or AuthenticatedUsers (unless IgnorePublicAcls neutralises it), or a
+#   bucket policy that allows "*" without a restricting condition (unless
+#   RestrictPublicBuckets neutralises it). Azure: a blob container with public
+#   access Blob or Container on an account that allows public blob access. GCP:
+#   an IAM binding on the bucket to allUsers or allAuthenticatedUsers.
+# custom:
+#   id: DD-STORAGE-002
+#   severity: CRITICAL
+#   kinds: [storage.bucket]
+#   frameworks:
+#     cis-aws-3.0: ["2.1.4"]
+#     cis-azure-2.0: ["3.7"]
+#     cis-gcp-2.0: ["5.1"]
+#     nist-800-53: ["AC-3", "AC-6", "AC-21"]
+#   remediation:
+#     aws: Remove the public ACL grants and policy statements, and turn on S3 Block Public Access.
+#     azure: Set the container's public access level to Private (None) and disallow blob public access on the account.
+#     gcp: Remove allUsers and allAuthenticatedUsers from the bucket's IAM policy.
+#     default: Remove the public grants.
+package drift.rules.storage.public_read_write
+
+import data.drift.lib.iam
+import data.drift.lib.labels
+
+rule_id := rego.metadata.chain()[1].annotations.custom.id
+
+resource := input.resource
+
+properties := resource.properties
+
+public_grantees := {"AllUsers", "AuthenticatedUsers"}
+
+# Effective S3 Block Public Access setting: on at bucket or account level.
+blocked(setting) if properties.publicAccessBlock[setting] == true
+
+blocked(setting) if properties.accountPublicAccessBlock[setting] == true
+
+aws_causes contains sprintf("%s grants %s to %s through its ACL.", [labels.describe(resource), grant.permission, grant.grantee]) if {
+	resource.provider == "aws"
+	not blocked("ignorePublicAcls")
+	some grant in properties.aclGrants
+	grant.grantee in public_grantees
+}
+
+aws_causes contains sprintf(
+	"%s has a bucket policy statement%s that allows %s to anyone.",
+	[labels.describe(resource), iam.sid_suffix(s), iam.actions_text(s)],
+) if {
+	resource.provider == "aws"
+	not blocked("restrictPublicBuckets")
+	some s in iam.public_allows(properties.policy)
+}
+
+azure_causes contains message if {
+	resource.provider == "azure"
+	properties.allowBlobPublicAccess == true
+	some level, text in level_text
+	properties.containerPublicAccess == level
+	message := sprintf(
+		"%s allows anonymous %s access (publicAccess '%s') and its account allows public blob access.",
+		[labels.describe(resource), text, level],
+	)
+}
+
+level_text := {"Blob": "blob read", "Container": "container list and blob read"}
+
+gcp_causes contains sprintf("%s grants %s to %s.", [labels.describe(resource), grant.role, grant.member]) if {
+	resource.provider == "gcp"
+	some grant in iam.public_bindings(properties.iamBindings)
+}
+
+causes := (aws_causes | azure_causes) | gcp_causes
+
+deny contains {"message": message, "details": {"causes": sort(causes)}} if {
+	resource.kind == "storage.bucket"
+	count(causes) > 0
+	message := sprintf("%s is readable or writable by anyone: %d public grant(s).", [labels.describe(resource), count(causes)])
+}

@@ -1,0 +1,86 @@
+# METADATA
+# title: Network helpers
+# description: Port, protocol and peer tests over normalized firewall rules (network.firewall).
+package drift.lib.network
+
+# The internet as the normalizers write it: Azure "*", "Internet", "Any" and
+# GCP's implicit default source are rewritten to these.
+internet_peers := {"0.0.0.0/0", "::/0"}
+
+admin_ports := {22: "SSH", 3389: "RDP"}
+
+from_internet(rule) if {
+	some peer in rule.peers
+	peer in internet_peers
+}
+
+internet_peers_of(rule) := sort([peer | some peer in rule.peers; peer in internet_peers])
+
+# Protocols that carry TCP traffic (SSH and RDP).
+carries_tcp(rule) if rule.protocol in {"all", "tcp", "6"}
+
+covers_port(rule, _) if rule.ports == null
+
+covers_port(rule, port) if {
+	some range in rule.ports
+	range.from <= port
+	port <= range.to
+}
+
+# Every port: no ports given, or one range spanning 1-65535 (0-65535 too).
+all_ports(rule) if rule.ports == null
+
+all_ports(rule) if {
+	some range in rule.ports
+	range.from <= 1
+	range.to >= 65535
+}
+
+active_ingress(rule) if {
+	rule.enabled
+	rule.direction == "ingress"
+}
+
+# A deny from the internet covering the port, ordered before the allow: rules
+# apply in priority order (lower first) and the first match wins, so such an
+# allow admits nothing. At equal priority a deny wins (GCP). AWS security
+# groups have no priorities and no denies.
+shadowed(allow_rule, port, rules) if {
+	is_number(allow_rule.priority)
+	some deny_rule in rules
+	active_ingress(deny_rule)
+	deny_rule.action == "deny"
+	from_internet(deny_rule)
+	covers_port(deny_rule, port)
+	deny_covers_protocol(deny_rule, allow_rule)
+	is_number(deny_rule.priority)
+	deny_rule.priority <= allow_rule.priority
+}
+
+deny_covers_protocol(deny_rule, _) if deny_rule.protocol == "all"
+
+deny_covers_protocol(deny_rule, allow_rule) if deny_rule.protocol == allow_rule.protocol
+
+# Allow rules that admit TCP `port` from the internet and are not shadowed.
+exposing_rules(rules, port) := [rule |
+	some rule in rules
+	active_ingress(rule)
+	rule.action == "allow"
+	from_internet(rule)
+	carries_tcp(rule)
+	covers_port(rule, port)
+	not shadowed(rule, port, rules)
+]
+
+port_text(rule) := "all ports" if rule.ports == null
+
+port_text(rule) := concat(", ", [range_text(r) | some r in rule.ports]) if rule.ports != null
+
+range_text(r) := sprintf("%d", [r.from]) if r.from == r.to
+
+range_text(r) := sprintf("%d-%d", [r.from, r.to]) if r.from != r.to
+
+# A rule's name quoted for messages.
+rule_label(rule) := sprintf("'%s'", [rule.name]) if is_string(rule.name)
+
+rule_label(rule) := "(unnamed)" if not is_string(rule.name)
