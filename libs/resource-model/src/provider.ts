@@ -7,7 +7,7 @@ import type { Resource } from './resource.js';
  * reported as skipped — never as compliant.
  */
 export class NormalizeError extends Error {
-  override readonly name = 'NormalizeError';
+  override readonly name: string = 'NormalizeError';
   constructor(
     /** Where the record came from: "file.json[3]", "export.ndjson:17", an ARN… */
     readonly source: string,

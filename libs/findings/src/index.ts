@@ -1,0 +1,2 @@
+export { findingId } from './identity.js';
+export type { FindingKey } from './identity.js';
