@@ -5,7 +5,8 @@
 #   AllUsers or AuthenticatedUsers (unless IgnorePublicAcls neutralises it), or a
 #   bucket policy that allows "*" without a restricting condition (unless
 #   RestrictPublicBuckets neutralises it). Azure: a blob container with public
-#   access Blob or Container on an account that allows public blob access. GCP:
+#   access Blob or Container on an account that does not disallow public blob
+#   access (unset counts as allowed, as Azure documents). GCP:
 #   an IAM binding on the bucket to allUsers or allAuthenticatedUsers.
 # custom:
 #   id: DD-STORAGE-002
@@ -55,9 +56,13 @@ aws_causes contains sprintf(
 	some s in iam.public_allows(properties.policy)
 }
 
+# An account permits anonymous access when allowBlobPublicAccess is true or not
+# set at all (null): "The storage account permits anonymous access when the
+# property value is either null or true."
+# https://learn.microsoft.com/en-us/azure/storage/blobs/anonymous-read-access-prevent
 azure_causes contains message if {
 	resource.provider == "azure"
-	properties.allowBlobPublicAccess == true
+	not properties.allowBlobPublicAccess == false
 	some level, text in level_text
 	properties.containerPublicAccess == level
 	message := sprintf(

@@ -73,10 +73,14 @@ test_azure_public_container_on_allowing_account_is_flagged if {
 	])]
 }
 
-test_azure_public_container_on_locked_or_unknown_account_is_not_flagged if {
+test_azure_public_container_on_locked_account_or_private_container_is_not_flagged if {
 	count(rule.deny) == 0 with input.resource as fixtures.azure_container("images", "Blob", false)
-	count(rule.deny) == 0 with input.resource as fixtures.azure_container("images", "Blob", null)
 	count(rule.deny) == 0 with input.resource as fixtures.azure_container("images", "None", true)
+}
+
+# Azure documents that an unset allowBlobPublicAccess permits anonymous access.
+test_azure_public_container_on_account_with_unset_setting_is_flagged if {
+	count(rule.deny) == 1 with input.resource as fixtures.azure_container("images", "Blob", null)
 }
 
 test_gcp_bucket_iam_binding_to_all_users_is_flagged if {

@@ -19,7 +19,7 @@ export const FirewallRule = z.object({
    * Sources for ingress, destinations for egress, as CIDRs. The internet is "0.0.0.0/0"
    * and "::/0" (Azure "*", "Internet", "Any" and GCP's implicit default are rewritten to
    * them); security-group references, tags and service accounts are kept as "sg:<id>",
-   * "tag:<name>", "serviceAccount:<email>", "service:<AzureTag>".
+   * "tag:<name>", "serviceAccount:<email>", "service:<AzureTag>", "asg:<application security group id>".
    */
   peers: z.array(z.string()),
   /** false for a GCP rule with disabled: true, which admits nothing. */

@@ -1,0 +1,55 @@
+import type { AddressRange, InventoryContext } from '@drift-detective/resource-model';
+import { factsOf } from '../context.js';
+import { idKey, parentId } from '../decode/arm-id.js';
+import type { ArmRecord } from '../decode/arm-record.js';
+import { isIpv4 } from '../decode/ip.js';
+import { asObject, asText, isObject, type JsonObject } from '../decode/json.js';
+
+function ipOf(value: unknown): string | null {
+  const text = asText(value)?.trim();
+  return text && isIpv4(text) ? text : null;
+}
+
+/**
+ * A server firewall rule as an address range. 0.0.0.0–0.0.0.0 is the special
+ * AllowAllWindowsAzureIps rule ("Allow Azure services and resources to access this
+ * server"): Azure's own addresses, not the internet. It is kept as that range, so
+ * a rule can tell it from 0.0.0.0–255.255.255.255. The source writes no CIDR.
+ * https://learn.microsoft.com/en-us/azure/azure-sql/database/firewall-configure#connections-from-inside-azure
+ * https://learn.microsoft.com/en-us/rest/api/sql/firewall-rules/get#firewallrule
+ */
+export function addressRangeOf(rule: JsonObject): AddressRange {
+  // ARM nests the addresses under `properties`; a Resource Graph join may flatten them.
+  const fields = asObject(rule['properties']) ?? rule;
+  return {
+    name: asText(rule['name']),
+    cidr: null,
+    startIp: ipOf(fields['startIpAddress']),
+    endIp: ipOf(fields['endIpAddress']),
+  };
+}
+
+/** Sorted by name, then addresses, so output does not depend on record order. */
+export function sortRanges(ranges: AddressRange[]): AddressRange[] {
+  const key = (r: AddressRange) => `${r.name ?? ''}\u0000${r.startIp ?? ''}\u0000${r.endIp ?? ''}`;
+  return [...ranges].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+/**
+ * First pass: a Microsoft.Sql/servers/firewallRules record is part of its server's
+ * allowedNetworks. Returns false when the record names no server, so it is
+ * reported, not silently dropped.
+ */
+export function collectSqlFirewallRule(arm: ArmRecord, context: InventoryContext): boolean {
+  const serverId = parentId(arm.id, 'firewallRules');
+  if (serverId === null || !isObject(arm.native)) return false;
+  const rules = factsOf(context).firewallRules;
+  const key = idKey(serverId);
+  let server = rules.get(key);
+  if (!server) {
+    server = { serverId, rules: new Map() };
+    rules.set(key, server);
+  }
+  server.rules.set(idKey(arm.id), { range: addressRangeOf(arm.native), native: arm.native });
+  return true;
+}

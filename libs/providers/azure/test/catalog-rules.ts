@@ -1,0 +1,191 @@
+/**
+ * The catalog rules' Azure semantics (DESIGN.md), restated over normalized
+ * resources, so the tests can say which fixtures violate and which value of a
+ * field would read as compliant. The Rego policies are the real implementation;
+ * these only pin down what the normalizer must hand them.
+ */
+import type { FirewallRule, Resource } from '@drift-detective/resource-model';
+
+const INTERNET = new Set(['0.0.0.0/0', '::/0']);
+
+function fromInternet(rule: FirewallRule): boolean {
+  return rule.peers.some((peer) => INTERNET.has(peer));
+}
+
+function coversPort(rule: FirewallRule, port: number): boolean {
+  return rule.ports === null || rule.ports.some((r) => r.from <= port && port <= r.to);
+}
+
+function carriesTcp(rule: FirewallRule): boolean {
+  return ['all', 'tcp', '6'].includes(rule.protocol);
+}
+
+/** Same as policies/lib/net.rego: an earlier deny from the internet covering the port. */
+function shadowed(allow: FirewallRule, port: number, rules: FirewallRule[]): boolean {
+  return rules.some(
+    (deny) =>
+      deny.enabled &&
+      deny.direction === 'ingress' &&
+      deny.action === 'deny' &&
+      fromInternet(deny) &&
+      coversPort(deny, port) &&
+      (deny.protocol === 'all' || deny.protocol === allow.protocol) &&
+      deny.priority !== null &&
+      allow.priority !== null &&
+      deny.priority <= allow.priority,
+  );
+}
+
+export function exposingRules(rules: FirewallRule[], port: number): FirewallRule[] {
+  return rules.filter(
+    (rule) =>
+      rule.enabled &&
+      rule.direction === 'ingress' &&
+      rule.action === 'allow' &&
+      fromInternet(rule) &&
+      carriesTcp(rule) &&
+      coversPort(rule, port) &&
+      !shadowed(rule, port, rules),
+  );
+}
+
+function allPortsFromInternet(rules: FirewallRule[]): boolean {
+  return rules.some(
+    (rule) =>
+      rule.enabled &&
+      rule.direction === 'ingress' &&
+      rule.action === 'allow' &&
+      fromInternet(rule) &&
+      rule.ports === null &&
+      rule.protocol === 'all',
+  );
+}
+
+function internetRange(r: { startIp: string | null; endIp: string | null }): boolean {
+  return r.startIp === '0.0.0.0' && r.endIp === '255.255.255.255';
+}
+
+export interface CatalogRule {
+  id: string;
+  /** The resource the rule is about, in a fixture's result. */
+  subject(resources: Resource[]): Resource | undefined;
+  /** The rule fires. */
+  violates(resource: Resource): boolean;
+  /** Every field the rule reads holds a value that reads as compliant (unknown is not compliant). */
+  compliantValue(resource: Resource): boolean;
+}
+
+const account = (resources: Resource[]) =>
+  resources.find((r) => r.nativeType === 'Microsoft.Storage/storageAccounts');
+const container = (resources: Resource[]) =>
+  resources.find(
+    (r) => r.nativeType === 'Microsoft.Storage/storageAccounts/blobServices/containers',
+  );
+const byKind = (kind: Resource['kind']) => (resources: Resource[]) =>
+  resources.find((r) => r.kind === kind);
+
+export const CATALOG: CatalogRule[] = [
+  {
+    id: 'DD-STORAGE-001',
+    subject: account,
+    violates: (r) => r.kind === 'storage.bucket' && r.properties.allowBlobPublicAccess === true,
+    compliantValue: (r) =>
+      r.kind === 'storage.bucket' && r.properties.allowBlobPublicAccess === false,
+  },
+  {
+    id: 'DD-STORAGE-002',
+    subject: container,
+    violates: (r) =>
+      r.kind === 'storage.bucket' &&
+      ['Blob', 'Container'].includes(r.properties.containerPublicAccess ?? '') &&
+      r.properties.allowBlobPublicAccess === true,
+    compliantValue: (r) =>
+      r.kind === 'storage.bucket' &&
+      (r.properties.containerPublicAccess === 'None' ||
+        r.properties.allowBlobPublicAccess === false),
+  },
+  {
+    id: 'DD-STORAGE-003',
+    subject: account,
+    violates: (r) => r.kind === 'storage.bucket' && r.properties.encryption.atRest === false,
+    compliantValue: (r) => r.kind === 'storage.bucket' && r.properties.encryption.atRest === true,
+  },
+  {
+    id: 'DD-STORAGE-004',
+    subject: account,
+    violates: (r) =>
+      r.kind === 'storage.bucket' &&
+      (r.properties.transport.httpsOnly === false ||
+        ['TLS1_0', 'TLS1_1'].includes(r.properties.transport.minimumTlsVersion ?? '')),
+    compliantValue: (r) =>
+      r.kind === 'storage.bucket' &&
+      r.properties.transport.httpsOnly === true &&
+      ['TLS1_2', 'TLS1_3'].includes(r.properties.transport.minimumTlsVersion ?? ''),
+  },
+  {
+    id: 'DD-STORAGE-005',
+    subject: account,
+    violates: (r) => r.kind === 'storage.bucket' && r.properties.versioning.enabled === false,
+    compliantValue: (r) => r.kind === 'storage.bucket' && r.properties.versioning.enabled === true,
+  },
+  {
+    id: 'DD-NET-001',
+    subject: byKind('network.firewall'),
+    violates: (r) =>
+      r.kind === 'network.firewall' &&
+      [22, 3389].some((port) => exposingRules(r.properties.rules, port).length > 0),
+    compliantValue: (r) =>
+      r.kind === 'network.firewall' &&
+      [22, 3389].every((port) => exposingRules(r.properties.rules, port).length === 0),
+  },
+  {
+    id: 'DD-NET-002',
+    subject: byKind('network.firewall'),
+    violates: (r) => r.kind === 'network.firewall' && allPortsFromInternet(r.properties.rules),
+    compliantValue: (r) =>
+      r.kind === 'network.firewall' && !allPortsFromInternet(r.properties.rules),
+  },
+  {
+    id: 'DD-IAM-001',
+    subject: byKind('iam.policy'),
+    violates: (r) =>
+      r.kind === 'iam.policy' &&
+      r.properties.managedBy === 'CustomRole' &&
+      r.properties.statements.some((s) => s.effect === 'Allow' && (s.actions ?? []).includes('*')),
+    compliantValue: (r) =>
+      r.kind === 'iam.policy' &&
+      (r.properties.managedBy === 'BuiltInRole' ||
+        r.properties.statements.every((s) => s.actions !== null && !s.actions.includes('*'))),
+  },
+  {
+    id: 'DD-DB-001',
+    subject: byKind('database.instance'),
+    violates: (r) =>
+      r.kind === 'database.instance' &&
+      r.properties.publicNetworkAccess === true &&
+      (r.properties.allowedNetworks ?? []).some(internetRange),
+    compliantValue: (r) =>
+      r.kind === 'database.instance' &&
+      (r.properties.publicNetworkAccess === false ||
+        (r.properties.allowedNetworks !== null &&
+          r.properties.allowedNetworks.every(
+            (n) => n.startIp !== null && n.endIp !== null && !internetRange(n),
+          ))),
+  },
+];
+
+export function catalogRule(id: string): CatalogRule {
+  const rule = CATALOG.find((r) => r.id === id);
+  if (!rule) throw new Error(`no rule ${id}`);
+  return rule;
+}
+
+/** The rule a catalog fixture is for: "dd-net-001-violating-….json" → DD-NET-001. */
+export function ruleOfFixture(file: string): { rule: CatalogRule; violating: boolean } | null {
+  const match = /^(dd-[a-z]+-\d{3})-(violating|compliant)-/.exec(file);
+  if (!match) return null;
+  return {
+    rule: catalogRule((match[1] as string).toUpperCase()),
+    violating: match[2] === 'violating',
+  };
+}
