@@ -1,0 +1,179 @@
+import { NormalizeError } from '@drift-detective/resource-model';
+import { decodeStruct, isStruct, StructError } from './decode/struct.js';
+import { toUtcTimestamp } from './decode/time.js';
+import {
+  camelName,
+  camelizeKeys,
+  isObject,
+  pick,
+  stringList,
+  text,
+  type JsonObject,
+} from './decode/values.js';
+
+/**
+ * One Cloud Asset Inventory asset, whatever spelling it came in.
+ * https://cloud.google.com/asset-inventory/docs/reference/rest/v1/assets/list#Asset
+ */
+export interface CaiAsset {
+  /** Full resource name: "//storage.googleapis.com/my-bucket". */
+  readonly name: string;
+  readonly assetType: string;
+  /** The RESOURCE part; null when the record carries none (an IAM_POLICY or ORG_POLICY record). */
+  readonly resource: CaiResource | null;
+  /** The IAM_POLICY part as given (camelCase keys); null when the record carries none. */
+  readonly iamPolicy: JsonObject | null;
+  /** The ORG_POLICY part (orgpolicy v1 Policy list, camelCase keys); null when absent. */
+  readonly orgPolicies: JsonObject[] | null;
+  /** "projects/123", "folders/456", "organizations/789", nearest first; null when absent. */
+  readonly ancestors: string[] | null;
+  /** update_time as RFC 3339 UTC, null when absent or unreadable. */
+  readonly updateTime: string | null;
+  /** The asset with proto field names in their JSON (camelCase) spelling and resource.data decoded. */
+  readonly native: JsonObject;
+}
+
+export interface CaiResource {
+  /** The REST resource of the service (decoded from a Struct when needed); null when absent. */
+  readonly data: JsonObject | null;
+  readonly location: string | null;
+  readonly parent: string | null;
+}
+
+/** A record as unwrapped: a bare asset, or a TemporalAsset (feed, batchGetAssetsHistory). */
+export interface AssetRecord {
+  readonly asset: CaiAsset;
+  /** window.startTime of a TemporalAsset, RFC 3339 UTC. */
+  readonly windowStart: string | null;
+  /** TemporalAsset.deleted. */
+  readonly deleted: boolean;
+}
+
+/**
+ * A TemporalAsset wraps the asset with its time window and deletion flag.
+ * https://cloud.google.com/asset-inventory/docs/reference/rest/v1/TopLevel/batchGetAssetsHistory#TemporalAsset
+ */
+export function isTemporalAsset(value: JsonObject): boolean {
+  return (
+    value['name'] === undefined &&
+    (isObject(value['asset']) ||
+      value['window'] !== undefined ||
+      value['deleted'] !== undefined ||
+      pick(value, 'priorAsset', 'prior_asset', 'priorAssetState', 'prior_asset_state') !==
+        undefined)
+  );
+}
+
+/** Reads one record; throws NormalizeError naming the source and the problem. */
+export function readRecord(value: unknown, source: string): AssetRecord {
+  if (!isObject(value)) throw new NormalizeError(source, 'record is not a JSON object');
+  if (!isTemporalAsset(value)) {
+    return { asset: readAsset(value, source), windowStart: null, deleted: false };
+  }
+  const deleted = value['deleted'];
+  // proto3 JSON reads null as the default (false). https://protobuf.dev/programming-guides/json/
+  if (deleted !== undefined && deleted !== null && typeof deleted !== 'boolean') {
+    throw new NormalizeError(source, 'TemporalAsset.deleted is not a boolean');
+  }
+  if (!isObject(value['asset'])) throw new NormalizeError(source, 'TemporalAsset has no asset');
+  const window = value['window'];
+  return {
+    asset: readAsset(value['asset'], source),
+    windowStart: isObject(window) ? toUtcTimestamp(pick(window, 'startTime', 'start_time')) : null,
+    deleted: deleted === true,
+  };
+}
+
+function readAsset(value: JsonObject, source: string): CaiAsset {
+  const name = value['name'];
+  if (typeof name !== 'string' || !name.startsWith('//') || name.length <= 2) {
+    throw new NormalizeError(
+      source,
+      'asset has no full resource name ("//service.googleapis.com/…")',
+    );
+  }
+  const assetType = text(pick(value, 'assetType', 'asset_type'));
+  if (assetType === null) throw new NormalizeError(source, `asset ${name} has no asset type`);
+
+  const resource = readResource(value, source, name);
+  const iamPolicy = pick(value, 'iamPolicy', 'iam_policy');
+  if (iamPolicy !== undefined && iamPolicy !== null && !isObject(iamPolicy)) {
+    throw new NormalizeError(source, `asset ${name}: iam_policy is not an object`);
+  }
+  const orgPolicy = pick(value, 'orgPolicy', 'org_policy');
+  const orgPolicies =
+    Array.isArray(orgPolicy) && orgPolicy.every(isObject)
+      ? (camelizeKeys(orgPolicy) as JsonObject[])
+      : null;
+
+  const camelIam = isObject(iamPolicy) ? (camelizeKeys(iamPolicy) as JsonObject) : null;
+  // native speaks the API's spelling: top-level names, and the IAM and org policies (proto
+  // messages without map fields) all the way down. Other parts keep their keys, which may be
+  // user-chosen (OS inventory items are keyed by id).
+  const native: JsonObject = {};
+  for (const [key, item] of Object.entries(value)) {
+    const jsonName = camelName(key);
+    if (jsonName === 'name' || jsonName === 'assetType' || jsonName === 'resource') continue;
+    native[jsonName] =
+      jsonName === 'iamPolicy'
+        ? (camelIam ?? item)
+        : jsonName === 'orgPolicy'
+          ? camelizeKeys(item)
+          : item;
+  }
+  return {
+    name,
+    assetType,
+    resource: resource?.resource ?? null,
+    iamPolicy: camelIam,
+    orgPolicies,
+    ancestors: stringList(value['ancestors']),
+    updateTime: toUtcTimestamp(pick(value, 'updateTime', 'update_time')),
+    native: {
+      name,
+      assetType,
+      ...native,
+      ...(resource === null ? {} : { resource: resource.native }),
+    },
+  };
+}
+
+function readResource(
+  asset: JsonObject,
+  source: string,
+  name: string,
+): { resource: CaiResource; native: JsonObject } | null {
+  const resource = asset['resource'];
+  if (resource === undefined || resource === null) return null;
+  if (!isObject(resource)) {
+    throw new NormalizeError(source, `asset ${name}: resource is not an object`);
+  }
+  const data = decodeData(resource['data'], source, name);
+  const native: JsonObject = {};
+  for (const [key, item] of Object.entries(resource)) {
+    if (key !== 'data') native[camelName(key)] = item;
+  }
+  if (data !== null) native['data'] = data;
+  return {
+    resource: { data, location: text(resource['location']), parent: text(resource['parent']) },
+    native,
+  };
+}
+
+function decodeData(data: unknown, source: string, name: string): JsonObject | null {
+  if (data === undefined || data === null) return null;
+  if (isStruct(data)) {
+    try {
+      return decodeStruct(data, 'resource.data');
+    } catch (error) {
+      if (error instanceof StructError) {
+        throw new NormalizeError(source, `asset ${name}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+  if (!isObject(data)) {
+    throw new NormalizeError(source, `asset ${name}: resource.data is not an object`);
+  }
+  return data;
+}

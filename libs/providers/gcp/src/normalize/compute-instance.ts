@@ -1,0 +1,69 @@
+import type { ComputeInstanceProperties } from '@drift-detective/resource-model';
+import { isObject, sortedUnique, text, type JsonObject } from '../decode/values.js';
+import type { NormalizerInput } from './input.js';
+
+/**
+ * compute.googleapis.com/Instance → compute.instance.
+ * https://cloud.google.com/compute/docs/reference/rest/v1/instances
+ * The instance metadata settings are AWS IMDS notions: null.
+ */
+export function normalizeComputeInstance(input: NormalizerInput): ComputeInstanceProperties {
+  const { data } = input;
+  return {
+    state: text(data?.['status']),
+    metadataTokensRequired: null,
+    metadataEndpointEnabled: null,
+    publicIps: data === null ? null : publicIps(data),
+    identities: data === null ? null : identities(data),
+  };
+}
+
+/**
+ * External addresses: networkInterfaces[].accessConfigs[].natIP (IPv4) and
+ * ipv6AccessConfigs[].externalIpv6. An access config without natIP (a stopped instance with an
+ * ephemeral address) has no address now. Every instance has a network interface, so a record
+ * without `networkInterfaces` was trimmed: unknown.
+ * https://cloud.google.com/compute/docs/reference/rest/v1/instances#AccessConfig
+ */
+function publicIps(data: JsonObject): string[] | null {
+  const interfaces = data['networkInterfaces'];
+  if (!Array.isArray(interfaces)) return null;
+  const ips: string[] = [];
+  for (const nic of interfaces) {
+    if (!isObject(nic)) return null;
+    for (const [listKey, ipKey] of [
+      ['accessConfigs', 'natIP'],
+      ['ipv6AccessConfigs', 'externalIpv6'],
+    ] as const) {
+      const configs = nic[listKey];
+      if (configs === undefined || configs === null) continue;
+      if (!Array.isArray(configs)) return null;
+      for (const config of configs) {
+        if (!isObject(config)) return null;
+        const ip = config[ipKey];
+        if (ip === undefined || ip === null) continue;
+        if (typeof ip !== 'string') return null;
+        ips.push(ip);
+      }
+    }
+  }
+  return sortedUnique(ips);
+}
+
+/**
+ * serviceAccounts[].email; an instance created without a service account has no
+ * `serviceAccounts` key (proto3 JSON omits empty lists), so absent means none.
+ * https://cloud.google.com/compute/docs/reference/rest/v1/instances#ServiceAccount
+ */
+function identities(data: JsonObject): string[] | null {
+  const accounts = data['serviceAccounts'];
+  if (accounts === undefined || accounts === null) return [];
+  if (!Array.isArray(accounts)) return null;
+  const emails: string[] = [];
+  for (const account of accounts) {
+    const email = isObject(account) ? text(account['email']) : null;
+    if (email === null) return null;
+    emails.push(email);
+  }
+  return sortedUnique(emails);
+}

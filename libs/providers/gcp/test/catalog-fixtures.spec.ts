@@ -1,0 +1,66 @@
+import { assertValidResource } from '@drift-detective/testing';
+import { describe, expect, it } from 'vitest';
+import { CATALOG } from './catalog.js';
+import { must, nativeFixture, nativeFixtureNames, normalizeOne } from './helpers.js';
+
+/** The rules of the DESIGN.md catalog with a GCP column that can be violated. */
+const GCP_RULES = [
+  'DD-STORAGE-001',
+  'DD-STORAGE-002',
+  'DD-STORAGE-005',
+  'DD-NET-001',
+  'DD-NET-002',
+  'DD-IAM-001',
+  'DD-IAM-002',
+  'DD-DB-001',
+  'DD-KMS-001',
+];
+
+describe('catalog fixtures (test/fixtures/native/dd-*.json)', () => {
+  it('has one violating fixture and one compliant twin for every GCP rule, named after it', () => {
+    expect(CATALOG.map((c) => c.rule)).toEqual(GCP_RULES);
+    const files = nativeFixtureNames().filter((f) => f.startsWith('dd-'));
+    expect(files.sort()).toEqual(CATALOG.flatMap((c) => [c.violating, c.compliant]).sort());
+    for (const c of CATALOG) {
+      expect(c.violating.startsWith(`${c.rule.toLowerCase()}-violating-`)).toBe(true);
+      expect(c.compliant.startsWith(`${c.rule.toLowerCase()}-compliant-`)).toBe(true);
+    }
+  });
+
+  it('holds one export record per file, or [RESOURCE, IAM_POLICY] of one asset', () => {
+    for (const c of CATALOG) {
+      for (const file of [c.violating, c.compliant]) {
+        const content = nativeFixture(file);
+        const records = (Array.isArray(content) ? content : [content]) as Record<string, unknown>[];
+        for (const record of records) expect(record, file).toHaveProperty('asset_type');
+        if (Array.isArray(content)) {
+          expect(content, file).toHaveLength(2);
+          expect(records[0], file).toHaveProperty('resource');
+          expect(records[1], file).toHaveProperty('iam_policy');
+          expect(must(records[1])['name'], file).toBe(must(records[0])['name']);
+        }
+      }
+    }
+  });
+
+  it.each(CATALOG)('$rule: the violating fixture violates, its twin complies', (c) => {
+    const violating = normalizeOne(nativeFixture(c.violating), c.violating);
+    const compliant = normalizeOne(nativeFixture(c.compliant), c.compliant);
+    for (const resource of [violating, compliant]) {
+      assertValidResource(resource);
+      expect(resource.kind).toBe(c.kind);
+    }
+    expect(c.verdict(violating)).toBe(true);
+    expect(c.verdict(compliant)).toBe(false);
+    // Twins: the same asset.
+    expect(compliant.id).toBe(violating.id);
+  });
+
+  it.each(CATALOG)('$rule: the datums of the violating fixture exist', (c) => {
+    for (const datum of c.datums) {
+      let value: unknown = nativeFixture(c.violating);
+      for (const step of datum) value = (value as Record<string | number, unknown>)[step];
+      expect(value, datum.join('.')).toBeDefined();
+    }
+  });
+});

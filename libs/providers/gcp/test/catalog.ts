@@ -1,0 +1,164 @@
+import type { FirewallRule, IamBinding, Kind, Resource } from '@drift-detective/resource-model';
+
+/**
+ * The catalog rules that apply to GCP (DESIGN.md), as verdicts on normalized resources: true =
+ * violating, false = compliant, null = cannot decide (unknown). They mirror what the Rego rules
+ * read, so the fixtures and the property tests check the fields those rules depend on.
+ */
+export interface CatalogCase {
+  readonly rule: string;
+  readonly kind: Kind;
+  readonly violating: string;
+  readonly compliant: string;
+  /** Paths (inside the violating fixture file) of the native values that make it violate. */
+  readonly datums: readonly (readonly (string | number)[])[];
+  readonly verdict: (resource: Resource) => boolean | null;
+}
+
+const PUBLIC = new Set(['allUsers', 'allAuthenticatedUsers']);
+const INTERNET = new Set(['0.0.0.0/0', '::/0']);
+
+type Props = Record<string, unknown>;
+const props = (resource: Resource) => resource.properties as Props;
+const bindings = (value: unknown) => value as IamBinding[] | null;
+
+const openIngress = (rule: FirewallRule) =>
+  rule.enabled &&
+  rule.direction === 'ingress' &&
+  rule.action === 'allow' &&
+  rule.peers.some((p) => INTERNET.has(p));
+const covers = (rule: FirewallRule, port: number) =>
+  rule.ports === null || rule.ports.some((r) => r.from <= port && port <= r.to);
+const allPorts = (rule: FirewallRule) =>
+  rule.ports === null || rule.ports.some((r) => r.from <= 1 && r.to >= 65535);
+const rules = (resource: Resource) => props(resource)['rules'] as FirewallRule[];
+
+export const CATALOG: readonly CatalogCase[] = [
+  {
+    rule: 'DD-STORAGE-001',
+    kind: 'storage.bucket',
+    violating: 'dd-storage-001-violating-pap-inherited.json',
+    compliant: 'dd-storage-001-compliant-pap-enforced.json',
+    datums: [['resource', 'data', 'iamConfiguration', 'publicAccessPrevention']],
+    verdict: (r) => {
+      const { publicAccessPrevention: pap, publicAccessPreventionPolicy: policy } = props(r);
+      if (pap === 'enforced' || policy === true) return false;
+      return typeof pap === 'string' ? true : null;
+    },
+  },
+  {
+    rule: 'DD-STORAGE-002',
+    kind: 'storage.bucket',
+    violating: 'dd-storage-002-violating-allusers-object-viewer.json',
+    compliant: 'dd-storage-002-compliant-project-members-only.json',
+    datums: [[1, 'iam_policy', 'bindings', 2, 'members', 0]],
+    verdict: (r) => {
+      const list = bindings(props(r)['iamBindings']);
+      return list === null ? null : list.some((b) => b.members.some((m) => PUBLIC.has(m)));
+    },
+  },
+  {
+    rule: 'DD-STORAGE-005',
+    kind: 'storage.bucket',
+    violating: 'dd-storage-005-violating-versioning-disabled.json',
+    compliant: 'dd-storage-005-compliant-versioning-enabled.json',
+    datums: [['resource', 'data', 'versioning', 'enabled']],
+    verdict: (r) => {
+      const enabled = (props(r)['versioning'] as { enabled: boolean | null }).enabled;
+      return enabled === null ? null : !enabled;
+    },
+  },
+  {
+    rule: 'DD-NET-001',
+    kind: 'network.firewall',
+    violating: 'dd-net-001-violating-ssh-open.json',
+    compliant: 'dd-net-001-compliant-ssh-open-disabled.json',
+    datums: [
+      ['resource', 'data', 'allowed', 0, 'ports', 0],
+      ['resource', 'data', 'allowed', 0, 'IPProtocol'],
+      ['resource', 'data', 'sourceRanges', 0],
+      ['resource', 'data', 'direction'],
+    ],
+    verdict: (r) =>
+      rules(r).some(
+        (rule) =>
+          openIngress(rule) &&
+          ['all', 'tcp', '6'].includes(rule.protocol) &&
+          (covers(rule, 22) || covers(rule, 3389)),
+      ),
+  },
+  {
+    rule: 'DD-NET-002',
+    kind: 'network.firewall',
+    violating: 'dd-net-002-violating-all-open.json',
+    compliant: 'dd-net-002-compliant-all-internal.json',
+    datums: [
+      ['resource', 'data', 'sourceRanges', 0],
+      ['resource', 'data', 'allowed', 0, 'IPProtocol'],
+      ['resource', 'data', 'direction'],
+    ],
+    verdict: (r) => rules(r).some((rule) => openIngress(rule) && allPorts(rule)),
+  },
+  {
+    rule: 'DD-IAM-001',
+    kind: 'iam.binding',
+    violating: 'dd-iam-001-violating-owner-service-account.json',
+    compliant: 'dd-iam-001-compliant-owner-user.json',
+    datums: [
+      ['iam_policy', 'bindings', 1, 'members', 1],
+      ['iam_policy', 'bindings', 1, 'role'],
+    ],
+    verdict: (r) => {
+      const list = bindings(props(r)['bindings']);
+      if (list === null) return null;
+      return list.some(
+        (b) =>
+          ['roles/owner', 'roles/editor'].includes(b.role) &&
+          b.members.some((m) => m.startsWith('serviceAccount:') || PUBLIC.has(m)),
+      );
+    },
+  },
+  {
+    rule: 'DD-IAM-002',
+    kind: 'iam.binding',
+    violating: 'dd-iam-002-violating-project-allusers.json',
+    compliant: 'dd-iam-002-compliant-project-domain.json',
+    datums: [['iam_policy', 'bindings', 1, 'members', 0]],
+    verdict: (r) => {
+      const list = bindings(props(r)['bindings']);
+      return list === null ? null : list.some((b) => b.members.some((m) => PUBLIC.has(m)));
+    },
+  },
+  {
+    rule: 'DD-DB-001',
+    kind: 'database.instance',
+    violating: 'dd-db-001-violating-authorized-network-open.json',
+    compliant: 'dd-db-001-compliant-authorized-network-office.json',
+    datums: [['resource', 'data', 'settings', 'ipConfiguration', 'authorizedNetworks', 0, 'value']],
+    verdict: (r) => {
+      const { publicNetworkAccess, allowedNetworks } = props(r) as {
+        publicNetworkAccess: boolean | null;
+        allowedNetworks: { cidr: string | null }[] | null;
+      };
+      if (publicNetworkAccess === false) return false;
+      if (allowedNetworks === null) return null;
+      return allowedNetworks.some((n) => n.cidr !== null && INTERNET.has(n.cidr));
+    },
+  },
+  {
+    rule: 'DD-KMS-001',
+    kind: 'kms.key',
+    violating: 'dd-kms-001-violating-no-rotation.json',
+    compliant: 'dd-kms-001-compliant-rotation-90-days.json',
+    datums: [['resource', 'data', 'purpose']],
+    verdict: (r) => {
+      const { rotationEnabled, rotationPeriodDays } = props(r) as {
+        rotationEnabled: boolean | null;
+        rotationPeriodDays: number | null;
+      };
+      if (rotationEnabled === null) return null;
+      if (!rotationEnabled) return true;
+      return rotationPeriodDays === null ? null : rotationPeriodDays > 90;
+    },
+  },
+];

@@ -1,0 +1,300 @@
+import { assertValidResource } from '@drift-detective/testing';
+import {
+  NormalizeError,
+  type FirewallRule,
+  type ResourceOf,
+} from '@drift-detective/resource-model';
+import { describe, expect, it } from 'vitest';
+import { gcpInventory } from '../src/index.js';
+import {
+  asAsset,
+  clone,
+  flightBody,
+  gcpCorpus,
+  must,
+  normalizeOne,
+  oneRecord,
+  scanContext,
+} from './helpers.js';
+
+type Firewall = ResourceOf<'network.firewall'>;
+type Data = Record<string, unknown>;
+
+const TYPE = 'compute.googleapis.com/Firewall';
+const custodian = (name: string) =>
+  `//compute.googleapis.com/projects/cloud-custodian/global/firewalls/${name}`;
+const flightFirewall = (body: Data) => asAsset(body, TYPE, custodian(body['name'] as string));
+const effective = flightBody('flight-compute-network-effective-firewalls.json')[
+  'firewalls'
+] as Data[];
+const exportRecord = (file: string, name: string) => {
+  const record = (gcpCorpus(file) as { name: string }[]).find((r) =>
+    r.name.endsWith(`/${name}`),
+  ) as unknown;
+  if (record === undefined) throw new Error(`${name} not in ${file}`);
+  return clone(record) as { resource: { data: Data } };
+};
+const withData = (file: string, name: string, change: (data: Data) => void) => {
+  const record = exportRecord(file, name);
+  change(record.resource.data);
+  return record;
+};
+
+const rule = (overrides: Partial<FirewallRule>): FirewallRule => ({
+  name: null,
+  direction: 'ingress',
+  action: 'allow',
+  priority: 1000,
+  protocol: 'all',
+  ports: null,
+  peers: ['0.0.0.0/0'],
+  enabled: true,
+  isDefault: false,
+  ...overrides,
+});
+
+const cases: { title: string; document: () => unknown; rules: FirewallRule[]; network?: string }[] =
+  [
+    {
+      title: 'firewalls.get: allowed IPProtocol "all" from 0.0.0.0/0',
+      document: () => flightFirewall(flightBody('flight-compute-firewall-get-all-open.json')),
+      rules: [rule({ name: 'allow-inbound-xyz' })],
+      network:
+        'https://www.googleapis.com/compute/v1/projects/cloud-custodian/global/networks/default',
+    },
+    {
+      title: 'firewalls.list: ports "22" and range "21-25", a bare source address becomes /32',
+      document: () =>
+        flightFirewall(
+          must((flightBody('flight-compute-firewalls-list.json')['items'] as Data[])[0]),
+        ),
+      rules: [
+        rule({
+          name: 'test',
+          protocol: 'tcp',
+          ports: [
+            { from: 22, to: 22 },
+            { from: 21, to: 25 },
+          ],
+          peers: ['1.1.1.1/32'],
+        }),
+      ],
+    },
+    {
+      title:
+        'getEffectiveFirewalls: bare addresses and CIDRs mixed in one sourceRanges, priority 900',
+      document: () => flightFirewall(must(effective[0])),
+      rules: [rule({ name: 'allow-ssh', priority: 900, peers: ['0.0.0.0/0', '93.76.224.124/32'] })],
+    },
+    {
+      title: 'getEffectiveFirewalls: tcp 22 and 3389 from addresses only',
+      document: () => flightFirewall(must(effective[2])),
+      rules: [
+        rule({
+          name: 'allow-ingress-from-iap',
+          protocol: 'tcp',
+          ports: [
+            { from: 22, to: 22 },
+            { from: 3389, to: 3389 },
+          ],
+          peers: ['185.38.216.32/32', '35.235.240.0/20', '37.214.38.88/32', '93.76.224.124/32'],
+        }),
+      ],
+    },
+    {
+      title:
+        'CAI export (Forseti): duplicate spellings ipProtocol / sourceRange, denied list, priority 200',
+      document: () => exportRecord('cai-export-firewalls-logs-ancestors.json', 'bad'),
+      rules: ['icmp', 'udp', 'tcp'].map((protocol) =>
+        rule({ name: 'bad', action: 'deny', priority: 200, protocol }),
+      ),
+    },
+    {
+      title: 'CAI export: one rule per allowed entry, in order; tcp without ports means every port',
+      document: () =>
+        exportRecord('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-6'),
+      rules: [
+        rule({ name: 'cf-test-fw-rule-6', protocol: 'tcp' }),
+        rule({ name: 'cf-test-fw-rule-6', protocol: 'udp', ports: [{ from: 5200, to: 5200 }] }),
+        rule({ name: 'cf-test-fw-rule-6', protocol: 'ah' }),
+        rule({ name: 'cf-test-fw-rule-6', protocol: 'sctp' }),
+        rule({ name: 'cf-test-fw-rule-6', protocol: 'icmp' }),
+      ],
+    },
+    {
+      title: 'CAI export: disabled: true admits nothing (enabled false)',
+      document: () =>
+        exportRecord('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-2'),
+      rules: [rule({ name: 'cf-test-fw-rule-2', enabled: false })],
+    },
+    {
+      title: 'CAI export: "0-65535" stays a range (all ports written out)',
+      document: () =>
+        exportRecord(
+          'cai-export-firewalls-protocol-and-all-ports.json',
+          'cf-test-fw-rule-tcp-all-port-range0',
+        ),
+      rules: [
+        rule({
+          name: 'cf-test-fw-rule-tcp-all-port-range0',
+          protocol: 'tcp',
+          ports: [{ from: 0, to: 65535 }],
+        }),
+      ],
+    },
+    {
+      title:
+        'CAI export: sourceTags and sourceServiceAccounts without ranges (no implicit 0.0.0.0/0)',
+      document: () => exportRecord('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-6'),
+      rules: [
+        rule({
+          name: 'cf-test-fw-rule-source-6',
+          peers: [
+            'serviceAccount:cf-gcp-challenge-dev-sa-source@cf-gcp-challenge-dev.iam.gserviceaccount.com',
+            'tag:source-tag-1',
+          ],
+        }),
+      ],
+    },
+    {
+      title: 'CAI export: sourceRanges and sourceTags together',
+      document: () => exportRecord('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-0'),
+      rules: [
+        rule({
+          name: 'cf-test-fw-rule-source-0',
+          priority: 65534,
+          peers: ['0.0.0.0/0', 'tag:source-tag'],
+        }),
+      ],
+    },
+    {
+      title: 'CAI export: EGRESS uses destinationRanges',
+      document: () =>
+        exportRecord('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-11'),
+      rules: [
+        rule({ name: 'cf-test-fw-rule-source-11', direction: 'egress', peers: ['10.0.0.0/24'] }),
+      ],
+    },
+    {
+      title: 'INGRESS with no source at all applies to 0.0.0.0/0',
+      document: () =>
+        withData('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-5', (data) => {
+          delete data['sourceRanges'];
+        }),
+      rules: [rule({ name: 'cf-test-fw-rule-5' })],
+    },
+    {
+      title: 'EGRESS with no destinationRanges applies to 0.0.0.0/0',
+      document: () =>
+        withData('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-11', (data) => {
+          delete data['destinationRanges'];
+        }),
+      rules: [rule({ name: 'cf-test-fw-rule-source-11', direction: 'egress' })],
+    },
+    {
+      title: 'no priority means 1000, no disabled means enabled, no direction means INGRESS',
+      document: () =>
+        withData('cai-export-firewalls-logs-ancestors.json', 'good', (data) => {
+          delete data['priority'];
+          delete data['disabled'];
+          delete data['direction'];
+        }),
+      rules: [rule({ name: 'good', protocol: 'icmp' })],
+    },
+    {
+      title: 'protocol numbers and upper case: lower-cased, numbers kept',
+      document: () =>
+        withData('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-7', (data) => {
+          data['allowed'] = [{ IPProtocol: 'TCP', ports: ['22'] }, { IPProtocol: '6' }];
+        }),
+      rules: [
+        rule({
+          name: 'cf-test-fw-rule-7',
+          protocol: 'tcp',
+          ports: [{ from: 22, to: 22 }],
+          enabled: false,
+        }),
+        rule({ name: 'cf-test-fw-rule-7', protocol: '6', enabled: false }),
+      ],
+    },
+    {
+      title: 'IPv6 source: a bare address becomes /128',
+      document: () =>
+        withData('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-5', (data) => {
+          data['sourceRanges'] = ['2001:db8::1', '::/0'];
+        }),
+      rules: [rule({ name: 'cf-test-fw-rule-5', peers: ['2001:db8::1/128', '::/0'] })],
+    },
+  ];
+
+describe('compute.googleapis.com/Firewall → network.firewall', () => {
+  it.each(cases)('$title', ({ document, rules, network }) => {
+    const resource = normalizeOne(document()) as Firewall;
+    assertValidResource(resource);
+    expect(resource.kind).toBe('network.firewall');
+    expect(resource.properties.rules).toEqual(rules);
+    if (network !== undefined) expect(resource.properties.network).toBe(network);
+  });
+
+  it('takes the project number from ancestors and the region from resource.location', () => {
+    const record = exportRecord('cai-export-firewalls-logs-ancestors.json', 'bad') as Data;
+    (record['resource'] as Data)['location'] = 'global';
+    const resource = normalizeOne(record) as Firewall;
+    expect(resource.account).toBe('449045403945');
+    expect(resource.region).toBe('global');
+    expect(resource.name).toBe('bad');
+  });
+
+  const unreadable: { title: string; change: (data: Data) => void; reason: RegExp }[] = [
+    {
+      title: 'neither allowed nor denied',
+      change: (d) => delete d['allowed'],
+      reason: /neither allowed nor denied/,
+    },
+    {
+      title: 'a port that is no port',
+      change: (d) => (d['allowed'] = [{ IPProtocol: 'tcp', ports: ['ssh'] }]),
+      reason: /port "ssh"/,
+    },
+    {
+      title: 'a reversed range',
+      change: (d) => (d['allowed'] = [{ IPProtocol: 'tcp', ports: ['25-21'] }]),
+      reason: /port "25-21"/,
+    },
+    {
+      title: 'an entry without protocol',
+      change: (d) => (d['allowed'] = [{ ports: ['22'] }]),
+      reason: /no IPProtocol/,
+    },
+    {
+      title: 'an unknown direction',
+      change: (d) => (d['direction'] = 'SIDEWAYS'),
+      reason: /direction/,
+    },
+    {
+      title: 'a source that is no address',
+      change: (d) => (d['sourceRanges'] = ['0.0.0.0/']),
+      reason: /not an address or CIDR/,
+    },
+    { title: 'disabled as a string', change: (d) => (d['disabled'] = 'false'), reason: /disabled/ },
+  ];
+
+  it.each(unreadable)(
+    'throws NormalizeError on $title (a rule list cannot say "unknown")',
+    ({ change, reason }) => {
+      const record = withData(
+        'cai-export-firewalls-protocol-and-port.json',
+        'cf-test-fw-rule-5',
+        change,
+      );
+      const native = oneRecord(record, 'fw.json');
+      expect(() => gcpInventory.normalize(native, scanContext())).toThrow(NormalizeError);
+      expect(() => gcpInventory.normalize(native, scanContext())).toThrow(reason);
+    },
+  );
+
+  it('throws NormalizeError for a firewall record without resource data', () => {
+    const native = oneRecord({ name: custodian('x'), assetType: TYPE, ancestors: ['projects/1'] });
+    expect(() => gcpInventory.normalize(native, scanContext())).toThrow(/no resource data/);
+  });
+});
