@@ -1,0 +1,41 @@
+import type {
+  InventoryContext,
+  NativeRecord,
+  ProviderInventory,
+  Resource,
+} from '@drift-detective/resource-model';
+import { isRecord, nonEmptyString, own } from './decode/values.js';
+import { detectAws } from './envelope/detect.js';
+import { isMessage } from './envelope/message.js';
+import { unwrapAws } from './envelope/unwrap.js';
+import { inferResourceType } from './item/infer-type.js';
+import { normalizeRecord } from './normalize/resource.js';
+import {
+  ACCOUNT_PUBLIC_ACCESS_BLOCK,
+  collectAccountPublicAccessBlock,
+} from './normalize/s3-account-public-access-block.js';
+
+/** AWS Config inventories and change events → normalized resources. */
+export const awsInventory: ProviderInventory = {
+  provider: 'aws',
+
+  detect: (document: unknown): boolean => detectAws(document),
+
+  unwrap: (document: unknown, source: string): NativeRecord[] => unwrapAws(document, source),
+
+  collect(record: NativeRecord, context: InventoryContext): boolean {
+    const value = record.value;
+    if (!isRecord(value)) return false;
+    const item = isMessage(value) ? own(value, 'configurationItem') : value;
+    if (!isRecord(item)) return false;
+    const type = nonEmptyString(own(item, 'resourceType')) ?? inferResourceType(item, null, null);
+    if (type !== ACCOUNT_PUBLIC_ACCESS_BLOCK) return false;
+    return collectAccountPublicAccessBlock({ item, diff: null }, record.source, context);
+  },
+
+  normalize: (record: NativeRecord, context: InventoryContext): Resource =>
+    normalizeRecord(record, context),
+
+  // Every AWS resource is normalized from its own item; context alone makes none.
+  leftovers: (): Resource[] => [],
+};

@@ -1,0 +1,88 @@
+import { regionalArn } from '../decode/arn.js';
+import {
+  compareStrings,
+  has,
+  isRecord,
+  nonEmptyString,
+  own,
+  type JsonObject,
+} from '../decode/values.js';
+import type { TypeNormalizer } from './types.js';
+
+/**
+ * AWS::EC2::Instance → compute.instance.
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html
+ */
+export const ec2Instance: TypeNormalizer<'compute.instance'> = {
+  kind: 'compute.instance',
+
+  arn: ({ configuration, region, account, resourceId }) => {
+    const id = nonEmptyString(own(configuration, 'instanceId')) ?? resourceId;
+    return regionalArn('ec2', region, account, id === null ? null : `instance/${id}`);
+  },
+
+  name: (configuration) => nonEmptyString(own(configuration, 'instanceId')),
+
+  properties({ configuration }) {
+    const state = own(configuration, 'state');
+    const metadata = own(configuration, 'metadataOptions');
+    return {
+      state: isRecord(state) ? nonEmptyString(own(state, 'name')) : nonEmptyString(state),
+      metadataTokensRequired: isRecord(metadata) ? httpTokens(own(metadata, 'httpTokens')) : null,
+      metadataEndpointEnabled: isRecord(metadata)
+        ? httpEndpoint(own(metadata, 'httpEndpoint'))
+        : null,
+      publicIps: publicIps(configuration),
+      identities: identities(configuration),
+    };
+  },
+};
+
+/**
+ * IMDS: httpTokens "required" means IMDSv2 only, "optional" allows IMDSv1.
+ * Items from before 2019 have no metadataOptions: unknown.
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceMetadataOptionsResponse.html
+ */
+function httpTokens(value: unknown): boolean | null {
+  return value === 'required' ? true : value === 'optional' ? false : null;
+}
+
+function httpEndpoint(value: unknown): boolean | null {
+  return value === 'enabled' ? true : value === 'disabled' ? false : null;
+}
+
+/**
+ * publicIpAddress and every public address associated with a network
+ * interface. publicIpAddress null means no public address; without the key
+ * and without interfaces the addresses are unknown.
+ */
+function publicIps(configuration: JsonObject): string[] | null {
+  const interfaces = own(configuration, 'networkInterfaces');
+  if (!has(configuration, 'publicIpAddress') && !Array.isArray(interfaces)) return null;
+  const ips = new Set<string>();
+  const primary = nonEmptyString(own(configuration, 'publicIpAddress'));
+  if (primary !== null) ips.add(primary);
+  for (const eni of Array.isArray(interfaces) ? interfaces : []) {
+    if (!isRecord(eni)) continue;
+    addAssociation(ips, own(eni, 'association'));
+    const privates = own(eni, 'privateIpAddresses');
+    for (const address of Array.isArray(privates) ? privates : []) {
+      if (isRecord(address)) addAssociation(ips, own(address, 'association'));
+    }
+  }
+  return [...ips].sort(compareStrings);
+}
+
+function addAssociation(ips: Set<string>, association: unknown): void {
+  const ip = isRecord(association) ? nonEmptyString(own(association, 'publicIp')) : null;
+  if (ip !== null) ips.add(ip);
+}
+
+/** The instance profile ARN; [] when the item says there is none (null), null when it does not say. */
+function identities(configuration: JsonObject): string[] | null {
+  if (!has(configuration, 'iamInstanceProfile')) return null;
+  const profile = own(configuration, 'iamInstanceProfile');
+  if (profile === null) return [];
+  const arn = isRecord(profile) ? nonEmptyString(own(profile, 'arn')) : null;
+  return arn === null ? null : [arn];
+}

@@ -1,0 +1,34 @@
+import { regionalArn } from '../decode/arn.js';
+import { booleanOr, nonEmptyString, own } from '../decode/values.js';
+import type { TypeNormalizer } from './types.js';
+
+/**
+ * AWS::RDS::DBInstance → database.instance. Config keeps the RDS API's odd
+ * camel case: dBInstanceIdentifier, dBInstanceArn
+ * (AWS Config resource schema for AWS::RDS::DBInstance;
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBInstance.html).
+ * RDS has no address allow-list of its own (security groups do that): allowedNetworks null.
+ */
+export const rdsDbInstance: TypeNormalizer<'database.instance'> = {
+  kind: 'database.instance',
+
+  arn: ({ configuration, region, account }) =>
+    nonEmptyString(own(configuration, 'dBInstanceArn')) ??
+    regionalArn('rds', region, account, dbResource(configuration)),
+
+  name: (configuration) => nonEmptyString(own(configuration, 'dBInstanceIdentifier')),
+
+  properties: ({ configuration }) => ({
+    engine: nonEmptyString(own(configuration, 'engine')),
+    engineVersion: nonEmptyString(own(configuration, 'engineVersion')),
+    publicNetworkAccess: booleanOr(own(configuration, 'publiclyAccessible')),
+    allowedNetworks: null,
+    storageEncrypted: booleanOr(own(configuration, 'storageEncrypted')),
+    kmsKeyId: nonEmptyString(own(configuration, 'kmsKeyId')),
+  }),
+};
+
+function dbResource(configuration: Record<string, unknown>): string | null {
+  const name = nonEmptyString(own(configuration, 'dBInstanceIdentifier'));
+  return name === null ? null : `db:${name}`;
+}

@@ -1,0 +1,134 @@
+import type { PolicyStatement, PropertiesOf, Resource } from '@drift-detective/resource-model';
+
+/**
+ * What each AWS rule of the catalog decides from the normalized properties
+ * (the Rego rules in policies/common, in brief): "violating", "compliant", or
+ * "unknown" when the property it reads is null.
+ */
+export type Verdict = 'violating' | 'compliant' | 'unknown';
+
+const INTERNET = ['0.0.0.0/0', '::/0'];
+
+function props<K extends Resource['kind']>(resource: Resource, kind: K): PropertiesOf<K> | null {
+  return resource.kind === kind ? (resource.properties as PropertiesOf<K>) : null;
+}
+
+function flag(value: boolean | null | undefined, violatingWhen: boolean): Verdict {
+  if (value === null || value === undefined) return 'unknown';
+  return value === violatingWhen ? 'violating' : 'compliant';
+}
+
+function publicAllow(statements: PolicyStatement[]): boolean {
+  return statements.some(
+    (s) =>
+      s.effect === 'Allow' &&
+      (s.principals ?? []).some((p) => p.id === '*') &&
+      (s.conditions === null || Object.keys(s.conditions).length === 0),
+  );
+}
+
+function exposes(
+  resource: Resource,
+  covers: (ports: { from: number; to: number }[] | null) => boolean,
+): Verdict {
+  const firewall = props(resource, 'network.firewall');
+  if (firewall === null) return 'unknown';
+  const open = firewall.rules.some(
+    (rule) =>
+      rule.direction === 'ingress' &&
+      rule.action === 'allow' &&
+      rule.enabled &&
+      rule.peers.some((peer) => INTERNET.includes(peer)) &&
+      ['all', 'tcp', '6'].includes(rule.protocol) &&
+      covers(rule.ports),
+  );
+  return open ? 'violating' : 'compliant';
+}
+
+export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
+  'DD-STORAGE-001': (resource) => {
+    const bucket = props(resource, 'storage.bucket');
+    const block = bucket?.publicAccessBlock;
+    if (!bucket || !block) return 'unknown';
+    const settings = Object.entries(block) as [keyof typeof block, boolean | null][];
+    if (
+      settings.some(
+        ([key, value]) => value === false && bucket.accountPublicAccessBlock?.[key] !== true,
+      )
+    ) {
+      return 'violating';
+    }
+    return settings.every(([, value]) => value === true) ? 'compliant' : 'unknown';
+  },
+  'DD-STORAGE-002': (resource) => {
+    const bucket = props(resource, 'storage.bucket');
+    if (!bucket) return 'unknown';
+    const grants = bucket.aclGrants;
+    const publicGrant = grants?.some(
+      (g) => g.grantee === 'AllUsers' || g.grantee === 'AuthenticatedUsers',
+    );
+    if (publicGrant || (bucket.policy && publicAllow(bucket.policy))) return 'violating';
+    return grants === null || (bucket.policy === null && bucket.policyAbsent !== true)
+      ? 'unknown'
+      : 'compliant';
+  },
+  'DD-STORAGE-003': (resource) => flag(props(resource, 'storage.bucket')?.encryption.atRest, false),
+  'DD-STORAGE-004': (resource) =>
+    flag(props(resource, 'storage.bucket')?.transport.httpsOnly, false),
+  'DD-STORAGE-005': (resource) =>
+    flag(props(resource, 'storage.bucket')?.versioning.enabled, false),
+  'DD-NET-001': (resource) =>
+    exposes(
+      resource,
+      (ports) =>
+        ports === null || ports.some((r) => [22, 3389].some((p) => r.from <= p && p <= r.to)),
+    ),
+  'DD-NET-002': (resource) =>
+    exposes(resource, (ports) => ports === null || ports.some((r) => r.from <= 1 && r.to >= 65535)),
+  'DD-IAM-001': (resource) => {
+    const policy = props(resource, 'iam.policy');
+    if (!policy) return 'unknown';
+    const admin = policy.statements.some(
+      (s) =>
+        s.effect === 'Allow' &&
+        (s.actions ?? []).some((a) => a === '*' || a === '*:*') &&
+        (s.resources ?? []).includes('*'),
+    );
+    const attached = (policy.attachedPolicies ?? []).some(
+      (p) => p.id === 'arn:aws:iam::aws:policy/AdministratorAccess',
+    );
+    return admin || attached ? 'violating' : 'compliant';
+  },
+  'DD-IAM-002': (resource) => {
+    const fn = props(resource, 'serverless.function');
+    if (!fn || fn.policy === null) return 'unknown';
+    return publicAllow(fn.policy) ? 'violating' : 'compliant';
+  },
+  'DD-DB-001': (resource) => flag(props(resource, 'database.instance')?.publicNetworkAccess, true),
+  'DD-DB-002': (resource) => flag(props(resource, 'database.instance')?.storageEncrypted, false),
+  'DD-KMS-001': (resource) => {
+    const key = props(resource, 'kms.key');
+    if (!key || key.keyManager === 'AWS') return key ? 'compliant' : 'unknown';
+    return flag(key.rotationEnabled, false);
+  },
+  'DD-LOG-001': (resource) => {
+    const trail = props(resource, 'audit.trail');
+    if (!trail) return 'unknown';
+    if (trail.multiRegion === false || trail.logging === false) return 'violating';
+    return trail.multiRegion === true ? 'compliant' : 'unknown';
+  },
+  'DD-COMPUTE-001': (resource) => {
+    const instance = props(resource, 'compute.instance');
+    if (!instance || instance.metadataEndpointEnabled === false)
+      return instance ? 'compliant' : 'unknown';
+    return flag(instance.metadataTokensRequired, false);
+  },
+};
+
+/** The catalog fixtures: dd-<rule>-violating-*.json / dd-<rule>-compliant-*.json. */
+export function catalogFixture(file: string): { rule: string; expected: Verdict } | null {
+  const match = /^(dd-[a-z]+-\d{3})-(violating|compliant)-.+\.json$/.exec(file);
+  const [, rule, expected] = match ?? [];
+  if (rule === undefined || expected === undefined) return null;
+  return { rule: rule.toUpperCase(), expected: expected as Verdict };
+}
