@@ -13,10 +13,10 @@ $(NPM_STAMP): package-lock.json
 bootstrap: $(NPM_STAMP)
 	@npx tsx tools/src/toolchain/main.ts
 
-# The main job on built-in sample data: evaluate the sample resources, print findings.
+# The main job on built-in sample data: scan the sample inventories of all three clouds.
 demo: bootstrap
 	@$(NX) run-many -t build -p policies cli --outputStyle=static
-	@npx drift-detective evaluate samples/normalized/aws-s3-buckets.json
+	@npx drift-detective scan --format table --input samples/aws --input samples/azure --input samples/gcp
 
 # Every check: lint, typecheck, test (Vitest and opa test) and build of every project.
 # The last line is the total across every runner: "N passed, N failed".

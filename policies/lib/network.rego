@@ -84,3 +84,15 @@ range_text(r) := sprintf("%d-%d", [r.from, r.to]) if r.from != r.to
 rule_label(rule) := sprintf("'%s'", [rule.name]) if is_string(rule.name)
 
 rule_label(rule) := "(unnamed)" if not is_string(rule.name)
+
+# What a rule admits, for messages: "tcp 22", "udp all ports", "all traffic".
+scope_text(rule) := "all traffic" if all_traffic(rule)
+
+scope_text(rule) := sprintf("%s %s", [rule.protocol, port_text(rule)]) if {
+	not all_traffic(rule)
+}
+
+all_traffic(rule) if {
+	rule.protocol == "all"
+	rule.ports == null
+}

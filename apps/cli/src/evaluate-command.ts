@@ -5,8 +5,22 @@ import {
 } from '@drift-detective/policy-engine';
 import { bundleLocation } from './bundle-location.js';
 import { formatText, summarize, type ResourceReport } from './format-text.js';
-import { readRecords } from './read-resources.js';
+import { readDocuments } from './scan/documents.js';
 import { EXIT, UsageError } from './usage.js';
+
+/** Each resource of the files: array items one by one, objects and NDJSON lines as they are. */
+async function* resourceRecords(files: readonly string[]) {
+  for (const file of files) {
+    for await (const document of readDocuments({ path: file, label: file })) {
+      if (!('error' in document) && Array.isArray(document.value)) {
+        for (const [index, value] of document.value.entries())
+          yield { source: `${file}[${index}]`, value };
+      } else {
+        yield document;
+      }
+    }
+  }
+}
 
 export interface EvaluateOptions {
   readonly files: readonly string[];
@@ -25,12 +39,15 @@ export interface CommandIo {
  */
 export async function evaluateCommand(options: EvaluateOptions, io: CommandIo): Promise<number> {
   if (options.files.length === 0) throw new UsageError('evaluate needs at least one input file');
-  const records = (await Promise.all(options.files.map(readRecords))).flat();
   const engine = await PolicyEngine.load(bundleLocation(options.bundle));
 
   const reports: ResourceReport[] = [];
   const failures: string[] = [];
-  for (const record of records) {
+  for await (const record of resourceRecords(options.files)) {
+    if ('error' in record) {
+      failures.push(`${record.source}: ${record.error}`);
+      continue;
+    }
     try {
       const resource = record.value as EvaluableResource;
       reports.push({ resource, violations: engine.evaluate(resource) });

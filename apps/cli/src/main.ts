@@ -1,6 +1,9 @@
+import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PolicyEngineError } from '@drift-detective/policy-engine';
 import { evaluateCommand, type CommandIo } from './evaluate-command.js';
+import { normalizeCommand } from './normalize-command.js';
+import { scanCommand } from './scan-command.js';
 import { EXIT, USAGE, UsageError } from './usage.js';
 
 const io: CommandIo = {
@@ -8,15 +11,80 @@ const io: CommandIo = {
   err: (text) => process.stderr.write(text),
 };
 
-async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '-h' || command === '--help') {
-    io.out(USAGE);
-    return command ? EXIT.ok : EXIT.error;
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** node:util parseArgs throws TypeErrors for unknown or malformed options: those are usage errors. */
+function parseArgsOrUsage<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs<T>(config);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError((error as Error).message);
+    }
+    throw error;
   }
-  if (command !== 'evaluate') throw new UsageError(`unknown command '${command}'`);
+}
+
+async function scanMain(args: string[]): Promise<number> {
   const { values, positionals } = parseArgsOrUsage({
-    args: [...rest],
+    args,
+    allowPositionals: true,
+    options: {
+      input: { type: 'string', short: 'i', multiple: true },
+      provider: { type: 'string' },
+      format: { type: 'string' },
+      'fail-on': { type: 'string' },
+      rules: { type: 'string', multiple: true },
+      'exclude-rules': { type: 'string', multiple: true },
+      bundle: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`scan takes inputs with --input, not '${positionals[0]}'`);
+  }
+  return scanCommand(
+    {
+      inputs: values.input ?? [],
+      provider: values.provider,
+      format: values.format,
+      failOn: values['fail-on'],
+      rules: values.rules,
+      excludeRules: values['exclude-rules'],
+      bundle: values.bundle,
+    },
+    {
+      ...io,
+      stdoutIsTty: process.stdout.isTTY === true,
+      stderrIsTty: process.stderr.isTTY === true,
+    },
+    version,
+  );
+}
+
+async function normalizeMain(args: string[]): Promise<number> {
+  const { values } = parseArgsOrUsage({
+    args,
+    options: {
+      input: { type: 'string', short: 'i', multiple: true },
+      provider: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  return normalizeCommand({ inputs: values.input ?? [], provider: values.provider }, io);
+}
+
+async function evaluateMain(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgsOrUsage({
+    args,
     allowPositionals: true,
     options: {
       bundle: { type: 'string' },
@@ -34,16 +102,20 @@ async function main(argv: readonly string[]): Promise<number> {
   return evaluateCommand({ files: positionals, bundle: values.bundle, format: values.format }, io);
 }
 
-/** node:util parseArgs throws TypeErrors for unknown or malformed options: those are usage errors. */
-function parseArgsOrUsage<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs<T>(config);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      throw new UsageError((error as Error).message);
-    }
-    throw error;
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help') {
+    io.out(USAGE);
+    return command ? EXIT.ok : EXIT.error;
   }
+  if (command === '--version' || command === '-v') {
+    io.out(`${version}\n`);
+    return EXIT.ok;
+  }
+  if (command === 'scan') return scanMain(rest);
+  if (command === 'evaluate') return evaluateMain(rest);
+  if (command === 'normalize') return normalizeMain(rest);
+  throw new UsageError(`unknown command '${command}'`);
 }
 
 try {

@@ -6,20 +6,33 @@ export class UsageError extends Error {
 /** Exit codes: a contract for CI pipelines. */
 export const EXIT = {
   ok: 0,
-  /** Reserved for --fail-on: findings at or above the threshold. */
+  /** --fail-on: a finding at or above the threshold. */
   findings: 1,
-  /** Bad usage, unreadable or malformed input, or a resource that could not be evaluated. */
+  /** Bad usage, an unreadable or malformed input, or a resource that could not be evaluated (evaluate). */
   error: 2,
 } as const;
 
 export const USAGE = `Usage: drift-detective <command> [options]
 
 Commands:
-  evaluate <file>...   Evaluate normalized resources (JSON array, object, or NDJSON)
-                       against the compiled policy bundle and print the violations.
+  scan                 Scan exported native inventories (AWS Config, Azure Resource Graph / ARM,
+                       GCP Cloud Asset) against the policy bundle.
+  normalize            Print the normalized resources of native inventories (NDJSON), as the
+                       rules see them. Takes --input and --provider like scan.
+  evaluate <file>...   Evaluate resources already in the normalized model.
 
-Options:
+scan options:
+  -i, --input PATH         A file, a folder (all its files as one inventory) or - for stdin;
+                           JSON or NDJSON. Repeatable.
+  --provider aws|azure|gcp Skip detection of the cloud from the content.
+  --format FORMAT          table | json | sarif | asff (default: table on a terminal, else json)
+  --fail-on SEVERITY       Exit 1 when a finding is at or above CRITICAL|HIGH|MEDIUM|LOW|INFORMATIONAL.
+  --rules IDS              Only these rule ids (comma-separated, * globs: DD-NET-*). Repeatable.
+  --exclude-rules IDS      Leave these rule ids out. Repeatable.
+
+Common options:
   --bundle DIR         Policy bundle folder (default: $DRIFT_POLICY_BUNDLE, else dist/policies)
-  --format text|json   Output format (default: text)
   -h, --help           Show this help
+
+Exit codes: 0 ran (findings or not), 1 --fail-on was hit, 2 bad usage or unreadable input.
 `;

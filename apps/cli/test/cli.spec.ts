@@ -1,50 +1,22 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { cli, tempFile, workspaceRoot } from './cli-process.js';
 
-const bin = path.resolve(import.meta.dirname, '..', 'bin', 'drift-detective.js');
-const samples = path.resolve(import.meta.dirname, '..', '..', '..', 'samples', 'normalized');
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function tempFile(name: string, text: string): Promise<string> {
-  const file = path.join(await mkdtemp(path.join(tmpdir(), 'drift-cli-')), name);
-  await writeFile(file, text);
-  return file;
-}
+const samples = path.join(workspaceRoot, 'samples', 'normalized');
 
 describe('drift-detective evaluate', () => {
   it('prints the four Block Public Access messages for the public sample bucket and nothing for the compliant one', async () => {
     const result = await cli(['evaluate', path.join(samples, 'aws-s3-buckets.json')]);
     expect(result.code).toBe(0);
     for (const message of [
-      "S3 bucket 'acme-hotfix-exports' allows public ACLs. BlockPublicAcls must be true.",
-      "S3 bucket 'acme-hotfix-exports' allows public policies. BlockPublicPolicy must be true.",
-      "S3 bucket 'acme-hotfix-exports' does not ignore public ACLs. IgnorePublicAcls must be true.",
-      "S3 bucket 'acme-hotfix-exports' does not restrict public buckets. RestrictPublicBuckets must be true.",
+      "S3 bucket 'acme-reports-open' allows public ACLs. BlockPublicAcls must be true.",
+      "S3 bucket 'acme-reports-open' allows public policies. BlockPublicPolicy must be true.",
+      "S3 bucket 'acme-reports-open' does not ignore public ACLs. IgnorePublicAcls must be true.",
+      "S3 bucket 'acme-reports-open' does not restrict public buckets. RestrictPublicBuckets must be true.",
     ]) {
       expect(result.stdout).toContain(message);
     }
-    expect(result.stdout).not.toContain('acme-audit-logs');
+    expect(result.stdout).not.toContain('acme-reports-locked');
     expect(result.stdout).toContain('1 finding(s) (HIGH 1) on 1 of 2 resource(s)');
   });
 
@@ -94,7 +66,7 @@ describe('drift-detective evaluate', () => {
 
   it('says how to build the bundle when there is none', async () => {
     const result = await cli(['evaluate', path.join(samples, 'aws-s3-buckets.json')], {
-      DRIFT_POLICY_BUNDLE: '/nonexistent/policies',
+      env: { DRIFT_POLICY_BUNDLE: '/nonexistent/policies' },
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Policy bundle not found at /nonexistent/policies');

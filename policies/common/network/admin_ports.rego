@@ -32,9 +32,9 @@ resource := input.resource
 
 rules := resource.properties.rules
 
-causes contains sprintf("%s allows %s (%d) from %s through rule %s (%s %s).", [
+causes contains sprintf("%s allows %s (%d) from %s through rule %s (%s).", [
 	labels.describe(resource), service, port, concat(" and ", network.internet_peers_of(rule)),
-	network.rule_label(rule), rule.protocol, network.port_text(rule),
+	network.rule_label(rule), network.scope_text(rule),
 ]) if {
 	some port, service in network.admin_ports
 	some rule in network.exposing_rules(rules, port)

@@ -1,0 +1,11 @@
+import { awsInventory } from '@drift-detective/provider-aws';
+import { azureInventory } from '@drift-detective/provider-azure';
+import { gcpInventory } from '@drift-detective/provider-gcp';
+import type { ProviderInventory } from '@drift-detective/resource-model';
+
+/** Every cloud the scan can read, in the order detection tries them. */
+export const INVENTORIES: readonly ProviderInventory[] = [
+  awsInventory,
+  azureInventory,
+  gcpInventory,
+];

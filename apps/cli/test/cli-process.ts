@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const bin = path.resolve(import.meta.dirname, '..', 'bin', 'drift-detective.js');
+export const workspaceRoot = path.resolve(import.meta.dirname, '..', '..', '..');
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI as a user would, optionally feeding stdin. */
+export function cli(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; stdin?: string } = {},
+) {
+  return new Promise<CliResult>((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+        resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+      },
+    );
+    child.stdin?.end(options.stdin ?? '');
+  });
+}
+
+export async function tempFile(name: string, text: string): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'drift-cli-')), name);
+  await writeFile(file, text);
+  return file;
+}
+
+export function nativeFixture(provider: string, name: string): string {
+  return path.join(
+    workspaceRoot,
+    'libs',
+    'providers',
+    provider,
+    'test',
+    'fixtures',
+    'native',
+    name,
+  );
+}
