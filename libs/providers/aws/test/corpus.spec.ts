@@ -1,6 +1,7 @@
 import { NormalizeError, ResourceDeletedNotice } from '@drift-detective/resource-model';
-import { assertValidResource } from '@drift-detective/testing';
-import { describe, expect, it } from 'vitest';
+import { assertValidResource, builtPolicyEngine } from '@drift-detective/testing';
+import type { PolicyEngine } from '@drift-detective/policy-engine';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { awsInventory, SUPPORTED_TYPES } from '../src/index.js';
 import { corpus, corpusFiles, defined, encodedStrings, scanContext } from './helpers.js';
 
@@ -58,6 +59,11 @@ const OTHER = {
   'aws/config-rule-event-elbv2-with-diff.json': 'AWS::ElasticLoadBalancingV2::LoadBalancer',
 };
 
+let engine: PolicyEngine;
+beforeAll(async () => {
+  engine = await builtPolicyEngine();
+});
+
 describe('every recorded AWS payload', () => {
   const outcomes = new Map<string, string>();
 
@@ -99,6 +105,8 @@ describe('every recorded AWS payload', () => {
         `${record.source} normalized but is listed as not normalized`,
       ).toBeUndefined();
       assertValidResource(resource, record.source);
+      // Every corpus record that normalizes also evaluates: no policy runtime error.
+      expect(() => engine.evaluate(resource), record.source).not.toThrow();
       expect(encodedStrings(resource.native), record.source).toEqual([]);
       const otherType = OTHER[record.source as keyof typeof OTHER];
       if (otherType) {

@@ -1,4 +1,4 @@
-import { assertValidResource } from '@drift-detective/testing';
+import { assertValidResource, builtPolicyEngine } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
 import { SUPPORTED_TYPES, canonicalType } from '../src/index.js';
 import { cassetteBodies, corpusFiles, scan } from './helpers.js';
@@ -37,9 +37,11 @@ describe.each(corpusFiles('azure'))('corpus %s', (file) => {
     expect(result.leftovers).toEqual([]);
   });
 
-  it('every resource passes the schema; supported types get their kind, others "other"', () => {
+  it('every resource passes the schema and evaluates; supported types get their kind, others "other"', async () => {
+    const engine = await builtPolicyEngine();
     for (const resource of result.resources) {
       assertValidResource(resource, resource.id);
+      expect(() => engine.evaluate(resource), resource.id).not.toThrow();
       const type = canonicalType(resource.nativeType);
       const expected = type === null ? 'other' : SUPPORTED_TYPES[type];
       expect(resource.kind, resource.id).toBe(expected === 'context' ? 'other' : expected);

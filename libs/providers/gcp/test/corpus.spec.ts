@@ -1,6 +1,7 @@
 import type { Resource } from '@drift-detective/resource-model';
-import { assertValidResource } from '@drift-detective/testing';
-import { describe, expect, it } from 'vitest';
+import { assertValidResource, builtPolicyEngine } from '@drift-detective/testing';
+import type { PolicyEngine } from '@drift-detective/policy-engine';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isSupportedType, SUPPORTED_TYPES } from '../src/index.js';
 import {
   asAsset,
@@ -113,9 +114,16 @@ function walk(file: string): Documents {
   return 'skip' in how ? [] : how.documents(file);
 }
 
+let engine: PolicyEngine;
+beforeAll(async () => {
+  engine = await builtPolicyEngine();
+});
+
 function expectValid(resources: Resource[]): void {
   for (const resource of resources) {
     assertValidResource(resource, resource.id);
+    // Every corpus record that normalizes also evaluates: no policy runtime error.
+    expect(() => engine.evaluate(resource), resource.id).not.toThrow();
     const kind = isSupportedType(resource.nativeType)
       ? SUPPORTED_TYPES[resource.nativeType]
       : 'other';
