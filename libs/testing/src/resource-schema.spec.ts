@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unknownStorageBucket } from '@drift-detective/resource-model';
 import { assertValidResource, resourceSchemaErrors } from './resource-schema.js';
 
 const bucket = {
@@ -12,21 +13,7 @@ const bucket = {
   tags: {},
   observedAt: '2026-11-01T00:00:00Z',
   native: {},
-  properties: {
-    publicAccessBlock: null,
-    accountPublicAccessBlock: null,
-    allowBlobPublicAccess: null,
-    containerPublicAccess: null,
-    publicAccessPrevention: null,
-    publicAccessPreventionPolicy: null,
-    aclGrants: null,
-    policy: null,
-    policyAbsent: null,
-    iamBindings: null,
-    encryption: { atRest: null, algorithm: null, keyId: null },
-    transport: { httpsOnly: null, minimumTlsVersion: null },
-    versioning: { enabled: null },
-  },
+  properties: unknownStorageBucket(),
 };
 
 describe('resource.schema.json', () => {

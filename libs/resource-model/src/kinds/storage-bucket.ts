@@ -53,3 +53,22 @@ export const StorageBucketProperties = z.object({
   versioning: z.object({ enabled: Tristate }),
 });
 export type StorageBucketProperties = z.infer<typeof StorageBucketProperties>;
+
+/** storage.bucket properties with nothing known yet: the start every normalizer fills in. */
+export function unknownStorageBucket(): StorageBucketProperties {
+  return {
+    publicAccessBlock: null,
+    accountPublicAccessBlock: null,
+    allowBlobPublicAccess: null,
+    containerPublicAccess: null,
+    publicAccessPrevention: null,
+    publicAccessPreventionPolicy: null,
+    aclGrants: null,
+    policy: null,
+    policyAbsent: null,
+    iamBindings: null,
+    encryption: { atRest: null, algorithm: null, keyId: null },
+    transport: { httpsOnly: null, minimumTlsVersion: null },
+    versioning: { enabled: null },
+  };
+}
