@@ -292,10 +292,20 @@ interface Mutation {
   replacement: unknown;
 }
 
-/** Deletes an object field or replaces any value by one of another type. List items are never dropped. */
+const isPrefix = (a: Path, b: Path) => a.length <= b.length && a.every((step, i) => step === b[i]);
+
+/**
+ * Deletes an object field or replaces any value by one of another type. List items are
+ * never dropped, and no two mutations touch the same value or one inside the other: a
+ * second edit could otherwise turn a value back into its own type (["…"] → "x" → []),
+ * rebuilding a valid, different record instead of a broken one.
+ */
 function mutate(document: unknown, mutations: Mutation[]): unknown {
   const copy = structuredClone(document);
+  const applied: Path[] = [];
   for (const { path, op, replacement } of mutations) {
+    if (applied.some((done) => isPrefix(done, path) || isPrefix(path, done))) continue;
+    applied.push(path);
     let parent: unknown = copy;
     for (const step of path.slice(0, -1)) {
       parent = (parent as Record<string | number, unknown> | undefined)?.[step];

@@ -41,6 +41,17 @@ function statement(
  * actions are unknown (null), never an empty grant.
  * https://learn.microsoft.com/en-us/azure/role-based-access-control/role-definitions#control-and-data-actions
  */
+/**
+ * An action list, or null (unknown) when it is not a list of operation strings:
+ * a blank entry is no operation Azure accepts, and reading it as "nothing"
+ * could turn a "*" grant into an empty one.
+ * https://learn.microsoft.com/en-us/azure/role-based-access-control/role-definitions#actions-format
+ */
+function actionList(value: unknown): string[] | null {
+  const list = asStringList(value);
+  return list && list.every((action) => action.trim() !== '') ? list : null;
+}
+
 function statementsOf(permissions: unknown[], scopes: string[] | null): PolicyStatement[] {
   return permissions.flatMap((permission, index) => {
     const sid = `permissions[${index}]`;
@@ -48,8 +59,8 @@ function statementsOf(permissions: unknown[], scopes: string[] | null): PolicySt
     const result = [
       statement(
         sid,
-        asStringList(permission['actions']),
-        asStringList(permission['notActions']),
+        actionList(permission['actions']),
+        actionList(permission['notActions']),
         scopes,
       ),
     ];
@@ -63,8 +74,8 @@ function statementsOf(permissions: unknown[], scopes: string[] | null): PolicySt
       result.push(
         statement(
           `${sid}.dataActions`,
-          asStringList(dataActions),
-          asStringList(notDataActions),
+          actionList(dataActions),
+          actionList(notDataActions),
           scopes,
         ),
       );
