@@ -200,3 +200,49 @@ describe('the demo inventories', () => {
     expect(result.stdout).not.toContain('acme-reports-locked');
   });
 });
+
+describe('large JSON documents', () => {
+  const samples = path.join(path.dirname(sshOpen), '..', '..', '..', '..', '..', '..', 'samples');
+  const stream = { DRIFT_STREAM_THRESHOLD_BYTES: '1' };
+
+  it.each([
+    ['an AWS Config snapshot', 'aws/config-snapshot.json'],
+    ['a Resource Graph answer', 'azure/resource-graph-answer.json'],
+  ])('streams the records of %s and finds what reading it whole finds', async (_label, file) => {
+    const whole = await cli(['scan', '--format', 'json', '--input', path.join(samples, file)]);
+    const streamed = await cli(['scan', '--format', 'json', '--input', path.join(samples, file)], {
+      env: stream,
+    });
+    expect(streamed.code).toBe(0);
+    const ids = (out: string) =>
+      (JSON.parse(out).findings as { id: string }[]).map((f) => f.id).sort();
+    expect(ids(streamed.stdout)).toEqual(ids(whole.stdout));
+    expect(ids(whole.stdout).length).toBeGreaterThan(5);
+  });
+
+  it('exits 2 naming a streamed document that is cut short', async () => {
+    const text = await readFile(path.join(samples, 'aws', 'config-snapshot.json'), 'utf8');
+    const file = await tempFile('cut.json', text.slice(0, Math.floor(text.length / 2)));
+    const result = await cli(['scan', '--format', 'json', '--input', file], { env: stream });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file} is not valid JSON: `);
+    expect(result.stderr).not.toContain('or NDJSON'); // the whole-document reader's message
+  });
+
+  it('takes each streamed record on its own: one that no cloud owns is skipped by its index', async () => {
+    const answer = JSON.parse(
+      await readFile(path.join(samples, 'azure', 'resource-graph-answer.json'), 'utf8'),
+    );
+    const file = await tempFile(
+      'answer.json',
+      JSON.stringify({ ...answer, data: [answer.data[0], { junk: 1 }] }),
+    );
+    const result = await cli(['scan', '--format', 'json', '--input', file], { env: stream });
+    expect(result.code).toBe(0);
+    const { summary } = JSON.parse(result.stdout);
+    expect(summary.skipped).toEqual([
+      { input: `${file}[1]`, reason: expect.stringContaining('cannot tell which cloud') },
+    ]);
+    expect(summary.resources).toBe(1);
+  });
+});

@@ -9,7 +9,7 @@ import {
   type Resource,
 } from '@drift-detective/resource-model';
 import { UsageError } from '../usage.js';
-import { isNdjson, readDocuments, type Document } from './documents.js';
+import { documentMode, readDocuments, type Document } from './documents.js';
 import type { InputFile } from './inputs.js';
 
 export interface NormalizeOptions {
@@ -74,7 +74,7 @@ export async function* normalizeInventory(options: NormalizeOptions): AsyncGener
 
   async function* records(): AsyncGenerator<Item> {
     for (const input of options.inputs) {
-      const wholeFile = !(await isNdjson(input.path));
+      const wholeFile = (await documentMode(input)) === 'whole';
       for await (const document of readDocuments(input)) {
         if ('error' in document) {
           yield { skipped: { input: document.source, reason: document.error } };
