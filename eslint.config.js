@@ -63,6 +63,11 @@ export default [
     },
   },
   {
+    // A test that just asserted a value exists may dereference it.
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     // Test-runner configs share one root file; they are tooling, not project code.
     files: ['**/vitest.config.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },

@@ -1,2 +1,11 @@
 export { findingId } from './identity.js';
 export type { FindingKey } from './identity.js';
+export * from './finding.js';
+export { contentHash } from './content-hash.js';
+export { reconcileResource, resolve, resolveDeleted } from './reconcile.js';
+export type { ReconcileInput, TransitionEvent } from './reconcile.js';
+export { inScope, ScopeTracker } from './scope.js';
+export type { CoveredScope } from './scope.js';
+export type { StateStore } from './store/state-store.js';
+export { SqliteStateStore, StateStoreError } from './store/sqlite-store.js';
+export { DEFAULT_REFRESH_DAYS, needsPublish } from './publish-policy.js';

@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FindingRecord } from '../finding.js';
+import { SqliteStateStore, StateStoreError } from './sqlite-store.js';
+
+async function stateFile(): Promise<string> {
+  return path.join(await mkdtemp(path.join(tmpdir(), 'drift-state-')), 'state.db');
+}
+
+function record(id: string, overrides: Partial<FindingRecord> = {}): FindingRecord {
+  return {
+    id,
+    provider: 'aws',
+    account: '123456789012',
+    resourceId: `arn:aws:s3:::${id}`,
+    ruleId: 'DD-STORAGE-001',
+    title: 't',
+    severity: 'HIGH',
+    message: 'm',
+    details: {},
+    frameworks: {},
+    remediation: 'r',
+    region: 'us-east-1',
+    resourceName: id,
+    resourceType: 'AWS::S3::Bucket',
+    kind: 'storage.bucket',
+    tags: {},
+    status: 'ACTIVE',
+    firstSeen: 'T1',
+    lastSeen: 'T1',
+    lastChanged: 'T1',
+    resolvedAt: null,
+    resolution: null,
+    waiver: null,
+    contentHash: 'h1',
+    pendingTransition: 'new',
+    publishedAt: null,
+    publishedHash: null,
+    ...overrides,
+  };
+}
+
+describe('SqliteStateStore', () => {
+  it('keeps findings across opens of the same file', async () => {
+    const file = await stateFile();
+    const store = new SqliteStateStore(file);
+    store.save([record('a'), record('b', { status: 'RESOLVED', pendingTransition: 'resolved' })]);
+    store.close();
+    const reopened = new SqliteStateStore(file);
+    expect(reopened.list().map((r) => r.id)).toEqual(['a', 'b']);
+    expect(reopened.list('RESOLVED').map((r) => r.id)).toEqual(['b']);
+    expect(reopened.openFindings('aws').map((r) => r.id)).toEqual(['a']);
+    expect(reopened.findingsOf({ provider: 'aws', resourceId: 'arn:aws:s3:::a' })).toHaveLength(1);
+    expect(
+      reopened.findingsOf({ provider: 'aws', account: 'other', resourceId: 'arn:aws:s3:::a' }),
+    ).toEqual([]);
+    reopened.close();
+  });
+
+  it('publishes: clears the pending transition and records what was sent', async () => {
+    const store = new SqliteStateStore(await stateFile());
+    store.save([record('a'), record('b')]);
+    expect(store.unpublished().map((r) => r.id)).toEqual(['a', 'b']);
+    store.markPublished(['a'], 'T2');
+    expect(store.unpublished().map((r) => r.id)).toEqual(['b']);
+    expect(store.list()[0]).toMatchObject({
+      id: 'a',
+      pendingTransition: null,
+      publishedAt: 'T2',
+      publishedHash: 'h1',
+    });
+    store.close();
+  });
+
+  it('writes a batch all or nothing', async () => {
+    const store = new SqliteStateStore(await stateFile());
+    store.save([record('a')]);
+    const broken = record('b', { status: 'BROKEN' as never });
+    expect(() => store.save([record('a', { message: 'changed' }), broken])).toThrow(
+      /CHECK constraint/,
+    );
+    expect(store.list().map((r) => [r.id, r.message])).toEqual([['a', 'm']]);
+    store.close();
+  });
+
+  it('migrates a new file to the current schema version and refuses a newer one', async () => {
+    const file = await stateFile();
+    new SqliteStateStore(file).close();
+    const version = execFileSync(process.execPath, [
+      '-e',
+      `const D=require('better-sqlite3');const d=new D(${JSON.stringify(file)});console.log(d.pragma('user_version',{simple:true}));d.pragma('user_version = 99');d.close()`,
+    ]).toString();
+    expect(Number(version)).toBeGreaterThan(0);
+    expect(() => new SqliteStateStore(file)).toThrow(StateStoreError);
+    expect(() => new SqliteStateStore(file)).toThrow(
+      /schema version 99, newer than this drift-detective knows/,
+    );
+  });
+
+  it('names the file when it is not a database', async () => {
+    const file = await stateFile();
+    await writeFile(file, 'this is not sqlite, just text long enough to have a header '.repeat(10));
+    expect(() => new SqliteStateStore(file)).toThrow(
+      new RegExp(`state file ${file} cannot be opened`),
+    );
+  });
+});

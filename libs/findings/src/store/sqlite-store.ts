@@ -1,0 +1,150 @@
+import Database from 'better-sqlite3';
+import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
+import { MIGRATIONS } from './migrations.js';
+import type { StateStore } from './state-store.js';
+
+/** The state file cannot be used: it names the file and what is wrong. */
+export class StateStoreError extends Error {
+  override readonly name = 'StateStoreError';
+}
+
+interface Row {
+  readonly record: string;
+}
+
+/**
+ * The embedded default: one SQLite file in WAL mode with full sync, so a
+ * committed transaction survives a crash or power loss
+ * (https://www.sqlite.org/wal.html, https://www.sqlite.org/pragma.html#pragma_synchronous).
+ */
+export class SqliteStateStore implements StateStore {
+  private readonly db: Database.Database;
+
+  constructor(readonly file: string) {
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate();
+    } catch (error) {
+      if (error instanceof StateStoreError) throw error;
+      throw new StateStoreError(
+        `state file ${file} cannot be opened: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new StateStoreError(
+        `state file ${this.file} has schema version ${version}, newer than this drift-detective knows (${MIGRATIONS.length}); upgrade drift-detective`,
+      );
+    }
+    const pendingSteps = MIGRATIONS.slice(version);
+    if (pendingSteps.length === 0) return;
+    this.db.transaction(() => {
+      for (const step of pendingSteps) this.db.exec(step);
+      this.db.pragma(`user_version = ${MIGRATIONS.length}`);
+    })();
+  }
+
+  private records(rows: readonly Row[]): FindingRecord[] {
+    return rows.map((row) => JSON.parse(row.record) as FindingRecord);
+  }
+
+  findingsOf(
+    resource: Omit<ResourceRef, 'account'> & { readonly account?: string },
+  ): FindingRecord[] {
+    const rows =
+      resource.account === undefined
+        ? this.db
+            .prepare(
+              'SELECT record FROM findings WHERE provider = ? AND resource_id = ? ORDER BY id',
+            )
+            .all(resource.provider, resource.resourceId)
+        : this.db
+            .prepare(
+              'SELECT record FROM findings WHERE provider = ? AND account = ? AND resource_id = ? ORDER BY id',
+            )
+            .all(resource.provider, resource.account, resource.resourceId);
+    return this.records(rows as Row[]);
+  }
+
+  openFindings(provider: string): FindingRecord[] {
+    return this.records(
+      this.db
+        .prepare(
+          "SELECT record FROM findings WHERE provider = ? AND status != 'RESOLVED' ORDER BY id",
+        )
+        .all(provider) as Row[],
+    );
+  }
+
+  list(status?: FindingStatus): FindingRecord[] {
+    const rows = status
+      ? this.db.prepare('SELECT record FROM findings WHERE status = ? ORDER BY id').all(status)
+      : this.db.prepare('SELECT record FROM findings ORDER BY id').all();
+    return this.records(rows as Row[]);
+  }
+
+  unpublished(): FindingRecord[] {
+    return this.records(
+      this.db
+        .prepare('SELECT record FROM findings WHERE pending_transition IS NOT NULL ORDER BY id')
+        .all() as Row[],
+    );
+  }
+
+  save(records: readonly FindingRecord[]): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO findings (id, provider, account, resource_id, rule_id, status, pending_transition, record)
+       VALUES (@id, @provider, @account, @resourceId, @ruleId, @status, @pendingTransition, @record)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+         pending_transition = excluded.pending_transition, record = excluded.record`,
+    );
+    this.db.transaction(() => {
+      for (const r of records) {
+        upsert.run({
+          id: r.id,
+          provider: r.provider,
+          account: r.account,
+          resourceId: r.resourceId,
+          ruleId: r.ruleId,
+          status: r.status,
+          pendingTransition: r.pendingTransition,
+          record: JSON.stringify(r),
+        });
+      }
+    })();
+  }
+
+  markPublished(ids: readonly string[], at: string): void {
+    const select = this.db.prepare('SELECT record FROM findings WHERE id = ?');
+    const update = this.db.prepare(
+      'UPDATE findings SET pending_transition = NULL, record = ? WHERE id = ?',
+    );
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const row = select.get(id) as Row | undefined;
+        if (!row) continue;
+        const record = JSON.parse(row.record) as FindingRecord;
+        update.run(
+          JSON.stringify({
+            ...record,
+            pendingTransition: null,
+            publishedAt: at,
+            publishedHash: record.contentHash,
+          }),
+          id,
+        );
+      }
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
