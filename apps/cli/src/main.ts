@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PolicyEngineError } from '@drift-detective/policy-engine';
 import { evaluateCommand, type CommandIo } from './evaluate-command.js';
+import { findingsListCommand } from './findings-command.js';
 import { normalizeCommand } from './normalize-command.js';
+import { waiversCheckCommand } from './waivers-command.js';
 import { scanCommand } from './scan-command.js';
 import { EXIT, USAGE, UsageError } from './usage.js';
 
@@ -37,6 +39,9 @@ async function scanMain(args: string[]): Promise<number> {
       rules: { type: 'string', multiple: true },
       'exclude-rules': { type: 'string', multiple: true },
       bundle: { type: 'string' },
+      state: { type: 'string' },
+      waivers: { type: 'string' },
+      progress: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -56,6 +61,9 @@ async function scanMain(args: string[]): Promise<number> {
       rules: values.rules,
       excludeRules: values['exclude-rules'],
       bundle: values.bundle,
+      state: values.state,
+      waivers: values.waivers,
+      progress: values.progress,
     },
     {
       ...io,
@@ -115,6 +123,24 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'scan') return scanMain(rest);
   if (command === 'evaluate') return evaluateMain(rest);
   if (command === 'normalize') return normalizeMain(rest);
+  if (command === 'findings' && rest[0] === 'list') {
+    const { values } = parseArgsOrUsage({
+      args: rest.slice(1),
+      options: {
+        state: { type: 'string' },
+        status: { type: 'string' },
+        format: { type: 'string' },
+      },
+    });
+    return findingsListCommand(values, io);
+  }
+  if (command === 'waivers' && rest[0] === 'check') {
+    const { values } = parseArgsOrUsage({
+      args: rest.slice(1),
+      options: { file: { type: 'string' }, within: { type: 'string' } },
+    });
+    return waiversCheckCommand(values, io);
+  }
   throw new UsageError(`unknown command '${command}'`);
 }
 

@@ -9,7 +9,12 @@ import { parseProvider } from './normalize-command.js';
 import { resolveInputs } from './scan/inputs.js';
 import { INVENTORIES } from './scan/inventories.js';
 import { listValues, parseSeverity, ruleFilter, severityRank } from './scan/rule-filter.js';
-import { scan } from './scan/scan.js';
+import { scan, type ScanResult } from './scan/scan.js';
+import type { ScanFinding } from './scan/finding.js';
+import { syncState } from './scan/state-sync.js';
+import { now } from './clock.js';
+import { waiverLookup, waiversFrom } from './waivers-source.js';
+import { SqliteStateStore, StateStoreError } from '@drift-detective/findings';
 import { EXIT, UsageError } from './usage.js';
 
 export const FORMATS = ['table', 'json', 'sarif', 'asff'] as const;
@@ -17,6 +22,11 @@ export type Format = (typeof FORMATS)[number];
 
 export interface ScanCommandOptions {
   readonly inputs: readonly string[];
+  /** SQLite state file: reconcile findings across runs (transitions, resolution). */
+  readonly state?: string | undefined;
+  readonly waivers?: string | undefined;
+  /** Progress on stderr even when it is not a terminal. */
+  readonly progress?: boolean | undefined;
   readonly provider?: string | undefined;
   /** Default: table when stdout is a terminal, json otherwise. */
   readonly format?: string | undefined;
@@ -39,6 +49,28 @@ function parseFormat(value: string | undefined, stdoutIsTty: boolean): Format {
   return format as Format;
 }
 
+/** The scan's result with the findings the state reports (current ones and resolved ones). */
+function withFindings(result: ScanResult, findings: ScanFinding[]): ScanResult {
+  const sorted = [...findings].sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.resourceId.localeCompare(b.resourceId),
+  );
+  const bySeverity: Record<string, number> = {};
+  for (const f of sorted)
+    if (f.status !== 'RESOLVED') bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+  return {
+    ...result,
+    findings: sorted,
+    summary: {
+      ...result.summary,
+      findings: sorted.filter((f) => f.status !== 'RESOLVED').length,
+      bySeverity,
+    },
+  };
+}
+
 /** drift-detective scan: native inventories in, findings out; the exit code is the CI contract. */
 export async function scanCommand(
   options: ScanCommandOptions,
@@ -50,20 +82,46 @@ export async function scanCommand(
   const failOn =
     options.failOn === undefined ? undefined : parseSeverity(options.failOn, '--fail-on');
   const engine = await PolicyEngine.load(bundleLocation(options.bundle));
-  const includeRule = ruleFilter(listValues(options.rules), listValues(options.excludeRules), [
-    ...engine.rules.keys(),
-  ]);
+  const bundleRules = [...engine.rules.keys()];
+  const includeRule = ruleFilter(
+    listValues(options.rules),
+    listValues(options.excludeRules),
+    bundleRules,
+  );
   const { files: inputs, ignored } = await resolveInputs(options.inputs);
+  const at = now();
+  const waiverFor = waiverLookup(await waiversFrom(options.waivers), at);
+  const showProgress = options.progress === true || io.stderrIsTty;
 
-  const result = await scan({
+  const scanned = await scan({
     inputs,
     inventories: INVENTORIES,
     provider,
     engine,
     includeRule,
-    onProgress: io.stderrIsTty ? (n) => io.err(`\rscanned ${n} records…`) : undefined,
+    waiverFor,
+    scanTime: at.toISOString(),
+    onProgress: showProgress ? (n) => io.err(`scanned ${n} records\n`) : undefined,
   });
-  if (io.stderrIsTty && result.summary.evaluated >= 500) io.err('\n');
+  let result = scanned;
+  let store: SqliteStateStore | undefined;
+  if (options.state) {
+    try {
+      store = new SqliteStateStore(options.state);
+    } catch (error) {
+      if (error instanceof StateStoreError) throw new UsageError(error.message);
+      throw error;
+    }
+    const reported = syncState(store, scanned, {
+      now: at.toISOString(),
+      judgedRules: new Set(bundleRules.filter(includeRule)),
+      bundleRules: new Set(bundleRules),
+      onProgress: showProgress
+        ? (done, total) => io.err(`state: ${done}/${total} resources\n`)
+        : undefined,
+    });
+    result = withFindings(scanned, reported);
+  }
   for (const file of ignored) {
     result.summary.skipped.push({
       input: file,
@@ -71,18 +129,26 @@ export async function scanCommand(
     });
   }
 
-  const now = new Date().toISOString();
   const render: Record<Format, () => string> = {
     table: () => formatTable(result),
     json: () => formatJson(result),
     sarif: () => formatSarif(result, [...engine.rules.values()], version),
-    asff: () => formatAsff(result, now, process.env['AWS_REGION'] ?? 'us-east-1'),
+    asff: () => formatAsff(result, at.toISOString(), process.env['AWS_REGION'] ?? 'us-east-1'),
   };
   io.out(render[format]());
   if (format !== 'table' && format !== 'json' && result.summary.skipped.length > 0) {
     for (const s of result.summary.skipped) io.err(`skipped ${s.input}: ${s.reason}\n`);
   }
-  if (failOn && result.findings.some((f) => severityRank(f.severity) <= severityRank(failOn))) {
+  if (store) {
+    // Reported: the transitions are taken. A crash before this line reports them again next run.
+    store.markPublished(
+      result.findings.filter((f) => f.transition !== 'unchanged').map((f) => f.id),
+      at.toISOString(),
+    );
+    store.close();
+  }
+  const failing = result.findings.filter((f) => f.status === 'ACTIVE');
+  if (failOn && failing.some((f) => severityRank(f.severity) <= severityRank(failOn))) {
     return EXIT.findings;
   }
   return EXIT.ok;

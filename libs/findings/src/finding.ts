@@ -38,11 +38,11 @@ export interface FieldChange {
 
 /** The change that caused a violation, when the source says: who, when, which fields. */
 export interface CausingChange {
-  readonly changedBy?: string;
-  readonly changedAt?: string;
-  readonly changeType?: string;
-  readonly fields?: readonly FieldChange[];
-  readonly relatedEvents?: readonly string[];
+  readonly changedBy?: string | undefined;
+  readonly changedAt?: string | undefined;
+  readonly changeType?: string | undefined;
+  readonly fields?: readonly FieldChange[] | undefined;
+  readonly relatedEvents?: readonly string[] | undefined;
 }
 
 /** One violation as observed now: everything a finding shows, without its history. */

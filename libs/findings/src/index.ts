@@ -9,3 +9,11 @@ export type { CoveredScope } from './scope.js';
 export type { StateStore } from './store/state-store.js';
 export { SqliteStateStore, StateStoreError } from './store/sqlite-store.js';
 export { DEFAULT_REFRESH_DAYS, needsPublish } from './publish-policy.js';
+export {
+  activeWaiver,
+  checkWaivers,
+  loadWaivers,
+  parseWaivers,
+  WaiverFileError,
+} from './waivers/index.js';
+export type { Waiver, WaiverCheck, WaiverSubject } from './waivers/index.js';

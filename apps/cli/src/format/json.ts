@@ -2,6 +2,8 @@ import type { ScanResult } from '../scan/scan.js';
 
 /** The documented JSON output: {findings: [...], summary: {...}}. */
 export function formatJson(result: ScanResult): string {
-  const findings = result.findings.map(({ observedAt: _observedAt, ...finding }) => finding);
+  const findings = result.findings.map(
+    ({ observedAt: _observedAt, tags: _tags, change: _change, ...finding }) => finding,
+  );
   return `${JSON.stringify({ findings, summary: result.summary }, null, 2)}\n`;
 }

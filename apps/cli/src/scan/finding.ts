@@ -8,7 +8,8 @@ export interface ScanFinding {
   readonly ruleId: string;
   readonly title: string;
   readonly severity: Violation['severity'];
-  readonly status: 'ACTIVE';
+  /** ACTIVE for a violation; SUPPRESSED under a waiver; RESOLVED (with --state) once fixed or gone. */
+  readonly status: 'ACTIVE' | 'SUPPRESSED' | 'RESOLVED';
   readonly provider: string;
   readonly account: string;
   readonly region: string | null;
@@ -22,6 +23,19 @@ export interface ScanFinding {
   readonly remediation: string;
   /** When the violating state was observed. */
   readonly observedAt: string;
+  /** Resource tags, for waiver matching (not part of the JSON output). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** The change that caused the violation, when the source says (who, when, which fields). */
+  readonly change?: Resource['change'];
+  /** With --state: what happened to the finding in this run. */
+  readonly transition?: string;
+  /** The waiver that suppresses it. */
+  readonly waiver?: {
+    readonly rule: string;
+    readonly reason: string;
+    readonly owner: string;
+    readonly expires: string;
+  };
 }
 
 export function toFinding(resource: Resource, violation: Violation): ScanFinding {
@@ -48,5 +62,7 @@ export function toFinding(resource: Resource, violation: Violation): ScanFinding
     frameworks: violation.frameworks,
     remediation: violation.remediation,
     observedAt: resource.observedAt,
+    tags: resource.tags,
+    ...(resource.change ? { change: resource.change } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import {
   createInventoryContext,
   NormalizeError,
+  ResourceDeletedNotice,
   SCAN_TIME,
   type InventoryContext,
   type NativeRecord,
@@ -29,7 +30,13 @@ export interface Skipped {
   readonly reason: string;
 }
 
-export type Normalized = { readonly resource: Resource } | { readonly skipped: Skipped };
+export type Normalized =
+  | { readonly resource: Resource }
+  | {
+      readonly skipped: Skipped;
+      /** Set when the record is a deletion notice: the resource is gone, not unread. */
+      readonly deleted?: { readonly provider: Provider; readonly resourceId: string };
+    };
 
 const PROGRESS_EVERY = 500;
 
@@ -126,7 +133,15 @@ export async function* normalizeInventory(options: NormalizeOptions): AsyncGener
       yield { resource: item.inventory.normalize(item.record, contextOf(item.inventory.provider)) };
     } catch (error) {
       if (!(error instanceof NormalizeError)) throw error;
-      yield { skipped: { input: error.source, reason: error.reason } };
+      const skipped = { input: error.source, reason: error.reason };
+      if (error instanceof ResourceDeletedNotice) {
+        yield {
+          skipped,
+          deleted: { provider: item.inventory.provider, resourceId: error.resourceId },
+        };
+      } else {
+        yield { skipped };
+      }
     }
   }
   for (const [provider, context] of contexts) {

@@ -1,5 +1,6 @@
 import { PolicyEngineError, type PolicyEngine } from '@drift-detective/policy-engine';
-import type { Resource } from '@drift-detective/resource-model';
+import { ScopeTracker } from '@drift-detective/findings';
+import { type Resource } from '@drift-detective/resource-model';
 import { toFinding, type ScanFinding } from './finding.js';
 import { normalizeInventory, type NormalizeOptions, type Skipped } from './normalize-inventory.js';
 import { severityRank } from './rule-filter.js';
@@ -9,10 +10,35 @@ export type { Skipped } from './normalize-inventory.js';
 export interface ScanOptions extends NormalizeOptions {
   readonly engine: PolicyEngine;
   readonly includeRule: (ruleId: string) => boolean;
+  /** The waiver that suppresses a finding now, if any. */
+  readonly waiverFor?: ((finding: ScanFinding) => ScanFinding['waiver']) | undefined;
+}
+
+/** What a resource evaluated in this scan was, for reconciling the state afterwards. */
+export interface ObservedResource {
+  readonly provider: string;
+  readonly account: string;
+  readonly observedAt: string;
+}
+
+/** What the scan read, beyond its findings: the input to --state. */
+export interface ScanCoverage {
+  /** Every resource evaluated, by id, at its latest state. */
+  readonly observed: ReadonlyMap<string, ObservedResource>;
+  /** Resources the input says were deleted. */
+  readonly deleted: readonly { readonly provider: string; readonly resourceId: string }[];
+  /** Providers, accounts, regions and kinds the scan read. */
+  readonly scopes: ScopeTracker;
+  /**
+   * False when any record could not be read or evaluated: such a scan cannot
+   * tell a deleted resource from an unread one, so it resolves nothing as deleted.
+   */
+  readonly complete: boolean;
 }
 
 export interface ScanResult {
   readonly findings: ScanFinding[];
+  readonly coverage: ScanCoverage;
   readonly summary: {
     /** Distinct native resources read (records of one resource count once). */
     readonly resources: number;
@@ -44,8 +70,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // (to count resources and to judge each on its latest state); findings only for
   // resources that have some. Memory grows with the number of resources, never
   // with the size of the records.
-  const latest = new Map<string, string>();
+  const latest = new Map<string, ObservedResource>();
   const findingsOf = new Map<string, ScanFinding[]>();
+  const deleted: { provider: string; resourceId: string }[] = [];
+  const scopes = new ScopeTracker();
+  let unread = 0;
   let evaluated = 0;
 
   function evaluate(resource: Resource): void {
@@ -58,14 +87,26 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     } catch (error) {
       if (!(error instanceof PolicyEngineError)) throw error;
       skipped.push({ input: resource.id, reason: error.message });
+      unread++;
       return;
     }
+    if (options.waiverFor) {
+      findings = findings.map((f) => {
+        const waiver = options.waiverFor?.(f);
+        return waiver ? { ...f, status: 'SUPPRESSED' as const, waiver } : f;
+      });
+    }
     evaluated++;
+    scopes.see(resource);
     const id = detached(resource.id);
     const previous = latest.get(id);
     // A history file holds several states of one resource: the latest one decides.
-    if (previous !== undefined && previous > resource.observedAt) return;
-    latest.set(id, detached(resource.observedAt));
+    if (previous !== undefined && previous.observedAt > resource.observedAt) return;
+    latest.set(id, {
+      provider: resource.provider,
+      account: detached(resource.account),
+      observedAt: detached(resource.observedAt),
+    });
     // A JSON round trip gives the kept findings strings of their own.
     if (findings.length > 0)
       findingsOf.set(id, JSON.parse(JSON.stringify(findings)) as ScanFinding[]);
@@ -73,8 +114,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
 
   for await (const item of normalizeInventory(options)) {
-    if ('skipped' in item) skipped.push(item.skipped);
-    else evaluate(item.resource);
+    if ('resource' in item) evaluate(item.resource);
+    else if (item.deleted) deleted.push(item.deleted);
+    else {
+      skipped.push(item.skipped);
+      unread++;
+    }
   }
 
   const findings = [...findingsOf.values()]
@@ -90,6 +135,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     bySeverity[finding.severity] = (bySeverity[finding.severity] ?? 0) + 1;
   return {
     findings,
+    coverage: { observed: latest, deleted, scopes, complete: unread === 0 },
     summary: {
       resources: latest.size,
       evaluated,

@@ -1,0 +1,145 @@
+import {
+  inScope,
+  reconcileResource,
+  resolveDeleted,
+  type FindingRecord,
+  type Observation,
+  type StateStore,
+  type TransitionEvent,
+} from '@drift-detective/findings';
+import type { ScanFinding } from './finding.js';
+import type { ScanResult } from './scan.js';
+
+/** Resources reconciled per transaction: a crash keeps whole batches or none of one. */
+const BATCH = 500;
+
+export interface SyncOptions {
+  readonly now: string;
+  /** Rule ids the scan judged (after --rules / --exclude-rules). */
+  readonly judgedRules: ReadonlySet<string>;
+  /** Every rule id of the bundle. */
+  readonly bundleRules: ReadonlySet<string>;
+  /** Reports progress through the state phase. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+function toObservation(f: ScanFinding): Observation {
+  return {
+    provider: f.provider,
+    account: f.account,
+    resourceId: f.resourceId,
+    ruleId: f.ruleId,
+    title: f.title,
+    severity: f.severity,
+    message: f.message,
+    details: f.details,
+    frameworks: f.frameworks,
+    remediation: f.remediation,
+    region: f.region,
+    resourceName: f.resourceName,
+    resourceType: f.resourceType,
+    kind: f.kind,
+    tags: f.tags,
+    observedAt: f.observedAt,
+    change: f.change,
+  };
+}
+
+/** A stored finding as the scan reports it, with the transition a publisher has not taken yet. */
+function toReported(record: FindingRecord): ScanFinding {
+  return {
+    id: record.id,
+    ruleId: record.ruleId,
+    title: record.title,
+    severity: record.severity as ScanFinding['severity'],
+    status: record.status,
+    provider: record.provider,
+    account: record.account,
+    region: record.region,
+    resourceId: record.resourceId,
+    resourceName: record.resourceName,
+    resourceType: record.resourceType,
+    kind: record.kind,
+    message: record.message,
+    details: record.details,
+    frameworks: record.frameworks,
+    remediation: record.remediation,
+    observedAt: record.lastSeen,
+    tags: record.tags,
+    transition: record.pendingTransition ?? 'unchanged',
+    ...(record.waiver ? { waiver: record.waiver } : {}),
+  };
+}
+
+/**
+ * Reconciles a scan against the state: each evaluated resource's findings
+ * (new, updated, unchanged, reopened, suppressed, unsuppressed, resolved),
+ * deletion notices, and — only when the scan read everything it was given —
+ * resources of the covered scope that the inventory no longer holds. Returns
+ * what to report: every finding the scan saw or resolved, plus transitions a
+ * crashed run left unpublished.
+ */
+export function syncState(
+  store: StateStore,
+  result: ScanResult,
+  options: SyncOptions,
+): ScanFinding[] {
+  const { coverage } = result;
+  const byResource = new Map<string, ScanFinding[]>();
+  for (const f of result.findings) {
+    const list = byResource.get(f.resourceId) ?? [];
+    list.push(f);
+    byResource.set(f.resourceId, list);
+  }
+  const touched = new Map<string, FindingRecord>();
+  const keep = (events: readonly TransitionEvent[]) => {
+    for (const e of events) touched.set(e.finding.id, e.finding);
+    return events.map((e) => e.finding);
+  };
+
+  const ids = [...coverage.observed.keys()];
+  for (let start = 0; start < ids.length; start += BATCH) {
+    const batch: FindingRecord[] = [];
+    for (const resourceId of ids.slice(start, start + BATCH)) {
+      const resource = coverage.observed.get(resourceId);
+      if (!resource) continue;
+      const ref = { provider: resource.provider, account: resource.account, resourceId };
+      const observations = (byResource.get(resourceId) ?? []).map(toObservation);
+      const waivers = new Map((byResource.get(resourceId) ?? []).map((f) => [f.ruleId, f.waiver]));
+      batch.push(
+        ...keep(
+          reconcileResource({
+            resource: ref,
+            observations,
+            stored: store.findingsOf(ref),
+            judgedRules: options.judgedRules,
+            bundleRules: options.bundleRules,
+            now: options.now,
+            waiverFor: (o) => waivers.get(o.ruleId),
+          }),
+        ),
+      );
+    }
+    store.save(batch);
+    options.onProgress?.(Math.min(start + BATCH, ids.length), ids.length);
+  }
+
+  const gone: FindingRecord[] = [];
+  for (const { provider, resourceId } of coverage.deleted) {
+    if (coverage.observed.has(resourceId)) continue; // deleted, then recreated later in the input
+    gone.push(...keep(resolveDeleted(store.findingsOf({ provider, resourceId }), options.now)));
+  }
+  if (coverage.complete) {
+    for (const scope of coverage.scopes.covered()) {
+      const unseen = store
+        .openFindings(scope.provider)
+        .filter((f) => inScope(scope, f) && !coverage.observed.has(f.resourceId));
+      gone.push(...keep(resolveDeleted(unseen, options.now)));
+    }
+  }
+  store.save(gone);
+
+  for (const record of store.unpublished())
+    if (!touched.has(record.id)) touched.set(record.id, record);
+  return [...touched.values()].map(toReported);
+}
