@@ -8,7 +8,14 @@ import { formatTable } from './format/table.js';
 import { parseProvider } from './normalize-command.js';
 import { resolveInputs } from './scan/inputs.js';
 import { INVENTORIES } from './scan/inventories.js';
-import { listValues, parseSeverity, ruleFilter, severityRank } from './scan/rule-filter.js';
+import {
+  compareFindings,
+  countBySeverity,
+  listValues,
+  parseSeverity,
+  ruleFilter,
+  severityRank,
+} from './scan/rule-filter.js';
 import { scan, type ScanResult } from './scan/scan.js';
 import type { ScanFinding } from './scan/finding.js';
 import { syncState } from './scan/state-sync.js';
@@ -51,22 +58,14 @@ function parseFormat(value: string | undefined, stdoutIsTty: boolean): Format {
 
 /** The scan's result with the findings the state reports (current ones and resolved ones). */
 function withFindings(result: ScanResult, findings: ScanFinding[]): ScanResult {
-  const sorted = [...findings].sort(
-    (a, b) =>
-      severityRank(a.severity) - severityRank(b.severity) ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.resourceId.localeCompare(b.resourceId),
-  );
-  const bySeverity: Record<string, number> = {};
-  for (const f of sorted)
-    if (f.status !== 'RESOLVED') bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+  const sorted = [...findings].sort(compareFindings);
   return {
     ...result,
     findings: sorted,
     summary: {
       ...result.summary,
       findings: sorted.filter((f) => f.status !== 'RESOLVED').length,
-      bySeverity,
+      bySeverity: countBySeverity(sorted),
     },
   };
 }

@@ -3,7 +3,7 @@ import { ScopeTracker } from '@drift-detective/findings';
 import { type Resource } from '@drift-detective/resource-model';
 import { toFinding, type ScanFinding } from './finding.js';
 import { normalizeInventory, type NormalizeOptions, type Skipped } from './normalize-inventory.js';
-import { severityRank } from './rule-filter.js';
+import { compareFindings, countBySeverity } from './rule-filter.js';
 
 export type { Skipped } from './normalize-inventory.js';
 
@@ -122,17 +122,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  const findings = [...findingsOf.values()]
-    .flat()
-    .sort(
-      (a, b) =>
-        severityRank(a.severity) - severityRank(b.severity) ||
-        a.ruleId.localeCompare(b.ruleId) ||
-        a.resourceId.localeCompare(b.resourceId),
-    );
-  const bySeverity: Record<string, number> = {};
-  for (const finding of findings)
-    bySeverity[finding.severity] = (bySeverity[finding.severity] ?? 0) + 1;
+  const findings = [...findingsOf.values()].flat().sort(compareFindings);
+  const bySeverity = countBySeverity(findings);
   return {
     findings,
     coverage: { observed: latest, deleted, scopes, complete: unread === 0 },
