@@ -16,4 +16,18 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX findings_by_resource ON findings (provider, resource_id, account);
    CREATE INDEX findings_by_status ON findings (provider, status);
    CREATE INDEX findings_unpublished ON findings (pending_transition) WHERE pending_transition IS NOT NULL;`,
+  // Sweep checkpoints: where a sweep got to and which resources it saw, so a
+  // restarted sweep resumes after its last saved page and still knows, at the
+  // end, which resources of its scope are gone.
+  `CREATE TABLE sweep_checkpoints (
+     sweep_id TEXT PRIMARY KEY,
+     cursor TEXT NOT NULL,
+     skipped INTEGER NOT NULL DEFAULT 0,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE sweep_seen (
+     sweep_id TEXT NOT NULL,
+     resource_id TEXT NOT NULL,
+     PRIMARY KEY (sweep_id, resource_id)
+   );`,
 ];

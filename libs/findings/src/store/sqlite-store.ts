@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 import { MIGRATIONS } from './migrations.js';
-import type { StateStore } from './state-store.js';
+import type { StateStore, SweepCheckpoint, SweepProgress } from './state-store.js';
 
 /** The state file cannot be used: it names the file and what is wrong. */
 export class StateStoreError extends Error {
@@ -99,25 +99,69 @@ export class SqliteStateStore implements StateStore {
   }
 
   save(records: readonly FindingRecord[]): void {
+    this.db.transaction(() => this.upsert(records))();
+  }
+
+  /** Writes records; the caller holds the transaction. */
+  private upsert(records: readonly FindingRecord[]): void {
     const upsert = this.db.prepare(
       `INSERT INTO findings (id, provider, account, resource_id, rule_id, status, pending_transition, record)
        VALUES (@id, @provider, @account, @resourceId, @ruleId, @status, @pendingTransition, @record)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status,
          pending_transition = excluded.pending_transition, record = excluded.record`,
     );
+    for (const r of records) {
+      upsert.run({
+        id: r.id,
+        provider: r.provider,
+        account: r.account,
+        resourceId: r.resourceId,
+        ruleId: r.ruleId,
+        status: r.status,
+        pendingTransition: r.pendingTransition,
+        record: JSON.stringify(r),
+      });
+    }
+  }
+
+  savePage(records: readonly FindingRecord[], checkpoint: SweepCheckpoint): void {
+    const progress = this.db.prepare(
+      `INSERT INTO sweep_checkpoints (sweep_id, cursor, skipped, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (sweep_id) DO UPDATE SET cursor = excluded.cursor,
+         skipped = sweep_checkpoints.skipped + excluded.skipped, updated_at = excluded.updated_at`,
+    );
+    const seen = this.db.prepare(
+      'INSERT OR IGNORE INTO sweep_seen (sweep_id, resource_id) VALUES (?, ?)',
+    );
     this.db.transaction(() => {
-      for (const r of records) {
-        upsert.run({
-          id: r.id,
-          provider: r.provider,
-          account: r.account,
-          resourceId: r.resourceId,
-          ruleId: r.ruleId,
-          status: r.status,
-          pendingTransition: r.pendingTransition,
-          record: JSON.stringify(r),
-        });
-      }
+      this.upsert(records);
+      for (const id of checkpoint.seen) seen.run(checkpoint.sweepId, id);
+      progress.run(checkpoint.sweepId, checkpoint.cursor, checkpoint.skipped, checkpoint.at);
+    })();
+  }
+
+  sweepProgress(sweepId: string): SweepProgress | undefined {
+    return this.db
+      .prepare('SELECT cursor, skipped FROM sweep_checkpoints WHERE sweep_id = ?')
+      .get(sweepId) as SweepProgress | undefined;
+  }
+
+  unseenOpenFindings(sweepId: string, provider: string): FindingRecord[] {
+    return this.records(
+      this.db
+        .prepare(
+          `SELECT record FROM findings f WHERE provider = ? AND status != 'RESOLVED'
+             AND NOT EXISTS (SELECT 1 FROM sweep_seen s WHERE s.sweep_id = ? AND s.resource_id = f.resource_id)
+           ORDER BY id`,
+        )
+        .all(provider, sweepId) as Row[],
+    );
+  }
+
+  clearSweep(sweepId: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM sweep_seen WHERE sweep_id = ?').run(sweepId);
+      this.db.prepare('DELETE FROM sweep_checkpoints WHERE sweep_id = ?').run(sweepId);
     })();
   }
 

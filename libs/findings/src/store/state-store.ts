@@ -1,5 +1,24 @@
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 
+/** How far a sweep got: saved with the findings of the page it ends. */
+export interface SweepCheckpoint {
+  readonly sweepId: string;
+  /** The reader's cursor after the page: a restart reads from here. */
+  readonly cursor: string;
+  /** Resource ids the page held (deleted ones excluded). */
+  readonly seen: readonly string[];
+  /** Records of the page that could not be judged: the sweep is then incomplete. */
+  readonly skipped: number;
+  readonly at: string;
+}
+
+/** A sweep's saved progress. */
+export interface SweepProgress {
+  readonly cursor: string;
+  /** Records skipped over every saved page of the sweep. */
+  readonly skipped: number;
+}
+
 /**
  * Where findings live between runs. Every write is atomic: a crash leaves the
  * old state or the new one, never a mix. The default is one SQLite file
@@ -24,5 +43,16 @@ export interface StateStore {
   save(records: readonly FindingRecord[]): void;
   /** Records that a publisher took these findings as they are now. */
   markPublished(ids: readonly string[], at: string): void;
+  /**
+   * Writes a sweep page's findings and its checkpoint in one transaction: a
+   * crash keeps the page and its checkpoint, or neither.
+   */
+  savePage(records: readonly FindingRecord[], checkpoint: SweepCheckpoint): void;
+  /** Where a sweep got to, or undefined when it never saved a page (or was cleared). */
+  sweepProgress(sweepId: string): SweepProgress | undefined;
+  /** The open findings of a provider whose resource the sweep has not seen. */
+  unseenOpenFindings(sweepId: string, provider: string): FindingRecord[];
+  /** Forgets a finished sweep's checkpoint and seen resources. */
+  clearSweep(sweepId: string): void;
   close(): void;
 }

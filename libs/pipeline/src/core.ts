@@ -1,0 +1,181 @@
+import {
+  needsPublish,
+  reconcileResource,
+  type FindingRecord,
+  type Observation,
+  type StateStore,
+  type TransitionEvent,
+  type WaiverRef,
+} from '@drift-detective/findings';
+import type { PolicyEngine, Violation } from '@drift-detective/policy-engine';
+import {
+  NormalizeError,
+  ResourceDeletedNotice,
+  createInventoryContext,
+  type ProviderInventory,
+  type Resource,
+} from '@drift-detective/resource-model';
+import type { Publisher } from './interfaces.js';
+import {
+  silentLogger,
+  type PipelineLogger,
+  type PipelineMetrics,
+  createMemoryMetrics,
+} from './observability.js';
+
+/** What both modes are wired to. Provider code comes in only through `inventory` and `publisher`. */
+export interface PipelineDeps {
+  readonly inventory: ProviderInventory;
+  readonly engine: Pick<PolicyEngine, 'evaluate' | 'rules'>;
+  readonly store: StateStore;
+  readonly publisher: Publisher;
+  readonly logger?: PipelineLogger | undefined;
+  readonly metrics?: PipelineMetrics | undefined;
+  /** The active waiver for a violation; none by default. */
+  readonly waiverFor?: ((observation: Observation) => WaiverRef | undefined) | undefined;
+  /** Days before an unchanged open finding is re-sent (needsPublish). */
+  readonly refreshDays?: number | undefined;
+  readonly clock?: (() => Date) | undefined;
+}
+
+/** The deps with every default filled in. */
+export interface Wired {
+  readonly deps: PipelineDeps;
+  readonly logger: PipelineLogger;
+  readonly metrics: PipelineMetrics;
+  readonly now: () => Date;
+  readonly bundleRules: ReadonlySet<string>;
+}
+
+export function wire(deps: PipelineDeps): Wired {
+  return {
+    deps,
+    logger: deps.logger ?? silentLogger,
+    metrics: deps.metrics ?? createMemoryMetrics(),
+    now: deps.clock ?? (() => new Date()),
+    bundleRules: new Set(deps.engine.rules.keys()),
+  };
+}
+
+/** What one document turned into: resources to judge and resources reported deleted. */
+export interface Normalized {
+  readonly resources: Resource[];
+  readonly deleted: { readonly provider: string; readonly resourceId: string }[];
+}
+
+/**
+ * Unwraps and normalizes one document with a context of its own. Throws the
+ * first NormalizeError: the caller decides whether that poisons an event or
+ * skips a record of a sweep.
+ */
+export function normalizeDocument(
+  inventory: ProviderInventory,
+  document: unknown,
+  source: string,
+  onSkip?: (error: NormalizeError) => void,
+): Normalized {
+  const records = inventory.unwrap(document, source);
+  const context = createInventoryContext();
+  const toNormalize = records.filter((record) => !inventory.collect(record, context));
+  const result: Normalized = { resources: [], deleted: [] };
+  for (const record of toNormalize) {
+    try {
+      result.resources.push(inventory.normalize(record, context));
+    } catch (error) {
+      if (error instanceof ResourceDeletedNotice) {
+        result.deleted.push({ provider: record.provider, resourceId: error.resourceId });
+      } else if (error instanceof NormalizeError && onSkip) {
+        onSkip(error);
+      } else {
+        throw error;
+      }
+    }
+  }
+  result.resources.push(...inventory.leftovers(context));
+  return result;
+}
+
+export function toObservation(resource: Resource, violation: Violation): Observation {
+  return {
+    provider: resource.provider,
+    account: resource.account,
+    resourceId: resource.id,
+    ruleId: violation.ruleId,
+    title: violation.title,
+    severity: violation.severity,
+    message: violation.message,
+    details: violation.details,
+    frameworks: violation.frameworks,
+    remediation: violation.remediation,
+    region: resource.region ?? null,
+    resourceName: resource.name,
+    resourceType: resource.nativeType,
+    kind: resource.kind,
+    tags: resource.tags,
+    observedAt: resource.observedAt,
+    ...(resource.change ? { change: resource.change } : {}),
+  };
+}
+
+/** Evaluates a resource; a policy runtime error is thrown, never turned into "no violation". */
+export function evaluate(wired: Wired, resource: Resource): Observation[] {
+  const violations = wired.deps.engine.evaluate(resource);
+  wired.metrics.evaluations.inc();
+  return violations.map((v) => toObservation(resource, v));
+}
+
+/** The transitions of one judged resource against what the store holds. */
+export function reconcile(
+  wired: Wired,
+  resource: Resource,
+  observations: readonly Observation[],
+  now: string,
+): TransitionEvent[] {
+  const ref = { provider: resource.provider, account: resource.account, resourceId: resource.id };
+  return reconcileResource({
+    resource: ref,
+    observations,
+    stored: wired.deps.store.findingsOf(ref),
+    judgedRules: wired.bundleRules,
+    bundleRules: wired.bundleRules,
+    now,
+    waiverFor: wired.deps.waiverFor ?? (() => undefined),
+  });
+}
+
+export function countTransitions(wired: Wired, events: readonly TransitionEvent[]): void {
+  for (const e of events) wired.metrics.transitions.inc({ transition: e.transition });
+}
+
+/**
+ * Publishes the findings that need it, then records them as published. A
+ * publisher failure throws and leaves them pending in the store, so the next
+ * attempt sends them again.
+ */
+export async function publish(
+  wired: Wired,
+  findings: readonly FindingRecord[],
+  now: Date,
+): Promise<FindingRecord[]> {
+  const batch = findings.filter((f) => needsPublish(f, now, wired.deps.refreshDays));
+  if (batch.length === 0) return [];
+  const started = performance.now();
+  try {
+    await wired.deps.publisher.publish(batch);
+  } catch (error) {
+    wired.metrics.errors.inc({ kind: 'publish' });
+    throw error;
+  } finally {
+    wired.metrics.publishDuration.observe((performance.now() - started) / 1000);
+  }
+  wired.deps.store.markPublished(
+    batch.map((f) => f.id),
+    now.toISOString(),
+  );
+  return batch;
+}
+
+/** An error's message, for logs and dead letters: never the payload that caused it. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,247 @@
+import { resolveDeleted, type FindingRecord, type Observation } from '@drift-detective/findings';
+import { NormalizeError, type Resource } from '@drift-detective/resource-model';
+import {
+  countTransitions,
+  describe,
+  evaluate,
+  normalizeDocument,
+  publish,
+  reconcile,
+  wire,
+  type PipelineDeps,
+  type Wired,
+} from './core.js';
+import type { DeadLetterSink, EventSource, ReceivedEvent } from './interfaces.js';
+import { KeyedLock } from './keyed-lock.js';
+
+export interface EventDeps extends PipelineDeps {
+  readonly deadLetter: DeadLetterSink;
+}
+
+export interface EventOptions {
+  /** Events handled at once (default 4). */
+  readonly concurrency?: number | undefined;
+  /** Deliveries before a failing event goes to the dead-letter sink (default 5). */
+  readonly maxAttempts?: number | undefined;
+  /** First retry delay bound in ms (default 1 s); doubles per delivery. */
+  readonly backoffBaseMs?: number | undefined;
+  /** Largest retry delay bound in ms (default 5 min). */
+  readonly backoffCapMs?: number | undefined;
+  /** In [0, 1): the jitter source (default Math.random). */
+  readonly random?: (() => number) | undefined;
+}
+
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_BACKOFF_BASE_MS = 1000;
+export const DEFAULT_BACKOFF_CAP_MS = 5 * 60 * 1000;
+
+/**
+ * Exponential backoff with full jitter: a delay drawn uniformly below
+ * min(cap, base · 2^(attempt − 1)), so retries of many failed events spread out
+ * instead of arriving together.
+ */
+export function retryDelayMs(attempt: number, options: EventOptions = {}): number {
+  const base = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
+  const cap = options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS;
+  const bound = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
+  return Math.floor((options.random ?? Math.random)() * bound);
+}
+
+export interface EventSummary {
+  acked: number;
+  retried: number;
+  deadLettered: number;
+}
+
+/** One unit of work of an event, done under its resource's lock. */
+type Unit =
+  | { readonly key: string; readonly resource: Resource; readonly observations: Observation[] }
+  | { readonly key: string; readonly deleted: { provider: string; resourceId: string } };
+
+/**
+ * Event mode: each event is normalized, evaluated, reconciled, saved and
+ * published, and only then acknowledged. Up to `concurrency` events run at
+ * once; two events of one resource take turns.
+ */
+export async function runEvents(
+  source: EventSource,
+  deps: EventDeps,
+  options: EventOptions = {},
+): Promise<EventSummary> {
+  const wired = wire(deps);
+  const lock = new KeyedLock();
+  const summary: EventSummary = { acked: 0, retried: 0, deadLettered: 0 };
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const running = new Set<Promise<void>>();
+  for await (const event of source) {
+    const task = handleEvent(event, wired, deps.deadLetter, lock, options, summary)
+      .catch((error: unknown) => {
+        // Left unacked: the queue redelivers it. One bad event never stops the loop.
+        wired.metrics.errors.inc({ kind: 'internal' });
+        wired.logger.error({ eventId: event.id, error: describe(error) }, 'event handling failed');
+      })
+      .finally(() => running.delete(task));
+    running.add(task);
+    if (running.size >= concurrency) await Promise.race(running);
+  }
+  await Promise.all(running);
+  return summary;
+}
+
+async function handleEvent(
+  event: ReceivedEvent,
+  wired: Wired,
+  deadLetter: DeadLetterSink,
+  lock: KeyedLock,
+  options: EventOptions,
+  summary: EventSummary,
+): Promise<void> {
+  const log = { eventId: event.id, source: event.source, receiveCount: event.receiveCount };
+  let units: Unit[];
+  try {
+    units = prepare(event, wired);
+  } catch (error) {
+    if (error instanceof NormalizeError) {
+      // Poison: it will never read better on a retry, and it must not become a finding.
+      wired.metrics.errors.inc({ kind: 'normalize' });
+      wired.logger.warn({ ...log, reason: error.message }, 'event cannot be read: dead-lettered');
+      await toDeadLetter(event, `${error.name}: ${error.message}`, wired, deadLetter, summary);
+      return;
+    }
+    await retryOrGiveUp(event, error, wired, deadLetter, options, summary);
+    return;
+  }
+  try {
+    for (const unit of units) await lock.run(unit.key, () => apply(unit, wired));
+  } catch (error) {
+    await retryOrGiveUp(event, error, wired, deadLetter, options, summary);
+    return;
+  }
+  try {
+    await event.ack();
+    summary.acked += 1;
+    wired.metrics.events.inc({ outcome: 'acked' });
+    wired.logger.debug(log, 'event done');
+  } catch (error) {
+    // The state is saved and published: a redelivery finds it unchanged.
+    wired.metrics.errors.inc({ kind: 'ack' });
+    wired.logger.error({ ...log, error: describe(error) }, 'ack failed');
+  }
+}
+
+/** Normalizes and evaluates the whole event before any state changes. */
+function prepare(event: ReceivedEvent, wired: Wired): Unit[] {
+  const { resources, deleted } = normalizeDocument(wired.deps.inventory, event.body, event.source);
+  const units: Unit[] = [];
+  for (const resource of resources) {
+    let observations: Observation[];
+    try {
+      observations = evaluate(wired, resource);
+    } catch (error) {
+      wired.metrics.errors.inc({ kind: 'evaluation' });
+      throw error;
+    }
+    units.push({ key: `${resource.provider}|${resource.id}`, resource, observations });
+  }
+  for (const d of deleted) units.push({ key: `${d.provider}|${d.resourceId}`, deleted: d });
+  return units;
+}
+
+/** Reconcile → save → publish → mark published, for one resource. */
+async function apply(unit: Unit, wired: Wired): Promise<void> {
+  const now = wired.now();
+  const at = now.toISOString();
+  const { store } = wired.deps;
+  let ref: { provider: string; account?: string; resourceId: string };
+  try {
+    if ('resource' in unit) {
+      const events = reconcile(wired, unit.resource, unit.observations, at);
+      store.save(events.map((e) => e.finding));
+      countTransitions(wired, events);
+      ref = {
+        provider: unit.resource.provider,
+        account: unit.resource.account,
+        resourceId: unit.resource.id,
+      };
+    } else {
+      ref = unit.deleted;
+      const events = resolveDeleted(store.findingsOf(ref), at);
+      store.save(events.map((e) => e.finding));
+      countTransitions(wired, events);
+    }
+  } catch (error) {
+    wired.metrics.errors.inc({ kind: 'store' });
+    throw error;
+  }
+  // Read back: this also re-sends what an earlier failed attempt left pending.
+  const current: FindingRecord[] = store.findingsOf(ref);
+  await publish(wired, current, now);
+}
+
+async function retryOrGiveUp(
+  event: ReceivedEvent,
+  error: unknown,
+  wired: Wired,
+  deadLetter: DeadLetterSink,
+  options: EventOptions,
+  summary: EventSummary,
+): Promise<void> {
+  const reason = describe(error);
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const log = { eventId: event.id, source: event.source, receiveCount: event.receiveCount, reason };
+  if (event.receiveCount >= maxAttempts) {
+    wired.logger.error(log, 'event failed on its last attempt: dead-lettered');
+    await toDeadLetter(
+      event,
+      `after ${event.receiveCount} attempts: ${reason}`,
+      wired,
+      deadLetter,
+      summary,
+    );
+    return;
+  }
+  const retryAfterMs = retryDelayMs(event.receiveCount, options);
+  wired.logger.warn({ ...log, retryAfterMs }, 'event failed: retried');
+  try {
+    await event.nack(reason, retryAfterMs);
+  } catch (nackError) {
+    // Not acked either: the queue redelivers it after its own visibility timeout.
+    wired.metrics.errors.inc({ kind: 'ack' });
+    wired.logger.error({ ...log, error: describe(nackError) }, 'nack failed');
+  }
+  summary.retried += 1;
+  wired.metrics.events.inc({ outcome: 'retried' });
+}
+
+async function toDeadLetter(
+  event: ReceivedEvent,
+  reason: string,
+  wired: Wired,
+  deadLetter: DeadLetterSink,
+  summary: EventSummary,
+): Promise<void> {
+  try {
+    await deadLetter.put(event, reason);
+  } catch (error) {
+    // Never ack what no dead-letter path holds: hand it back instead.
+    wired.metrics.errors.inc({ kind: 'dead_letter' });
+    wired.logger.error({ eventId: event.id, error: describe(error) }, 'dead-letter failed');
+    try {
+      await event.nack(reason, DEFAULT_BACKOFF_BASE_MS);
+    } catch {
+      // The queue redelivers it after its visibility timeout.
+    }
+    summary.retried += 1;
+    wired.metrics.events.inc({ outcome: 'retried' });
+    return;
+  }
+  try {
+    await event.ack();
+  } catch (error) {
+    wired.metrics.errors.inc({ kind: 'ack' });
+    wired.logger.error({ eventId: event.id, error: describe(error) }, 'ack failed');
+  }
+  summary.deadLettered += 1;
+  wired.metrics.events.inc({ outcome: 'dead_lettered' });
+}

@@ -1,0 +1,38 @@
+export type {
+  DeadLetterSink,
+  EventSource,
+  Publisher,
+  ReceivedEvent,
+  SweepPage,
+  SweepReader,
+  SweepReaderFactory,
+} from './interfaces.js';
+export type { PipelineDeps } from './core.js';
+export { toObservation } from './core.js';
+export {
+  DEFAULT_BACKOFF_BASE_MS,
+  DEFAULT_BACKOFF_CAP_MS,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_ATTEMPTS,
+  retryDelayMs,
+  runEvents,
+} from './event-mode.js';
+export type { EventDeps, EventOptions, EventSummary } from './event-mode.js';
+export { KeyedLock } from './keyed-lock.js';
+export { createMemoryMetrics, silentLogger } from './observability.js';
+export type {
+  DurationHistogram,
+  ErrorKind,
+  EventOutcome,
+  LabelledCounter,
+  LogFn,
+  MemoryMetrics,
+  PipelineLogger,
+  PipelineMetrics,
+  PlainCounter,
+} from './observability.js';
+export { findingLine, JsonLinesPublisher } from './publishers/json-lines.js';
+export { runSweep } from './sweep-mode.js';
+export type { SweepOptions, SweepProgressReport, SweepSummary } from './sweep-mode.js';
+export { createPrometheusMetrics } from './prometheus.js';
+export { createLogger } from './logger.js';

@@ -1,0 +1,44 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { PipelineMetrics } from './observability.js';
+
+/**
+ * The pipeline's metrics as Prometheus series in `registry` (a fresh one by
+ * default), for a /metrics endpoint: `await registry.metrics()`.
+ */
+export function createPrometheusMetrics(
+  registry = new Registry(),
+): PipelineMetrics & { registry: Registry } {
+  const registers = [registry];
+  return {
+    registry,
+    events: new Counter({
+      name: 'drift_events_total',
+      help: 'Change events handled, by outcome (acked, retried, dead_lettered).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    evaluations: new Counter({
+      name: 'drift_evaluations_total',
+      help: 'Resources evaluated against the policy bundle.',
+      registers,
+    }),
+    transitions: new Counter({
+      name: 'drift_findings_transitions_total',
+      help: 'Finding transitions, by kind (new, updated, resolved, reopened, suppressed, unsuppressed).',
+      labelNames: ['transition'],
+      registers,
+    }),
+    errors: new Counter({
+      name: 'drift_errors_total',
+      help: 'Errors, by kind (normalize, evaluation, store, publish, dead_letter, ack, internal).',
+      labelNames: ['kind'],
+      registers,
+    }),
+    publishDuration: new Histogram({
+      name: 'drift_publish_duration_seconds',
+      help: 'Time to publish one batch of findings to the hub.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+  };
+}

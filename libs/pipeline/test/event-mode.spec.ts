@@ -1,0 +1,175 @@
+import type { SqliteStateStore } from '@drift-detective/findings';
+import { EvaluationError, type PolicyEngine } from '@drift-detective/policy-engine';
+import { builtPolicyEngine } from '@drift-detective/testing';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryMetrics, retryDelayMs, runEvents, type MemoryMetrics } from '../src/index.js';
+import {
+  arn,
+  events,
+  RecordingDeadLetter,
+  RecordingPublisher,
+  tempStore,
+  TestEvent,
+  testInventory,
+} from './fixtures.js';
+
+let engine: PolicyEngine;
+beforeAll(async () => {
+  engine = await builtPolicyEngine();
+});
+
+let store: SqliteStateStore;
+let publisher: RecordingPublisher;
+let deadLetter: RecordingDeadLetter;
+let metrics: MemoryMetrics;
+let order: string[];
+
+beforeEach(async () => {
+  ({ store } = await tempStore());
+  publisher = new RecordingPublisher();
+  deadLetter = new RecordingDeadLetter();
+  metrics = createMemoryMetrics();
+  order = [];
+});
+afterEach(() => store.close());
+
+const deps = () => ({ inventory: testInventory, engine, store, publisher, deadLetter, metrics });
+const event = (id: string, items: unknown[], receiveCount = 1) =>
+  new TestEvent(id, { items }, receiveCount, `test:${id}`, (what) => order.push(what));
+const runOne = (e: TestEvent, options = {}) => runEvents(events(e), deps(), options);
+
+describe('event mode', () => {
+  it('opens, keeps, resolves and deletes a finding, acking each event only after publishing', async () => {
+    const first = event('e1', [{ name: 'web', public: true }]);
+    await runOne(first);
+    expect(publisher.published.map((f) => [f.ruleId, f.pendingTransition, f.resourceId])).toEqual([
+      ['DD-STORAGE-001', 'new', arn('web')],
+    ]);
+    expect(first.acked).toBe(true);
+    expect(store.unpublished()).toEqual([]);
+    expect(store.list()[0]?.publishedAt).not.toBeNull();
+
+    const again = event('e2', [{ name: 'web', public: true }]);
+    await runOne(again);
+    expect(publisher.batches).toHaveLength(1);
+    expect(again.acked).toBe(true);
+
+    const fixed = event('e3', [{ name: 'web', public: false }]);
+    await runOne(fixed);
+    expect(publisher.batches).toHaveLength(2);
+    expect(publisher.batches[1]?.map((f) => [f.status, f.pendingTransition, f.resolution])).toEqual(
+      [['RESOLVED', 'resolved', 'compliant']],
+    );
+    expect(fixed.acked).toBe(true);
+
+    // Regress, then delete: the same finding reopens, then resolves as deleted.
+    await runOne(event('e4', [{ name: 'web', public: true }]));
+    expect(publisher.batches[2]?.[0]?.pendingTransition).toBe('reopened');
+    const gone = event('e5', [{ deleted: 'web' }]);
+    await runOne(gone);
+    expect(publisher.batches[3]?.map((f) => [f.status, f.resolution])).toEqual([
+      ['RESOLVED', 'deleted'],
+    ]);
+    expect(gone.acked).toBe(true);
+    expect(store.list()).toHaveLength(1);
+    expect(metrics.value('drift_events_total', { outcome: 'acked' })).toBe(5);
+    expect(metrics.value('drift_evaluations_total')).toBe(4);
+    expect(metrics.value('drift_findings_transitions_total', { transition: 'new' })).toBe(1);
+    expect(metrics.value('drift_findings_transitions_total', { transition: 'unchanged' })).toBe(1);
+    expect(metrics.value('drift_findings_transitions_total', { transition: 'resolved' })).toBe(2);
+    expect(metrics.value('drift_findings_transitions_total', { transition: 'reopened' })).toBe(1);
+    expect(metrics.publishDurations).toHaveLength(4);
+  });
+
+  it('nacks with backoff when the publisher fails, keeps the finding pending, publishes on the next delivery', async () => {
+    publisher.failing = true;
+    const first = event('e1', [{ name: 'web', public: true }], 3);
+    await runOne(first, { random: () => 0.999, backoffBaseMs: 100 });
+    expect(first.acked).toBe(false);
+    // Third delivery: bound 100 · 2² = 400 ms, full jitter below it.
+    expect(first.nacked?.retryAfterMs).toBeGreaterThanOrEqual(0);
+    expect(first.nacked?.retryAfterMs).toBeLessThan(400);
+    expect(first.nacked?.retryAfterMs).toBeGreaterThan(390);
+    expect(first.nacked?.reason).toMatch(/hub unavailable/);
+    expect(store.unpublished().map((f) => [f.pendingTransition, f.publishedAt])).toEqual([
+      ['new', null],
+    ]);
+    expect(metrics.value('drift_events_total', { outcome: 'retried' })).toBe(1);
+    expect(metrics.value('drift_errors_total', { kind: 'publish' })).toBe(1);
+
+    publisher.failing = false;
+    const retry = event('e1', [{ name: 'web', public: true }], 4);
+    await runOne(retry);
+    expect(publisher.published.map((f) => f.pendingTransition)).toEqual(['new']);
+    expect(store.unpublished()).toEqual([]);
+    expect(retry.acked).toBe(true);
+    expect(order).toEqual(['nack e1', 'ack e1']);
+  });
+
+  it('dead-letters a poison event with the reason, acks it and stores nothing', async () => {
+    const notADocument = new TestEvent('p1', 'garbage', 1, 'queue:p1');
+    const oversized = event('p2', [{ name: 'ok', public: true }, { broken: true }]);
+    await runEvents(events(notADocument, oversized), deps());
+    expect(deadLetter.items).toEqual([
+      { id: 'p1', reason: 'NormalizeError: queue:p1: not a test document' },
+      { id: 'p2', reason: 'NormalizeError: test:p2[1]: item too large' },
+    ]);
+    expect([notADocument.acked, oversized.acked]).toEqual([true, true]);
+    // The readable bucket of the poison event was never judged either.
+    expect(store.list()).toEqual([]);
+    expect(publisher.batches).toEqual([]);
+    expect(metrics.value('drift_events_total', { outcome: 'dead_lettered' })).toBe(2);
+    expect(metrics.value('drift_errors_total', { kind: 'normalize' })).toBe(2);
+  });
+
+  it('retries a policy runtime error, then dead-letters it once maxAttempts deliveries failed', async () => {
+    const broken = {
+      rules: engine.rules,
+      evaluate: (r: { id: string }) => {
+        throw new EvaluationError(r.id, 'wasm trap');
+      },
+    };
+    const early = event('e1', [{ name: 'web', public: true }], 2);
+    const last = event('e2', [{ name: 'web', public: true }], 3);
+    await runEvents(events(early, last), { ...deps(), engine: broken }, { maxAttempts: 3 });
+    expect(early.nacked?.reason).toMatch(/wasm trap/);
+    expect(early.acked).toBe(false);
+    expect(last.acked).toBe(true);
+    expect(deadLetter.items).toEqual([
+      { id: 'e2', reason: expect.stringMatching(/^after 3 attempts: .*wasm trap/) as string },
+    ]);
+    expect(store.list()).toEqual([]);
+    expect(metrics.value('drift_errors_total', { kind: 'evaluation' })).toBe(2);
+  });
+
+  it('never lets two events of one resource reconcile and publish at once', async () => {
+    publisher.delayMs = 30;
+    const a = event('a', [{ name: 'web', public: true }]);
+    const b = event('b', [{ name: 'web', public: false }]);
+    await runEvents(events(a, b), deps(), { concurrency: 4 });
+    expect(publisher.log).toEqual(['enter web', 'exit web', 'enter web', 'exit web']);
+    expect(publisher.maxActive).toBe(1);
+    // In arrival order: opened by the first, resolved by the second.
+    expect(publisher.published.map((f) => f.pendingTransition)).toEqual(['new', 'resolved']);
+    expect([a.acked, b.acked]).toEqual([true, true]);
+  });
+
+  it('runs events of different resources concurrently, up to the limit', async () => {
+    publisher.delayMs = 30;
+    const list = ['a', 'b', 'c', 'd', 'e'].map((n) => event(n, [{ name: n, public: true }]));
+    await runEvents(events(...list), deps(), { concurrency: 3 });
+    expect(publisher.maxActive).toBe(3);
+    expect(list.every((e) => e.acked)).toBe(true);
+    expect(publisher.published).toHaveLength(5);
+  });
+});
+
+describe('retryDelayMs', () => {
+  it('doubles the bound per delivery up to the cap, with full jitter', () => {
+    const top = { random: () => 0.9999999 };
+    expect(retryDelayMs(1, top)).toBe(999);
+    expect(retryDelayMs(2, top)).toBe(1999);
+    expect(retryDelayMs(30, top)).toBe(5 * 60 * 1000 - 1);
+    expect(retryDelayMs(5, { random: () => 0 })).toBe(0);
+  });
+});

@@ -1,0 +1,194 @@
+import type { CoveredScope, SqliteStateStore } from '@drift-detective/findings';
+import type { PolicyEngine } from '@drift-detective/policy-engine';
+import { builtPolicyEngine } from '@drift-detective/testing';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  JsonLinesPublisher,
+  runSweep,
+  type SweepPage,
+  type SweepReaderFactory,
+} from '../src/index.js';
+import {
+  ACCOUNT,
+  arn,
+  type Item,
+  RecordingPublisher,
+  tempStore,
+  testInventory,
+} from './fixtures.js';
+
+let engine: PolicyEngine;
+beforeAll(async () => {
+  engine = await builtPolicyEngine();
+});
+
+let store: SqliteStateStore;
+let publisher: RecordingPublisher;
+beforeEach(async () => {
+  ({ store } = await tempStore());
+  publisher = new RecordingPublisher();
+});
+afterEach(() => store.close());
+
+const scope: CoveredScope = {
+  provider: 'aws',
+  accounts: new Set([ACCOUNT]),
+  regions: null,
+  kinds: new Set(['storage.bucket']),
+};
+const deps = () => ({ inventory: testInventory, engine, store, publisher });
+
+/** Pages of one document each; `failAfter` throws once that many pages were read. */
+function reader(
+  pages: Item[][],
+  failAfter?: number,
+): SweepReaderFactory & { starts: (string | null)[] } {
+  const starts: (string | null)[] = [];
+  const factory = (after: string | null) => {
+    starts.push(after);
+    return (async function* (): AsyncIterable<SweepPage> {
+      const first = after === null ? 0 : Number(after.slice(1));
+      for (let i = first; i < pages.length; i += 1) {
+        if (failAfter !== undefined && i >= failAfter) throw new Error('connection reset');
+        yield { cursor: `p${i + 1}`, documents: [{ items: pages[i] }] };
+      }
+    })();
+  };
+  return Object.assign(factory, { starts });
+}
+
+const open = () =>
+  store
+    .list()
+    .filter((f) => f.status !== 'RESOLVED')
+    .map((f) => f.resourceName)
+    .sort();
+
+describe('sweep mode', () => {
+  it('publishes every page, then resolves as deleted what a later sweep no longer sees', async () => {
+    const progress: unknown[] = [];
+    const first = await runSweep(
+      reader([
+        [
+          { name: 'a', public: true },
+          { name: 'b', public: true },
+        ],
+        [{ name: 'c', public: true }],
+      ]),
+      deps(),
+      { sweepId: 's1', scope, onProgress: (p) => progress.push(p) },
+    );
+    expect(first).toMatchObject({ pages: 2, resources: 3, completed: true, resolvedDeleted: 0 });
+    expect(progress).toEqual([
+      { pages: 1, resources: 2 },
+      { pages: 2, resources: 3 },
+    ]);
+    expect(publisher.published.map((f) => [f.resourceName, f.pendingTransition])).toEqual([
+      ['a', 'new'],
+      ['b', 'new'],
+      ['c', 'new'],
+    ]);
+    expect(store.unpublished()).toEqual([]);
+    expect(store.sweepProgress('s1')).toBeUndefined();
+
+    const second = await runSweep(
+      reader([[{ name: 'a', public: true }], [{ name: 'c', public: true }]]),
+      deps(),
+      { sweepId: 's2', scope },
+    );
+    expect(second).toMatchObject({ completed: true, resolvedDeleted: 1 });
+    expect(publisher.batches.at(-1)?.map((f) => [f.resourceId, f.status, f.resolution])).toEqual([
+      [arn('b'), 'RESOLVED', 'deleted'],
+    ]);
+    expect(open()).toEqual(['a', 'c']);
+  });
+
+  it('resolves nothing outside its scope', async () => {
+    await runSweep(reader([[{ name: 'a', public: true }]]), deps(), { sweepId: 's1', scope });
+    const other = { ...scope, accounts: new Set(['999999999999']) };
+    const summary = await runSweep(reader([[]]), deps(), { sweepId: 's2', scope: other });
+    expect(summary.resolvedDeleted).toBe(0);
+    expect(open()).toEqual(['a']);
+  });
+
+  it('resolves nothing when the reader throws, or when a record could not be judged', async () => {
+    await runSweep(reader([[{ name: 'a', public: true }], [{ name: 'b', public: true }]]), deps(), {
+      sweepId: 's1',
+      scope,
+    });
+    await expect(
+      runSweep(reader([[{ name: 'a', public: true }], []], 1), deps(), { sweepId: 's2', scope }),
+    ).rejects.toThrow(/connection reset/);
+    expect(open()).toEqual(['a', 'b']);
+
+    const skipped = await runSweep(
+      reader([[{ name: 'a', public: true }, { broken: true }]]),
+      deps(),
+      {
+        sweepId: 's3',
+        scope,
+      },
+    );
+    expect(skipped).toMatchObject({ completed: false, skipped: 1, resolvedDeleted: 0 });
+    expect(open()).toEqual(['a', 'b']);
+    expect(store.sweepProgress('s3')).toBeUndefined();
+  });
+
+  it('resumes after the last saved page and resolves correctly at the end, publishing each line once', async () => {
+    const out = new PassThrough();
+    const lines: string[] = [];
+    out.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+    const jsonDeps = { ...deps(), publisher: new JsonLinesPublisher(out) };
+    // An earlier sweep knew a bucket that is gone now.
+    await runSweep(reader([[{ name: 'old', public: true }]]), jsonDeps, { sweepId: 's0', scope });
+
+    const pages = [
+      [{ name: 'a', public: true }],
+      [{ name: 'b', public: true }],
+      [{ name: 'c', public: false }],
+    ];
+    const interrupted = reader(pages, 1);
+    await expect(runSweep(interrupted, jsonDeps, { sweepId: 's1', scope })).rejects.toThrow();
+    expect(store.sweepProgress('s1')).toEqual({ cursor: 'p1', skipped: 0 });
+    expect(open()).toEqual(['a', 'old']);
+
+    const restarted = reader(pages);
+    const summary = await runSweep(restarted, jsonDeps, { sweepId: 's1', scope });
+    expect(restarted.starts).toEqual(['p1']);
+    expect(summary).toMatchObject({
+      resumedAfter: 'p1',
+      pages: 2,
+      completed: true,
+      resolvedDeleted: 1,
+    });
+    // 'a' was seen before the interruption: it stays open.
+    expect(open()).toEqual(['a', 'b']);
+    const sent = lines.map((l) => JSON.parse(l) as { resourceId: string; transition: string });
+    expect(sent.map((l) => [l.resourceId, l.transition])).toEqual([
+      [arn('old'), 'new'],
+      [arn('a'), 'new'],
+      [arn('b'), 'new'],
+      [arn('old'), 'resolved'],
+    ]);
+  });
+
+  it('re-publishes at start what a crash left pending after its page was saved', async () => {
+    publisher.failing = true;
+    await expect(
+      runSweep(reader([[{ name: 'a', public: true }]]), deps(), { sweepId: 's1', scope }),
+    ).rejects.toThrow(/hub unavailable/);
+    expect(store.unpublished().map((f) => f.resourceName)).toEqual(['a']);
+    publisher.failing = false;
+    const summary = await runSweep(reader([[{ name: 'a', public: true }]]), deps(), {
+      sweepId: 's1',
+      scope,
+    });
+    expect(summary.resumedAfter).toBe('p1');
+    expect(publisher.published.map((f) => [f.resourceName, f.pendingTransition])).toEqual([
+      ['a', 'new'],
+    ]);
+    expect(store.unpublished()).toEqual([]);
+    expect(open()).toEqual(['a']);
+  });
+});
