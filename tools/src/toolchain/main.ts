@@ -3,10 +3,12 @@
 import { runMain } from '../process.js';
 import { ensureTool } from './ensure.js';
 import { GO_TOOLS } from './go-tools.js';
+import { ensureMotoServer } from './python-env.js';
 
 await runMain(async () => {
   for (const tool of GO_TOOLS) {
     const ensured = await ensureTool(tool);
     process.stdout.write(`${tool.name} ${ensured.version} ${ensured.path}\n`);
   }
+  process.stdout.write(`moto_server ${await ensureMotoServer()}\n`);
 });
