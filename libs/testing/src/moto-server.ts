@@ -81,7 +81,7 @@ export async function startMotoServer(options: { timeoutMs?: number } = {}): Pro
     await waitUntilServing(endpoint, child, options.timeoutMs ?? 30_000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${stderr}`);
+    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
   return {
     endpoint,
