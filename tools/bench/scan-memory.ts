@@ -32,9 +32,10 @@ const templates = await Promise.all(
 );
 
 /** A Config snapshot of `count` items: unique ARNs, otherwise the templates. */
-async function writeSnapshot(file: string, count: number): Promise<number> {
+async function writeSnapshot(file: string, count: number, oneLine = false): Promise<number> {
   const out = createWriteStream(file);
-  out.write('{"fileVersion":"1.0","configSnapshotId":"bench","configurationItems":[\n');
+  const sep = oneLine ? '' : '\n';
+  out.write(`{"fileVersion":"1.0","configSnapshotId":"bench","configurationItems":[${sep}`);
   for (let i = 0; i < count; i++) {
     const template = templates[i % templates.length] ?? {};
     const item = {
@@ -42,9 +43,9 @@ async function writeSnapshot(file: string, count: number): Promise<number> {
       ARN: `${String(template['ARN'])}-${i}`,
       resourceId: `${String(template['resourceId'])}-${i}`,
     };
-    if (!out.write(`${i === 0 ? '' : ',\n'}${JSON.stringify(item)}`)) await once(out, 'drain');
+    if (!out.write(`${i === 0 ? '' : `,${sep}`}${JSON.stringify(item)}`)) await once(out, 'drain');
   }
-  out.end('\n]}\n');
+  out.end(`${sep}]}\n`);
   await once(out, 'finish');
   return (await stat(file)).size;
 }
@@ -74,14 +75,19 @@ async function peakRss(file: string): Promise<{ rssMiB: number; seconds: number 
 
 const small = path.join(dir, 'small.json');
 const large = path.join(dir, 'large.json');
+const minified = path.join(dir, 'large-one-line.json');
 const smallBytes = await writeSnapshot(small, smallItems);
 const largeBytes = await writeSnapshot(large, largeItems);
+await writeSnapshot(minified, largeItems, true);
 const base = await peakRss(small);
 const big = await peakRss(large);
+const oneLine = await peakRss(minified);
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 process.stdout.write(
   `baseline: ${smallItems} items, ${mib(smallBytes)} MiB → peak RSS ${base.rssMiB.toFixed(0)} MiB (${base.seconds.toFixed(1)} s)\n` +
     `large:    ${largeItems} items, ${mib(largeBytes)} MiB → peak RSS ${big.rssMiB.toFixed(0)} MiB (${big.seconds.toFixed(1)} s)\n` +
-    `input ${(largeBytes / smallBytes).toFixed(0)}x larger, peak memory ${(big.rssMiB / base.rssMiB).toFixed(2)}x, ` +
+    `one line: ${largeItems} items, minified → peak RSS ${oneLine.rssMiB.toFixed(0)} MiB (${oneLine.seconds.toFixed(1)} s)\n` +
+    `input ${(largeBytes / smallBytes).toFixed(0)}x larger, peak memory ${(big.rssMiB / base.rssMiB).toFixed(2)}x ` +
+    `(one line: ${(oneLine.rssMiB / base.rssMiB).toFixed(2)}x), ` +
     `${(largeItems / big.seconds).toFixed(0)} items/s\n`,
 );

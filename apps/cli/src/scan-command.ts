@@ -139,9 +139,12 @@ export async function scanCommand(
     for (const s of result.summary.skipped) io.err(`skipped ${s.input}: ${s.reason}\n`);
   }
   if (store) {
-    // Reported: the transitions are taken. A crash before this line reports them again next run.
+    // Reported: the transitions are taken. A crash before this line reports them again on the
+    // next run (at least once, never lost).
     store.markPublished(
-      result.findings.filter((f) => f.transition !== 'unchanged').map((f) => f.id),
+      result.findings
+        .filter((f) => f.transition !== 'unchanged' && f.contentHash !== undefined)
+        .map((f) => ({ id: f.id, contentHash: f.contentHash ?? '' })),
       at.toISOString(),
     );
     store.close();

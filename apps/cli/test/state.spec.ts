@@ -8,6 +8,7 @@ import { bin, cli, nativeFixture } from './cli-process.js';
 
 interface Reported {
   id: string;
+  resolution?: string;
   ruleId: string;
   status: string;
   transition: string;
@@ -207,4 +208,42 @@ describe('drift-detective scan --state', () => {
     const third = await scanState(state, [inventory]);
     expect(third.filter((f) => f.transition !== 'unchanged')).toEqual([]);
   }, 120_000);
+
+  it('resolves by what it read, never by the cross product of accounts and kinds', async () => {
+    const dir = await workdir();
+    const state = path.join(dir, 'state.db');
+    const otherSg = path.join(dir, 'other-sg.json');
+    await writeFile(
+      otherSg,
+      (await readFile(sshOpen, 'utf8')).replaceAll('123456789012', '210987654321'),
+    );
+    await scanState(state, [sshOpen, bucketOpen]);
+    // Account A's bucket and account B's security group: A's security groups were not read.
+    const next = await scanState(state, [bucketOpen, otherSg]);
+    expect(next.filter((f) => f.transition === 'resolved')).toEqual([]);
+  });
+
+  it('resolves a resource whose deletion follows its last state, and says why', async () => {
+    const dir = await workdir();
+    const state = path.join(dir, 'state.db');
+    const item = JSON.parse(await readFile(sshOpen, 'utf8')) as Record<string, unknown>;
+    const deletion = {
+      ...item,
+      configurationItemStatus: 'ResourceDeleted',
+      configurationItemCaptureTime: '2030-01-01T00:00:00.000Z',
+      configuration: null,
+      supplementaryConfiguration: {},
+    };
+    const opened = await scanState(state, [sshOpen]);
+    expect(opened.map((f) => f.transition)).toEqual(['new']);
+    const history = path.join(dir, 'history.json');
+    await writeFile(history, JSON.stringify({ configurationItems: [deletion, item] }));
+    const gone = await scanState(state, [history]);
+    expect(gone.map((f) => [f.ruleId, f.status, f.transition, f.resolution])).toEqual([
+      ['DD-NET-001', 'RESOLVED', 'resolved', 'deleted'],
+    ]);
+    // Without a state: the deleted resource has no finding either.
+    const snapshot = await cli(['scan', '--format', 'json', '--input', history]);
+    expect(JSON.parse(snapshot.stdout).findings).toEqual([]);
+  });
 });

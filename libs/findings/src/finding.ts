@@ -73,6 +73,12 @@ export interface WaiverRef {
 
 export interface FindingRecord extends Omit<Observation, 'observedAt'> {
   readonly id: string;
+  /**
+   * When the resource state this finding reflects was observed (absent in
+   * records written before it was kept). A later reconcile of an older state
+   * — a redelivered, out-of-order event — changes nothing.
+   */
+  readonly observedAt?: string | undefined;
   readonly status: FindingStatus;
   readonly firstSeen: string;
   readonly lastSeen: string;

@@ -6,7 +6,12 @@ export { reconcileResource, resolve, resolveDeleted } from './reconcile.js';
 export type { ReconcileInput, TransitionEvent } from './reconcile.js';
 export { inScope, ScopeTracker } from './scope.js';
 export type { CoveredScope } from './scope.js';
-export type { StateStore, SweepCheckpoint, SweepProgress } from './store/state-store.js';
+export type {
+  PublishedFinding,
+  StateStore,
+  SweepCheckpoint,
+  SweepProgress,
+} from './store/state-store.js';
 export { SqliteStateStore, StateStoreError } from './store/sqlite-store.js';
 export { DEFAULT_REFRESH_DAYS, needsPublish } from './publish-policy.js';
 export {

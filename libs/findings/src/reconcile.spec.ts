@@ -180,3 +180,33 @@ describe('resolveDeleted', () => {
     ]);
   });
 });
+
+describe('out-of-order observations', () => {
+  it('ignores a state older than the one the findings reflect: a redelivered event never reverts newer state', () => {
+    const fixedLater = { ...observation('DD-STORAGE-001'), observedAt: '2026-11-01T10:00:00Z' };
+    const [open] = records(run([], [fixedLater], 'T1'));
+    const newer = reconcileResource({
+      resource,
+      observations: [],
+      stored: [open!],
+      judgedRules: rules,
+      bundleRules: rules,
+      now: 'T2',
+      observedAt: '2026-11-01T11:00:00Z',
+      waiverFor: noWaiver,
+    });
+    expect(transitions(newer)).toEqual([['DD-STORAGE-001', 'resolved']]);
+    // The older violating state arrives late: nothing reopens.
+    const stale = reconcileResource({
+      resource,
+      observations: [fixedLater],
+      stored: records(newer),
+      judgedRules: rules,
+      bundleRules: rules,
+      now: 'T3',
+      observedAt: '2026-11-01T10:00:00Z',
+      waiverFor: noWaiver,
+    });
+    expect(stale).toEqual([]);
+  });
+});

@@ -30,6 +30,8 @@ export interface ReconcileInput {
   /** …unless its rule is no longer in the bundle at all: then it resolves as rule-removed. */
   readonly bundleRules: ReadonlySet<string>;
   readonly now: string;
+  /** When the evaluated resource state was observed: an older state than the stored one is ignored. */
+  readonly observedAt?: string | undefined;
   /** The active waiver for a violation, if any. */
   readonly waiverFor: (observation: Observation) => WaiverRef | undefined;
 }
@@ -70,10 +72,11 @@ function fromObservation(
   else if (stored.contentHash !== hash) transition = 'updated';
   else transition = 'unchanged';
 
-  const { observedAt: _observedAt, change, ...fields } = observation;
+  const { observedAt, change, ...fields } = observation;
   const finding: FindingRecord = {
     ...fields,
     id: findingId(observation),
+    observedAt,
     status,
     firstSeen: stored?.firstSeen ?? now,
     lastSeen: now,
@@ -97,6 +100,7 @@ export function resolve(
   stored: FindingRecord,
   resolution: Resolution,
   now: string,
+  observedAt: string = now,
 ): TransitionEvent | undefined {
   if (!isOpen(stored.status)) return undefined;
   const hash = contentHash({
@@ -111,6 +115,7 @@ export function resolve(
     transition: 'resolved',
     finding: {
       ...stored,
+      observedAt,
       status: 'RESOLVED',
       lastChanged: now,
       resolvedAt: now,
@@ -128,6 +133,13 @@ export function resolve(
  * unsuppressed, and resolved for what no longer violates.
  */
 export function reconcileResource(input: ReconcileInput): TransitionEvent[] {
+  const observedAt = input.observedAt;
+  if (
+    observedAt !== undefined &&
+    input.stored.some((f) => f.observedAt !== undefined && f.observedAt > observedAt)
+  ) {
+    return []; // the state already reflects a newer observation of this resource
+  }
   const storedById = new Map(input.stored.map((f) => [f.id, f]));
   const events: TransitionEvent[] = [];
   const seen = new Set<string>();
@@ -144,7 +156,7 @@ export function reconcileResource(input: ReconcileInput): TransitionEvent[] {
     if (!input.bundleRules.has(stored.ruleId)) resolution = 'rule-removed';
     else if (input.judgedRules.has(stored.ruleId)) resolution = 'compliant';
     if (!resolution) continue;
-    const event = resolve(stored, resolution, input.now);
+    const event = resolve(stored, resolution, input.now, observedAt ?? input.now);
     if (event) events.push(event);
   }
   return events;

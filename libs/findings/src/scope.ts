@@ -25,30 +25,29 @@ export function inScope(scope: CoveredScope, finding: FindingRecord): boolean {
   );
 }
 
-/** Accumulates the scope a scan actually read: providers, accounts, regions and kinds seen. */
+/**
+ * Accumulates the scope a scan actually read, as the exact (provider, account,
+ * region, kind) combinations seen — not their cross product: reading account
+ * A's firewalls and account B's buckets covers neither A's buckets nor B's
+ * firewalls.
+ */
 export class ScopeTracker {
-  private readonly scopes = new Map<
-    string,
-    { accounts: Set<string>; regions: Set<string>; kinds: Set<string> }
-  >();
+  private readonly seen = new Map<string, CoveredScope>();
 
   see(resource: { provider: string; account: string; region: string | null; kind: string }): void {
-    let scope = this.scopes.get(resource.provider);
-    if (!scope) {
-      scope = { accounts: new Set(), regions: new Set(), kinds: new Set() };
-      this.scopes.set(resource.provider, scope);
-    }
-    scope.accounts.add(resource.account);
-    scope.regions.add(resource.region ?? '');
-    scope.kinds.add(resource.kind);
+    const region = resource.region ?? '';
+    const key = JSON.stringify([resource.provider, resource.account, region, resource.kind]);
+    if (this.seen.has(key)) return;
+    this.seen.set(key, {
+      provider: resource.provider,
+      accounts: new Set([resource.account]),
+      regions: new Set([region]),
+      kinds: new Set([resource.kind]),
+    });
   }
 
+  /** One scope per combination read. */
   covered(): CoveredScope[] {
-    return [...this.scopes].map(([provider, s]) => ({
-      provider,
-      accounts: s.accounts,
-      regions: s.regions,
-      kinds: s.kinds,
-    }));
+    return [...this.seen.values()];
   }
 }

@@ -139,6 +139,7 @@ export function reconcile(
     judgedRules: wired.bundleRules,
     bundleRules: wired.bundleRules,
     now,
+    observedAt: resource.observedAt,
     waiverFor: wired.deps.waiverFor ?? (() => undefined),
   });
 }
@@ -169,7 +170,7 @@ export async function publish(
     wired.metrics.publishDuration.observe((performance.now() - started) / 1000);
   }
   wired.deps.store.markPublished(
-    batch.map((f) => f.id),
+    batch.map((f) => ({ id: f.id, contentHash: f.contentHash })),
     now.toISOString(),
   );
   return batch;

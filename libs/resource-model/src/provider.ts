@@ -29,6 +29,8 @@ export class ResourceDeletedNotice extends NormalizeError {
   constructor(
     source: string,
     readonly resourceId: string,
+    /** When the deletion was recorded (RFC 3339), when the record says. */
+    readonly deletedAt?: string | undefined,
   ) {
     super(source, `resource deleted: ${resourceId}`);
   }

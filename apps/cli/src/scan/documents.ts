@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import chain from 'stream-chain';
 import { parser } from 'stream-json';
@@ -34,21 +34,33 @@ export type Document =
   | { readonly source: string; readonly value: unknown }
   | { readonly source: string; readonly error: string };
 
-async function firstLine(file: string): Promise<{ line: string; more: boolean }> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let first: string | undefined;
+/** How much of a file is looked at to tell NDJSON from one JSON document. */
+const SNIFF_BYTES = 1024 * 1024;
+
+/**
+ * The first non-empty line, if it ends within the first MiB, and whether
+ * anything but white space follows it. Only that much is read: a minified
+ * multi-GB document on one line is never loaded to find its end.
+ */
+async function firstLine(file: string): Promise<{ line: string | undefined; more: boolean }> {
+  const handle = await open(file, 'r');
   try {
-    for await (const line of lines) {
-      if (first === undefined) {
-        if (line.trim() !== '') first = line;
-      } else if (line.trim() !== '') {
-        return { line: first, more: true };
-      }
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    const text = buffer.subarray(0, bytesRead).toString('utf8');
+    let offset = 0;
+    while (offset < text.length) {
+      const end = text.indexOf('\n', offset);
+      if (end === -1) return { line: undefined, more: false }; // no complete line within the sniff
+      const line = text.slice(offset, end);
+      if (line.trim() !== '')
+        return { line, more: text.slice(end + 1).trim() !== '' || bytesRead === SNIFF_BYTES };
+      offset = end + 1;
     }
+    return { line: undefined, more: false };
   } finally {
-    lines.close();
+    await handle.close();
   }
-  return { line: first ?? '', more: false };
 }
 
 function parses(text: string): boolean {
@@ -66,7 +78,7 @@ function parses(text: string): boolean {
  */
 export async function isNdjson(file: string): Promise<boolean> {
   const { line, more } = await firstLine(file);
-  return more && parses(line);
+  return line !== undefined && more && parses(line);
 }
 
 /** How an input is read: by line, by streamed record array, or whole. */

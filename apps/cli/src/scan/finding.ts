@@ -27,6 +27,11 @@ export interface ScanFinding {
   readonly tags: Readonly<Record<string, string>>;
   /** The change that caused the violation, when the source says (who, when, which fields). */
   readonly change?: Resource['change'];
+  /** With --state, for RESOLVED findings: why (compliant, deleted, rule-removed) and when. */
+  readonly resolution?: string;
+  readonly resolvedAt?: string;
+  /** With --state: the content the report shows, so only what was reported is marked published. */
+  readonly contentHash?: string;
   /** With --state: what happened to the finding in this run. */
   readonly transition?: string;
   /** The waiver that suppresses it. */

@@ -35,7 +35,11 @@ export type Normalized =
   | {
       readonly skipped: Skipped;
       /** Set when the record is a deletion notice: the resource is gone, not unread. */
-      readonly deleted?: { readonly provider: Provider; readonly resourceId: string };
+      readonly deleted?: {
+        readonly provider: Provider;
+        readonly resourceId: string;
+        readonly deletedAt?: string | undefined;
+      };
     };
 
 const PROGRESS_EVERY = 500;
@@ -137,7 +141,11 @@ export async function* normalizeInventory(options: NormalizeOptions): AsyncGener
       if (error instanceof ResourceDeletedNotice) {
         yield {
           skipped,
-          deleted: { provider: item.inventory.provider, resourceId: error.resourceId },
+          deleted: {
+            provider: item.inventory.provider,
+            resourceId: error.resourceId,
+            deletedAt: error.deletedAt,
+          },
         };
       } else {
         yield { skipped };

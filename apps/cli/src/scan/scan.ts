@@ -25,7 +25,7 @@ export interface ObservedResource {
 export interface ScanCoverage {
   /** Every resource evaluated, by id, at its latest state. */
   readonly observed: ReadonlyMap<string, ObservedResource>;
-  /** Resources the input says were deleted. */
+  /** Resources the input says were deleted after their latest state in it (or never seen in it). */
   readonly deleted: readonly { readonly provider: string; readonly resourceId: string }[];
   /** Providers, accounts, regions and kinds the scan read. */
   readonly scopes: ScopeTracker;
@@ -72,7 +72,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // with the size of the records.
   const latest = new Map<string, ObservedResource>();
   const findingsOf = new Map<string, ScanFinding[]>();
-  const deleted: { provider: string; resourceId: string }[] = [];
+  const deletions = new Map<
+    string,
+    { provider: string; resourceId: string; deletedAt: string | undefined }
+  >();
   const scopes = new ScopeTracker();
   let unread = 0;
   let evaluated = 0;
@@ -115,13 +118,33 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   for await (const item of normalizeInventory(options)) {
     if ('resource' in item) evaluate(item.resource);
-    else if (item.deleted) deleted.push(item.deleted);
-    else {
+    else if (item.deleted) {
+      // Listed, so the report shows it, but not unread: a deletion is news, not a gap.
+      skipped.push(item.skipped);
+      const { provider, resourceId, deletedAt } = item.deleted;
+      const previous = deletions.get(resourceId);
+      if (!previous || (deletedAt ?? '') > (previous.deletedAt ?? '')) {
+        deletions.set(resourceId, { provider, resourceId: detached(resourceId), deletedAt });
+      }
+    } else {
       skipped.push(item.skipped);
       unread++;
     }
   }
 
+  // A deletion after a resource's latest state (or of one never seen) ends it: no finding
+  // from the state before. A deletion without a time counts only for resources not seen.
+  const deleted: { provider: string; resourceId: string }[] = [];
+  for (const deletion of deletions.values()) {
+    const state = latest.get(deletion.resourceId);
+    const after =
+      state === undefined ||
+      (deletion.deletedAt !== undefined && deletion.deletedAt > state.observedAt);
+    if (!after) continue;
+    latest.delete(deletion.resourceId);
+    findingsOf.delete(deletion.resourceId);
+    deleted.push({ provider: deletion.provider, resourceId: deletion.resourceId });
+  }
   const findings = [...findingsOf.values()].flat().sort(compareFindings);
   const bySeverity = countBySeverity(findings);
   return {

@@ -67,6 +67,9 @@ function toReported(record: FindingRecord): ScanFinding {
     observedAt: record.lastSeen,
     tags: record.tags,
     transition: record.pendingTransition ?? 'unchanged',
+    contentHash: record.contentHash,
+    ...(record.resolution ? { resolution: record.resolution } : {}),
+    ...(record.resolvedAt ? { resolvedAt: record.resolvedAt } : {}),
     ...(record.waiver ? { waiver: record.waiver } : {}),
   };
 }
@@ -115,6 +118,7 @@ export function syncState(
             judgedRules: options.judgedRules,
             bundleRules: options.bundleRules,
             now: options.now,
+            observedAt: resource.observedAt,
             waiverFor: (o) => waivers.get(o.ruleId),
           }),
         ),
@@ -126,7 +130,6 @@ export function syncState(
 
   const gone: FindingRecord[] = [];
   for (const { provider, resourceId } of coverage.deleted) {
-    if (coverage.observed.has(resourceId)) continue; // deleted, then recreated later in the input
     gone.push(...keep(resolveDeleted(store.findingsOf({ provider, resourceId }), options.now)));
   }
   if (coverage.complete) {

@@ -65,7 +65,7 @@ describe('SqliteStateStore', () => {
     const store = new SqliteStateStore(await stateFile());
     store.save([record('a'), record('b')]);
     expect(store.unpublished().map((r) => r.id)).toEqual(['a', 'b']);
-    store.markPublished(['a'], 'T2');
+    store.markPublished([{ id: 'a', contentHash: 'h1' }], 'T2');
     expect(store.unpublished().map((r) => r.id)).toEqual(['b']);
     expect(store.list()[0]).toMatchObject({
       id: 'a',

@@ -1,7 +1,12 @@
 import Database from 'better-sqlite3';
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 import { MIGRATIONS } from './migrations.js';
-import type { StateStore, SweepCheckpoint, SweepProgress } from './state-store.js';
+import type {
+  PublishedFinding,
+  StateStore,
+  SweepCheckpoint,
+  SweepProgress,
+} from './state-store.js';
 
 /** The state file cannot be used: it names the file and what is wrong. */
 export class StateStoreError extends Error {
@@ -165,22 +170,24 @@ export class SqliteStateStore implements StateStore {
     })();
   }
 
-  markPublished(ids: readonly string[], at: string): void {
+  markPublished(sent: readonly PublishedFinding[], at: string): void {
     const select = this.db.prepare('SELECT record FROM findings WHERE id = ?');
     const update = this.db.prepare(
       'UPDATE findings SET pending_transition = NULL, record = ? WHERE id = ?',
     );
     this.db.transaction(() => {
-      for (const id of ids) {
+      for (const { id, contentHash } of sent) {
         const row = select.get(id) as Row | undefined;
         if (!row) continue;
         const record = JSON.parse(row.record) as FindingRecord;
+        // Changed since it was sent (another run, a newer event): its new transition stays pending.
+        if (record.contentHash !== contentHash) continue;
         update.run(
           JSON.stringify({
             ...record,
             pendingTransition: null,
             publishedAt: at,
-            publishedHash: record.contentHash,
+            publishedHash: contentHash,
           }),
           id,
         );

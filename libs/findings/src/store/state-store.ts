@@ -1,6 +1,12 @@
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 
 /** How far a sweep got: saved with the findings of the page it ends. */
+/** A finding as a publisher took it: its id and the content it had then. */
+export interface PublishedFinding {
+  readonly id: string;
+  readonly contentHash: string;
+}
+
 export interface SweepCheckpoint {
   readonly sweepId: string;
   /** The reader's cursor after the page: a restart reads from here. */
@@ -42,7 +48,11 @@ export interface StateStore {
   /** Writes the records in one transaction: all of them or none. */
   save(records: readonly FindingRecord[]): void;
   /** Records that a publisher took these findings as they are now. */
-  markPublished(ids: readonly string[], at: string): void;
+  /**
+   * Records that a publisher took these findings as they were sent: a finding
+   * whose content changed since keeps its newer transition pending.
+   */
+  markPublished(sent: readonly PublishedFinding[], at: string): void;
   /**
    * Writes a sweep page's findings and its checkpoint in one transaction: a
    * crash keeps the page and its checkpoint, or neither.

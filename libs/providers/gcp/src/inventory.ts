@@ -58,7 +58,13 @@ export const gcpInventory: ProviderInventory = {
     const pending = iamPolicies(context).get(parsed.asset.name);
     // The IAM policy belongs to this record now (or to a deleted asset): no leftover for it.
     if (pending !== undefined) pending.used = true;
-    if (parsed.deleted) throw new ResourceDeletedNotice(record.source, parsed.asset.name);
+    if (parsed.deleted) {
+      throw new ResourceDeletedNotice(
+        record.source,
+        parsed.asset.name,
+        parsed.windowStart ?? undefined,
+      );
+    }
     return buildResource(parsed, record.source, context, {
       iamPolicy: pending?.record.asset.iamPolicy ?? null,
       otherWhenUnreadable: false,

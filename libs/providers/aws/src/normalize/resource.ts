@@ -39,7 +39,8 @@ export function normalizeRecord(record: NativeRecord, context: InventoryContext)
   if (status !== null && DELETED_STATUSES.includes(status)) {
     const id = envelopeArn(raw) ?? nonEmptyString(own(raw, 'resourceId'));
     if (id === null) throw new NormalizeError(source, `${status} item names no resource`);
-    throw new ResourceDeletedNotice(source, id);
+    const deletedAt = captureTimeToRfc3339(own(raw, 'configurationItemCaptureTime')) ?? undefined;
+    throw new ResourceDeletedNotice(source, id, deletedAt);
   }
 
   const item = readItem(raw, source);
