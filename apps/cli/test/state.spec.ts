@@ -246,4 +246,37 @@ describe('drift-detective scan --state', () => {
     const snapshot = await cli(['scan', '--format', 'json', '--input', history]);
     expect(JSON.parse(snapshot.stdout).findings).toEqual([]);
   });
+
+  it('resolves nothing when a record could not be read: it may be the newest state', async () => {
+    const dir = await workdir();
+    const state = path.join(dir, 'state.db');
+    const item = JSON.parse(await readFile(sshOpen, 'utf8')) as Record<string, unknown>;
+    await scanState(state, [sshOpen]);
+    const fixed = JSON.parse(
+      (await readFile(sshOpen, 'utf8')).replaceAll('0.0.0.0/0', '10.0.0.0/8'),
+    );
+    // The newest item's configuration does not decode: the older, fixed state must not resolve it.
+    const unreadable = {
+      ...item,
+      configurationItemCaptureTime: '2030-01-01T00:00:00.000Z',
+      configuration: '{"broken',
+    };
+    const history = path.join(dir, 'history.json');
+    await writeFile(history, JSON.stringify({ configurationItems: [unreadable, fixed] }));
+    const result = await cli(['scan', '--format', 'json', '--state', state, '--input', history]);
+    const output = JSON.parse(result.stdout);
+    expect(output.summary.skipped.length).toBe(1);
+    expect(output.findings.filter((f: Reported) => f.transition === 'resolved')).toEqual([]);
+    const list = await cli([
+      'findings',
+      'list',
+      '--state',
+      state,
+      '--status',
+      'ACTIVE',
+      '--format',
+      'json',
+    ]);
+    expect(JSON.parse(list.stdout).findings.map((f: Reported) => f.ruleId)).toEqual(['DD-NET-001']);
+  });
 });

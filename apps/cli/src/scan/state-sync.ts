@@ -100,6 +100,10 @@ export function syncState(
     return events.map((e) => e.finding);
   };
 
+  // A record that could not be read may be the newest state of a resource whose older state
+  // was read: judging by that older state could resolve a finding falsely. So an incomplete
+  // read opens, updates and reopens findings but resolves none.
+  const judgedRules = coverage.complete ? options.judgedRules : new Set<string>();
   const ids = [...coverage.observed.keys()];
   for (let start = 0; start < ids.length; start += BATCH) {
     const batch: FindingRecord[] = [];
@@ -115,7 +119,7 @@ export function syncState(
             resource: ref,
             observations,
             stored: store.findingsOf(ref),
-            judgedRules: options.judgedRules,
+            judgedRules,
             bundleRules: options.bundleRules,
             now: options.now,
             observedAt: resource.observedAt,
