@@ -8,6 +8,7 @@ import {
   type WaiverRef,
 } from '@drift-detective/findings';
 import type { PolicyEngine, Violation } from '@drift-detective/policy-engine';
+import type { ConfigurationNotIncluded } from '@drift-detective/resource-model';
 import {
   NormalizeError,
   ResourceDeletedNotice,
@@ -36,6 +37,12 @@ export interface PipelineDeps {
   /** Days before an unchanged open finding is re-sent (needsPublish). */
   readonly refreshDays?: number | undefined;
   readonly clock?: (() => Date) | undefined;
+  /**
+   * Fetches a configuration an event names but does not carry (an AWS oversized
+   * item: GetResourceConfigHistory with limit 1). Returns a document the
+   * inventory reads in its place. Without it such events are dead-lettered.
+   */
+  readonly fetch?: ((missing: ConfigurationNotIncluded) => Promise<unknown>) | undefined;
 }
 
 /** The deps with every default filled in. */

@@ -1,5 +1,9 @@
 import { resolveDeleted, type FindingRecord, type Observation } from '@drift-detective/findings';
-import { NormalizeError, type Resource } from '@drift-detective/resource-model';
+import {
+  ConfigurationNotIncluded,
+  NormalizeError,
+  type Resource,
+} from '@drift-detective/resource-model';
 import {
   countTransitions,
   describe,
@@ -100,7 +104,7 @@ async function handleEvent(
   const log = { eventId: event.id, source: event.source, receiveCount: event.receiveCount };
   let units: Unit[];
   try {
-    units = prepare(event, wired);
+    units = await prepareFetching(event, wired);
   } catch (error) {
     if (error instanceof NormalizeError) {
       // Poison: it will never read better on a retry, and it must not become a finding.
@@ -146,6 +150,33 @@ function prepare(event: ReceivedEvent, wired: Wired): Unit[] {
   }
   for (const d of deleted) units.push({ key: `${d.provider}|${d.resourceId}`, deleted: d });
   return units;
+}
+
+/**
+ * Prepares an event; when it names a configuration it does not carry and a
+ * fetcher is wired, reads the fetched document instead. A failed fetch is a
+ * transient error (retried), not poison.
+ */
+async function prepareFetching(event: ReceivedEvent, wired: Wired): Promise<Unit[]> {
+  try {
+    return prepare(event, wired);
+  } catch (error) {
+    const fetch = wired.deps.fetch;
+    if (!(error instanceof ConfigurationNotIncluded) || !fetch) throw error;
+    let document: unknown;
+    try {
+      document = await fetch(error);
+    } catch (fetchError) {
+      wired.metrics.errors.inc({ kind: 'fetch' });
+      throw new Error(
+        `fetching ${error.resource.id ?? error.source} failed: ${describe(fetchError)}`,
+        {
+          cause: fetchError,
+        },
+      );
+    }
+    return prepare({ ...event, body: document }, wired);
+  }
 }
 
 /** Reconcile → save → publish → mark published, for one resource. */

@@ -32,7 +32,7 @@ export type EventOutcome = 'acked' | 'retried' | 'dead_lettered';
 
 /** Error kinds counted in drift_errors_total. */
 export type ErrorKind =
-  'normalize' | 'evaluation' | 'store' | 'publish' | 'dead_letter' | 'ack' | 'internal';
+  'normalize' | 'fetch' | 'evaluation' | 'store' | 'publish' | 'dead_letter' | 'ack' | 'internal';
 
 /**
  * The metrics the pipeline updates:

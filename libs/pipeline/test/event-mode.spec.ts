@@ -172,4 +172,38 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(30, top)).toBe(5 * 60 * 1000 - 1);
     expect(retryDelayMs(5, { random: () => 0 })).toBe(0);
   });
+
+  describe('a configuration the event does not carry', () => {
+    it('is fetched and judged in place of the event', async () => {
+      const asked: string[] = [];
+      const fetch = async (missing: { resource: { id?: string | undefined } }) => {
+        asked.push(missing.resource.id ?? '?');
+        return { items: [{ name: missing.resource.id, public: true }] };
+      };
+      const oversized = event('o1', [{ oversized: 'big' }]);
+      await runEvents(events(oversized), { ...deps(), fetch }, {});
+      expect(asked).toEqual(['big']);
+      expect(publisher.published.map((f) => [f.ruleId, f.resourceId])).toEqual([
+        ['DD-STORAGE-001', arn('big')],
+      ]);
+      expect(oversized.acked).toBe(true);
+    });
+
+    it('is retried when the fetch fails, and dead-lettered when nothing can fetch it', async () => {
+      const failing = event('o2', [{ oversized: 'big' }]);
+      const fetch = async () => {
+        throw new Error('ThrottlingException');
+      };
+      await runEvents(events(failing), { ...deps(), fetch }, {});
+      expect(failing.acked).toBe(false);
+      expect(failing.nacked?.reason).toMatch(/fetching big failed: Error: ThrottlingException/);
+      expect(metrics.value('drift_errors_total', { kind: 'fetch' })).toBe(1);
+
+      const unfetchable = event('o3', [{ oversized: 'big' }]);
+      await runOne(unfetchable);
+      expect(deadLetter.items.map((d) => d.id)).toEqual(['o3']);
+      expect(deadLetter.items[0]?.reason).toMatch(/ConfigurationNotIncluded: .*oversized item/);
+      expect(store.list()).toEqual([]);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SqliteStateStore, type FindingRecord } from '@drift-detective/findings';
 import {
+  ConfigurationNotIncluded,
   NormalizeError,
   ResourceDeletedNotice,
   unknownStorageBucket,
@@ -22,6 +23,8 @@ export interface Item {
   readonly public?: boolean;
   readonly deleted?: string;
   readonly broken?: boolean;
+  /** An item that names a bucket but does not carry it, like an oversized AWS notification. */
+  readonly oversized?: string;
 }
 
 const BLOCKED = (on: boolean) => ({
@@ -67,6 +70,9 @@ export const testInventory: ProviderInventory = {
   normalize(record: NativeRecord): Resource {
     const item = record.value as Item;
     if (item.deleted) throw new ResourceDeletedNotice(record.source, arn(item.deleted));
+    if (item.oversized) {
+      throw new ConfigurationNotIncluded(record.source, 'oversized item', { id: item.oversized });
+    }
     if (item.broken || !item.name) throw new NormalizeError(record.source, 'item too large');
     return bucket(item.name, item.public ?? false);
   },

@@ -36,6 +36,29 @@ export class ResourceDeletedNotice extends NormalizeError {
   }
 }
 
+/**
+ * A record that names its resource but does not carry its configuration (an
+ * AWS "Oversized Configuration Item Change" notification). An adapter fetches
+ * the configuration with the cloud's API and normalizes that instead; offline,
+ * it is reported as skipped.
+ */
+export class ConfigurationNotIncluded extends NormalizeError {
+  override readonly name = 'ConfigurationNotIncluded';
+  constructor(
+    source: string,
+    reason: string,
+    /** What the record says about the resource, for the fetch. */
+    readonly resource: {
+      readonly type?: string | undefined;
+      readonly id?: string | undefined;
+      readonly region?: string | undefined;
+      readonly account?: string | undefined;
+    },
+  ) {
+    super(source, reason);
+  }
+}
+
 /** Context key of the scan's start time (RFC 3339): observedAt for records that carry no time. */
 export const SCAN_TIME = 'scanTime';
 

@@ -1,3 +1,4 @@
+import { ConfigurationNotIncluded } from '@drift-detective/resource-model';
 import { NormalizeError, ResourceDeletedNotice } from '@drift-detective/resource-model';
 import { describe, expect, it } from 'vitest';
 import { awsInventory } from '../src/index.js';
@@ -200,6 +201,14 @@ describe('records that give no resource', () => {
     expect(error.message).toBe(
       'big: oversized configuration item: fetch it with GetResourceConfigHistory (AWS::EC2::Instance arn:aws:ec2:us-east-1:123456789012:instance/i-0a1b2c3d4e5f60718)',
     );
+    // What an adapter needs to fetch it: GetResourceConfigHistory(resourceType, resourceId, limit 1).
+    expect(error).toBeInstanceOf(ConfigurationNotIncluded);
+    expect((error as ConfigurationNotIncluded).resource).toEqual({
+      type: 'AWS::EC2::Instance',
+      id: 'i-0a1b2c3d4e5f60718',
+      region: 'us-east-1',
+      account: '123456789012',
+    });
   });
 
   it('rejects a scheduled Config rule event: it holds no configuration item', () => {

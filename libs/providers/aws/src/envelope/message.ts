@@ -1,4 +1,8 @@
-import { NormalizeError, type Change } from '@drift-detective/resource-model';
+import {
+  ConfigurationNotIncluded,
+  NormalizeError,
+  type Change,
+} from '@drift-detective/resource-model';
 import { compareStrings, has, isRecord, own, stringOr, type JsonObject } from '../decode/values.js';
 
 /**
@@ -37,9 +41,16 @@ export function itemOf(value: unknown, source: string): ItemWithDiff {
   const item = own(value, 'configurationItem');
   const summary = own(value, 'configurationItemSummary');
   if (messageType === OVERSIZED || (!isRecord(item) && isRecord(summary))) {
-    throw new NormalizeError(
+    const named = isRecord(summary) ? summary : {};
+    throw new ConfigurationNotIncluded(
       source,
       `oversized configuration item: fetch it with GetResourceConfigHistory (${summaryName(summary)})`,
+      {
+        type: stringOr(own(named, 'resourceType')) ?? undefined,
+        id: stringOr(own(named, 'resourceId')) ?? undefined,
+        region: stringOr(own(named, 'awsRegion')) ?? undefined,
+        account: stringOr(own(named, 'awsAccountId')) ?? undefined,
+      },
     );
   }
   if (!isRecord(item)) {
