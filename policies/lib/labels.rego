@@ -40,6 +40,3 @@ noun(resource) := resource.nativeType if not type_nouns[resource.nativeType]
 
 # The noun and quoted name of a resource, e.g. "S3 bucket 'logs'".
 describe(resource) := sprintf("%s '%s'", [noun(resource), resource.name])
-
-# Kept for the storage rules: the same as describe.
-bucket(resource) := describe(resource)

@@ -8,14 +8,8 @@ import { formatTable } from './format/table.js';
 import { parseProvider } from './normalize-command.js';
 import { resolveInputs } from './scan/inputs.js';
 import { INVENTORIES } from './scan/inventories.js';
-import {
-  compareFindings,
-  countBySeverity,
-  listValues,
-  parseSeverity,
-  ruleFilter,
-  severityRank,
-} from './scan/rule-filter.js';
+import { compareFindings, countBySeverity } from './scan/finding.js';
+import { listValues, parseSeverity, ruleFilter, severityRank } from './scan/rule-filter.js';
 import { scan, type ScanResult } from './scan/scan.js';
 import type { ScanFinding } from './scan/finding.js';
 import { syncState } from './scan/state-sync.js';

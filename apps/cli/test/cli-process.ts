@@ -49,3 +49,13 @@ export function nativeFixture(provider: string, name: string): string {
     name,
   );
 }
+
+/** The four S3 Block Public Access messages DD-STORAGE-001 gives a bucket with all of them off. */
+export function blockPublicAccessMessages(bucket: string): string[] {
+  return [
+    `S3 bucket '${bucket}' allows public ACLs. BlockPublicAcls must be true.`,
+    `S3 bucket '${bucket}' does not ignore public ACLs. IgnorePublicAcls must be true.`,
+    `S3 bucket '${bucket}' allows public policies. BlockPublicPolicy must be true.`,
+    `S3 bucket '${bucket}' does not restrict public buckets. RestrictPublicBuckets must be true.`,
+  ];
+}

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempFile, workspaceRoot } from './cli-process.js';
+import { blockPublicAccessMessages, cli, tempFile, workspaceRoot } from './cli-process.js';
 
 const samples = path.join(workspaceRoot, 'samples', 'normalized');
 
@@ -8,12 +8,7 @@ describe('drift-detective evaluate', () => {
   it('prints the four Block Public Access messages for the public sample bucket and nothing for the compliant one', async () => {
     const result = await cli(['evaluate', path.join(samples, 'aws-s3-buckets.json')]);
     expect(result.code).toBe(0);
-    for (const message of [
-      "S3 bucket 'acme-reports-open' allows public ACLs. BlockPublicAcls must be true.",
-      "S3 bucket 'acme-reports-open' allows public policies. BlockPublicPolicy must be true.",
-      "S3 bucket 'acme-reports-open' does not ignore public ACLs. IgnorePublicAcls must be true.",
-      "S3 bucket 'acme-reports-open' does not restrict public buckets. RestrictPublicBuckets must be true.",
-    ]) {
+    for (const message of blockPublicAccessMessages('acme-reports-open')) {
       expect(result.stdout).toContain(message);
     }
     expect(result.stdout).not.toContain('acme-reports-locked');

@@ -37,13 +37,18 @@ async function scanState(state: string, inputs: string[], env: NodeJS.ProcessEnv
 const byRule = (findings: Reported[]) =>
   findings.map((f) => [f.ruleId, f.status, f.transition]).sort();
 
-/** The SG fixture with SSH open only to a private range: the same resource, fixed. */
-async function sshFixed(dir: string): Promise<string> {
-  const text = (await readFile(sshOpen, 'utf8')).replaceAll('0.0.0.0/0', '10.0.0.0/8');
-  const file = path.join(dir, 'sg-fixed.json');
-  await writeFile(file, text);
+/** A copy of a fixture with one text replaced everywhere, written into `dir`. */
+async function variant(dir: string, fixture: string, from: string, to: string): Promise<string> {
+  const file = path.join(dir, `${path.basename(fixture, '.json')}-${to.replace(/\W/g, '')}.json`);
+  await writeFile(file, (await readFile(fixture, 'utf8')).replaceAll(from, to));
   return file;
 }
+
+/** The SG fixture with SSH open only to a private range: the same resource, fixed. */
+const sshFixed = (dir: string) => variant(dir, sshOpen, '0.0.0.0/0', '10.0.0.0/8');
+/** A fixture moved to another account. */
+const otherAccount = (dir: string, fixture: string) =>
+  variant(dir, fixture, '123456789012', '210987654321');
 
 describe('drift-detective scan --state', () => {
   it('opens findings once: the same input scanned twice gives no new finding', async () => {
@@ -81,13 +86,8 @@ describe('drift-detective scan --state', () => {
   it('resolves a resource that vanished from the scanned scope as deleted, but never another account’s', async () => {
     const dir = await workdir();
     const state = path.join(dir, 'state.db');
-    const otherAccount = path.join(dir, 'other-account.json');
-    await writeFile(
-      otherAccount,
-      (await readFile(bucketOpen, 'utf8')).replaceAll('123456789012', '210987654321'),
-    );
     await scanState(state, [sshOpen, bucketOpen]);
-    const other = await scanState(state, [otherAccount]);
+    const other = await scanState(state, [await otherAccount(dir, bucketOpen)]);
     expect(other.every((f) => f.account === '210987654321' && f.transition === 'new')).toBe(true);
     // Only the bucket of account 123456789012 scanned: its security group (another kind) stays.
     const bucketsOnly = await scanState(state, [bucketOpen]);
@@ -212,11 +212,7 @@ describe('drift-detective scan --state', () => {
   it('resolves by what it read, never by the cross product of accounts and kinds', async () => {
     const dir = await workdir();
     const state = path.join(dir, 'state.db');
-    const otherSg = path.join(dir, 'other-sg.json');
-    await writeFile(
-      otherSg,
-      (await readFile(sshOpen, 'utf8')).replaceAll('123456789012', '210987654321'),
-    );
+    const otherSg = await otherAccount(dir, sshOpen);
     await scanState(state, [sshOpen, bucketOpen]);
     // Account A's bucket and account B's security group: A's security groups were not read.
     const next = await scanState(state, [bucketOpen, otherSg]);
@@ -252,9 +248,7 @@ describe('drift-detective scan --state', () => {
     const state = path.join(dir, 'state.db');
     const item = JSON.parse(await readFile(sshOpen, 'utf8')) as Record<string, unknown>;
     await scanState(state, [sshOpen]);
-    const fixed = JSON.parse(
-      (await readFile(sshOpen, 'utf8')).replaceAll('0.0.0.0/0', '10.0.0.0/8'),
-    );
+    const fixed = JSON.parse(await readFile(await sshFixed(dir), 'utf8'));
     // The newest item's configuration does not decode: the older, fixed state must not resolve it.
     const unreadable = {
       ...item,

@@ -29,5 +29,5 @@ resource := input.resource
 deny contains {"message": message, "details": {"encryption": resource.properties.encryption}} if {
 	resource.kind == "storage.bucket"
 	resource.properties.encryption.atRest == false
-	message := sprintf("%s has no default encryption at rest.", [labels.bucket(resource)])
+	message := sprintf("%s has no default encryption at rest.", [labels.describe(resource)])
 }

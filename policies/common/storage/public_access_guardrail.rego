@@ -53,7 +53,7 @@ off(setting) if {
 
 account_on(setting) if resource.properties.accountPublicAccessBlock[setting.field] == true
 
-causes := [sprintf("%s %s. %s must be true.", [labels.bucket(resource), s.allows, s.name]) |
+causes := [sprintf("%s %s. %s must be true.", [labels.describe(resource), s.allows, s.name]) |
 	some s in settings
 	off(s)
 ]
@@ -62,7 +62,7 @@ deny contains {"message": message, "details": details} if {
 	resource.kind == "storage.bucket"
 	resource.provider == "aws"
 	count(causes) > 0
-	message := sprintf("%s: %d of 4 Block Public Access settings are off.", [labels.bucket(resource), count(causes)])
+	message := sprintf("%s: %d of 4 Block Public Access settings are off.", [labels.describe(resource), count(causes)])
 	details := {
 		"causes": causes,
 		"settings": {s.name: resource.properties.publicAccessBlock[s.field] | some s in settings},

@@ -114,8 +114,11 @@ async function* streamRecords(input: InputFile): AsyncGenerator<Document> {
  * a line that is not JSON comes back as an error document (the scan reports it
  * and goes on). A JSON file that does not parse is a usage error naming it.
  */
-export async function* readDocuments(input: InputFile): AsyncGenerator<Document> {
-  const mode = await documentMode(input);
+export async function* readDocuments(
+  input: InputFile,
+  known?: DocumentMode,
+): AsyncGenerator<Document> {
+  const mode = known ?? (await documentMode(input));
   if (mode === 'stream') {
     let streamed = 0;
     for await (const document of streamRecords(input)) {

@@ -1,6 +1,7 @@
 import { findingId } from '@drift-detective/findings';
 import type { Violation } from '@drift-detective/policy-engine';
 import type { Resource } from '@drift-detective/resource-model';
+import { severityRank } from './rule-filter.js';
 
 /** One finding as `scan` reports it: the JSON output contract. */
 export interface ScanFinding {
@@ -70,4 +71,25 @@ export function toFinding(resource: Resource, violation: Violation): ScanFinding
     tags: resource.tags,
     ...(resource.change ? { change: resource.change } : {}),
   };
+}
+
+/** Report order: most severe first, then by rule and resource, so a run repeats exactly. */
+export function compareFindings(
+  a: Pick<ScanFinding, 'severity' | 'ruleId' | 'resourceId'>,
+  b: Pick<ScanFinding, 'severity' | 'ruleId' | 'resourceId'>,
+): number {
+  return (
+    severityRank(a.severity) - severityRank(b.severity) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.resourceId.localeCompare(b.resourceId)
+  );
+}
+
+/** Open findings by severity; resolved ones are history, not exposure. */
+export function countBySeverity(findings: readonly { severity: string; status?: string }[]) {
+  const bySeverity: Record<string, number> = {};
+  for (const f of findings) {
+    if (f.status !== 'RESOLVED') bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+  }
+  return bySeverity;
 }

@@ -10,7 +10,7 @@ import {
   type Resource,
 } from '@drift-detective/resource-model';
 import { UsageError } from '../usage.js';
-import { documentMode, readDocuments, type Document } from './documents.js';
+import { documentMode, readDocuments, type Document, type DocumentMode } from './documents.js';
 import type { InputFile } from './inputs.js';
 
 export interface NormalizeOptions {
@@ -83,10 +83,15 @@ export async function* normalizeInventory(options: NormalizeOptions): AsyncGener
   type Item =
     { inventory: ProviderInventory; record: NativeRecord; key: string } | { skipped: Skipped };
 
+  // Sniffed once per input, not once per pass and again inside the reader.
+  const modes = new Map<InputFile, DocumentMode>();
+  for (const input of options.inputs) modes.set(input, await documentMode(input));
+
   async function* records(): AsyncGenerator<Item> {
     for (const input of options.inputs) {
-      const wholeFile = (await documentMode(input)) === 'whole';
-      for await (const document of readDocuments(input)) {
+      const mode = modes.get(input);
+      const wholeFile = mode === 'whole';
+      for await (const document of readDocuments(input, mode)) {
         if ('error' in document) {
           yield { skipped: { input: document.source, reason: document.error } };
           continue;

@@ -46,24 +46,3 @@ export function parseSeverity(value: string, flag: string): Severity {
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
-
-/** Report order: most severe first, then by rule and resource, so a run repeats exactly. */
-export function compareFindings(
-  a: { severity: Severity; ruleId: string; resourceId: string },
-  b: { severity: Severity; ruleId: string; resourceId: string },
-): number {
-  return (
-    severityRank(a.severity) - severityRank(b.severity) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    a.resourceId.localeCompare(b.resourceId)
-  );
-}
-
-/** Open findings by severity; resolved ones are history, not exposure. */
-export function countBySeverity(findings: readonly { severity: string; status?: string }[]) {
-  const bySeverity: Record<string, number> = {};
-  for (const f of findings) {
-    if (f.status !== 'RESOLVED') bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-  }
-  return bySeverity;
-}

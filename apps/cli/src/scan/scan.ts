@@ -1,9 +1,8 @@
 import { PolicyEngineError, type PolicyEngine } from '@drift-detective/policy-engine';
 import { ScopeTracker } from '@drift-detective/findings';
 import { type Resource } from '@drift-detective/resource-model';
-import { toFinding, type ScanFinding } from './finding.js';
+import { compareFindings, countBySeverity, toFinding, type ScanFinding } from './finding.js';
 import { normalizeInventory, type NormalizeOptions, type Skipped } from './normalize-inventory.js';
-import { compareFindings, countBySeverity } from './rule-filter.js';
 
 export type { Skipped } from './normalize-inventory.js';
 
