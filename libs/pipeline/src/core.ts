@@ -43,6 +43,13 @@ export interface PipelineDeps {
    * inventory reads in its place. Without it such events are dead-lettered.
    */
   readonly fetch?: ((missing: ConfigurationNotIncluded) => Promise<unknown>) | undefined;
+  /**
+   * Event mode: returns the event's document with the context it needs to be
+   * judged on its own (an S3 bucket's account-level Block Public Access, which
+   * a sweep reads beside the buckets but an event does not carry). A failure is
+   * transient: the event is retried.
+   */
+  readonly enrich?: ((document: unknown, source: string) => Promise<unknown>) | undefined;
 }
 
 /** The deps with every default filled in. */

@@ -158,8 +158,9 @@ function prepare(event: ReceivedEvent, wired: Wired): Unit[] {
  * transient error (retried), not poison.
  */
 async function prepareFetching(event: ReceivedEvent, wired: Wired): Promise<Unit[]> {
+  const body = await enriched(event, wired);
   try {
-    return prepare(event, wired);
+    return prepare({ ...event, body }, wired);
   } catch (error) {
     const fetch = wired.deps.fetch;
     if (!(error instanceof ConfigurationNotIncluded) || !fetch) throw error;
@@ -175,7 +176,22 @@ async function prepareFetching(event: ReceivedEvent, wired: Wired): Promise<Unit
         },
       );
     }
-    return prepare({ ...event, body: document }, wired);
+    return prepare({ ...event, body: await enriched({ ...event, body: document }, wired) }, wired);
+  }
+}
+
+/** The event's document with the context the provider adds; unchanged without an enricher. */
+async function enriched(event: ReceivedEvent, wired: Wired): Promise<unknown> {
+  const enrich = wired.deps.enrich;
+  if (!enrich) return event.body;
+  try {
+    return await enrich(event.body, event.source);
+  } catch (error) {
+    if (error instanceof NormalizeError) throw error;
+    wired.metrics.errors.inc({ kind: 'fetch' });
+    throw new Error(`adding context to ${event.source} failed: ${describe(error)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -173,6 +173,41 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(5, { random: () => 0 })).toBe(0);
   });
 
+  describe('context added to an event', () => {
+    it('is judged with the event, also after a fetch', async () => {
+      const seen: string[] = [];
+      const enrich = async (document: unknown, source: string) => {
+        seen.push(source);
+        const { items } = document as { items: Record<string, unknown>[] };
+        // The context says the bucket is public even though the event alone does not.
+        return { items: items.map((item) => ({ ...item, public: true })) };
+      };
+      const plain = event('c1', [{ name: 'quiet', public: false }]);
+      await runEvents(events(plain), { ...deps(), enrich }, {});
+      expect(publisher.published.map((f) => f.resourceId)).toEqual([arn('quiet')]);
+
+      const fetch = async () => ({ items: [{ name: 'big', public: false }] });
+      const oversized = event('c2', [{ oversized: 'big' }]);
+      await runEvents(events(oversized), { ...deps(), enrich, fetch }, {});
+      expect(publisher.published.map((f) => f.resourceId)).toEqual([arn('quiet'), arn('big')]);
+      expect(seen).toEqual(['test:c1', 'test:c2', 'test:c2']);
+    });
+
+    it('failing is retried, never judged without the context', async () => {
+      const enrich = async () => {
+        throw new Error('ThrottlingException');
+      };
+      const e = event('c3', [{ name: 'web', public: true }]);
+      await runEvents(events(e), { ...deps(), enrich }, {});
+      expect(e.acked).toBe(false);
+      expect(e.nacked?.reason).toMatch(
+        /adding context to test:c3 failed: Error: ThrottlingException/,
+      );
+      expect(store.list()).toEqual([]);
+      expect(publisher.published).toEqual([]);
+    });
+  });
+
   describe('a configuration the event does not carry', () => {
     it('is fetched and judged in place of the event', async () => {
       const asked: string[] = [];
