@@ -2,3 +2,22 @@ export { assertValidResource, resourceSchemaErrors } from './resource-schema.js'
 export { builtPolicyDir, builtPolicyEngine } from './built-policies.js';
 export { defaultMotoServer, startMotoServer } from './moto-server.js';
 export type { MotoServer } from './moto-server.js';
+export {
+  combinePlans,
+  failFirst,
+  faults,
+  noFaults,
+  sequence,
+  startFaultProxy,
+} from './fault-proxy.js';
+export type {
+  Fault,
+  FaultPlan,
+  FaultProxy,
+  InjectedFault,
+  PlanFilter,
+  Protocol,
+  ProxiedRequest,
+  RequestInfo,
+} from './fault-proxy.js';
+export { lambdaNodeBinary } from './lambda-node.js';

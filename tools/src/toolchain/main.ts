@@ -3,6 +3,7 @@
 import { runMain } from '../process.js';
 import { ensureTool } from './ensure.js';
 import { GO_TOOLS } from './go-tools.js';
+import { ensureLambdaNode } from './lambda-node.js';
 import { ensureMotoServer } from './python-env.js';
 
 await runMain(async () => {
@@ -11,4 +12,5 @@ await runMain(async () => {
     process.stdout.write(`${tool.name} ${ensured.version} ${ensured.path}\n`);
   }
   process.stdout.write(`moto_server ${await ensureMotoServer()}\n`);
+  process.stdout.write(`lambda-node ${await ensureLambdaNode()}\n`);
 });

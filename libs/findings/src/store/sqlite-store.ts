@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 import { MIGRATIONS } from './migrations.js';
+import { inTransaction, openSqlite, type SqlDatabase, type SqliteDriver } from './sqlite-driver.js';
 import type {
   PublishedFinding,
   StateStore,
@@ -23,14 +23,19 @@ interface Row {
  * (https://www.sqlite.org/wal.html, https://www.sqlite.org/pragma.html#pragma_synchronous).
  */
 export class SqliteStateStore implements StateStore {
-  private readonly db: Database.Database;
+  private readonly db: SqlDatabase;
+  /** The SQLite driver in use (see sqlite-driver.ts). */
+  readonly driver: SqliteDriver;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    options: { driver?: SqliteDriver | undefined } = {},
+  ) {
     try {
-      this.db = new Database(file);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('busy_timeout = 5000');
+      ({ db: this.db, driver: this.driver } = openSqlite(file, options.driver));
+      this.db.exec('PRAGMA journal_mode = WAL');
+      this.db.exec('PRAGMA synchronous = FULL');
+      this.db.exec('PRAGMA busy_timeout = 5000');
       this.migrate();
     } catch (error) {
       if (error instanceof StateStoreError) throw error;
@@ -42,7 +47,9 @@ export class SqliteStateStore implements StateStore {
   }
 
   private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const { user_version: version } = this.db.prepare('PRAGMA user_version').get() as {
+      user_version: number;
+    };
     if (version > MIGRATIONS.length) {
       throw new StateStoreError(
         `state file ${this.file} has schema version ${version}, newer than this drift-detective knows (${MIGRATIONS.length}); upgrade drift-detective`,
@@ -50,10 +57,10 @@ export class SqliteStateStore implements StateStore {
     }
     const pendingSteps = MIGRATIONS.slice(version);
     if (pendingSteps.length === 0) return;
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       for (const step of pendingSteps) this.db.exec(step);
-      this.db.pragma(`user_version = ${MIGRATIONS.length}`);
-    })();
+      this.db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+    });
   }
 
   private records(rows: readonly Row[]): FindingRecord[] {
@@ -104,7 +111,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   save(records: readonly FindingRecord[]): void {
-    this.db.transaction(() => this.upsert(records))();
+    inTransaction(this.db, () => this.upsert(records));
   }
 
   /** Writes records; the caller holds the transaction. */
@@ -138,11 +145,11 @@ export class SqliteStateStore implements StateStore {
     const seen = this.db.prepare(
       'INSERT OR IGNORE INTO sweep_seen (sweep_id, resource_id) VALUES (?, ?)',
     );
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       this.upsert(records);
       for (const id of checkpoint.seen) seen.run(checkpoint.sweepId, id);
       progress.run(checkpoint.sweepId, checkpoint.cursor, checkpoint.skipped, checkpoint.at);
-    })();
+    });
   }
 
   sweepProgress(sweepId: string): SweepProgress | undefined {
@@ -164,10 +171,10 @@ export class SqliteStateStore implements StateStore {
   }
 
   clearSweep(sweepId: string): void {
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       this.db.prepare('DELETE FROM sweep_seen WHERE sweep_id = ?').run(sweepId);
       this.db.prepare('DELETE FROM sweep_checkpoints WHERE sweep_id = ?').run(sweepId);
-    })();
+    });
   }
 
   markPublished(sent: readonly PublishedFinding[], at: string): void {
@@ -175,7 +182,7 @@ export class SqliteStateStore implements StateStore {
     const update = this.db.prepare(
       'UPDATE findings SET pending_transition = NULL, record = ? WHERE id = ?',
     );
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       for (const { id, contentHash } of sent) {
         const row = select.get(id) as Row | undefined;
         if (!row) continue;
@@ -192,7 +199,7 @@ export class SqliteStateStore implements StateStore {
           id,
         );
       }
-    })();
+    });
   }
 
   close(): void {

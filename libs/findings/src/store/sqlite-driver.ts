@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+
+/**
+ * The few SQLite calls the state store makes, as both drivers offer them:
+ * better-sqlite3 (a native addon: the default, on every supported Node) and
+ * Node's built-in node:sqlite (Node ≥ 22.13 without a flag; what a one-file
+ * Lambda bundle uses, since a native addon cannot be bundled).
+ */
+export interface SqlStatement {
+  run(...params: unknown[]): unknown;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+export interface SqlDatabase {
+  exec(sql: string): unknown;
+  prepare(sql: string): SqlStatement;
+  close(): unknown;
+}
+
+export const SQLITE_DRIVERS = ['better-sqlite3', 'node:sqlite'] as const;
+export type SqliteDriver = (typeof SQLITE_DRIVERS)[number];
+
+/** Selects the driver: DRIFT_SQLITE_DRIVER, else better-sqlite3 when installed, else node:sqlite. */
+export const SQLITE_DRIVER_ENV = 'DRIFT_SQLITE_DRIVER';
+
+// createRequire, not import: a bundler must leave the native addon out, and
+// the fallback needs a synchronous "is it there?".
+const require = createRequire(import.meta.url);
+
+type Open = (file: string) => SqlDatabase;
+
+function loader(driver: SqliteDriver): Open {
+  if (driver === 'node:sqlite') {
+    const { DatabaseSync } = require('node:sqlite') as {
+      DatabaseSync: new (file: string) => SqlDatabase;
+    };
+    return (file) => new DatabaseSync(file);
+  }
+  const Database = require('better-sqlite3') as new (file: string) => SqlDatabase;
+  return (file) => new Database(file);
+}
+
+export function openSqlite(
+  file: string,
+  driver: SqliteDriver | undefined = driverFromEnv(),
+): { db: SqlDatabase; driver: SqliteDriver } {
+  if (driver) return { db: loader(driver)(file), driver };
+  const reasons: string[] = [];
+  for (const candidate of SQLITE_DRIVERS) {
+    let open: Open;
+    try {
+      open = loader(candidate);
+    } catch (error) {
+      reasons.push(`${candidate}: ${(error as Error).message.split('\n')[0] ?? ''}`);
+      continue;
+    }
+    return { db: open(file), driver: candidate };
+  }
+  throw new Error(`no SQLite driver can be loaded (${reasons.join('; ')})`);
+}
+
+function driverFromEnv(): SqliteDriver | undefined {
+  const value = process.env[SQLITE_DRIVER_ENV];
+  if (value === undefined || value === '') return undefined;
+  if (!SQLITE_DRIVERS.includes(value as SqliteDriver)) {
+    throw new Error(
+      `${SQLITE_DRIVER_ENV} must be one of ${SQLITE_DRIVERS.join(', ')}, not '${value}'`,
+    );
+  }
+  return value as SqliteDriver;
+}
+
+/**
+ * Runs fn in one write transaction (BEGIN IMMEDIATE takes the write lock up
+ * front, so two processes never deadlock upgrading read locks): all of it or none.
+ */
+export function inTransaction<T>(db: SqlDatabase, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = fn();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // SQLite already rolled back (an I/O or full-disk error ends the transaction itself).
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { lambdaNodeBinary } from '@drift-detective/testing';
+import { describe, expect, it } from 'vitest';
+import type { FindingRecord } from '../src/finding.js';
+import { openSqlite, SQLITE_DRIVER_ENV } from '../src/store/sqlite-driver.js';
+import { SqliteStateStore } from '../src/store/sqlite-store.js';
+
+const run = promisify(execFile);
+const child = path.join(import.meta.dirname, 'node-sqlite-child.ts');
+
+async function stateFile(): Promise<string> {
+  return path.join(await mkdtemp(path.join(tmpdir(), 'drift-driver-')), 'state.db');
+}
+
+const record: FindingRecord = {
+  id: 'f1',
+  provider: 'aws',
+  account: '123456789012',
+  resourceId: 'arn:aws:s3:::web',
+  ruleId: 'DD-STORAGE-001',
+  title: 't',
+  severity: 'HIGH',
+  message: 'm',
+  details: {},
+  frameworks: {},
+  remediation: 'r',
+  region: 'us-east-1',
+  resourceName: 'web',
+  resourceType: 'AWS::S3::Bucket',
+  kind: 'storage.bucket',
+  tags: {},
+  status: 'ACTIVE',
+  firstSeen: 'T1',
+  lastSeen: 'T1',
+  lastChanged: 'T1',
+  resolvedAt: null,
+  resolution: null,
+  waiver: null,
+  contentHash: 'h1',
+  pendingTransition: 'new',
+  publishedAt: null,
+  publishedHash: null,
+};
+
+/** Runs the store on Node 22's built-in node:sqlite, as the Lambda bundle does. */
+async function onNode22(...args: string[]) {
+  const { stdout } = await run(
+    lambdaNodeBinary(),
+    ['--no-warnings', '--import', 'tsx', child, ...args],
+    { cwd: path.resolve(import.meta.dirname, '..') },
+  );
+  return JSON.parse(stdout) as {
+    driver: string;
+    node: string;
+    list: [string, string | null, string | null][];
+    progress: { cursor: string; skipped: number } | null;
+  };
+}
+
+describe('SQLite drivers', () => {
+  it('uses better-sqlite3 where it is installed', async () => {
+    const store = new SqliteStateStore(await stateFile());
+    expect(store.driver).toBe('better-sqlite3');
+    store.close();
+  });
+
+  it('names a driver the environment asks for that does not exist', async () => {
+    const saved = process.env[SQLITE_DRIVER_ENV];
+    process.env[SQLITE_DRIVER_ENV] = 'sqlite4';
+    try {
+      expect(() => openSqlite(':memory:')).toThrow(
+        /DRIFT_SQLITE_DRIVER must be one of better-sqlite3, node:sqlite, not 'sqlite4'/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env[SQLITE_DRIVER_ENV];
+      else process.env[SQLITE_DRIVER_ENV] = saved;
+    }
+  });
+
+  it('keeps one file format: node:sqlite on Node 22 writes what better-sqlite3 reads, and back', async () => {
+    const file = await stateFile();
+    const written = await onNode22(file, 'write', JSON.stringify(record));
+    expect(written.driver).toBe('node:sqlite');
+    expect(written.node).toMatch(/^v22\./);
+    expect(written.list).toEqual([
+      ['f1', null, 'T3'],
+      ['f1-page', 'new', null],
+    ]);
+    expect(written.progress).toEqual({ cursor: 'page-2', skipped: 1 });
+
+    const store = new SqliteStateStore(file);
+    expect(store.list().map((f) => [f.id, f.pendingTransition])).toEqual([
+      ['f1', null],
+      ['f1-page', 'new'],
+    ]);
+    store.save([{ ...record, id: 'f2', pendingTransition: 'resolved' }]);
+    store.close();
+
+    const read = await onNode22(file, 'read');
+    expect(read.list.map(([id, transition]) => [id, transition])).toEqual([
+      ['f1', null],
+      ['f1-page', 'new'],
+      ['f2', 'resolved'],
+    ]);
+  }, 60_000);
+
+  it('rolls a failed write back whole, as both drivers see it', async () => {
+    const file = await stateFile();
+    // A record that cannot be written in the middle of a batch: none of the batch lands.
+    const store = new SqliteStateStore(file);
+    expect(() =>
+      store.save([
+        { ...record, id: 'ok' },
+        { ...record, id: 'bad', details: { size: 1n } },
+      ]),
+    ).toThrow(/BigInt/);
+    expect(store.list()).toEqual([]);
+    store.save([{ ...record, id: 'after' }]);
+    store.close();
+    const read = await onNode22(file, 'read');
+    expect(read.list).toEqual([['after', 'new', null]]);
+  }, 60_000);
+});
