@@ -23,6 +23,8 @@ Commands:
   findings list        List the findings of a state file (--state FILE [--status S] [--format table|json]).
   waivers check        List waivers expiring soon; exit 1 on expired ones
                        ([--file policies/waivers.yaml] [--within DAYS, default 30]).
+  aws sweep            Sweep AWS Config (each region, or an aggregator) into Security Hub.
+  aws worker           Judge AWS Config change events from an SQS queue as they come.
 
 scan options:
   -i, --input PATH         A file, a folder (all its files as one inventory) or - for stdin;
@@ -37,6 +39,24 @@ scan options:
                            and fixed or vanished findings in the scanned scope come back RESOLVED.
   --waivers FILE           Waiver file (default: policies/waivers.yaml when it exists).
   --progress               Progress on stderr (default: when stderr is a terminal).
+
+aws options (each also from the environment or a config file; flag > env > file):
+  --config FILE                 YAML or JSON settings file ($DRIFT_CONFIG)
+  --regions R,R                 Regions to sweep ($DRIFT_AWS_REGIONS; default: the SDK's region)
+  --home-region R               Security Hub region for global (IAM) findings ($DRIFT_AWS_HOME_REGION)
+  --aggregator NAME             Sweep an AWS Config aggregator ($DRIFT_AWS_AGGREGATOR)
+  --resource-types T,T          Only these AWS Config types ($DRIFT_AWS_RESOURCE_TYPES)
+  --queue-url URL               The worker's SQS queue ($DRIFT_AWS_QUEUE_URL)
+  --dead-letter-queue-url URL   Poison messages go here with their reason ($DRIFT_AWS_DLQ_URL;
+                                default: the queue's RedrivePolicy target)
+  --state FILE                  SQLite state file ($DRIFT_STATE_PATH; default drift-state.db)
+  --dry-run                     Findings as JSON lines on stdout, not Security Hub ($DRIFT_DRY_RUN)
+  --concurrency N               Messages judged at once ($DRIFT_CONCURRENCY; default 4)
+  --max-attempts N              Deliveries before a failing message is dead-lettered
+                                ($DRIFT_MAX_ATTEMPTS; default 5)
+  --waivers FILE                Waiver file ($DRIFT_WAIVERS)
+  Credentials come only from the AWS SDK's default chain; AWS_ENDPOINT_URL and
+  AWS_ENDPOINT_URL_<SERVICE> override endpoints.
 
 Common options:
   --bundle DIR         Policy bundle folder (default: $DRIFT_POLICY_BUNDLE, else dist/policies)

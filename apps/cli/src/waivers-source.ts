@@ -22,7 +22,9 @@ export async function waiversFrom(flag: string | undefined): Promise<Waiver[]> {
 /** The waiver that suppresses a finding at `at`, in the shape findings carry. */
 export function waiverLookup(waivers: readonly Waiver[], at: Date) {
   if (waivers.length === 0) return undefined;
-  return (f: ScanFinding): ScanFinding['waiver'] => {
+  return (
+    f: Pick<ScanFinding, 'ruleId' | 'resourceId' | 'account' | 'tags'>,
+  ): ScanFinding['waiver'] => {
     const w = activeWaiver(
       waivers,
       { ruleId: f.ruleId, resourceId: f.resourceId, account: f.account, tags: f.tags },

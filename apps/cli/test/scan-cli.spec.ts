@@ -165,6 +165,9 @@ describe('drift-detective scan', () => {
     expect(finding.Compliance.RelatedRequirements).toContain(
       'CIS AWS Foundations Benchmark v3.0.0/5.2',
     );
+    // The Security Hub publisher's mapping: severity also as the provider's own field.
+    expect(finding.Id).toMatch(/^drift-detective\/[0-9a-f]{32}$/);
+    expect(finding.FindingProviderFields).toMatchObject({ Severity: { Label: 'HIGH' } });
   });
 
   it('counts a Cloud Asset RESOURCE record and its IAM_POLICY record in two files as one resource', async () => {

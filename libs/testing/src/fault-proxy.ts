@@ -206,6 +206,8 @@ const endToEnd = (headers: IncomingHttpHeaders): IncomingHttpHeaders =>
 export async function startFaultProxy(options: {
   target: string;
   plan: FaultPlan;
+  /** Rewrites a successful answer's body (an emulator's wire mistakes); null keeps it as is. */
+  rewrite?: ((request: RequestInfo, body: Buffer) => Buffer | null) | undefined;
 }): Promise<FaultProxy> {
   const target = new URL(options.target);
   const upstreamAgent = new Agent({ keepAlive: true });
@@ -262,6 +264,15 @@ export async function startFaultProxy(options: {
       upstream.resume();
       await once(upstream, 'end');
       req.socket.destroy();
+      return;
+    }
+    if (options.rewrite && upstream.statusCode === 200) {
+      const answer: Buffer[] = [];
+      for await (const chunk of upstream) answer.push(chunk as Buffer);
+      const original = Buffer.concat(answer);
+      const rewritten = options.rewrite(info, original) ?? original;
+      res.writeHead(200, { ...endToEnd(upstream.headers), 'content-length': rewritten.length });
+      res.end(rewritten);
       return;
     }
     res.writeHead(upstream.statusCode ?? 502, endToEnd(upstream.headers));

@@ -21,3 +21,4 @@ export type {
   RequestInfo,
 } from './fault-proxy.js';
 export { lambdaNodeBinary } from './lambda-node.js';
+export { epochSecondsOf, motoWireFix } from './moto-wire.js';

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { noFaults, startFaultProxy } from './fault-proxy.js';
+import { motoWireFix } from './moto-wire.js';
 
 /** Where the toolchain bootstrap (make test / make demo) installs moto_server. */
 export const defaultMotoServer = path.resolve(
@@ -17,8 +19,15 @@ export const defaultMotoServer = path.resolve(
 );
 
 export interface MotoServer {
-  /** http://127.0.0.1:<port>: the endpoint for every AWS SDK client (AWS_ENDPOINT_URL). */
+  /**
+   * http://127.0.0.1:<port>: the endpoint for every AWS SDK client
+   * (AWS_ENDPOINT_URL). It is moto behind a proxy that corrects moto's few
+   * wire-protocol deviations (moto-wire.ts), so processes that only get an
+   * endpoint read answers the SDK accepts.
+   */
   readonly endpoint: string;
+  /** moto_server itself, uncorrected. */
+  readonly motoEndpoint: string;
   /** Forgets every resource, so each test starts from an empty account. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -83,13 +92,16 @@ export async function startMotoServer(options: { timeoutMs?: number } = {}): Pro
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
+  const wire = await startFaultProxy({ target: endpoint, plan: noFaults, rewrite: motoWireFix });
   return {
-    endpoint,
+    endpoint: wire.endpoint,
+    motoEndpoint: endpoint,
     async reset() {
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
     },
     async stop() {
+      await wire.stop();
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');

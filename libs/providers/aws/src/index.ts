@@ -4,3 +4,19 @@ export { ACCOUNT_PUBLIC_ACCESS_BLOCK } from './normalize/s3-account-public-acces
 export { accountPublicAccessBlockKey } from './decode/public-access-block.js';
 export { captureTimeToRfc3339 } from './decode/capture-time.js';
 export { decodePolicyDocument, policyStatements } from './decode/policy-document.js';
+export * from './securityhub/index.js';
+export * from './sqs/index.js';
+export {
+  AwsConfigError,
+  CONFIG_FILE_ENV,
+  resolveAwsConfig,
+  SETTINGS as AWS_SETTINGS,
+} from './adapter/config.js';
+export type { AwsAdapterConfig, ConfigSources, FlagValues } from './adapter/config.js';
+export { createAwsClients, queueRegion } from './adapter/clients.js';
+export type { AwsClients } from './adapter/clients.js';
+export { awsSweep } from './adapter/sweep.js';
+export type { AwsPipelineDeps, AwsSweepOptions, RegionSweep } from './adapter/sweep.js';
+export { awsEventDeps, awsWorker, runAwsEvents } from './adapter/worker.js';
+export type { AwsWorkerOptions } from './adapter/worker.js';
+export { accountContextEnricher } from './adapter/event-context.js';

@@ -1,0 +1,425 @@
+// The AWS adapter as users run it: `drift-detective aws worker|sweep` as real
+// processes, every call through the AWS SDK's default chain to moto_server
+// (AWS_ENDPOINT_URL), findings asserted in moto's Security Hub.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  GetFindingsCommand,
+  SecurityHubClient,
+  type AwsSecurityFinding,
+} from '@aws-sdk/client-securityhub';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  ConfigServiceClient,
+  PutConfigurationRecorderCommand,
+} from '@aws-sdk/client-config-service';
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  ACCOUNT,
+  bucketChangeDetail,
+  putAccountPublicAccessBlock,
+  REGION,
+} from '@drift-detective/provider-aws/testing';
+import { startMotoServer, type MotoServer } from '@drift-detective/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bin, cli } from './cli-process.js';
+
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+let moto: MotoServer;
+let env: NodeJS.ProcessEnv;
+let hub: SecurityHubClient;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  const client = { endpoint: moto.endpoint, region: REGION, credentials };
+  hub = new SecurityHubClient(client);
+  sqs = new SQSClient(client);
+}, 60_000);
+afterAll(async () => {
+  await moto?.stop();
+});
+
+beforeEach(async () => {
+  await moto.reset();
+  const dir = await mkdtemp(path.join(tmpdir(), 'drift-aws-cli-'));
+  // Only the SDK's standard variables: the adapter has no endpoint or key settings of its own.
+  env = {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_REGION: REGION,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    DRIFT_STATE_PATH: path.join(dir, 'state.db'),
+    LOG_LEVEL: 'info',
+  };
+});
+
+async function findings(): Promise<AwsSecurityFinding[]> {
+  const all: AwsSecurityFinding[] = [];
+  let token: string | undefined;
+  do {
+    const page = await hub.send(new GetFindingsCommand({ MaxResults: 100, NextToken: token }));
+    all.push(...(page.Findings ?? []));
+    token = page.NextToken;
+  } while (token);
+  return all;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The event path: EventBridge rule (the documented pattern) → queue, with a dead-letter queue. */
+async function eventPath() {
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'drift-events-dlq' }));
+  const dlqArn = `arn:aws:sqs:${REGION}:${ACCOUNT}:drift-events-dlq`;
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: 'drift-events',
+      Attributes: {
+        VisibilityTimeout: '30',
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: '8' }),
+      },
+    }),
+  );
+  const events = new EventBridgeClient({ endpoint: moto.endpoint, region: REGION, credentials });
+  await events.send(
+    new PutRuleCommand({
+      Name: 'drift-config-changes',
+      EventPattern: JSON.stringify({
+        source: ['aws.config'],
+        'detail-type': ['Config Configuration Item Change'],
+      }),
+    }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: 'drift-config-changes',
+      Targets: [{ Id: 'queue', Arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:drift-events` }],
+    }),
+  );
+  const putChange = async (bucket: string, blockOn: boolean) => {
+    const answer = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: 'aws.config',
+            DetailType: 'Config Configuration Item Change',
+            Resources: [`arn:aws:s3:::${bucket}`],
+            Detail: JSON.stringify(bucketChangeDetail(bucket, blockOn)),
+          },
+        ],
+      }),
+    );
+    expect(answer.FailedEntryCount).toBe(0);
+  };
+  return { queueUrl: queue.QueueUrl!, dlqUrl: dlq.QueueUrl!, putChange };
+}
+
+interface Worker {
+  readonly child: ChildProcess;
+  readonly stderr: () => string;
+}
+
+function startWorker(queueUrl: string, extra: readonly string[] = []): Worker {
+  const child = spawn(process.execPath, [bin, 'aws', 'worker', '--queue-url', queueUrl, ...extra], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, stderr: () => stderr };
+}
+
+async function queueEmpty(queueUrl: string): Promise<boolean> {
+  const answer = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    answer.Attributes?.['ApproximateNumberOfMessages'] === '0' &&
+    answer.Attributes['ApproximateNumberOfMessagesNotVisible'] === '0'
+  );
+}
+
+async function stopWorker(worker: Worker): Promise<number | null> {
+  const exited = once(worker.child, 'exit');
+  worker.child.kill('SIGTERM');
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
+const bucketFinding = (all: AwsSecurityFinding[], bucket: string) =>
+  all.filter(
+    (f) => f.GeneratorId === 'DD-STORAGE-001' && f.Resources?.[0]?.Id === `arn:aws:s3:::${bucket}`,
+  );
+
+describe('drift-detective aws worker', () => {
+  it('replays the incident: a hotfix opens an ACTIVE HIGH finding within one poll, the fix archives the same finding', async () => {
+    const { queueUrl, dlqUrl, putChange } = await eventPath();
+    const worker = startWorker(queueUrl);
+    try {
+      // The hotfix: the bucket's Block Public Access goes off; Config reports the change.
+      await putChange('acme-reports', false);
+      const opened = await waitFor('the ACTIVE finding', async () => {
+        const found = bucketFinding(await findings(), 'acme-reports');
+        return found.length > 0 ? found : undefined;
+      });
+      expect(opened).toHaveLength(1);
+      const [finding] = opened;
+      expect(finding).toMatchObject({
+        Id: expect.stringMatching(/^drift-detective\/[0-9a-f]{32}$/),
+        ProductArn: `arn:aws:securityhub:${REGION}:${ACCOUNT}:product/${ACCOUNT}/default`,
+        AwsAccountId: ACCOUNT,
+        Severity: { Label: 'HIGH' },
+        RecordState: 'ACTIVE',
+        Compliance: { Status: 'FAILED' },
+        Resources: [expect.objectContaining({ Type: 'AwsS3Bucket', Region: REGION })],
+      });
+
+      // Poison in the middle: it goes to the dead-letter queue with its reason; the rest flows on.
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not json' }));
+      // The fix.
+      await putChange('acme-reports', true);
+      const archived = await waitFor('the archived finding', async () => {
+        const found = bucketFinding(await findings(), 'acme-reports');
+        return found[0]?.RecordState === 'ARCHIVED' ? found : undefined;
+      });
+      expect(archived).toHaveLength(1);
+      expect(archived[0]).toMatchObject({
+        Id: finding!.Id,
+        CreatedAt: finding!.CreatedAt,
+        RecordState: 'ARCHIVED',
+        Compliance: { Status: 'PASSED' },
+      });
+
+      const dead = await waitFor('the dead letter', async () => {
+        const answer = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: dlqUrl,
+            MessageAttributeNames: ['All'],
+            WaitTimeSeconds: 1,
+          }),
+        );
+        return answer.Messages?.[0];
+      });
+      expect(dead.Body).toBe('not json');
+      expect(dead.MessageAttributes?.['DriftDeadLetterReason']?.StringValue).toMatch(
+        /^NormalizeError: sqs:drift-events\/.*: Body is not valid JSON/,
+      );
+    } finally {
+      const code = await stopWorker(worker);
+      expect(worker.stderr()).toMatch(/aws worker stopped: 2 acked, 0 retried, 1 dead-lettered/);
+      expect(code).toBe(0);
+    }
+    // Nothing left behind: every message was acknowledged (deleted) or dead-lettered.
+    const left = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    expect(left.Attributes).toMatchObject({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
+  }, 90_000);
+});
+
+const allBlocked = {
+  BlockPublicAcls: true,
+  IgnorePublicAcls: true,
+  BlockPublicPolicy: true,
+  RestrictPublicBuckets: true,
+};
+
+/** An account as moto's Config sees it: a recorder of everything, two buckets, an admin role. */
+async function account() {
+  const client = { endpoint: moto.endpoint, region: REGION, credentials };
+  const s3 = new S3Client({ ...client, forcePathStyle: true });
+  const iam = new IAMClient(client);
+  await new ConfigServiceClient(client).send(
+    new PutConfigurationRecorderCommand({
+      ConfigurationRecorder: {
+        name: 'default',
+        roleARN: `arn:aws:iam::${ACCOUNT}:role/config-recorder`,
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+      },
+    }),
+  );
+  for (const bucket of ['open-bucket', 'closed-bucket']) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+  const blockBucket = (bucket: string) =>
+    s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: bucket,
+        PublicAccessBlockConfiguration: allBlocked,
+      }),
+    );
+  await blockBucket('closed-bucket');
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: 'deployer',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'ec2.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+    }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'deployer',
+      PolicyName: 'everything',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+      }),
+    }),
+  );
+  const deleteRole = async () => {
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'deployer', PolicyName: 'everything' }));
+    await iam.send(new DeleteRoleCommand({ RoleName: 'deployer' }));
+  };
+  return { blockBucket, deleteRole };
+}
+
+const byId = (all: AwsSecurityFinding[]) => new Map(all.map((f) => [f.Id, f]));
+
+describe('drift-detective aws sweep', () => {
+  it('publishes each finding once however often it runs, archives the fixed one and the deleted one', async () => {
+    const { blockBucket, deleteRole } = await account();
+    const first = await cli(['aws', 'sweep'], { env });
+    expect(first.stderr).toMatch(
+      /aws sweep us-east-1 \(123456789012\): \d+ resources in \d+ pages, 0 resolved as deleted/,
+    );
+    expect(first.code).toBe(0);
+    const opened = await findings();
+    const open = bucketFinding(opened, 'open-bucket');
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({
+      Severity: { Label: 'HIGH' },
+      RecordState: 'ACTIVE',
+      Compliance: { Status: 'FAILED' },
+    });
+    expect(bucketFinding(opened, 'closed-bucket')).toEqual([]);
+    const admin = opened.filter((f) => f.GeneratorId === 'DD-IAM-001');
+    expect(admin).toHaveLength(1);
+    expect(admin[0]).toMatchObject({
+      Severity: { Label: 'HIGH' },
+      Resources: [expect.objectContaining({ Type: 'AwsIamRole', Region: REGION })],
+    });
+
+    // Twice: no second finding, nothing changed.
+    const second = await cli(['aws', 'sweep'], { env });
+    expect(second.code).toBe(0);
+    const again = await findings();
+    expect(byId(again).size).toBe(again.length);
+    expect([...byId(again).keys()].sort()).toEqual([...byId(opened).keys()].sort());
+
+    // The bucket fixed, the role deleted: the same findings, archived.
+    await blockBucket('open-bucket');
+    await deleteRole();
+    const third = await cli(['aws', 'sweep'], { env });
+    expect(third.stderr).toMatch(/1 resolved as deleted/);
+    const after = byId(await findings());
+    expect(after.size).toBe(opened.length);
+    expect(after.get(open[0]!.Id)).toMatchObject({
+      RecordState: 'ARCHIVED',
+      Compliance: { Status: 'PASSED' },
+      CreatedAt: open[0]!.CreatedAt,
+    });
+    expect(after.get(admin[0]!.Id)).toMatchObject({ RecordState: 'ARCHIVED' });
+  }, 120_000);
+
+  it('--dry-run prints the findings as JSON lines and sends nothing to Security Hub', async () => {
+    await account();
+    const run = await cli(['aws', 'sweep', '--dry-run', '--regions', REGION], { env });
+    expect(run.code).toBe(0);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) => JSON.parse(line) as { ruleId: string; resourceId: string; transition: string },
+      );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'DD-STORAGE-001',
+        resourceId: 'arn:aws:s3:::open-bucket',
+        transition: 'new',
+      }),
+    );
+    expect(await findings()).toEqual([]);
+  }, 60_000);
+});
+
+describe('drift-detective aws worker with the account block', () => {
+  it("judges a bucket event with its account's Block Public Access, read from AWS Config", async () => {
+    await account();
+    await putAccountPublicAccessBlock(moto.endpoint, allBlocked);
+    const { queueUrl, putChange } = await eventPath();
+    const worker = startWorker(queueUrl);
+    try {
+      // The bucket's own block goes off, but the account blocks public access: not exposed.
+      await putChange('covered-bucket', false);
+      // Handled: deleted from the queue, which PutEvents filled before this line.
+      await waitFor('the event to be handled', async () =>
+        (await queueEmpty(queueUrl)) ? true : undefined,
+      );
+    } finally {
+      await stopWorker(worker);
+    }
+    expect(worker.stderr()).toMatch(/aws worker stopped: 1 acked/);
+    expect(bucketFinding(await findings(), 'covered-bucket')).toEqual([]);
+  }, 60_000);
+});
+
+describe('drift-detective aws settings', () => {
+  it('needs a queue for the worker and names bad settings', async () => {
+    const noQueue = await cli(['aws', 'worker'], { env });
+    expect(noQueue.code).toBe(2);
+    expect(noQueue.stderr).toMatch(
+      /aws worker needs a queue: --queue-url URL or DRIFT_AWS_QUEUE_URL/,
+    );
+    const bad = await cli(['aws', 'sweep', '--concurrency', 'lots'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--concurrency must be a whole number of at least 1, not 'lots'/);
+  });
+});

@@ -1,0 +1,92 @@
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import type { SweepPage, SweepReaderFactory } from '@drift-detective/pipeline';
+import { SUPPORTED_TYPES } from '../normalize/registry.js';
+import type { BatchRetryInfo, BatchRetryOptions } from './batch-get.js';
+import { decodeCursor, encodeCursor, type SweepPosition } from './cursor.js';
+import { readPageDocument, type AccountBlockCache } from './page-document.js';
+import { accountSource, aggregatorSource, type ConfigSource } from './sources.js';
+
+/**
+ * Most identifiers one ListDiscoveredResources / ListAggregateDiscoveredResources
+ * page holds ("You cannot specify a number greater than 100"):
+ * https://docs.aws.amazon.com/config/latest/APIReference/API_ListDiscoveredResources.html
+ */
+export const MAX_PAGE_SIZE = 100;
+
+export interface ConfigSweepOptions {
+  /** A client of the region to sweep (of the aggregator's region, with an aggregator). */
+  readonly client: ConfigServiceClient;
+  /** The resource types to sweep, in this order (default: every supported type). */
+  readonly resourceTypes?: readonly string[] | undefined;
+  /** Identifiers per listed page, 1–100 (default 100). */
+  readonly pageSize?: number | undefined;
+  /** Sweep what this configuration aggregator gathered instead of the client's own region. */
+  readonly aggregator?: { readonly name: string } | undefined;
+  /** Told before each retry of unprocessed keys. */
+  readonly onRetry?: ((info: BatchRetryInfo) => void) | undefined;
+  /** Attempts and backoff of those retries. */
+  readonly retry?: Omit<BatchRetryOptions, 'onRetry'> | undefined;
+}
+
+/** The types a sweep reads when none are named: every type the library normalizes. */
+export function defaultSweepTypes(): string[] {
+  return Object.keys(SUPPORTED_TYPES);
+}
+
+/**
+ * Reads AWS Config's inventory as sweep pages: per resource type, each
+ * listed page of identifiers becomes one SweepPage holding one
+ * BatchGetResourceConfig-shaped document (plain JSON, the account Block
+ * Public Access item first when it holds buckets). The cursor of a page
+ * names the next listed page, so a sweep resumed after it reads on from
+ * there. The account Block Public Access items are looked up once per sweep
+ * (per started reader).
+ */
+export function configSweepReader(options: ConfigSweepOptions): SweepReaderFactory {
+  const types = [...(options.resourceTypes ?? defaultSweepTypes())];
+  for (const type of types) {
+    if (typeof type !== 'string' || type === '') throw new TypeError('empty resource type');
+  }
+  const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
+  }
+  const retry: BatchRetryOptions = { ...options.retry, onRetry: options.onRetry };
+  const { client, aggregator } = options;
+  return (after) =>
+    aggregator
+      ? sweepPages(aggregatorSource(client, aggregator.name), types, pageSize, after, retry)
+      : sweepPages(accountSource(client), types, pageSize, after, retry);
+}
+
+async function* sweepPages<K>(
+  source: ConfigSource<K>,
+  types: readonly string[],
+  pageSize: number,
+  after: string | null,
+  retry: BatchRetryOptions,
+): AsyncGenerator<SweepPage> {
+  // Decoded up front: a cursor of another sweep fails before any call.
+  let position: SweepPosition =
+    after === null ? { index: 0, nextToken: null } : decodeCursor(after, types);
+  const accountBlocks: AccountBlockCache = new Map();
+  while (position.index < types.length) {
+    const type = types[position.index] as string;
+    const token = position.nextToken ?? undefined;
+    const listed = await source.list(type, pageSize, token);
+    if (listed.nextToken !== undefined && listed.nextToken === token) {
+      throw new Error(
+        `listing ${type} answered its own nextToken again: the listing would not end`,
+      );
+    }
+    const document = await readPageDocument(listed.keys, source, accountBlocks, retry);
+    position =
+      listed.nextToken === undefined
+        ? { index: position.index + 1, nextToken: null }
+        : { index: position.index, nextToken: listed.nextToken };
+    yield {
+      cursor: encodeCursor(position, types),
+      documents: document === null ? [] : [document],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+// Helpers for tests of this library and of the apps built on it
+// (exported as @drift-detective/provider-aws/testing).
+export * from './config-events.js';
+export * from './account-block.js';

@@ -1,0 +1,179 @@
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { SqliteStateStore } from '@drift-detective/findings';
+import { runEvents, type EventSource, type ReceivedEvent } from '@drift-detective/pipeline';
+import type { PolicyEngine } from '@drift-detective/policy-engine';
+import { builtPolicyEngine, startMotoServer, type MotoServer } from '@drift-detective/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { awsInventory } from '../../src/index.js';
+import {
+  lambdaSqsEvents,
+  type SqsLambdaEvent,
+  type SqsLambdaRecord,
+} from '../../src/sqs/lambda-sqs.js';
+import { SqsDeadLetterSink } from '../../src/sqs/sqs-dead-letter.js';
+import {
+  bucketArn,
+  bucketChangeEventText,
+  CollectingPublisher,
+  createQueue,
+  drain,
+  send,
+  sqsClient,
+  tempStore,
+  type Queue,
+} from './fixtures.js';
+
+let moto: MotoServer;
+let engine: PolicyEngine;
+let sqs: SQSClient;
+let store: SqliteStateStore;
+let publisher: CollectingPublisher;
+
+beforeAll(async () => {
+  [moto, engine] = await Promise.all([startMotoServer(), builtPolicyEngine()]);
+  sqs = sqsClient(moto.endpoint);
+}, 60_000);
+afterAll(async () => {
+  sqs.destroy();
+  await moto.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  store = await tempStore();
+  publisher = new CollectingPublisher();
+});
+afterEach(() => store.close());
+
+/**
+ * A received SQS message as a Lambda SQS event record (documented shape:
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
+ */
+function lambdaRecord(message: Message, queue: Queue): SqsLambdaRecord {
+  const a = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId!,
+    receiptHandle: message.ReceiptHandle!,
+    body: message.Body!,
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount!,
+      SentTimestamp: a.SentTimestamp,
+      SenderId: a.SenderId,
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp,
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody,
+    eventSource: 'aws:sqs',
+    eventSourceARN: queue.arn,
+    awsRegion: 'us-east-1',
+  };
+}
+
+/** A record built by hand, for the adapter's bookkeeping alone. */
+function record(
+  messageId: string,
+  queueArn = 'arn:aws:sqs:us-east-1:123456789012:q',
+): SqsLambdaRecord {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body: '{}',
+    attributes: { ApproximateReceiveCount: '1' },
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+  };
+}
+
+/** Every event of a source (Array.fromAsync is Node 22+). */
+async function collect(source: EventSource): Promise<ReceivedEvent[]> {
+  const events: ReceivedEvent[] = [];
+  for await (const event of source) events.push(event);
+  return events;
+}
+
+const ids = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
+  response.batchItemFailures.map((f) => f.itemIdentifier).sort();
+
+describe('lambdaSqsEvents', () => {
+  it('names exactly the records that failed: poison without a DLQ, and a failed publish', async () => {
+    const queue = await createQueue(sqs, 'lambda-changes');
+    const goodId = await send(sqs, queue, bucketChangeEventText('acme-lambda-good'));
+    const poisonId = await send(sqs, queue, 'not json');
+    const failingId = await send(sqs, queue, bucketChangeEventText('acme-lambda-hub-down'));
+    publisher.hook = async (batch) => {
+      if (batch.some((f) => f.resourceId === bucketArn('acme-lambda-hub-down'))) {
+        throw new Error('hub rejected the batch');
+      }
+    };
+    const messages = await drain(sqs, queue, 3);
+    const event: SqsLambdaEvent = { Records: messages.map((m) => lambdaRecord(m, queue)) };
+
+    const batch = lambdaSqsEvents(event);
+    const summary = await runEvents(batch.source, {
+      inventory: awsInventory,
+      engine,
+      store,
+      publisher,
+      // The queue has no RedrivePolicy: the poison cannot be dead-lettered, so it fails.
+      deadLetter: new SqsDeadLetterSink({ client: sqs, sourceQueueUrl: queue.url }),
+    });
+
+    expect(ids(batch.failures())).toEqual([poisonId, failingId].sort());
+    expect(summary).toEqual({ acked: 1, retried: 2, deadLettered: 0 });
+    expect(publisher.published.map((f) => f.resourceId)).toContain(bucketArn('acme-lambda-good'));
+    expect(ids(batch.failures())).not.toContain(goodId);
+  });
+
+  it('hands the pipeline the body as an SQS message, with the receive count and source', async () => {
+    const batch = lambdaSqsEvents({
+      Records: [{ ...record('m-1'), body: 'text', attributes: { ApproximateReceiveCount: '4' } }],
+    });
+    const seen = await collect(batch.source);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      id: 'm-1',
+      body: { Body: 'text', MessageId: 'm-1' },
+      receiveCount: 4,
+      source: 'sqs:q/m-1',
+    });
+  });
+
+  it('counts a record never acked nor nacked as failed', async () => {
+    const batch = lambdaSqsEvents({ Records: [record('a'), record('b'), record('c')] });
+    expect(ids(batch.failures())).toEqual(['a', 'b', 'c']);
+    for await (const e of batch.source) {
+      await e.ack();
+      break;
+    }
+    expect(ids(batch.failures())).toEqual(['b', 'c']);
+  });
+
+  it('keeps the first outcome of a record', async () => {
+    const batch = lambdaSqsEvents({ Records: [record('a'), record('b')] });
+    const [a, b] = await collect(batch.source);
+    await a!.nack('failed', 1000);
+    await a!.ack();
+    await b!.ack();
+    await b!.nack('late', 1000);
+    expect(ids(batch.failures())).toEqual(['a']);
+  });
+
+  it('on a FIFO queue also fails every record after the first failure', async () => {
+    const fifo = 'arn:aws:sqs:us-east-1:123456789012:changes.fifo';
+    const batch = lambdaSqsEvents({
+      Records: [record('a', fifo), record('b', fifo), record('c', fifo)],
+    });
+    const [a, b, c] = await collect(batch.source);
+    await a!.ack();
+    await b!.nack('failed', 1000);
+    await c!.ack();
+    expect(batch.failures().batchItemFailures).toEqual([
+      { itemIdentifier: 'b' },
+      { itemIdentifier: 'c' },
+    ]);
+  });
+
+  it('refuses a record that is not from SQS', () => {
+    const sns = { ...record('a'), eventSource: 'aws:sns' } as unknown as SqsLambdaRecord;
+    expect(() => lambdaSqsEvents({ Records: [sns] })).toThrow(/Records\[0\] is not from SQS/);
+  });
+});
