@@ -6,57 +6,35 @@ import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import {
-  EventBridgeClient,
-  PutEventsCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
-import {
-  GetFindingsCommand,
-  SecurityHubClient,
-  type AwsSecurityFinding,
-} from '@aws-sdk/client-securityhub';
-import {
-  CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import {
-  ConfigServiceClient,
-  PutConfigurationRecorderCommand,
-} from '@aws-sdk/client-config-service';
-import {
-  CreateRoleCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  IAMClient,
-  PutRolePolicyCommand,
-} from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
-import {
   ACCOUNT,
-  bucketChangeDetail,
+  ALL_BLOCKED,
+  bucketFindings,
+  configEventPath,
   putAccountPublicAccessBlock,
   REGION,
+  securityHubFindings,
+  seedAccount,
+  TEST_CREDENTIALS as credentials,
 } from '@drift-detective/provider-aws/testing';
 import { startMotoServer, type MotoServer } from '@drift-detective/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bin, cli } from './cli-process.js';
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 let moto: MotoServer;
 let env: NodeJS.ProcessEnv;
-let hub: SecurityHubClient;
 let sqs: SQSClient;
 
 beforeAll(async () => {
   moto = await startMotoServer();
-  const client = { endpoint: moto.endpoint, region: REGION, credentials };
-  hub = new SecurityHubClient(client);
-  sqs = new SQSClient(client);
+  sqs = new SQSClient({ endpoint: moto.endpoint, region: REGION, credentials });
 }, 60_000);
 afterAll(async () => {
   await moto?.stop();
@@ -77,17 +55,6 @@ beforeEach(async () => {
   };
 });
 
-async function findings(): Promise<AwsSecurityFinding[]> {
-  const all: AwsSecurityFinding[] = [];
-  let token: string | undefined;
-  do {
-    const page = await hub.send(new GetFindingsCommand({ MaxResults: 100, NextToken: token }));
-    all.push(...(page.Findings ?? []));
-    token = page.NextToken;
-  } while (token);
-  return all;
-}
-
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000) {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -96,53 +63,6 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/** The event path: EventBridge rule (the documented pattern) → queue, with a dead-letter queue. */
-async function eventPath() {
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'drift-events-dlq' }));
-  const dlqArn = `arn:aws:sqs:${REGION}:${ACCOUNT}:drift-events-dlq`;
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: 'drift-events',
-      Attributes: {
-        VisibilityTimeout: '30',
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: '8' }),
-      },
-    }),
-  );
-  const events = new EventBridgeClient({ endpoint: moto.endpoint, region: REGION, credentials });
-  await events.send(
-    new PutRuleCommand({
-      Name: 'drift-config-changes',
-      EventPattern: JSON.stringify({
-        source: ['aws.config'],
-        'detail-type': ['Config Configuration Item Change'],
-      }),
-    }),
-  );
-  await events.send(
-    new PutTargetsCommand({
-      Rule: 'drift-config-changes',
-      Targets: [{ Id: 'queue', Arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:drift-events` }],
-    }),
-  );
-  const putChange = async (bucket: string, blockOn: boolean) => {
-    const answer = await events.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            Source: 'aws.config',
-            DetailType: 'Config Configuration Item Change',
-            Resources: [`arn:aws:s3:::${bucket}`],
-            Detail: JSON.stringify(bucketChangeDetail(bucket, blockOn)),
-          },
-        ],
-      }),
-    );
-    expect(answer.FailedEntryCount).toBe(0);
-  };
-  return { queueUrl: queue.QueueUrl!, dlqUrl: dlq.QueueUrl!, putChange };
 }
 
 interface Worker {
@@ -180,20 +100,15 @@ async function stopWorker(worker: Worker): Promise<number | null> {
   return code;
 }
 
-const bucketFinding = (all: AwsSecurityFinding[], bucket: string) =>
-  all.filter(
-    (f) => f.GeneratorId === 'DD-STORAGE-001' && f.Resources?.[0]?.Id === `arn:aws:s3:::${bucket}`,
-  );
-
 describe('drift-detective aws worker', () => {
   it('replays the incident: a hotfix opens an ACTIVE HIGH finding within one poll, the fix archives the same finding', async () => {
-    const { queueUrl, dlqUrl, putChange } = await eventPath();
+    const { queueUrl, dlqUrl, putChange } = await configEventPath(moto.endpoint);
     const worker = startWorker(queueUrl);
     try {
       // The hotfix: the bucket's Block Public Access goes off; Config reports the change.
       await putChange('acme-reports', false);
       const opened = await waitFor('the ACTIVE finding', async () => {
-        const found = bucketFinding(await findings(), 'acme-reports');
+        const found = bucketFindings(await securityHubFindings(moto.endpoint), 'acme-reports');
         return found.length > 0 ? found : undefined;
       });
       expect(opened).toHaveLength(1);
@@ -213,7 +128,7 @@ describe('drift-detective aws worker', () => {
       // The fix.
       await putChange('acme-reports', true);
       const archived = await waitFor('the archived finding', async () => {
-        const found = bucketFinding(await findings(), 'acme-reports');
+        const found = bucketFindings(await securityHubFindings(moto.endpoint), 'acme-reports');
         return found[0]?.RecordState === 'ARCHIVED' ? found : undefined;
       });
       expect(archived).toHaveLength(1);
@@ -257,89 +172,25 @@ describe('drift-detective aws worker', () => {
   }, 90_000);
 });
 
-const allBlocked = {
-  BlockPublicAcls: true,
-  IgnorePublicAcls: true,
-  BlockPublicPolicy: true,
-  RestrictPublicBuckets: true,
-};
-
-/** An account as moto's Config sees it: a recorder of everything, two buckets, an admin role. */
-async function account() {
-  const client = { endpoint: moto.endpoint, region: REGION, credentials };
-  const s3 = new S3Client({ ...client, forcePathStyle: true });
-  const iam = new IAMClient(client);
-  await new ConfigServiceClient(client).send(
-    new PutConfigurationRecorderCommand({
-      ConfigurationRecorder: {
-        name: 'default',
-        roleARN: `arn:aws:iam::${ACCOUNT}:role/config-recorder`,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-      },
-    }),
-  );
-  for (const bucket of ['open-bucket', 'closed-bucket']) {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  }
-  const blockBucket = (bucket: string) =>
-    s3.send(
-      new PutPublicAccessBlockCommand({
-        Bucket: bucket,
-        PublicAccessBlockConfiguration: allBlocked,
-      }),
-    );
-  await blockBucket('closed-bucket');
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: 'deployer',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'ec2.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
-    }),
-  );
-  await iam.send(
-    new PutRolePolicyCommand({
-      RoleName: 'deployer',
-      PolicyName: 'everything',
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-      }),
-    }),
-  );
-  const deleteRole = async () => {
-    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'deployer', PolicyName: 'everything' }));
-    await iam.send(new DeleteRoleCommand({ RoleName: 'deployer' }));
-  };
-  return { blockBucket, deleteRole };
-}
-
 const byId = (all: AwsSecurityFinding[]) => new Map(all.map((f) => [f.Id, f]));
 
 describe('drift-detective aws sweep', () => {
   it('publishes each finding once however often it runs, archives the fixed one and the deleted one', async () => {
-    const { blockBucket, deleteRole } = await account();
+    const { blockBucket, deleteRole } = await seedAccount(moto.endpoint);
     const first = await cli(['aws', 'sweep'], { env });
     expect(first.stderr).toMatch(
       /aws sweep us-east-1 \(123456789012\): \d+ resources in \d+ pages, 0 resolved as deleted/,
     );
     expect(first.code).toBe(0);
-    const opened = await findings();
-    const open = bucketFinding(opened, 'open-bucket');
+    const opened = await securityHubFindings(moto.endpoint);
+    const open = bucketFindings(opened, 'open-bucket');
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({
       Severity: { Label: 'HIGH' },
       RecordState: 'ACTIVE',
       Compliance: { Status: 'FAILED' },
     });
-    expect(bucketFinding(opened, 'closed-bucket')).toEqual([]);
+    expect(bucketFindings(opened, 'closed-bucket')).toEqual([]);
     const admin = opened.filter((f) => f.GeneratorId === 'DD-IAM-001');
     expect(admin).toHaveLength(1);
     expect(admin[0]).toMatchObject({
@@ -350,7 +201,7 @@ describe('drift-detective aws sweep', () => {
     // Twice: no second finding, nothing changed.
     const second = await cli(['aws', 'sweep'], { env });
     expect(second.code).toBe(0);
-    const again = await findings();
+    const again = await securityHubFindings(moto.endpoint);
     expect(byId(again).size).toBe(again.length);
     expect([...byId(again).keys()].sort()).toEqual([...byId(opened).keys()].sort());
 
@@ -359,7 +210,7 @@ describe('drift-detective aws sweep', () => {
     await deleteRole();
     const third = await cli(['aws', 'sweep'], { env });
     expect(third.stderr).toMatch(/1 resolved as deleted/);
-    const after = byId(await findings());
+    const after = byId(await securityHubFindings(moto.endpoint));
     expect(after.size).toBe(opened.length);
     expect(after.get(open[0]!.Id)).toMatchObject({
       RecordState: 'ARCHIVED',
@@ -370,7 +221,7 @@ describe('drift-detective aws sweep', () => {
   }, 120_000);
 
   it('--dry-run prints the findings as JSON lines and sends nothing to Security Hub', async () => {
-    await account();
+    await seedAccount(moto.endpoint);
     const run = await cli(['aws', 'sweep', '--dry-run', '--regions', REGION], { env });
     expect(run.code).toBe(0);
     const lines = run.stdout
@@ -386,15 +237,15 @@ describe('drift-detective aws sweep', () => {
         transition: 'new',
       }),
     );
-    expect(await findings()).toEqual([]);
+    expect(await securityHubFindings(moto.endpoint)).toEqual([]);
   }, 60_000);
 });
 
 describe('drift-detective aws worker with the account block', () => {
   it("judges a bucket event with its account's Block Public Access, read from AWS Config", async () => {
-    await account();
-    await putAccountPublicAccessBlock(moto.endpoint, allBlocked);
-    const { queueUrl, putChange } = await eventPath();
+    await seedAccount(moto.endpoint);
+    await putAccountPublicAccessBlock(moto.endpoint, ALL_BLOCKED);
+    const { queueUrl, putChange } = await configEventPath(moto.endpoint);
     const worker = startWorker(queueUrl);
     try {
       // The bucket's own block goes off, but the account blocks public access: not exposed.
@@ -407,7 +258,7 @@ describe('drift-detective aws worker with the account block', () => {
       await stopWorker(worker);
     }
     expect(worker.stderr()).toMatch(/aws worker stopped: 1 acked/);
-    expect(bucketFinding(await findings(), 'covered-bucket')).toEqual([]);
+    expect(bucketFindings(await securityHubFindings(moto.endpoint), 'covered-bucket')).toEqual([]);
   }, 60_000);
 });
 

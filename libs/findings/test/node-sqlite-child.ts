@@ -7,7 +7,9 @@ const [file, mode, recordJson] = process.argv.slice(2);
 if (!file || (mode !== 'write' && mode !== 'read')) {
   throw new Error('usage: node-sqlite-child.ts FILE write RECORD_JSON | FILE read');
 }
-const store = new SqliteStateStore(file, { driver: 'node:sqlite' });
+// DRIFT_CHILD_DRIVER=auto: let the store choose, as a bundle without the addon does.
+const auto = process.env['DRIFT_CHILD_DRIVER'] === 'auto';
+const store = new SqliteStateStore(file, auto ? {} : { driver: 'node:sqlite' });
 if (mode === 'write') {
   const record = JSON.parse(recordJson ?? '{}') as FindingRecord;
   store.save([record]);

@@ -48,10 +48,14 @@ const record: FindingRecord = {
 
 /** Runs the store on Node 22's built-in node:sqlite, as the Lambda bundle does. */
 async function onNode22(...args: string[]) {
+  return onNode22With({}, ...args);
+}
+
+async function onNode22With(env: NodeJS.ProcessEnv, ...args: string[]) {
   const { stdout } = await run(
     lambdaNodeBinary(),
     ['--no-warnings', '--import', 'tsx', child, ...args],
-    { cwd: path.resolve(import.meta.dirname, '..') },
+    { cwd: path.resolve(import.meta.dirname, '..'), env: { ...process.env, ...env } },
   );
   return JSON.parse(stdout) as {
     driver: string;
@@ -106,6 +110,13 @@ describe('SQLite drivers', () => {
       ['f1-page', 'new'],
       ['f2', 'resolved'],
     ]);
+  }, 60_000);
+
+  it('falls back to node:sqlite when the native addon cannot load (built for another Node)', async () => {
+    // This workspace's better-sqlite3 is compiled for the Node running the tests (20), not 22.
+    const chosen = await onNode22With({ DRIFT_CHILD_DRIVER: 'auto' }, await stateFile(), 'read');
+    expect(chosen.driver).toBe('node:sqlite');
+    expect(chosen.list).toEqual([]);
   }, 60_000);
 
   it('rolls a failed write back whole, as both drivers see it', async () => {

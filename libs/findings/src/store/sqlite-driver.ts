@@ -51,6 +51,9 @@ export function openSqlite(
     let open: Open;
     try {
       open = loader(candidate);
+      // A native addon built for another Node loads its binding only when a
+      // database opens: try one in memory, so a file error below is the file's.
+      open(':memory:').close();
     } catch (error) {
       reasons.push(`${candidate}: ${(error as Error).message.split('\n')[0] ?? ''}`);
       continue;

@@ -1,3 +1,4 @@
+import { lambdaSqsRecord } from '../../src/testing/lambda-events.js';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SqliteStateStore } from '@drift-detective/findings';
 import { runEvents, type EventSource, type ReceivedEvent } from '@drift-detective/pipeline';
@@ -44,29 +45,7 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-/**
- * A received SQS message as a Lambda SQS event record (documented shape:
- * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
- */
-function lambdaRecord(message: Message, queue: Queue): SqsLambdaRecord {
-  const a = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId!,
-    receiptHandle: message.ReceiptHandle!,
-    body: message.Body!,
-    attributes: {
-      ApproximateReceiveCount: a.ApproximateReceiveCount!,
-      SentTimestamp: a.SentTimestamp,
-      SenderId: a.SenderId,
-      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp,
-    },
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody,
-    eventSource: 'aws:sqs',
-    eventSourceARN: queue.arn,
-    awsRegion: 'us-east-1',
-  };
-}
+const lambdaRecord = (message: Message, queue: Queue) => lambdaSqsRecord(message, queue.arn);
 
 /** A record built by hand, for the adapter's bookkeeping alone. */
 function record(

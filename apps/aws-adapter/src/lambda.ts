@@ -1,0 +1,107 @@
+// The AWS adapter's Lambda entry points: index.sqsHandler for the SQS event
+// source of Config change events, index.sweepHandler for a scheduled sweep.
+import {
+  awsEventDeps,
+  awsSweep,
+  lambdaSqsEvents,
+  runAwsEvents,
+  SqsDeadLetterSink,
+  type RegionSweep,
+  type SqsBatchResponse,
+  type SqsLambdaEvent,
+} from '@drift-detective/provider-aws';
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { createRuntime, type AdapterRuntime } from './runtime.js';
+
+// One runtime per execution environment: the policy, the state file and the
+// clients outlive an invocation (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+let runtime: Promise<AdapterRuntime> | undefined;
+
+function current(): Promise<AdapterRuntime> {
+  runtime ??= createRuntime().catch((error: unknown) => {
+    runtime = undefined; // a failed start is retried by the next invocation
+    throw error;
+  });
+  return runtime;
+}
+
+/** arn:aws:sqs:<region>:<account>:<name> → its URL, asked of SQS (endpoints may be overridden). */
+async function queueUrlOf(rt: AdapterRuntime, arn: string): Promise<string> {
+  const [, , , region, account, name] = arn.split(':');
+  if (!region || !account || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
+  const answer = await rt.clients
+    .sqs(region)
+    .send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
+  if (!answer.QueueUrl) throw new Error(`SQS named no URL for ${arn}`);
+  return answer.QueueUrl;
+}
+
+/**
+ * SQS event source handler. Needs FunctionResponseTypes ["ReportBatchItemFailures"]
+ * on the event source mapping: the answer names exactly the messages to
+ * deliver again; the rest are deleted by Lambda.
+ */
+export async function sqsHandler(event: SqsLambdaEvent): Promise<SqsBatchResponse> {
+  const rt = await current();
+  const batch = lambdaSqsEvents(event);
+  const arn = event.Records[0]?.eventSourceARN;
+  const region = arn?.split(':')[3] ?? rt.homeRegion;
+  const deadLetter = new SqsDeadLetterSink({
+    client: rt.clients.sqs(region),
+    sourceQueueUrl: arn ? await queueUrlOf(rt, arn) : undefined,
+    deadLetterQueueUrl: rt.config.deadLetterQueueUrl ?? undefined,
+  });
+  const deps = awsEventDeps({
+    clients: rt.clients,
+    deps: rt.deps,
+    deadLetter,
+    homeRegion: rt.homeRegion,
+  });
+  const summary = await runAwsEvents(batch.source, deps, rt.config);
+  const failures = batch.failures();
+  rt.logger.info(
+    { ...summary, records: event.Records.length, failed: failures.batchItemFailures.length },
+    'sqs batch done',
+  );
+  return failures;
+}
+
+export interface SweepHandlerResult {
+  readonly completed: boolean;
+  readonly sweeps: readonly Pick<
+    RegionSweep,
+    'region' | 'account' | 'pages' | 'resources' | 'skipped' | 'completed' | 'resolvedDeleted'
+  >[];
+}
+
+/**
+ * Scheduled sweep handler (an EventBridge schedule; the event itself is not
+ * read). An interrupted or incomplete sweep resumes from its checkpoint on the
+ * next run when the state file outlives the environment.
+ */
+export async function sweepHandler(): Promise<SweepHandlerResult> {
+  const rt = await current();
+  const sweeps = await awsSweep({
+    config: rt.config,
+    clients: rt.clients,
+    deps: rt.deps,
+    onProgress: (region, p) =>
+      rt.logger.info({ region, pages: p.pages, resources: p.resources }, 'sweep progress'),
+  });
+  const result = {
+    completed: sweeps.every((s) => s.completed),
+    sweeps: sweeps.map(
+      ({ region, account, pages, resources, skipped, completed, resolvedDeleted }) => ({
+        region,
+        account,
+        pages,
+        resources,
+        skipped,
+        completed,
+        resolvedDeleted,
+      }),
+    ),
+  };
+  rt.logger.info(result, 'sweep done');
+  return result;
+}

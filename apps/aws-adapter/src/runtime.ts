@@ -1,0 +1,103 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  activeWaiver,
+  loadWaivers,
+  SqliteStateStore,
+  type Observation,
+  type Waiver,
+} from '@drift-detective/findings';
+import {
+  createLogger,
+  createMemoryMetrics,
+  JsonLinesPublisher,
+  type PipelineLogger,
+} from '@drift-detective/pipeline';
+import { assembleBundle, PolicyEngine, WASM_FILE } from '@drift-detective/policy-engine';
+import {
+  createAwsClients,
+  resolveAwsConfig,
+  SecurityHubPublisher,
+  type AwsAdapterConfig,
+  type AwsClients,
+  type AwsPipelineDeps,
+} from '@drift-detective/provider-aws';
+
+/**
+ * The policy manifest, compiled in by the bundle build (scripts/bundle.ts);
+ * undefined when this module runs from source.
+ */
+declare const DRIFT_POLICY_MANIFEST: string | undefined;
+
+/** Lambda's only writable folder (https://docs.aws.amazon.com/lambda/latest/dg/configuration-ephemeral-storage.html). */
+export const LAMBDA_STATE_PATH = '/tmp/drift-state.db';
+
+/** What one Lambda execution environment keeps between invocations. */
+export interface AdapterRuntime {
+  readonly config: AwsAdapterConfig;
+  readonly clients: AwsClients;
+  readonly deps: AwsPipelineDeps;
+  readonly logger: PipelineLogger;
+  readonly homeRegion: string;
+}
+
+/**
+ * The policy: DRIFT_POLICY_BUNDLE (a folder) when set, else the wasm beside
+ * this module checked against the manifest compiled into it.
+ */
+async function loadEngine(config: AwsAdapterConfig): Promise<PolicyEngine> {
+  if (config.bundle) return PolicyEngine.load(config.bundle);
+  if (typeof DRIFT_POLICY_MANIFEST !== 'string') {
+    throw new Error('no policy bundle: set DRIFT_POLICY_BUNDLE or run the bundled handler');
+  }
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const wasm = await readFile(path.join(here, WASM_FILE));
+  return PolicyEngine.load(assembleBundle(here, wasm, Buffer.from(DRIFT_POLICY_MANIFEST, 'utf8')));
+}
+
+function waiverLookup(waivers: readonly Waiver[]) {
+  if (waivers.length === 0) return undefined;
+  return (o: Observation) => {
+    // Looked up when judged: a warm environment sees a waiver expire on its day.
+    const w = activeWaiver(waivers, o, new Date());
+    return w && { rule: w.rule, reason: w.reason, owner: w.owner, expires: w.expires };
+  };
+}
+
+export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promise<AdapterRuntime> {
+  const config = resolveAwsConfig({
+    env,
+    flags: env['DRIFT_STATE_PATH'] ? {} : { statePath: LAMBDA_STATE_PATH },
+  });
+  const logger = createLogger();
+  const clients = createAwsClients();
+  const homeRegion = config.homeRegion ?? (await clients.defaultRegion());
+  if (config.statePath.startsWith('/tmp/')) {
+    logger.warn(
+      { statePath: config.statePath },
+      'state lives in this execution environment only: a cold start forgets open findings (mount EFS for DRIFT_STATE_PATH)',
+    );
+  }
+  const [engine, waivers] = await Promise.all([
+    loadEngine(config),
+    config.waivers ? loadWaivers(config.waivers) : Promise.resolve([]),
+  ]);
+  const store = new SqliteStateStore(config.statePath);
+  logger.info({ statePath: config.statePath, stateDriver: store.driver }, 'state store open');
+  const deps: AwsPipelineDeps = {
+    engine,
+    store,
+    publisher: config.dryRun
+      ? new JsonLinesPublisher(process.stdout)
+      : new SecurityHubPublisher({
+          clientFor: (region) => clients.securityHub(region),
+          homeRegion,
+          logger,
+        }),
+    logger,
+    metrics: createMemoryMetrics(),
+    waiverFor: waiverLookup(waivers),
+  };
+  return { config, clients, deps, logger, homeRegion };
+}

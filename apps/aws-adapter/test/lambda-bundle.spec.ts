@@ -1,0 +1,144 @@
+// The deployable artifact itself: the esbuild bundle in dist/lambda, run on the
+// Lambda runtime's Node (22) with its built-in node:sqlite, every AWS call
+// through the SDK's default chain to moto_server.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  bucketFindings,
+  configEventPath,
+  lambdaSqsRecord,
+  REGION,
+  securityHubFindings,
+  seedAccount,
+  TEST_CREDENTIALS,
+} from '@drift-detective/provider-aws/testing';
+import { lambdaNodeBinary, startMotoServer, type MotoServer } from '@drift-detective/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const bundleDir = path.resolve(import.meta.dirname, '..', 'dist', 'lambda');
+const invoker = path.join(import.meta.dirname, 'invoke.mjs');
+
+let moto: MotoServer;
+let sqs: SQSClient;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  sqs = new SQSClient({ endpoint: moto.endpoint, region: REGION, credentials: TEST_CREDENTIALS });
+}, 60_000);
+afterAll(async () => {
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  // One state file across invocations, as an EFS mount keeps it across environments.
+  const state = path.join(await mkdtemp(path.join(tmpdir(), 'drift-lambda-')), 'state.db');
+  env = {
+    PATH: process.env['PATH'],
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_REGION: REGION,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    DRIFT_STATE_PATH: state,
+  };
+});
+
+/** Runs a handler in a fresh Node 22 process (a cold start) and returns its answer and logs. */
+function invoke(handler: string, event: unknown): Promise<{ answer: unknown; logs: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      lambdaNodeBinary(),
+      [invoker, path.join(bundleDir, 'index.mjs'), handler],
+      { env, cwd: bundleDir },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`${handler} failed: ${error.message}\n${stderr}`));
+        const line = stdout.split('\n').find((l) => l.startsWith('ANSWER '));
+        if (!line) return reject(new Error(`${handler} printed no answer:\n${stdout}${stderr}`));
+        resolve({ answer: JSON.parse(line.slice('ANSWER '.length)), logs: `${stdout}${stderr}` });
+      },
+    );
+    child.stdin?.end(JSON.stringify(event));
+  });
+}
+
+async function receiveAll(queueUrl: string, expected: number) {
+  const messages = [];
+  while (messages.length < expected) {
+    const answer = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    messages.push(...(answer.Messages ?? []));
+  }
+  return messages;
+}
+
+describe('the Lambda bundle', () => {
+  it('is one module beside the policy wasm', async () => {
+    expect((await readdir(bundleDir)).sort()).toEqual(['index.mjs', 'policy.wasm']);
+  });
+
+  it('sqsHandler: the hotfix opens the finding, poison goes to the DLQ, the fix archives it', async () => {
+    const { queueUrl, queueArn, dlqUrl, putChange } = await configEventPath(moto.endpoint);
+    await putChange('acme-reports', false);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not json' }));
+    const batch = await receiveAll(queueUrl, 2);
+    const opened = await invoke('sqsHandler', {
+      Records: batch.map((m) => lambdaSqsRecord(m, queueArn)),
+    });
+    // Both handled: the finding published, the poison dead-lettered with its reason.
+    expect(opened.answer).toEqual({ batchItemFailures: [] });
+    // The native addon cannot travel in the bundle: the state lives in Node's own SQLite.
+    expect(opened.logs).toContain('"stateDriver":"node:sqlite"');
+    const [finding, ...more] = bucketFindings(
+      await securityHubFindings(moto.endpoint),
+      'acme-reports',
+    );
+    expect(more).toEqual([]);
+    expect(finding).toMatchObject({
+      Severity: { Label: 'HIGH' },
+      RecordState: 'ACTIVE',
+      Compliance: { Status: 'FAILED' },
+    });
+    const [dead] = await receiveAll(dlqUrl, 1);
+    expect(dead?.Body).toBe('not json');
+
+    await putChange('acme-reports', true);
+    const fix = await receiveAll(queueUrl, 1);
+    const fixed = await invoke('sqsHandler', {
+      Records: fix.map((m) => lambdaSqsRecord(m, queueArn)),
+    });
+    expect(fixed.answer).toEqual({ batchItemFailures: [] });
+    const after = bucketFindings(await securityHubFindings(moto.endpoint), 'acme-reports');
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({
+      Id: finding!.Id,
+      RecordState: 'ARCHIVED',
+      Compliance: { Status: 'PASSED' },
+    });
+  }, 90_000);
+
+  it('sweepHandler: two scheduled sweeps, one finding each', async () => {
+    await seedAccount(moto.endpoint);
+    const first = await invoke('sweepHandler', {});
+    expect(first.answer).toMatchObject({
+      completed: true,
+      sweeps: [expect.objectContaining({ region: REGION, account: '123456789012', skipped: 0 })],
+    });
+    const once = await securityHubFindings(moto.endpoint);
+    expect(bucketFindings(once, 'open-bucket')).toHaveLength(1);
+    const second = await invoke('sweepHandler', {});
+    expect(second.answer).toMatchObject({ completed: true });
+    const twice = await securityHubFindings(moto.endpoint);
+    expect(twice.map((f) => f.Id).sort()).toEqual(once.map((f) => f.Id).sort());
+    expect(new Set(twice.map((f) => f.Id)).size).toBe(twice.length);
+  }, 90_000);
+});

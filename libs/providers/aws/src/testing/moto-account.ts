@@ -1,0 +1,182 @@
+import {
+  ConfigServiceClient,
+  PutConfigurationRecorderCommand,
+} from '@aws-sdk/client-config-service';
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetFindingsCommand,
+  SecurityHubClient,
+  type AwsSecurityFinding,
+} from '@aws-sdk/client-securityhub';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ACCOUNT, bucketChangeDetail, REGION } from './config-events.js';
+
+/** moto takes any keys; these never leave the loopback. */
+export const TEST_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+export const ALL_BLOCKED = {
+  BlockPublicAcls: true,
+  IgnorePublicAcls: true,
+  BlockPublicPolicy: true,
+  RestrictPublicBuckets: true,
+};
+
+const clientOptions = (endpoint: string) => ({
+  endpoint,
+  region: REGION,
+  credentials: TEST_CREDENTIALS,
+});
+
+/**
+ * An account as moto's Config sees it: a recorder of every type (globals
+ * included), bucket "open-bucket" with no Block Public Access, bucket
+ * "closed-bucket" with all of it on, and role "deployer" allowed * on *.
+ */
+export async function seedAccount(endpoint: string) {
+  const s3 = new S3Client({ ...clientOptions(endpoint), forcePathStyle: true });
+  const iam = new IAMClient(clientOptions(endpoint));
+  await new ConfigServiceClient(clientOptions(endpoint)).send(
+    new PutConfigurationRecorderCommand({
+      ConfigurationRecorder: {
+        name: 'default',
+        roleARN: `arn:aws:iam::${ACCOUNT}:role/config-recorder`,
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+      },
+    }),
+  );
+  for (const bucket of ['open-bucket', 'closed-bucket']) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+  const blockBucket = (bucket: string) =>
+    s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: bucket,
+        PublicAccessBlockConfiguration: ALL_BLOCKED,
+      }),
+    );
+  await blockBucket('closed-bucket');
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: 'deployer',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'ec2.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+    }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'deployer',
+      PolicyName: 'everything',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+      }),
+    }),
+  );
+  const deleteRole = async () => {
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'deployer', PolicyName: 'everything' }));
+    await iam.send(new DeleteRoleCommand({ RoleName: 'deployer' }));
+  };
+  return { blockBucket, deleteRole };
+}
+
+/**
+ * The documented event path: an EventBridge rule for Config item changes
+ * targeting queue "drift-events", whose RedrivePolicy names "drift-events-dlq".
+ * putChange sends a bucket's change event through it.
+ */
+export async function configEventPath(endpoint: string) {
+  const sqs = new SQSClient(clientOptions(endpoint));
+  const arn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'drift-events-dlq' }));
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: 'drift-events',
+      Attributes: {
+        VisibilityTimeout: '30',
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: arn('drift-events-dlq'),
+          maxReceiveCount: '8',
+        }),
+      },
+    }),
+  );
+  const events = new EventBridgeClient(clientOptions(endpoint));
+  await events.send(
+    new PutRuleCommand({
+      Name: 'drift-config-changes',
+      EventPattern: JSON.stringify({
+        source: ['aws.config'],
+        'detail-type': ['Config Configuration Item Change'],
+      }),
+    }),
+  );
+  await events.send(
+    new PutTargetsCommand({
+      Rule: 'drift-config-changes',
+      Targets: [{ Id: 'queue', Arn: arn('drift-events') }],
+    }),
+  );
+  const putChange = async (bucket: string, blockOn: boolean) => {
+    const answer = await events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: 'aws.config',
+            DetailType: 'Config Configuration Item Change',
+            Resources: [`arn:aws:s3:::${bucket}`],
+            Detail: JSON.stringify(bucketChangeDetail(bucket, blockOn)),
+          },
+        ],
+      }),
+    );
+    if (answer.FailedEntryCount !== 0)
+      throw new Error(`PutEvents failed: ${JSON.stringify(answer)}`);
+  };
+  if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error('moto created no queue URL');
+  return {
+    queueUrl: queue.QueueUrl,
+    queueArn: arn('drift-events'),
+    dlqUrl: dlq.QueueUrl,
+    putChange,
+  };
+}
+
+/** Every finding of the region's Security Hub (GetFindings pages of 100). */
+export async function securityHubFindings(endpoint: string): Promise<AwsSecurityFinding[]> {
+  const hub = new SecurityHubClient(clientOptions(endpoint));
+  const all: AwsSecurityFinding[] = [];
+  let token: string | undefined;
+  do {
+    const page = await hub.send(new GetFindingsCommand({ MaxResults: 100, NextToken: token }));
+    all.push(...(page.Findings ?? []));
+    token = page.NextToken;
+  } while (token);
+  return all;
+}
+
+/** The DD-STORAGE-001 findings of a bucket. */
+export const bucketFindings = (all: readonly AwsSecurityFinding[], bucket: string) =>
+  all.filter(
+    (f) => f.GeneratorId === 'DD-STORAGE-001' && f.Resources?.[0]?.Id === `arn:aws:s3:::${bucket}`,
+  );
