@@ -22,6 +22,8 @@ import {
   type AwsSecurityFinding,
 } from '@aws-sdk/client-securityhub';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsClients } from '../adapter/clients.js';
 import { ACCOUNT, bucketChangeDetail, REGION } from './config-events.js';
 
 /** moto takes any keys; these never leave the loopback. */
@@ -105,7 +107,7 @@ export async function seedAccount(endpoint: string) {
  * targeting queue "drift-events", whose RedrivePolicy names "drift-events-dlq".
  * putChange sends a bucket's change event through it.
  */
-export async function configEventPath(endpoint: string) {
+export async function configEventPath(endpoint: string, visibilityTimeoutSeconds = 30) {
   const sqs = new SQSClient(clientOptions(endpoint));
   const arn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'drift-events-dlq' }));
@@ -113,7 +115,7 @@ export async function configEventPath(endpoint: string) {
     new CreateQueueCommand({
       QueueName: 'drift-events',
       Attributes: {
-        VisibilityTimeout: '30',
+        VisibilityTimeout: String(visibilityTimeoutSeconds),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: arn('drift-events-dlq'),
           maxReceiveCount: '8',
@@ -180,3 +182,36 @@ export const bucketFindings = (all: readonly AwsSecurityFinding[], bucket: strin
   all.filter(
     (f) => f.GeneratorId === 'DD-STORAGE-001' && f.Resources?.[0]?.Id === `arn:aws:s3:::${bucket}`,
   );
+
+/**
+ * The adapter's clients for a test endpoint (moto, or a fault proxy in front
+ * of it): the same SDK clients createAwsClients builds, with the endpoint and
+ * keys a test names instead of the environment's.
+ */
+export function endpointClients(endpoint: string): AwsClients {
+  const options = { endpoint, credentials: TEST_CREDENTIALS };
+  const made: { destroy(): void }[] = [];
+  const cache = new Map<string, unknown>();
+  const cached = <C extends { destroy(): void }>(key: string, make: () => C): C => {
+    let client = cache.get(key) as C | undefined;
+    if (!client) {
+      client = make();
+      cache.set(key, client);
+      made.push(client);
+    }
+    return client;
+  };
+  return {
+    config: (region) =>
+      cached(`config/${region}`, () => new ConfigServiceClient({ ...options, region })),
+    securityHub: (region) =>
+      cached(`securityhub/${region}`, () => new SecurityHubClient({ ...options, region })),
+    sqs: (region) => cached(`sqs/${region}`, () => new SQSClient({ ...options, region })),
+    sts: (region) => cached(`sts/${region}`, () => new STSClient({ ...options, region })),
+    defaultRegion: () => Promise.resolve(REGION),
+    destroy: () => {
+      for (const client of made.splice(0)) client.destroy();
+      cache.clear();
+    },
+  };
+}

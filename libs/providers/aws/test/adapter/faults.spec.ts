@@ -1,0 +1,206 @@
+// The adapter under a misbehaving AWS: a fault-injecting proxy in front of
+// moto_server throttles, answers 5xx and drops connections (before moto
+// acted, and after it acted but before the caller heard). Nothing may be lost
+// (every event judged, every page read) or duplicated (one finding per
+// resource and rule in Security Hub).
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SqliteStateStore } from '@drift-detective/findings';
+import { createMemoryMetrics } from '@drift-detective/pipeline';
+import type { PolicyEngine } from '@drift-detective/policy-engine';
+import {
+  builtPolicyEngine,
+  faults,
+  startFaultProxy,
+  startMotoServer,
+  type Fault,
+  type FaultPlan,
+  type FaultProxy,
+  type MotoServer,
+} from '@drift-detective/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resolveAwsConfig, type FlagValues } from '../../src/adapter/config.js';
+import { awsSweep } from '../../src/adapter/sweep.js';
+import { awsWorker } from '../../src/adapter/worker.js';
+import { SecurityHubPublisher } from '../../src/securityhub/publisher.js';
+import {
+  bucketFindings,
+  configEventPath,
+  endpointClients,
+  REGION,
+  securityHubFindings,
+  seedAccount,
+  TEST_CREDENTIALS,
+} from '../../src/testing/index.js';
+
+let moto: MotoServer;
+let engine: PolicyEngine;
+let proxy: FaultProxy;
+let store: SqliteStateStore;
+/** What the proxy does to the n-th call (0-based, retries counted) of an operation. */
+let planned: Record<string, Record<number, Fault>> = {};
+const plan: FaultPlan = (request) => planned[request.operation]?.[request.index] ?? null;
+
+beforeAll(async () => {
+  [moto, engine] = await Promise.all([startMotoServer(), builtPolicyEngine()]);
+}, 60_000);
+afterAll(async () => {
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  planned = {};
+  proxy = await startFaultProxy({ target: moto.endpoint, plan });
+  const dir = await mkdtemp(path.join(tmpdir(), 'drift-faults-'));
+  store = new SqliteStateStore(path.join(dir, 'state.db'));
+});
+afterEach(async () => {
+  store.close();
+  await proxy.stop();
+});
+
+function adapter(flags: FlagValues = {}) {
+  const clients = endpointClients(proxy.endpoint);
+  const config = resolveAwsConfig({ env: {}, flags: { regions: [REGION], ...flags } });
+  const deps = {
+    engine,
+    store,
+    metrics: createMemoryMetrics(),
+    publisher: new SecurityHubPublisher({
+      clientFor: (region) => clients.securityHub(region),
+      homeRegion: REGION,
+    }),
+  };
+  return { clients, config, deps };
+}
+
+const injected = () => new Set(proxy.injected.map((i) => `${i.operation}:${i.fault.kind}`));
+
+describe('the adapter under faults', () => {
+  it('worker: throttling, 5xx and dropped connections lose no event and duplicate no finding', async () => {
+    const { queueUrl, dlqUrl, putChange } = await configEventPath(moto.endpoint, 5);
+    planned = {
+      ReceiveMessage: { 0: faults.dropBeforeForward() },
+      // Deleted in moto, but the worker never hears it: the SDK asks again.
+      DeleteMessage: { 0: faults.dropAfterForward() },
+      BatchImportFindings: {
+        0: faults.throttle(),
+        1: faults.throttle(),
+        2: faults.serverError(503),
+      },
+      // The account Block Public Access lookup each bucket event makes.
+      ListDiscoveredResources: { 0: faults.serverError(500) },
+    };
+    for (const [bucket, blocked] of [
+      ['leaky-1', false],
+      ['leaky-2', false],
+      ['tidy', true],
+    ] as const) {
+      await putChange(bucket, blocked);
+    }
+    const stop = new AbortController();
+    const { clients, config, deps } = adapter({ queueUrl });
+    const sqs = new SQSClient({
+      endpoint: moto.endpoint,
+      region: REGION,
+      credentials: TEST_CREDENTIALS,
+    });
+    const worker = awsWorker({ config, clients, deps, signal: stop.signal });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const left = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      const held =
+        Number(left.Attributes?.['ApproximateNumberOfMessages']) +
+        Number(left.Attributes?.['ApproximateNumberOfMessagesNotVisible']);
+      if (held === 0) break;
+      if (Date.now() > deadline) throw new Error(`${held} messages still in the queue`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    stop.abort();
+    const summary = await worker;
+    clients.destroy();
+
+    expect(summary.deadLettered).toBe(0);
+    const all = await securityHubFindings(moto.endpoint);
+    expect(new Set(all.map((f) => f.Id)).size).toBe(all.length);
+    expect(bucketFindings(all, 'leaky-1')).toHaveLength(1);
+    expect(bucketFindings(all, 'leaky-2')).toHaveLength(1);
+    expect(bucketFindings(all, 'tidy')).toEqual([]);
+    expect(store.unpublished()).toEqual([]);
+    const dlq = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: dlqUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    expect(dlq.Attributes?.['ApproximateNumberOfMessages']).toBe('0');
+    // Every planned fault happened: the run above went through each of them.
+    expect(injected()).toEqual(
+      new Set([
+        'ReceiveMessage:dropBeforeForward',
+        'DeleteMessage:dropAfterForward',
+        'BatchImportFindings:throttle',
+        'BatchImportFindings:serverError',
+        'ListDiscoveredResources:serverError',
+      ]),
+    );
+  }, 90_000);
+
+  it('sweep: an outage mid-sweep stops it; the next run resumes and neither loses nor repeats a finding', async () => {
+    await seedAccount(moto.endpoint);
+    const outage = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [i + 3, faults.serverError(503)]),
+    );
+    planned = {
+      // Types 1–3 list fine; the 4th type's listing fails past the SDK's retries.
+      ListDiscoveredResources: outage,
+      BatchGetResourceConfig: { 0: faults.throttle(), 1: faults.dropAfterForward() },
+      BatchImportFindings: { 0: faults.dropAfterForward() },
+    };
+    const first = adapter();
+    await expect(awsSweep(first)).rejects.toThrow(/ServiceUnavailable|503/);
+    first.clients.destroy();
+    const partial = await securityHubFindings(moto.endpoint);
+    expect(injected()).toEqual(
+      new Set([
+        'ListDiscoveredResources:serverError',
+        'BatchGetResourceConfig:throttle',
+        'BatchGetResourceConfig:dropAfterForward',
+        'BatchImportFindings:dropAfterForward',
+      ]),
+    );
+
+    planned = {};
+    const second = adapter();
+    const [summary] = await awsSweep(second);
+    second.clients.destroy();
+    expect(summary).toMatchObject({ completed: true, skipped: 0 });
+    expect(summary?.resumedAfter).not.toBeNull();
+
+    const after = await securityHubFindings(moto.endpoint);
+    expect(new Set(after.map((f) => f.Id)).size).toBe(after.length);
+    // What the interrupted run published is still there, once, beside the rest.
+    for (const f of partial) expect(after.map((a) => a.Id)).toContain(f.Id);
+    expect(bucketFindings(after, 'open-bucket')).toHaveLength(1);
+    expect(after.filter((f) => f.GeneratorId === 'DD-IAM-001')).toHaveLength(1);
+
+    // A clean sweep from scratch finds exactly the same findings: nothing was lost.
+    const fresh = await mkdtemp(path.join(tmpdir(), 'drift-faults-'));
+    store.close();
+    store = new SqliteStateStore(path.join(fresh, 'state.db'));
+    await moto.reset();
+    await seedAccount(moto.endpoint);
+    const clean = adapter();
+    await awsSweep(clean);
+    clean.clients.destroy();
+    const expected = await securityHubFindings(moto.endpoint);
+    expect(after.map((f) => f.Id).sort()).toEqual(expected.map((f) => f.Id).sort());
+  }, 120_000);
+});
