@@ -105,3 +105,123 @@ export function bucketChangeEventText(
     detail: bucketChangeDetail(bucket, blockOn, at),
   });
 }
+
+interface At {
+  readonly account?: string;
+  readonly region?: string;
+  readonly capturedAt?: Date;
+}
+
+/** A notification around one item, as Config sends it (recordVersion 1.3). */
+function notification(
+  item: Record<string, unknown>,
+  at: At,
+  changeType: string,
+  messageType = 'ConfigurationItemChangeNotification',
+): Record<string, unknown> {
+  const now = at.capturedAt ?? new Date();
+  return {
+    recordVersion: '1.3',
+    messageType,
+    configurationItemDiff: { changedProperties: {}, changeType },
+    notificationCreationTime: now.toISOString(),
+    configurationItem: {
+      relatedEvents: [],
+      relationships: [],
+      supplementaryConfiguration: {},
+      tags: {},
+      configurationItemVersion: '1.3',
+      configurationItemCaptureTime: new Date(now.getTime() - 500).toISOString(),
+      configurationStateId: now.getTime(),
+      awsAccountId: at.account ?? ACCOUNT,
+      awsRegion: at.region ?? REGION,
+      availabilityZone: 'Regional',
+      configurationStateMd5Hash: '',
+      ...item,
+    },
+  };
+}
+
+/**
+ * A bucket's deletion, like the corpus's placebo-sqs-config-notification-s3-deleted:
+ * configurationItemStatus ResourceDeleted (or ResourceDeletedNotRecorded), no configuration.
+ */
+export function bucketDeletedDetail(
+  bucket: string,
+  status: 'ResourceDeleted' | 'ResourceDeletedNotRecorded' = 'ResourceDeleted',
+  at: At = {},
+): Record<string, unknown> {
+  return notification(
+    {
+      configuration: null,
+      configurationItemStatus: status,
+      resourceType: 'AWS::S3::Bucket',
+      resourceId: bucket,
+      resourceName: bucket,
+      ARN: bucketArn(bucket),
+      resourceCreationTime: null,
+    },
+    at,
+    'DELETE',
+  );
+}
+
+/**
+ * The account's S3 Block Public Access changed: an AWS::S3::AccountPublicAccessBlock
+ * item (resourceId = the account id), as in the corpus's rdk-ci-s3-account-public-access-block.
+ */
+export function accountBlockChangeDetail(blockOn: boolean, at: At = {}): Record<string, unknown> {
+  const account = at.account ?? ACCOUNT;
+  return notification(
+    {
+      configuration: {
+        blockPublicAcls: blockOn,
+        ignorePublicAcls: blockOn,
+        blockPublicPolicy: blockOn,
+        restrictPublicBuckets: blockOn,
+      },
+      configurationItemStatus: 'OK',
+      resourceType: 'AWS::S3::AccountPublicAccessBlock',
+      resourceId: account,
+      resourceName: null,
+      ARN: null,
+      availabilityZone: 'Not Applicable',
+    },
+    at,
+    'UPDATE',
+  );
+}
+
+/**
+ * An item too large for a notification: only its summary comes
+ * (https://docs.aws.amazon.com/config/latest/developerguide/oversized-notification-example.html).
+ */
+export function oversizedBucketDetail(bucket: string, at: At = {}): Record<string, unknown> {
+  const now = at.capturedAt ?? new Date();
+  return {
+    configurationItemSummary: {
+      changeType: 'UPDATE',
+      configurationItemVersion: '1.3',
+      configurationItemCaptureTime: now.toISOString(),
+      configurationStateId: now.getTime(),
+      awsAccountId: at.account ?? ACCOUNT,
+      configurationItemStatus: 'OK',
+      resourceType: 'AWS::S3::Bucket',
+      resourceId: bucket,
+      resourceName: bucket,
+      ARN: bucketArn(bucket),
+      awsRegion: at.region ?? REGION,
+      availabilityZone: 'Regional',
+      configurationStateMd5Hash: '',
+      resourceCreationTime: '2024-03-04T10:21:45.000Z',
+    },
+    s3DeliverySummary: {
+      s3BucketLocation: `config-bucket/AWSLogs/${at.account ?? ACCOUNT}/Config/ChangeNotifications/oversized.json.gz`,
+      errorCode: null,
+      errorMessage: null,
+    },
+    notificationCreationTime: now.toISOString(),
+    messageType: 'OversizedConfigurationItemChangeNotification',
+    recordVersion: '1.0',
+  };
+}

@@ -139,28 +139,32 @@ export async function configEventPath(endpoint: string, visibilityTimeoutSeconds
       Targets: [{ Id: 'queue', Arn: arn('drift-events') }],
     }),
   );
-  const putChange = async (bucket: string, blockOn: boolean) => {
+  /** Puts a Config item change event (its detail) on the default bus. */
+  const putDetail = async (detail: Record<string, unknown>) => {
     const answer = await events.send(
       new PutEventsCommand({
         Entries: [
           {
             Source: 'aws.config',
             DetailType: 'Config Configuration Item Change',
-            Resources: [`arn:aws:s3:::${bucket}`],
-            Detail: JSON.stringify(bucketChangeDetail(bucket, blockOn)),
+            Detail: JSON.stringify(detail),
           },
         ],
       }),
     );
-    if (answer.FailedEntryCount !== 0)
+    if (answer.FailedEntryCount !== 0) {
       throw new Error(`PutEvents failed: ${JSON.stringify(answer)}`);
+    }
   };
+  const putChange = (bucket: string, blockOn: boolean) =>
+    putDetail(bucketChangeDetail(bucket, blockOn));
   if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error('moto created no queue URL');
   return {
     queueUrl: queue.QueueUrl,
     queueArn: arn('drift-events'),
     dlqUrl: dlq.QueueUrl,
     putChange,
+    putDetail,
   };
 }
 

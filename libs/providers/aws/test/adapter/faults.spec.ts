@@ -3,12 +3,7 @@
 // acted, and after it acted but before the caller heard). Nothing may be lost
 // (every event judged, every page read) or duplicated (one finding per
 // resource and rule in Security Hub).
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SqliteStateStore } from '@drift-detective/findings';
-import { createMemoryMetrics } from '@drift-detective/pipeline';
+import type { SqliteStateStore } from '@drift-detective/findings';
 import type { PolicyEngine } from '@drift-detective/policy-engine';
 import {
   builtPolicyEngine,
@@ -21,18 +16,14 @@ import {
   type MotoServer,
 } from '@drift-detective/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resolveAwsConfig, type FlagValues } from '../../src/adapter/config.js';
+import type { FlagValues } from '../../src/adapter/config.js';
+import { adapter, held, tempStore, workUntilEmpty } from './harness.js';
 import { awsSweep } from '../../src/adapter/sweep.js';
-import { awsWorker } from '../../src/adapter/worker.js';
-import { SecurityHubPublisher } from '../../src/securityhub/publisher.js';
 import {
   bucketFindings,
   configEventPath,
-  endpointClients,
-  REGION,
   securityHubFindings,
   seedAccount,
-  TEST_CREDENTIALS,
 } from '../../src/testing/index.js';
 
 let moto: MotoServer;
@@ -53,28 +44,14 @@ beforeEach(async () => {
   await moto.reset();
   planned = {};
   proxy = await startFaultProxy({ target: moto.endpoint, plan });
-  const dir = await mkdtemp(path.join(tmpdir(), 'drift-faults-'));
-  store = new SqliteStateStore(path.join(dir, 'state.db'));
+  store = await tempStore();
 });
 afterEach(async () => {
   store.close();
   await proxy.stop();
 });
 
-function adapter(flags: FlagValues = {}) {
-  const clients = endpointClients(proxy.endpoint);
-  const config = resolveAwsConfig({ env: {}, flags: { regions: [REGION], ...flags } });
-  const deps = {
-    engine,
-    store,
-    metrics: createMemoryMetrics(),
-    publisher: new SecurityHubPublisher({
-      clientFor: (region) => clients.securityHub(region),
-      homeRegion: REGION,
-    }),
-  };
-  return { clients, config, deps };
-}
+const wire = (flags: FlagValues = {}) => adapter(proxy.endpoint, engine, store, flags);
 
 const injected = () => new Set(proxy.injected.map((i) => `${i.operation}:${i.fault.kind}`));
 
@@ -100,32 +77,7 @@ describe('the adapter under faults', () => {
     ] as const) {
       await putChange(bucket, blocked);
     }
-    const stop = new AbortController();
-    const { clients, config, deps } = adapter({ queueUrl });
-    const sqs = new SQSClient({
-      endpoint: moto.endpoint,
-      region: REGION,
-      credentials: TEST_CREDENTIALS,
-    });
-    const worker = awsWorker({ config, clients, deps, signal: stop.signal });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const left = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      const held =
-        Number(left.Attributes?.['ApproximateNumberOfMessages']) +
-        Number(left.Attributes?.['ApproximateNumberOfMessagesNotVisible']);
-      if (held === 0) break;
-      if (Date.now() > deadline) throw new Error(`${held} messages still in the queue`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    stop.abort();
-    const summary = await worker;
-    clients.destroy();
+    const summary = await workUntilEmpty(moto.endpoint, wire({ queueUrl }));
 
     expect(summary.deadLettered).toBe(0);
     const all = await securityHubFindings(moto.endpoint);
@@ -134,13 +86,7 @@ describe('the adapter under faults', () => {
     expect(bucketFindings(all, 'leaky-2')).toHaveLength(1);
     expect(bucketFindings(all, 'tidy')).toEqual([]);
     expect(store.unpublished()).toEqual([]);
-    const dlq = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: dlqUrl,
-        AttributeNames: ['ApproximateNumberOfMessages'],
-      }),
-    );
-    expect(dlq.Attributes?.['ApproximateNumberOfMessages']).toBe('0');
+    expect(await held(moto.endpoint, dlqUrl)).toBe(0);
     // Every planned fault happened: the run above went through each of them.
     expect(injected()).toEqual(
       new Set([
@@ -164,7 +110,7 @@ describe('the adapter under faults', () => {
       BatchGetResourceConfig: { 0: faults.throttle(), 1: faults.dropAfterForward() },
       BatchImportFindings: { 0: faults.dropAfterForward() },
     };
-    const first = adapter();
+    const first = wire();
     await expect(awsSweep(first)).rejects.toThrow(/ServiceUnavailable|503/);
     first.clients.destroy();
     const partial = await securityHubFindings(moto.endpoint);
@@ -178,7 +124,7 @@ describe('the adapter under faults', () => {
     );
 
     planned = {};
-    const second = adapter();
+    const second = wire();
     const [summary] = await awsSweep(second);
     second.clients.destroy();
     expect(summary).toMatchObject({ completed: true, skipped: 0 });
@@ -192,12 +138,11 @@ describe('the adapter under faults', () => {
     expect(after.filter((f) => f.GeneratorId === 'DD-IAM-001')).toHaveLength(1);
 
     // A clean sweep from scratch finds exactly the same findings: nothing was lost.
-    const fresh = await mkdtemp(path.join(tmpdir(), 'drift-faults-'));
     store.close();
-    store = new SqliteStateStore(path.join(fresh, 'state.db'));
+    store = await tempStore();
     await moto.reset();
     await seedAccount(moto.endpoint);
-    const clean = adapter();
+    const clean = wire();
     await awsSweep(clean);
     clean.clients.destroy();
     const expected = await securityHubFindings(moto.endpoint);
