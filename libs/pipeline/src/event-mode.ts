@@ -16,6 +16,7 @@ import {
   type Wired,
 } from './core.js';
 import type { DeadLetterSink, EventSource, ReceivedEvent } from './interfaces.js';
+import { fullJitterDelayMs } from './backoff.js';
 import { KeyedLock } from './keyed-lock.js';
 
 export interface EventDeps extends PipelineDeps {
@@ -46,10 +47,11 @@ export const DEFAULT_BACKOFF_CAP_MS = 5 * 60 * 1000;
  * instead of arriving together.
  */
 export function retryDelayMs(attempt: number, options: EventOptions = {}): number {
-  const base = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
-  const cap = options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS;
-  const bound = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
-  return Math.floor((options.random ?? Math.random)() * bound);
+  return fullJitterDelayMs(attempt, {
+    baseMs: options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
+    capMs: options.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS,
+    random: options.random,
+  });
 }
 
 export interface EventSummary {

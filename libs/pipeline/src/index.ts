@@ -8,7 +8,9 @@ export type {
   SweepReaderFactory,
 } from './interfaces.js';
 export type { PipelineDeps } from './core.js';
-export { toObservation } from './core.js';
+export { describe as describeError, toObservation } from './core.js';
+export { fullJitterDelayMs, sleep } from './backoff.js';
+export type { BackoffBounds } from './backoff.js';
 export {
   DEFAULT_BACKOFF_BASE_MS,
   DEFAULT_BACKOFF_CAP_MS,

@@ -1,3 +1,4 @@
+import { fullJitterDelayMs, sleep } from '@drift-detective/pipeline';
 import type { BaseConfigurationItem } from '@aws-sdk/client-config-service';
 
 /**
@@ -93,12 +94,9 @@ export async function batchGetAll<K>(
 
 /** Full jitter: uniform below min(cap, base · 2^(attempt − 1)). */
 export function backoffDelayMs(attempt: number, options: BatchRetryOptions = {}): number {
-  const base = options.backoffBaseMs ?? DEFAULT_BATCH_BACKOFF_BASE_MS;
-  const cap = options.backoffCapMs ?? DEFAULT_BATCH_BACKOFF_CAP_MS;
-  const bound = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
-  return Math.floor((options.random ?? Math.random)() * bound);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return fullJitterDelayMs(attempt, {
+    baseMs: options.backoffBaseMs ?? DEFAULT_BATCH_BACKOFF_BASE_MS,
+    capMs: options.backoffCapMs ?? DEFAULT_BATCH_BACKOFF_CAP_MS,
+    random: options.random,
+  });
 }

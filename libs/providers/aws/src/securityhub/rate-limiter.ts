@@ -1,6 +1,8 @@
+import { sleep } from '@drift-detective/pipeline';
+
 export type Sleep = (ms: number) => Promise<void>;
 
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const realSleep: Sleep = (ms) => sleep(ms);
 
 export interface TokenBucketOptions {
   /** Tokens added per second: the sustained request rate. */

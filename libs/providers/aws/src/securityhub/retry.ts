@@ -1,3 +1,4 @@
+import { fullJitterDelayMs } from '@drift-detective/pipeline';
 import type { Sleep } from './rate-limiter.js';
 
 /**
@@ -52,8 +53,11 @@ export const DEFAULT_BACKOFF = { baseDelayMs: 200, maxDelayMs: 20_000 } as const
  * `retry` counts from 1.
  */
 export function backoffDelayMs(retry: number, options: BackoffOptions): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(options.random() * ceiling);
+  return fullJitterDelayMs(retry, {
+    baseMs: options.baseDelayMs,
+    capMs: options.maxDelayMs,
+    random: options.random,
+  });
 }
 
 export interface RetryOptions extends BackoffOptions {

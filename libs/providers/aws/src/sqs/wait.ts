@@ -1,23 +1,8 @@
-/** Resolves after ms, or at once when the signal aborts (never rejects). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+import { fullJitterDelayMs } from '@drift-detective/pipeline';
 
-/** An error's name and message for logs: never the payload that caused it. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
+export { describeError as errorText, sleep } from '@drift-detective/pipeline';
 
-/** Exponential backoff with full jitter: uniform below min(cap, base · 2^attempt). */
+/** Exponential backoff with full jitter; `attempt` counts from 0 here. */
 export function backoffMs(attempt: number, baseMs: number, capMs: number): number {
-  return Math.floor(Math.random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt)));
+  return fullJitterDelayMs(attempt + 1, { baseMs, capMs });
 }
