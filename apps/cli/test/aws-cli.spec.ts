@@ -122,6 +122,10 @@ describe('drift-detective aws worker', () => {
         Compliance: { Status: 'FAILED' },
         Resources: [expect.objectContaining({ Type: 'AwsS3Bucket', Region: REGION })],
       });
+      // The cause, from the event's configurationItemDiff: the setting the hotfix turned off.
+      expect(finding?.ProductFields?.['drift-detective/ChangedFields']).toMatch(
+        /BlockPublicAcls: true → false/,
+      );
 
       // Poison in the middle: it goes to the dead-letter queue with its reason; the rest flows on.
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not json' }));

@@ -5,6 +5,7 @@ import type {
   SeverityLabel,
   WorkflowStatus,
 } from '@aws-sdk/client-securityhub';
+import type { CausingChange } from '@drift-detective/findings';
 import { fitFinding, LIMITS, truncate } from './asff-limits.js';
 import { asffResource, hubRegion, partitionFor, type AsffResourceSource } from './asff-resource.js';
 
@@ -28,6 +29,8 @@ export interface AsffSource extends AsffResourceSource {
   readonly firstSeen?: string | undefined;
   readonly lastSeen?: string | undefined;
   readonly observedAt?: string | undefined;
+  /** The change that caused the violation, when a change event said (who, when, which fields). */
+  readonly change?: CausingChange | undefined;
 }
 
 export interface AsffOptions {
@@ -167,6 +170,7 @@ export function toAsff(finding: AsffSource, options: AsffOptions): AwsSecurityFi
       ...(finding.resolution
         ? { 'drift-detective/Resolution': truncate(finding.resolution, LIMITS.productFieldValue) }
         : {}),
+      ...changeFields(finding.change),
     },
     Resources: [asffResource(finding, options.homeRegion)],
     Compliance: {
@@ -180,4 +184,33 @@ export function toAsff(finding: AsffSource, options: AsffOptions): AwsSecurityFi
       Types: types,
     },
   });
+}
+
+/** A value as the change field shows it: JSON, short. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/**
+ * The change that caused the violation, as ProductFields (string values,
+ * https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsSecurityFinding.html):
+ * when and how it changed, who changed it, the fields before → after, and the
+ * CloudTrail event ids AWS Config related to it — where an analyst starts.
+ */
+function changeFields(change: CausingChange | undefined): Record<string, string> {
+  if (!change) return {};
+  const fields: Record<string, string> = {};
+  const put = (key: string, value: string | undefined) => {
+    if (value) fields[`drift-detective/${key}`] = truncate(value, LIMITS.productFieldValue);
+  };
+  put('ChangedAt', change.changedAt);
+  put('ChangedBy', change.changedBy);
+  put('ChangeType', change.changeType);
+  put(
+    'ChangedFields',
+    change.fields?.map((f) => `${f.path}: ${shown(f.before)} → ${shown(f.after)}`).join('; '),
+  );
+  put('CloudTrailEventIds', change.relatedEvents?.join(','));
+  return fields;
 }

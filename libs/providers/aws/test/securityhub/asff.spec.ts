@@ -129,6 +129,35 @@ describe('toAsff: an ACTIVE finding record', () => {
   });
 });
 
+describe('toAsff: the causing change', () => {
+  it('shows when, how, which fields before → after, and the CloudTrail event ids', () => {
+    const record = {
+      ...newFinding(sshOpen, T0),
+      change: {
+        changedAt: T0,
+        changeType: 'update',
+        fields: [
+          { path: 'configuration.ipPermissions', before: [], after: [{ fromPort: 22 }] },
+          { path: 'tags.owner', before: 'ops', after: null },
+        ],
+        relatedEvents: [
+          '6f1c7c1e-44b4-4d1d-9a9e-2d0d3b3c1a11',
+          '0b8a7e9d-1111-4c4c-8888-2a2a2a2a2a2a',
+        ],
+      },
+    };
+    expect(toAsff(record, options).ProductFields).toMatchObject({
+      'drift-detective/ChangedAt': T0,
+      'drift-detective/ChangeType': 'update',
+      'drift-detective/ChangedFields':
+        'configuration.ipPermissions: [] → [{"fromPort":22}]; tags.owner: "ops" → null',
+      'drift-detective/CloudTrailEventIds':
+        '6f1c7c1e-44b4-4d1d-9a9e-2d0d3b3c1a11,0b8a7e9d-1111-4c4c-8888-2a2a2a2a2a2a',
+    });
+    expect(toAsff(record, options).ProductFields).not.toHaveProperty('drift-detective/ChangedBy');
+  });
+});
+
 describe('toAsff: status', () => {
   it('archives a RESOLVED finding as PASSED, keeping its creation time and saying why', () => {
     const active = newFinding(sshOpen, T0);
