@@ -71,7 +71,7 @@ export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     flags: env['DRIFT_STATE_PATH'] ? {} : { statePath: LAMBDA_STATE_PATH },
   });
   const logger = createLogger();
-  const clients = createAwsClients();
+  const clients = createAwsClients({ memberRole: config.memberRole });
   const homeRegion = config.homeRegion ?? (await clients.defaultRegion());
   if (config.statePath.startsWith('/tmp/')) {
     logger.warn(
@@ -91,7 +91,7 @@ export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     publisher: config.dryRun
       ? new JsonLinesPublisher(process.stdout)
       : new SecurityHubPublisher({
-          clientFor: (region) => clients.securityHub(region),
+          clientFor: (region, account) => clients.securityHub(region, account),
           homeRegion,
           logger,
         }),

@@ -49,7 +49,6 @@ export async function awsCommand(
   subcommand: AwsSubcommand,
   options: AwsCommandOptions,
   io: AwsIo,
-  clients: AwsClients = createAwsClients(),
 ): Promise<number> {
   let config: AwsAdapterConfig;
   try {
@@ -58,6 +57,7 @@ export async function awsCommand(
     if (error instanceof AwsConfigError) throw new UsageError(error.message);
     throw error;
   }
+  const clients = createAwsClients({ memberRole: config.memberRole });
   if (subcommand === 'worker' && config.queueUrl === null) {
     throw new UsageError('aws worker needs a queue: --queue-url URL or DRIFT_AWS_QUEUE_URL');
   }
@@ -119,7 +119,7 @@ async function publisherFor(
 ): Promise<Publisher> {
   if (config.dryRun) return new JsonLinesPublisher(io.stdout);
   return new SecurityHubPublisher({
-    clientFor: (region) => clients.securityHub(region),
+    clientFor: (region, account) => clients.securityHub(region, account),
     homeRegion: config.homeRegion ?? (await clients.defaultRegion()),
     logger,
   });

@@ -45,6 +45,8 @@ aws options (each also from the environment or a config file; flag > env > file)
   --regions R,R                 Regions to sweep ($DRIFT_AWS_REGIONS; default: the SDK's region)
   --home-region R               Security Hub region for global (IAM) findings ($DRIFT_AWS_HOME_REGION)
   --aggregator NAME             Sweep an AWS Config aggregator ($DRIFT_AWS_AGGREGATOR)
+  --member-role NAME            Role assumed in other accounts to import their findings
+                                ($DRIFT_AWS_MEMBER_ROLE)
   --resource-types T,T          Only these AWS Config types ($DRIFT_AWS_RESOURCE_TYPES)
   --queue-url URL               The worker's SQS queue ($DRIFT_AWS_QUEUE_URL)
   --dead-letter-queue-url URL   Poison messages go here with their reason ($DRIFT_AWS_DLQ_URL;

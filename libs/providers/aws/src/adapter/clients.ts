@@ -1,7 +1,8 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 
 /**
  * The SDK clients the adapter talks through, one per service and region.
@@ -12,7 +13,11 @@ import { STSClient } from '@aws-sdk/client-sts';
  */
 export interface AwsClients {
   config(region: string): ConfigServiceClient;
-  securityHub(region: string): SecurityHubClient;
+  /**
+   * Security Hub for the findings of `account`: the adapter's own credentials
+   * for its own account, the member role assumed there for another one.
+   */
+  securityHub(region: string, account?: string): SecurityHubClient;
   sqs(region: string): SQSClient;
   sts(region: string): STSClient;
   /** The region the SDK resolves on its own (AWS_REGION, the profile); throws when none is set. */
@@ -20,12 +25,43 @@ export interface AwsClients {
   destroy(): void;
 }
 
+/** Keys, as the SDK's credential providers give them. */
+interface Keys {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export interface AwsClientOptions {
+  /**
+   * The role name to assume in another account to import its findings:
+   * Security Hub takes a finding under the default product only from the
+   * account it belongs to
+   * (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchImportFindings.html).
+   * Null: every finding goes out with the adapter's own credentials.
+   */
+  readonly memberRole?: string | null | undefined;
+  /**
+   * Tests only: an emulator's endpoint and keys in place of the environment's.
+   * Deployments leave it out, so only the default chain supplies credentials.
+   */
+  readonly emulator?: { endpoint: string; credentials: Keys; region: string } | undefined;
+}
+
 type AnyClient = ConfigServiceClient | SecurityHubClient | SQSClient | STSClient;
 
-export function createAwsClients(): AwsClients {
+/** The partition of a region: the ARN of a role to assume names it. */
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const { emulator } = options;
+  const base = emulator ? { endpoint: emulator.endpoint, credentials: emulator.credentials } : {};
   const made = new Map<string, AnyClient>();
-  const cached = <C extends AnyClient>(service: string, region: string, make: () => C): C => {
-    const key = `${service}/${region}`;
+  const cached = <C extends AnyClient>(key: string, make: () => C): C => {
     let client = made.get(key);
     if (!client) {
       client = make();
@@ -33,12 +69,50 @@ export function createAwsClients(): AwsClients {
     }
     return client as C;
   };
+  const sts = (region: string) => cached(`sts/${region}`, () => new STSClient({ ...base, region }));
+  let callerAccount: Promise<string> | undefined;
+  const ownAccount = (region: string) => {
+    callerAccount ??= sts(region)
+      .send(new GetCallerIdentityCommand({}))
+      .then((identity) => identity.Account ?? '')
+      .catch((error: unknown) => {
+        callerAccount = undefined;
+        throw error;
+      });
+    return callerAccount;
+  };
+  const memberCredentials = (region: string, account: string): (() => Promise<Keys>) => {
+    const own = emulator ? () => Promise.resolve(emulator.credentials) : fromNodeProviderChain();
+    const assumed = fromTemporaryCredentials({
+      params: {
+        RoleArn: `arn:${partitionOfRegion(region)}:iam::${account}:role/${options.memberRole}`,
+        RoleSessionName: 'drift-detective',
+      },
+      ...(emulator ? { masterCredentials: emulator.credentials } : {}),
+      clientConfig: { region, ...(emulator ? { endpoint: emulator.endpoint } : {}) },
+    });
+    // Asked on each request (the SDK caches): the own account keeps its own credentials.
+    return async () => ((await ownAccount(region)) === account ? own() : assumed());
+  };
   return {
-    config: (region) => cached('config', region, () => new ConfigServiceClient({ region })),
-    securityHub: (region) => cached('securityhub', region, () => new SecurityHubClient({ region })),
-    sqs: (region) => cached('sqs', region, () => new SQSClient({ region })),
-    sts: (region) => cached('sts', region, () => new STSClient({ region })),
+    config: (region) =>
+      cached(`config/${region}`, () => new ConfigServiceClient({ ...base, region })),
+    securityHub: (region, account) =>
+      options.memberRole && account
+        ? cached(
+            `securityhub/${account}/${region}`,
+            () =>
+              new SecurityHubClient({
+                ...base,
+                region,
+                credentials: memberCredentials(region, account),
+              }),
+          )
+        : cached(`securityhub/${region}`, () => new SecurityHubClient({ ...base, region })),
+    sqs: (region) => cached(`sqs/${region}`, () => new SQSClient({ ...base, region })),
+    sts,
     async defaultRegion() {
+      if (emulator) return emulator.region;
       const probe = new STSClient({});
       try {
         return await probe.config.region();

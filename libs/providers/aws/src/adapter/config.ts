@@ -15,6 +15,11 @@ export interface AwsAdapterConfig {
   readonly homeRegion: string | null;
   /** A Config aggregator for an organization-wide sweep, read in the first region. */
   readonly aggregator: string | null;
+  /**
+   * A role name assumed in each other account to import its findings (an
+   * aggregator sweep): Security Hub takes a finding only from its own account.
+   */
+  readonly memberRole: string | null;
   /** AWS Config resource types to sweep; null: every supported type. */
   readonly resourceTypes: readonly string[] | null;
   readonly queueUrl: string | null;
@@ -53,6 +58,12 @@ export const SETTINGS: Record<Key, { kind: Kind; flag: string; env: string; file
     flag: 'aggregator',
     env: 'DRIFT_AWS_AGGREGATOR',
     file: 'aggregator',
+  },
+  memberRole: {
+    kind: 'string',
+    flag: 'member-role',
+    env: 'DRIFT_AWS_MEMBER_ROLE',
+    file: 'memberRole',
   },
   resourceTypes: {
     kind: 'list',
@@ -132,6 +143,7 @@ export function resolveAwsConfig(sources: ConfigSources = {}): AwsAdapterConfig 
     regions,
     homeRegion: (value('homeRegion') as string | undefined) ?? regions[0] ?? null,
     aggregator: (value('aggregator') as string | undefined) ?? null,
+    memberRole: (value('memberRole') as string | undefined) ?? null,
     resourceTypes: (value('resourceTypes') as string[] | undefined) ?? null,
     queueUrl: (value('queueUrl') as string | undefined) ?? null,
     deadLetterQueueUrl: (value('deadLetterQueueUrl') as string | undefined) ?? null,

@@ -13,10 +13,12 @@ import { updateWorkflow, workflowTarget, type WorkflowUpdate } from './workflow.
 
 export interface SecurityHubPublisherOptions {
   /**
-   * The client for a region, built by the caller (default credential chain).
-   * Called once per region; the client is kept.
+   * The client for a region and the account whose findings it sends, built by
+   * the caller (default credential chain; for another account, a role assumed
+   * there, since Security Hub takes a finding only from its own account).
+   * Called once per account and region; the client is kept.
    */
-  readonly clientFor: (region: string) => SecurityHubClient;
+  readonly clientFor: (region: string, account: string) => SecurityHubClient;
   /** Where findings of global resources (IAM: region null or "global") are sent. */
   readonly homeRegion: string;
   readonly logger?: PipelineLogger;
@@ -194,7 +196,7 @@ export class SecurityHubPublisher implements Publisher {
         ),
     };
     return {
-      client: this.clientFor(group.region),
+      client: this.clientFor(group.region, group.account),
       account: group.account,
       region: group.region,
       call: (send) =>
@@ -208,11 +210,12 @@ export class SecurityHubPublisher implements Publisher {
     };
   }
 
-  private clientFor(region: string): SecurityHubClient {
-    let client = this.clients.get(region);
+  private clientFor(region: string, account: string): SecurityHubClient {
+    const key = `${account}/${region}`;
+    let client = this.clients.get(key);
     if (!client) {
-      client = this.options.clientFor(region);
-      this.clients.set(region, client);
+      client = this.options.clientFor(region, account);
+      this.clients.set(key, client);
     }
     return client;
   }

@@ -22,8 +22,7 @@ import {
   type AwsSecurityFinding,
 } from '@aws-sdk/client-securityhub';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
-import type { AwsClients } from '../adapter/clients.js';
+import { createAwsClients, type AwsClients } from '../adapter/clients.js';
 import { ACCOUNT, bucketChangeDetail, REGION } from './config-events.js';
 
 /** moto takes any keys; these never leave the loopback. */
@@ -189,33 +188,12 @@ export const bucketFindings = (all: readonly AwsSecurityFinding[], bucket: strin
 
 /**
  * The adapter's clients for a test endpoint (moto, or a fault proxy in front
- * of it): the same SDK clients createAwsClients builds, with the endpoint and
- * keys a test names instead of the environment's.
+ * of it): createAwsClients with the endpoint and keys a test names instead of
+ * the environment's.
  */
-export function endpointClients(endpoint: string): AwsClients {
-  const options = { endpoint, credentials: TEST_CREDENTIALS };
-  const made: { destroy(): void }[] = [];
-  const cache = new Map<string, unknown>();
-  const cached = <C extends { destroy(): void }>(key: string, make: () => C): C => {
-    let client = cache.get(key) as C | undefined;
-    if (!client) {
-      client = make();
-      cache.set(key, client);
-      made.push(client);
-    }
-    return client;
-  };
-  return {
-    config: (region) =>
-      cached(`config/${region}`, () => new ConfigServiceClient({ ...options, region })),
-    securityHub: (region) =>
-      cached(`securityhub/${region}`, () => new SecurityHubClient({ ...options, region })),
-    sqs: (region) => cached(`sqs/${region}`, () => new SQSClient({ ...options, region })),
-    sts: (region) => cached(`sts/${region}`, () => new STSClient({ ...options, region })),
-    defaultRegion: () => Promise.resolve(REGION),
-    destroy: () => {
-      for (const client of made.splice(0)) client.destroy();
-      cache.clear();
-    },
-  };
+export function endpointClients(endpoint: string, memberRole: string | null = null): AwsClients {
+  return createAwsClients({
+    memberRole,
+    emulator: { endpoint, credentials: TEST_CREDENTIALS, region: REGION },
+  });
 }

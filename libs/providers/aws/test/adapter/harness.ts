@@ -29,7 +29,7 @@ export function adapter(
     store,
     metrics: createMemoryMetrics(),
     publisher: new SecurityHubPublisher({
-      clientFor: (region) => clients.securityHub(region),
+      clientFor: (region, account) => clients.securityHub(region, account),
       homeRegion: REGION,
     }),
   };
