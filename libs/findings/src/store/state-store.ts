@@ -1,12 +1,12 @@
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 
-/** How far a sweep got: saved with the findings of the page it ends. */
 /** A finding as a publisher took it: its id and the content it had then. */
 export interface PublishedFinding {
   readonly id: string;
   readonly contentHash: string;
 }
 
+/** How far a sweep got: saved with the findings of the page it ends. */
 export interface SweepCheckpoint {
   readonly sweepId: string;
   /** The reader's cursor after the page: a restart reads from here. */
@@ -47,7 +47,6 @@ export interface StateStore {
   unpublished(): FindingRecord[];
   /** Writes the records in one transaction: all of them or none. */
   save(records: readonly FindingRecord[]): void;
-  /** Records that a publisher took these findings as they are now. */
   /**
    * Records that a publisher took these findings as they were sent: a finding
    * whose content changed since keeps its newer transition pending.
