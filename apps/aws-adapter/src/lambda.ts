@@ -1,5 +1,7 @@
 // The AWS adapter's Lambda entry points: index.sqsHandler for the SQS event
-// source of Config change events, index.sweepHandler for a scheduled sweep.
+// source of Config change events, index.eventHandler for an EventBridge rule
+// targeting the function directly, index.sweepHandler for a scheduled sweep.
+import type { DeadLetterSink, ReceivedEvent } from '@drift-detective/pipeline';
 import {
   awsEventDeps,
   awsSweep,
@@ -64,6 +66,60 @@ export async function sqsHandler(event: SqsLambdaEvent): Promise<SqsBatchRespons
     'sqs batch done',
   );
   return failures;
+}
+
+/**
+ * An EventBridge rule targeting the function directly: the event is the
+ * "Config Configuration Item Change" event itself. Lambda invokes such targets
+ * asynchronously and retries a failed invocation twice, then hands the event
+ * to the function's on-failure destination or DLQ
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html):
+ * so a failure throws, and nothing is acknowledged that was not saved and
+ * published. Poison goes to DRIFT_AWS_DLQ_URL when set, else it throws too.
+ */
+export async function eventHandler(event: { id?: string } & Record<string, unknown>) {
+  const rt = await current();
+  const id = typeof event.id === 'string' ? event.id : 'eventbridge-event';
+  let failure: string | undefined;
+  let acked = false;
+  const received: ReceivedEvent = {
+    id,
+    body: event,
+    // Lambda does not tell an async retry from the first try: the pipeline never
+    // gives up on attempts here; Lambda's own retries and destination do.
+    receiveCount: 1,
+    source: `eventbridge:${id}`,
+    ack: () => {
+      acked = true;
+      return Promise.resolve();
+    },
+    nack: (reason) => {
+      failure = reason;
+      return Promise.resolve();
+    },
+  };
+  const dlqUrl = rt.config.deadLetterQueueUrl;
+  const deadLetter: DeadLetterSink = dlqUrl
+    ? new SqsDeadLetterSink({ client: rt.clients.sqs(rt.homeRegion), deadLetterQueueUrl: dlqUrl })
+    : {
+        put: () =>
+          Promise.reject(new Error('no dead-letter queue (DRIFT_AWS_DLQ_URL): left to Lambda')),
+      };
+  const deps = awsEventDeps({
+    clients: rt.clients,
+    deps: rt.deps,
+    deadLetter,
+    homeRegion: rt.homeRegion,
+  });
+  await runAwsEvents(
+    (async function* () {
+      yield received;
+    })(),
+    deps,
+    { ...rt.config, maxAttempts: Number.MAX_SAFE_INTEGER },
+  );
+  if (!acked) throw new Error(`event ${id} not handled: ${failure ?? 'no outcome'}`);
+  return { acked };
 }
 
 export interface SweepHandlerResult {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
+  bucketChangeEventText,
   bucketFindings,
   configEventPath,
   lambdaSqsRecord,
@@ -125,6 +126,20 @@ describe('the Lambda bundle', () => {
       Compliance: { Status: 'PASSED' },
     });
   }, 90_000);
+
+  it('eventHandler: an EventBridge event delivered to the function directly', async () => {
+    const opened = await invoke('eventHandler', JSON.parse(bucketChangeEventText('direct', false)));
+    expect(opened.answer).toEqual({ acked: true });
+    expect(bucketFindings(await securityHubFindings(moto.endpoint), 'direct')).toEqual([
+      expect.objectContaining({ RecordState: 'ACTIVE', Severity: { Label: 'HIGH' } }),
+    ]);
+    // Not a Config event, and no dead-letter queue: the invocation fails, so Lambda retries
+    // it and then hands it to the function's on-failure destination. Nothing is published.
+    await expect(invoke('eventHandler', { id: 'e-1', detail: 'nonsense' })).rejects.toThrow(
+      /event e-1 not handled: .*NormalizeError/,
+    );
+    expect(await securityHubFindings(moto.endpoint)).toHaveLength(1);
+  }, 60_000);
 
   it('sweepHandler: two scheduled sweeps, one finding each', async () => {
     await seedAccount(moto.endpoint);
