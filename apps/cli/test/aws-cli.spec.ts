@@ -6,6 +6,10 @@ import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  ConfigServiceClient,
+  PutConfigurationAggregatorCommand,
+} from '@aws-sdk/client-config-service';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import {
   GetQueueAttributesCommand,
@@ -223,6 +227,26 @@ describe('drift-detective aws sweep', () => {
     });
     expect(after.get(admin[0]!.Id)).toMatchObject({ RecordState: 'ARCHIVED' });
   }, 120_000);
+
+  it('--aggregator sweeps what a Config aggregator gathered, once however often it runs', async () => {
+    await seedAccount(moto.endpoint);
+    await new ConfigServiceClient({ endpoint: moto.endpoint, region: REGION, credentials }).send(
+      new PutConfigurationAggregatorCommand({
+        ConfigurationAggregatorName: 'org-view',
+        AccountAggregationSources: [{ AccountIds: [ACCOUNT], AwsRegions: [REGION] }],
+      }),
+    );
+    const first = await cli(['aws', 'sweep', '--aggregator', 'org-view'], { env });
+    expect(first.stderr).toMatch(/aws sweep us-east-1 \(org-view\): \d+ resources/);
+    expect(first.code).toBe(0);
+    const once = await securityHubFindings(moto.endpoint);
+    expect(bucketFindings(once, 'open-bucket')).toHaveLength(1);
+    expect(once.filter((f) => f.GeneratorId === 'DD-IAM-001')).toHaveLength(1);
+    const second = await cli(['aws', 'sweep', '--aggregator', 'org-view'], { env });
+    expect(second.code).toBe(0);
+    const twice = await securityHubFindings(moto.endpoint);
+    expect(twice.map((f) => f.Id).sort()).toEqual(once.map((f) => f.Id).sort());
+  }, 60_000);
 
   it('--dry-run prints the findings as JSON lines and sends nothing to Security Hub', async () => {
     await seedAccount(moto.endpoint);
