@@ -162,7 +162,21 @@ export function reconcileResource(input: ReconcileInput): TransitionEvent[] {
   return events;
 }
 
-/** A deleted resource: every open finding of it resolves. */
-export function resolveDeleted(stored: readonly FindingRecord[], now: string): TransitionEvent[] {
-  return stored.flatMap((f) => resolve(f, 'deleted', now) ?? []);
+/**
+ * A deleted resource: every open finding of it resolves. With the time of the
+ * deletion, a resource seen after it (deleted, then recreated under the same
+ * id, and the deletion delivered late) keeps its findings.
+ */
+export function resolveDeleted(
+  stored: readonly FindingRecord[],
+  now: string,
+  deletedAt?: string,
+): TransitionEvent[] {
+  if (
+    deletedAt !== undefined &&
+    stored.some((f) => f.observedAt !== undefined && f.observedAt > deletedAt)
+  ) {
+    return [];
+  }
+  return stored.flatMap((f) => resolve(f, 'deleted', now, deletedAt ?? now) ?? []);
 }

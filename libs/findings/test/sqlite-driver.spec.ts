@@ -94,7 +94,7 @@ describe('SQLite drivers', () => {
       ['f1', null, 'T3'],
       ['f1-page', 'new', null],
     ]);
-    expect(written.progress).toEqual({ cursor: 'page-2', skipped: 1 });
+    expect(written.progress).toEqual({ cursor: 'page-2', skipped: 1, startedAt: 'T2' });
 
     const store = new SqliteStateStore(file);
     expect(store.list().map((f) => [f.id, f.pendingTransition])).toEqual([

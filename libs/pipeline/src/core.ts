@@ -74,7 +74,12 @@ export function wire(deps: PipelineDeps): Wired {
 /** What one document turned into: resources to judge and resources reported deleted. */
 export interface Normalized {
   readonly resources: Resource[];
-  readonly deleted: { readonly provider: string; readonly resourceId: string }[];
+  readonly deleted: {
+    readonly provider: string;
+    readonly resourceId: string;
+    /** When the source says it was deleted: a later observation outranks it. */
+    readonly deletedAt?: string | undefined;
+  }[];
 }
 
 /**
@@ -97,7 +102,11 @@ export function normalizeDocument(
       result.resources.push(inventory.normalize(record, context));
     } catch (error) {
       if (error instanceof ResourceDeletedNotice) {
-        result.deleted.push({ provider: record.provider, resourceId: error.resourceId });
+        result.deleted.push({
+          provider: record.provider,
+          resourceId: error.resourceId,
+          ...(error.deletedAt ? { deletedAt: error.deletedAt } : {}),
+        });
       } else if (error instanceof NormalizeError && onSkip) {
         onSkip(error);
       } else {

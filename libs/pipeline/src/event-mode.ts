@@ -63,7 +63,10 @@ export interface EventSummary {
 /** One unit of work of an event, done under its resource's lock. */
 type Unit =
   | { readonly key: string; readonly resource: Resource; readonly observations: Observation[] }
-  | { readonly key: string; readonly deleted: { provider: string; resourceId: string } };
+  | {
+      readonly key: string;
+      readonly deleted: { provider: string; resourceId: string; deletedAt?: string | undefined };
+    };
 
 /**
  * Event mode: each event is normalized, evaluated, reconciled, saved and
@@ -214,8 +217,8 @@ async function apply(unit: Unit, wired: Wired): Promise<void> {
         resourceId: unit.resource.id,
       };
     } else {
-      ref = unit.deleted;
-      const events = resolveDeleted(store.findingsOf(ref), at);
+      ref = { provider: unit.deleted.provider, resourceId: unit.deleted.resourceId };
+      const events = resolveDeleted(store.findingsOf(ref), at, unit.deleted.deletedAt);
       store.save(events.map((e) => e.finding));
       countTransitions(wired, events);
     }

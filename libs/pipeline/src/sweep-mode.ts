@@ -62,7 +62,10 @@ export async function runSweep(
   const wired = wire(deps);
   const { store } = deps;
   const { sweepId, scope } = options;
-  const resumedAfter = store.sweepProgress(sweepId)?.cursor ?? null;
+  const saved = store.sweepProgress(sweepId);
+  const resumedAfter = saved?.cursor ?? null;
+  // A resumed sweep started when its first run did.
+  const startedAt = saved?.startedAt ?? wired.now().toISOString();
   wired.logger.info({ sweepId, resumedAfter }, 'sweep started');
 
   // A crash between saving a page and publishing it left findings pending: send them first.
@@ -75,7 +78,7 @@ export async function runSweep(
   let pages = 0;
   let resources = 0;
   for await (const page of openReader(resumedAfter)) {
-    resources += await sweepPage(wired, sweepId, page);
+    resources += await sweepPage(wired, sweepId, startedAt, page);
     pages += 1;
     options.onProgress?.({ pages, resources });
     if (options.signal?.aborted) break;
@@ -93,7 +96,13 @@ export async function runSweep(
     return { ...summary, completed: false, resolvedDeleted: 0 };
   }
   const now = wired.now();
-  const unseen = store.unseenOpenFindings(sweepId, scope.provider).filter((f) => inScope(scope, f));
+  // Unseen, in scope, and not seen by anything since the sweep started: a
+  // resource an event reported while the sweep ran may have been created after
+  // the sweep listed its type.
+  const unseen = store
+    .unseenOpenFindings(sweepId, scope.provider)
+    .filter((f) => inScope(scope, f))
+    .filter((f) => f.lastSeen < startedAt && (f.observedAt ?? '') < startedAt);
   const events = resolveDeleted(unseen, now.toISOString());
   store.save(events.map((e) => e.finding));
   countTransitions(wired, events);
@@ -111,7 +120,12 @@ export async function runSweep(
 }
 
 /** Judges, saves (with the checkpoint) and publishes one page; returns the resources it judged. */
-async function sweepPage(wired: Wired, sweepId: string, page: SweepPage): Promise<number> {
+async function sweepPage(
+  wired: Wired,
+  sweepId: string,
+  startedAt: string,
+  page: SweepPage,
+): Promise<number> {
   const now = wired.now();
   const at = now.toISOString();
   const { store } = wired.deps;
@@ -155,11 +169,18 @@ async function sweepPage(wired: Wired, sweepId: string, page: SweepPage): Promis
     }
     for (const deleted of normalized.deleted) {
       if (seen.has(deleted.resourceId)) continue; // deleted, then recreated later in the page
-      keep(resolveDeleted(store.findingsOf(deleted), at));
+      keep(resolveDeleted(store.findingsOf(deleted), at, deleted.deletedAt));
     }
   }
   const changed = [...records.values()];
-  store.savePage(changed, { sweepId, cursor: page.cursor, seen: [...seen], skipped, at });
+  store.savePage(changed, {
+    sweepId,
+    cursor: page.cursor,
+    seen: [...seen],
+    skipped,
+    at,
+    startedAt,
+  });
   await publish(wired, changed, now);
   return seen.size;
 }

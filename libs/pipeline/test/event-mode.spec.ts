@@ -173,6 +173,19 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(5, { random: () => 0 })).toBe(0);
   });
 
+  it('keeps the findings of a resource recreated after a deletion that arrives late', async () => {
+    // The bucket as observed (fixtures: 2026-11-01T00:00:00Z), violating.
+    await runOne(event('r1', [{ name: 'web', public: true }]));
+    // Its deletion, recorded before that observation, delivered after it: it was recreated since.
+    await runOne(event('r2', [{ deleted: 'web', deletedAt: '2026-10-31T23:00:00Z' }]));
+    expect(store.list().map((f) => f.status)).toEqual(['ACTIVE']);
+    // A deletion recorded after it resolves it, at the deletion's time.
+    await runOne(event('r3', [{ deleted: 'web', deletedAt: '2026-11-01T01:00:00Z' }]));
+    expect(store.list().map((f) => [f.status, f.resolution, f.observedAt])).toEqual([
+      ['RESOLVED', 'deleted', '2026-11-01T01:00:00Z'],
+    ]);
+  });
+
   describe('context added to an event', () => {
     it('is judged with the event, also after a fetch', async () => {
       const seen: string[] = [];

@@ -22,6 +22,8 @@ export interface Item {
   readonly name?: string;
   readonly public?: boolean;
   readonly deleted?: string;
+  /** When the deletion was recorded (a deletion item's capture time). */
+  readonly deletedAt?: string;
   readonly broken?: boolean;
   /** An item that names a bucket but does not carry it, like an oversized AWS notification. */
   readonly oversized?: string;
@@ -69,7 +71,9 @@ export const testInventory: ProviderInventory = {
   collect: () => false,
   normalize(record: NativeRecord): Resource {
     const item = record.value as Item;
-    if (item.deleted) throw new ResourceDeletedNotice(record.source, arn(item.deleted));
+    if (item.deleted) {
+      throw new ResourceDeletedNotice(record.source, arn(item.deleted), item.deletedAt);
+    }
     if (item.oversized) {
       throw new ConfigurationNotIncluded(record.source, 'oversized item', { id: item.oversized });
     }

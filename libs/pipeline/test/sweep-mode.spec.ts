@@ -1,4 +1,8 @@
-import type { CoveredScope, SqliteStateStore } from '@drift-detective/findings';
+import {
+  reconcileResource,
+  type CoveredScope,
+  type SqliteStateStore,
+} from '@drift-detective/findings';
 import type { PolicyEngine } from '@drift-detective/policy-engine';
 import { builtPolicyEngine } from '@drift-detective/testing';
 import { PassThrough } from 'node:stream';
@@ -6,12 +10,14 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   JsonLinesPublisher,
   runSweep,
+  toObservation,
   type SweepPage,
   type SweepReaderFactory,
 } from '../src/index.js';
 import {
   ACCOUNT,
   arn,
+  bucket,
   type Item,
   RecordingPublisher,
   tempStore,
@@ -150,7 +156,8 @@ describe('sweep mode', () => {
     ];
     const interrupted = reader(pages, 1);
     await expect(runSweep(interrupted, jsonDeps, { sweepId: 's1', scope })).rejects.toThrow();
-    expect(store.sweepProgress('s1')).toEqual({ cursor: 'p1', skipped: 0 });
+    const started = store.sweepProgress('s1')?.startedAt;
+    expect(store.sweepProgress('s1')).toEqual({ cursor: 'p1', skipped: 0, startedAt: started });
     expect(open()).toEqual(['a', 'old']);
 
     const restarted = reader(pages);
@@ -164,6 +171,8 @@ describe('sweep mode', () => {
     });
     // 'a' was seen before the interruption: it stays open.
     expect(open()).toEqual(['a', 'b']);
+    expect(store.list().find((f) => f.resourceName === 'old')?.resolvedAt).toBeDefined();
+    expect(started).toBeDefined();
     const sent = lines.map((l) => JSON.parse(l) as { resourceId: string; transition: string });
     expect(sent.map((l) => [l.resourceId, l.transition])).toEqual([
       [arn('old'), 'new'],
@@ -171,6 +180,36 @@ describe('sweep mode', () => {
       [arn('b'), 'new'],
       [arn('old'), 'resolved'],
     ]);
+  });
+
+  it('does not resolve a resource an event reported while the sweep ran (created after its listing)', async () => {
+    const clock = { now: new Date('2026-11-27T10:00:00Z') };
+    const timed = { ...deps(), clock: () => clock.now };
+    // The sweep starts at 10:00 and saves its first page; it has listed bucket 'a' only.
+    const pages = [[{ name: 'a', public: true }], [{ name: 'c', public: false }]];
+    await expect(runSweep(reader(pages, 1), timed, { sweepId: 'sw', scope })).rejects.toThrow();
+    // 10:05: an event reports bucket 'new', created after the listing: a finding opens.
+    clock.now = new Date('2026-11-27T10:05:00Z');
+    const created = bucket('new', true);
+    const [violation] = engine.evaluate(created);
+    store.save(
+      reconcileResource({
+        resource: { provider: 'aws', account: created.account, resourceId: created.id },
+        observations: [
+          toObservation({ ...created, observedAt: '2026-11-27T10:04:00Z' }, violation!),
+        ],
+        stored: [],
+        judgedRules: new Set(engine.rules.keys()),
+        bundleRules: new Set(engine.rules.keys()),
+        now: clock.now.toISOString(),
+        waiverFor: () => undefined,
+      }).map((e) => e.finding),
+    );
+    // 10:10: the sweep resumes and completes without having seen 'new'.
+    clock.now = new Date('2026-11-27T10:10:00Z');
+    const summary = await runSweep(reader(pages), timed, { sweepId: 'sw', scope });
+    expect(summary).toMatchObject({ completed: true, resolvedDeleted: 0 });
+    expect(open()).toEqual(['a', 'new']);
   });
 
   it('re-publishes at start what a crash left pending after its page was saved', async () => {

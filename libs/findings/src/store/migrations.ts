@@ -30,4 +30,7 @@ export const MIGRATIONS: readonly string[] = [
      resource_id TEXT NOT NULL,
      PRIMARY KEY (sweep_id, resource_id)
    );`,
+  // When a sweep started (kept across its resumed runs): a resource first seen
+  // after that, by an event while the sweep ran, is not one the sweep missed.
+  `ALTER TABLE sweep_checkpoints ADD COLUMN started_at TEXT;`,
 ];

@@ -126,10 +126,12 @@ describe('SqliteStateStore', () => {
       seen: ['arn:aws:s3:::x'],
       skipped: 2,
       at: 'T2',
+      startedAt: 'T2',
     });
     store.close();
     const reopened = new SqliteStateStore(file);
-    expect(reopened.sweepProgress('s1')).toEqual({ cursor: 'p2', skipped: 3 });
+    // The start is the first page's: a resumed run does not move it.
+    expect(reopened.sweepProgress('s1')).toEqual({ cursor: 'p2', skipped: 3, startedAt: 'T1' });
     expect(reopened.list().map((r) => r.id)).toEqual(['a', 'closed', 'gone']);
     expect(reopened.unseenOpenFindings('s1', 'aws').map((r) => r.id)).toEqual(['gone']);
     // Another sweep has seen nothing yet.
@@ -176,7 +178,7 @@ describe('SqliteStateStore', () => {
     const store = new SqliteStateStore(file);
     expect(store.list().map((r) => r.id)).toEqual(['a']);
     store.savePage([], { sweepId: 's', cursor: 'c', seen: [], skipped: 0, at: 'T' });
-    expect(store.sweepProgress('s')).toEqual({ cursor: 'c', skipped: 0 });
+    expect(store.sweepProgress('s')).toEqual({ cursor: 'c', skipped: 0, startedAt: 'T' });
     store.close();
   });
 });

@@ -138,9 +138,11 @@ export class SqliteStateStore implements StateStore {
 
   savePage(records: readonly FindingRecord[], checkpoint: SweepCheckpoint): void {
     const progress = this.db.prepare(
-      `INSERT INTO sweep_checkpoints (sweep_id, cursor, skipped, updated_at) VALUES (?, ?, ?, ?)
+      `INSERT INTO sweep_checkpoints (sweep_id, cursor, skipped, updated_at, started_at)
+       VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (sweep_id) DO UPDATE SET cursor = excluded.cursor,
-         skipped = sweep_checkpoints.skipped + excluded.skipped, updated_at = excluded.updated_at`,
+         skipped = sweep_checkpoints.skipped + excluded.skipped, updated_at = excluded.updated_at,
+         started_at = COALESCE(sweep_checkpoints.started_at, excluded.started_at)`,
     );
     const seen = this.db.prepare(
       'INSERT OR IGNORE INTO sweep_seen (sweep_id, resource_id) VALUES (?, ?)',
@@ -148,13 +150,21 @@ export class SqliteStateStore implements StateStore {
     inTransaction(this.db, () => {
       this.upsert(records);
       for (const id of checkpoint.seen) seen.run(checkpoint.sweepId, id);
-      progress.run(checkpoint.sweepId, checkpoint.cursor, checkpoint.skipped, checkpoint.at);
+      progress.run(
+        checkpoint.sweepId,
+        checkpoint.cursor,
+        checkpoint.skipped,
+        checkpoint.at,
+        checkpoint.startedAt ?? checkpoint.at,
+      );
     });
   }
 
   sweepProgress(sweepId: string): SweepProgress | undefined {
     return this.db
-      .prepare('SELECT cursor, skipped FROM sweep_checkpoints WHERE sweep_id = ?')
+      .prepare(
+        'SELECT cursor, skipped, started_at AS startedAt FROM sweep_checkpoints WHERE sweep_id = ?',
+      )
       .get(sweepId) as SweepProgress | undefined;
   }
 

@@ -16,6 +16,8 @@ export interface SweepCheckpoint {
   /** Records of the page that could not be judged: the sweep is then incomplete. */
   readonly skipped: number;
   readonly at: string;
+  /** When the sweep started; kept from its first saved page. */
+  readonly startedAt?: string | undefined;
 }
 
 /** A sweep's saved progress. */
@@ -23,6 +25,8 @@ export interface SweepProgress {
   readonly cursor: string;
   /** Records skipped over every saved page of the sweep. */
   readonly skipped: number;
+  /** When the sweep started (null in checkpoints written before it was kept). */
+  readonly startedAt: string | null;
 }
 
 /**
