@@ -160,6 +160,31 @@ describe('reconcileResource', () => {
     expect(unchanged?.pendingTransition).toBeNull();
   });
 
+  it('keeps a pending reopen or unsuppress through a content update, so the hub still hears it', () => {
+    const waiver = { rule: 'DD-STORAGE-001', reason: 'r', owner: 'o', expires: '2027-01-31' };
+    const sent = (f: FindingRecord): FindingRecord => ({
+      ...f,
+      pendingTransition: null,
+      publishedAt: 'T',
+      publishedHash: f.contentHash,
+    });
+    const [open] = records(run([], [observation('DD-STORAGE-001', 'a')], 'T1'));
+    const [waived] = records(
+      run([sent(open!)], [observation('DD-STORAGE-001', 'a')], 'T2', () => waiver),
+    );
+    // The waiver goes (unsuppressed), the publish fails, and the message changes before the retry.
+    const [unwaived] = records(run([sent(waived!)], [observation('DD-STORAGE-001', 'a')], 'T3'));
+    expect(unwaived?.pendingTransition).toBe('unsuppressed');
+    const [changed] = records(run([unwaived!], [observation('DD-STORAGE-001', 'b')], 'T4'));
+    expect(changed?.pendingTransition).toBe('unsuppressed');
+
+    const [fixed] = records(run([sent(open!)], [], 'T5'));
+    const [broken] = records(run([sent(fixed!)], [observation('DD-STORAGE-001', 'a')], 'T6'));
+    expect(broken?.pendingTransition).toBe('reopened');
+    const [worse] = records(run([broken!], [observation('DD-STORAGE-001', 'c')], 'T7'));
+    expect(worse?.pendingTransition).toBe('reopened');
+  });
+
   it('keeps the change that caused a violation while it stays open', () => {
     const change = { changedAt: 'T0', fields: [{ path: 'x', before: true, after: false }] };
     const [first] = records(run([], [{ ...observation('DD-STORAGE-001'), change }], 'T1'));
@@ -169,6 +194,17 @@ describe('reconcileResource', () => {
 });
 
 describe('resolveDeleted', () => {
+  it('leaves a resource observed after its deletion alone (recreated), and stamps the deletion time', () => {
+    const opened = records(run([], [observation('DD-STORAGE-001')], 'T1')); // observed 2026-11-01
+    expect(resolveDeleted(opened, 'T2', '2026-10-31T00:00:00Z')).toEqual([]);
+    const [gone] = resolveDeleted(opened, 'T2', '2026-11-02T00:00:00Z');
+    expect(gone?.finding).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'deleted',
+      observedAt: '2026-11-02T00:00:00Z',
+    });
+  });
+
   it('resolves every open finding of a deleted resource and leaves resolved ones alone', () => {
     const opened = records(
       run([], [observation('DD-STORAGE-001'), observation('DD-STORAGE-002')], 'T1'),

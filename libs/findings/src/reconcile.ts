@@ -40,12 +40,17 @@ const isOpen = (status: FindingStatus) => status !== 'RESOLVED';
 
 /**
  * The transition to publish: a change replaces what is pending, but a finding
- * no hub has seen yet stays "new" until it is published (or resolves).
+ * no hub has seen yet stays "new" until it is published (or resolves), and a
+ * content update keeps a pending reopen or unsuppress: the hub must still be
+ * told to take the finding out of its resolved or suppressed workflow.
  */
 function pending(stored: FindingRecord | undefined, transition: Transition): Transition | null {
   const before = stored?.pendingTransition ?? null;
   if (transition === 'unchanged') return before;
   if (before === 'new' && transition !== 'resolved') return 'new';
+  if (transition === 'updated' && (before === 'reopened' || before === 'unsuppressed')) {
+    return before;
+  }
   return transition;
 }
 
