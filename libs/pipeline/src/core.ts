@@ -16,7 +16,11 @@ import {
   type ProviderInventory,
   type Resource,
 } from '@drift-detective/resource-model';
-import type { Publisher } from './interfaces.js';
+import {
+  isPartialPublishFailure,
+  type PartialPublishFailure,
+  type Publisher,
+} from './interfaces.js';
 import {
   silentLogger,
   type PipelineLogger,
@@ -184,19 +188,41 @@ export async function publish(
   const batch = findings.filter((f) => needsPublish(f, now, wired.deps.refreshDays));
   if (batch.length === 0) return [];
   const started = performance.now();
+  let refused: PartialPublishFailure['rejected'] = [];
   try {
     await wired.deps.publisher.publish(batch);
   } catch (error) {
     wired.metrics.errors.inc({ kind: 'publish' });
-    throw error;
+    if (!isPartialPublishFailure(error)) throw error;
+    refused = error.rejected;
+    // What the hub took is taken, whatever happens to the rest.
+    markPublished(wired, batch, new Set(refused.map((r) => r.id)), now);
+    if (refused.some((r) => !r.permanent)) throw error;
+    for (const r of refused) {
+      wired.metrics.errors.inc({ kind: 'publish_rejected' });
+      wired.logger.error(
+        { findingId: r.id, reason: r.reason },
+        'the hub refused this finding for good: it stays pending in the state, not sent',
+      );
+    }
+    return batch.filter((f) => !refused.some((r) => r.id === f.id));
   } finally {
     wired.metrics.publishDuration.observe((performance.now() - started) / 1000);
   }
+  markPublished(wired, batch, new Set(), now);
+  return batch;
+}
+
+function markPublished(
+  wired: Wired,
+  batch: readonly FindingRecord[],
+  except: ReadonlySet<string>,
+  now: Date,
+): void {
   wired.deps.store.markPublished(
-    batch.map((f) => ({ id: f.id, contentHash: f.contentHash })),
+    batch.filter((f) => !except.has(f.id)).map((f) => ({ id: f.id, contentHash: f.contentHash })),
     now.toISOString(),
   );
-  return batch;
 }
 
 /** An error's message, for logs and dead letters: never the payload that caused it. */

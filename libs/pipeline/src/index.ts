@@ -1,5 +1,7 @@
+export { isPartialPublishFailure } from './interfaces.js';
 export type {
   DeadLetterSink,
+  PartialPublishFailure,
   EventSource,
   Publisher,
   ReceivedEvent,

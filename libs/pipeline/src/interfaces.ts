@@ -29,6 +29,29 @@ export interface Publisher {
   publish(batch: readonly FindingRecord[]): Promise<void>;
 }
 
+/**
+ * What a publisher throws when the hub took only part of a batch: the findings
+ * it refused, each with why and whether sending it again can ever help. The
+ * pipeline marks the rest as published; a refusal for good is logged and
+ * counted (the finding stays pending in the state, visible, never marked
+ * sent) instead of blocking every later publish.
+ */
+export interface PartialPublishFailure {
+  readonly rejected: readonly {
+    readonly id: string;
+    readonly permanent: boolean;
+    readonly reason: string;
+  }[];
+}
+
+export function isPartialPublishFailure(error: unknown): error is PartialPublishFailure {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    Array.isArray((error as Partial<PartialPublishFailure>).rejected)
+  );
+}
+
 /** Where events that can never succeed go, with the reason. */
 export interface DeadLetterSink {
   put(event: ReceivedEvent, reason: string): Promise<void>;

@@ -32,7 +32,16 @@ export type EventOutcome = 'acked' | 'retried' | 'dead_lettered';
 
 /** Error kinds counted in drift_errors_total. */
 export type ErrorKind =
-  'normalize' | 'fetch' | 'evaluation' | 'store' | 'publish' | 'dead_letter' | 'ack' | 'internal';
+  | 'normalize'
+  | 'fetch'
+  | 'evaluation'
+  | 'store'
+  | 'publish'
+  /** A finding the hub refused for good (kept pending in the state, logged). */
+  | 'publish_rejected'
+  | 'dead_letter'
+  | 'ack'
+  | 'internal';
 
 /**
  * The metrics the pipeline updates:

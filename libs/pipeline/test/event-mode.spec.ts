@@ -186,6 +186,32 @@ describe('retryDelayMs', () => {
     ]);
   });
 
+  describe('findings the hub refuses', () => {
+    it('for good: the rest is marked sent, the event is acked, the refusal logged and counted', async () => {
+      publisher.refuse.set('bad', true);
+      const e = event('p1', [
+        { name: 'good', public: true },
+        { name: 'bad', public: true },
+      ]);
+      await runOne(e);
+      expect(e.acked).toBe(true);
+      expect(store.unpublished().map((f) => f.resourceName)).toEqual(['bad']);
+      expect(metrics.value('drift_errors_total', { kind: 'publish_rejected' })).toBe(1);
+    });
+
+    it('for now: what was taken stays taken, and the event is retried', async () => {
+      publisher.refuse.set('slow', false);
+      const e = event('p2', [
+        { name: 'fine', public: true },
+        { name: 'slow', public: true },
+      ]);
+      await runOne(e);
+      expect(e.acked).toBe(false);
+      expect(e.nacked?.reason).toMatch(/hub refused some/);
+      expect(store.unpublished().map((f) => f.resourceName)).toEqual(['slow']);
+    });
+  });
+
   describe('context added to an event', () => {
     it('is judged with the event, also after a fetch', async () => {
       const seen: string[] = [];

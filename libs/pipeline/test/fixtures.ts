@@ -92,6 +92,8 @@ export async function tempStore(): Promise<{ store: SqliteStateStore; file: stri
 export class RecordingPublisher implements Publisher {
   readonly batches: FindingRecord[][] = [];
   failing = false;
+  /** Resource names the hub refuses, for good (true) or for now (false). */
+  refuse = new Map<string, boolean>();
   delayMs = 0;
   log: string[] = [];
   active = 0;
@@ -105,7 +107,17 @@ export class RecordingPublisher implements Publisher {
     try {
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
       if (this.failing) throw new Error('hub unavailable');
-      this.batches.push([...batch]);
+      const refused = batch.filter((f) => this.refuse.has(f.resourceName));
+      this.batches.push(batch.filter((f) => !this.refuse.has(f.resourceName)));
+      if (refused.length > 0) {
+        throw Object.assign(new Error('hub refused some'), {
+          rejected: refused.map((f) => ({
+            id: f.id,
+            permanent: this.refuse.get(f.resourceName) ?? false,
+            reason: `InvalidInput: ${f.resourceName}`,
+          })),
+        });
+      }
     } finally {
       this.log.push(`exit ${names}`);
       this.active -= 1;

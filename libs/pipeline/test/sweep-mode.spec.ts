@@ -212,6 +212,17 @@ describe('sweep mode', () => {
     expect(open()).toEqual(['a', 'new']);
   });
 
+  it('completes past a finding the hub refuses for good, run after run', async () => {
+    publisher.refuse.set('bad', true);
+    const pages = [[{ name: 'bad', public: true }], [{ name: 'good', public: true }]];
+    const first = await runSweep(reader(pages), deps(), { sweepId: 'r1', scope });
+    expect(first).toMatchObject({ completed: true, pages: 2 });
+    const second = await runSweep(reader(pages), deps(), { sweepId: 'r2', scope });
+    expect(second).toMatchObject({ completed: true, pages: 2 });
+    expect(publisher.published.map((f) => f.resourceName)).toEqual(['good']);
+    expect(store.unpublished().map((f) => f.resourceName)).toEqual(['bad']);
+  });
+
   it('re-publishes at start what a crash left pending after its page was saved', async () => {
     publisher.failing = true;
     await expect(

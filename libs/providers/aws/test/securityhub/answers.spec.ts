@@ -1,3 +1,5 @@
+import { isPartialPublishFailure } from '@drift-detective/pipeline';
+import { SecurityHubPublishError } from '../../src/securityhub/errors.js';
 import type {
   AwsSecurityFinding,
   AwsSecurityFindingIdentifier,
@@ -170,5 +172,41 @@ describe('isUnsupportedOperation', () => {
       }),
     ).toBe(false);
     expect(isUnsupportedOperation(new Error('network down'))).toBe(false);
+  });
+});
+
+describe('SecurityHubPublishError as the pipeline reads it', () => {
+  it('tells refusals for good from those that may pass later', () => {
+    const failure = (id: string, errorCode: string) => ({
+      id,
+      account: '123456789012',
+      region: 'us-east-1',
+      operation: 'BatchImportFindings' as const,
+      errorCode,
+      errorMessage: 'm',
+    });
+    const error = new SecurityHubPublishError(
+      [
+        failure('a', 'InvalidInput'),
+        failure('b', 'AccessDeniedException'),
+        failure('c', 'FindingTooLargeError'),
+        failure('d', 'InternalFailure'),
+        failure('e', 'LimitExceededException'),
+        failure('f', 'TimeoutError'),
+      ],
+      6,
+    );
+    expect(isPartialPublishFailure(error)).toBe(true);
+    expect(error.rejected.map((r) => [r.id, r.permanent])).toEqual([
+      ['a', true],
+      ['b', true],
+      ['c', true],
+      ['d', false],
+      ['e', false],
+      ['f', false],
+    ]);
+    expect(error.rejected[0]?.reason).toMatch(
+      /^a \(123456789012\/us-east-1, BatchImportFindings\): InvalidInput: m$/,
+    );
   });
 });
