@@ -206,8 +206,11 @@ const endToEnd = (headers: IncomingHttpHeaders): IncomingHttpHeaders =>
 export async function startFaultProxy(options: {
   target: string;
   plan: FaultPlan;
-  /** Rewrites a successful answer's body (an emulator's wire mistakes); null keeps it as is. */
-  rewrite?: ((request: RequestInfo, body: Buffer) => Buffer | null) | undefined;
+  /**
+   * Rewrites a successful answer's body (an emulator's wire mistakes, or an
+   * answer the emulator never gives); null keeps it as is.
+   */
+  rewrite?: ((request: RequestInfo & { index: number }, body: Buffer) => Buffer | null) | undefined;
 }): Promise<FaultProxy> {
   const target = new URL(options.target);
   const upstreamAgent = new Agent({ keepAlive: true });
@@ -270,7 +273,7 @@ export async function startFaultProxy(options: {
       const answer: Buffer[] = [];
       for await (const chunk of upstream) answer.push(chunk as Buffer);
       const original = Buffer.concat(answer);
-      const rewritten = options.rewrite(info, original) ?? original;
+      const rewritten = options.rewrite({ ...info, index }, original) ?? original;
       res.writeHead(200, { ...endToEnd(upstream.headers), 'content-length': rewritten.length });
       res.end(rewritten);
       return;

@@ -5,7 +5,14 @@ import {
 } from '@aws-sdk/client-securityhub';
 import type { FindingRecord, Observation } from '@drift-detective/findings';
 import type { PipelineLogger } from '@drift-detective/pipeline';
-import { startMotoServer, type MotoServer } from '@drift-detective/testing';
+import {
+  faults,
+  noFaults,
+  startFaultProxy,
+  startMotoServer,
+  type FaultProxy,
+  type MotoServer,
+} from '@drift-detective/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BACKOFF } from '../../src/securityhub/retry.js';
 import {
@@ -24,7 +31,6 @@ import {
   resolvedFinding,
   suppressedFinding,
 } from './records.js';
-import { startProxy, throttled, type LoopbackProxy, type ProxiedResponse } from './proxy.js';
 
 const T0 = '2026-11-01T08:00:00.000Z';
 const T1 = '2026-11-02T08:00:00.000Z';
@@ -265,7 +271,9 @@ describe('importFindings: FailedFindings from moto_server', () => {
 });
 
 describe('SecurityHubPublisher through a fault-injecting proxy', () => {
-  let proxy: LoopbackProxy | undefined;
+  let proxy: FaultProxy | undefined;
+  const imports = () =>
+    proxy?.requests.filter((r) => r.operation === 'BatchImportFindings').length ?? 0;
 
   afterEach(async () => {
     await proxy?.stop();
@@ -274,15 +282,14 @@ describe('SecurityHubPublisher through a fault-injecting proxy', () => {
 
   /** Marks the finding with the given ASFF Id as failed in moto's answer (moto did import it). */
   function failedInAnswer(id: string, code: string) {
-    return (response: ProxiedResponse): ProxiedResponse => {
-      const answer = JSON.parse(response.body) as {
+    return (body: Buffer): Buffer => {
+      const answer = JSON.parse(body.toString('utf8')) as {
         FailedCount: number;
         SuccessCount: number;
         FailedFindings: unknown[];
       };
-      return {
-        ...response,
-        body: JSON.stringify({
+      return Buffer.from(
+        JSON.stringify({
           FailedCount: answer.FailedCount + 1,
           SuccessCount: answer.SuccessCount - 1,
           FailedFindings: [
@@ -290,25 +297,26 @@ describe('SecurityHubPublisher through a fault-injecting proxy', () => {
             { Id: id, ErrorCode: code, ErrorMessage: 'Internal service failure' },
           ],
         }),
-      };
+      );
     };
   }
+  const isImport = (r: { operation: string }) => r.operation === 'BatchImportFindings';
 
   it('retries a throttled request and re-sends a finding that failed internally', async () => {
     const records = [newFinding(sshOpen, T0), newFinding(bucketOpen, T0)];
     const flaky = asffId(records[1]!.id);
-    proxy = await startProxy(moto.endpoint, {
-      answer: (r) => (r.path === '/findings/import' && r.nth === 1 ? throttled() : undefined),
-      rewrite: (r, response) =>
-        r.path === '/findings/import' && r.nth === 2
-          ? failedInAnswer(flaky, 'InternalFailure')(response)
-          : response,
+    proxy = await startFaultProxy({
+      target: moto.endpoint,
+      plan: (r) =>
+        isImport(r) && r.index === 0 ? faults.throttle('LimitExceededException') : null,
+      rewrite: (r, body) =>
+        isImport(r) && r.index === 1 ? failedInAnswer(flaky, 'InternalFailure')(body) : null,
     });
     const { publisher, sleeps, logs } = harness(proxy.endpoint);
     await publisher.publish(records);
 
     // 1: 429, 2: both sent, one answered InternalFailure, 3: that one alone.
-    expect(proxy.count('/findings/import')).toBe(3);
+    expect(imports()).toBe(3);
     expect(sleeps).toHaveLength(2); // one backoff per retry (random 0.5: half the ceiling)
     expect(sleeps[0]).toBe(DEFAULT_BACKOFF.baseDelayMs / 2);
     expect(logs.some((l) => l.level === 'warn' && /retrying/.test(l.message))).toBe(true);
@@ -320,11 +328,11 @@ describe('SecurityHubPublisher through a fault-injecting proxy', () => {
   it('throws naming the finding and its ErrorCode once the attempts are used up', async () => {
     const records = [newFinding(sshOpen, T0), newFinding(bucketOpen, T0)];
     const stuck = records[1]!;
-    proxy = await startProxy(moto.endpoint, {
-      rewrite: (r, response) =>
-        r.path === '/findings/import'
-          ? failedInAnswer(asffId(stuck.id), 'InternalFailure')(response)
-          : response,
+    proxy = await startFaultProxy({
+      target: moto.endpoint,
+      plan: noFaults,
+      rewrite: (r, body) =>
+        isImport(r) ? failedInAnswer(asffId(stuck.id), 'InternalFailure')(body) : null,
     });
     const { publisher } = harness(proxy.endpoint, { maxAttempts: 3 });
     const error = await publisher.publish(records).catch((e: unknown) => e);
@@ -343,22 +351,13 @@ describe('SecurityHubPublisher through a fault-injecting proxy', () => {
     ]);
     expect((error as Error).message).toContain(stuck.id);
     expect((error as Error).message).toContain('InternalFailure');
-    expect(proxy.count('/findings/import')).toBe(3);
+    expect(imports()).toBe(3);
   });
 
   it('gives up on a hub that keeps answering 5xx, naming every finding of the batch', async () => {
-    proxy = await startProxy(moto.endpoint, {
-      answer: (r) =>
-        r.path === '/findings/import'
-          ? {
-              status: 503,
-              headers: {
-                'content-type': 'application/json',
-                'x-amzn-errortype': 'InternalException',
-              },
-              body: JSON.stringify({ Message: 'Service unavailable' }),
-            }
-          : undefined,
+    proxy = await startFaultProxy({
+      target: moto.endpoint,
+      plan: (r) => (isImport(r) ? faults.serverError(503) : null),
     });
     const records: FindingRecord[] = [newFinding(sshOpen, T0), newFinding(bucketOpen, T0)];
     const { publisher, sleeps } = harness(proxy.endpoint, { maxAttempts: 4 });
@@ -367,8 +366,8 @@ describe('SecurityHubPublisher through a fault-injecting proxy', () => {
     expect(error).toBeInstanceOf(SecurityHubPublishError);
     const failures = (error as SecurityHubPublishError).failures;
     expect(failures.map((f) => f.id).sort()).toEqual(records.map((r) => r.id).sort());
-    expect(failures.every((f) => f.errorCode === 'InternalException')).toBe(true);
-    expect(proxy.count('/findings/import')).toBe(4);
+    expect(failures.every((f) => f.errorCode === 'ServiceUnavailable')).toBe(true);
+    expect(imports()).toBe(4);
     expect(sleeps).toHaveLength(3);
     expect(await hubFindings('us-east-1')).toEqual([]);
   });
