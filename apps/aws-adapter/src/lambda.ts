@@ -48,10 +48,14 @@ export async function sqsHandler(event: SqsLambdaEvent): Promise<SqsBatchRespons
   const batch = lambdaSqsEvents(event);
   const arn = event.Records[0]?.eventSourceARN;
   const region = arn?.split(':')[3] ?? rt.homeRegion;
+  const dlqUrl = rt.config.deadLetterQueueUrl ?? undefined;
   const deadLetter = new SqsDeadLetterSink({
     client: rt.clients.sqs(region),
-    sourceQueueUrl: arn ? await queueUrlOf(rt, arn) : undefined,
-    deadLetterQueueUrl: rt.config.deadLetterQueueUrl ?? undefined,
+    // The source queue's URL only serves to find its RedrivePolicy target: with
+    // DRIFT_AWS_DLQ_URL set, the role needs no sqs:GetQueueUrl on the source queue.
+    sourceQueueUrl: arn && dlqUrl === undefined ? await queueUrlOf(rt, arn) : undefined,
+    deadLetterQueueUrl: dlqUrl,
+    logger: rt.logger,
   });
   const deps = awsEventDeps({
     clients: rt.clients,
@@ -100,7 +104,11 @@ export async function eventHandler(event: { id?: string } & Record<string, unkno
   };
   const dlqUrl = rt.config.deadLetterQueueUrl;
   const deadLetter: DeadLetterSink = dlqUrl
-    ? new SqsDeadLetterSink({ client: rt.clients.sqs(rt.homeRegion), deadLetterQueueUrl: dlqUrl })
+    ? new SqsDeadLetterSink({
+        client: rt.clients.sqs(rt.homeRegion),
+        deadLetterQueueUrl: dlqUrl,
+        logger: rt.logger,
+      })
     : {
         put: () =>
           Promise.reject(new Error('no dead-letter queue (DRIFT_AWS_DLQ_URL): left to Lambda')),

@@ -4,24 +4,16 @@ import { fileURLToPath } from 'node:url';
 import {
   activeWaiver,
   loadWaivers,
-  SqliteStateStore,
   type Observation,
   type Waiver,
 } from '@drift-detective/findings';
-import {
-  createLogger,
-  createMemoryMetrics,
-  JsonLinesPublisher,
-  type PipelineLogger,
-} from '@drift-detective/pipeline';
+import { createLogger, type PipelineLogger } from '@drift-detective/pipeline';
 import { assembleBundle, PolicyEngine, WASM_FILE } from '@drift-detective/policy-engine';
 import {
-  createAwsClients,
+  openAwsRuntime,
   resolveAwsConfig,
-  SecurityHubPublisher,
   type AwsAdapterConfig,
-  type AwsClients,
-  type AwsPipelineDeps,
+  type AwsRuntime,
 } from '@drift-detective/provider-aws';
 
 /**
@@ -34,12 +26,8 @@ declare const DRIFT_POLICY_MANIFEST: string | undefined;
 export const LAMBDA_STATE_PATH = '/tmp/drift-state.db';
 
 /** What one Lambda execution environment keeps between invocations. */
-export interface AdapterRuntime {
-  readonly config: AwsAdapterConfig;
-  readonly clients: AwsClients;
-  readonly deps: AwsPipelineDeps;
+export interface AdapterRuntime extends AwsRuntime {
   readonly logger: PipelineLogger;
-  readonly homeRegion: string;
 }
 
 /**
@@ -71,8 +59,6 @@ export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     flags: env['DRIFT_STATE_PATH'] ? {} : { statePath: LAMBDA_STATE_PATH },
   });
   const logger = createLogger();
-  const clients = createAwsClients({ memberRole: config.memberRole });
-  const homeRegion = config.homeRegion ?? (await clients.defaultRegion());
   if (config.statePath.startsWith('/tmp/')) {
     logger.warn(
       { statePath: config.statePath },
@@ -83,21 +69,12 @@ export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     loadEngine(config),
     config.waivers ? loadWaivers(config.waivers) : Promise.resolve([]),
   ]);
-  const store = new SqliteStateStore(config.statePath);
-  logger.info({ statePath: config.statePath, stateDriver: store.driver }, 'state store open');
-  const deps: AwsPipelineDeps = {
+  const runtime = await openAwsRuntime({
+    config,
     engine,
-    store,
-    publisher: config.dryRun
-      ? new JsonLinesPublisher(process.stdout)
-      : new SecurityHubPublisher({
-          clientFor: (region, account) => clients.securityHub(region, account),
-          homeRegion,
-          logger,
-        }),
     logger,
-    metrics: createMemoryMetrics(),
+    dryRunOut: process.stdout,
     waiverFor: waiverLookup(waivers),
-  };
-  return { config, clients, deps, logger, homeRegion };
+  });
+  return { ...runtime, logger };
 }

@@ -16,7 +16,13 @@ import {
   seedAccount,
   TEST_CREDENTIALS,
 } from '@drift-detective/provider-aws/testing';
-import { lambdaNodeBinary, startMotoServer, type MotoServer } from '@drift-detective/testing';
+import {
+  faults,
+  lambdaNodeBinary,
+  startFaultProxy,
+  startMotoServer,
+  type MotoServer,
+} from '@drift-detective/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 const bundleDir = path.resolve(import.meta.dirname, '..', 'dist', 'lambda');
@@ -126,6 +132,52 @@ describe('the Lambda bundle', () => {
       Compliance: { Status: 'PASSED' },
     });
   }, 90_000);
+
+  it('sqsHandler with DRIFT_AWS_DLQ_URL: dead-letters without asking for the source queue URL', async () => {
+    const { queueUrl, queueArn, dlqUrl } = await configEventPath(moto.endpoint);
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not json' }));
+    const batch = await receiveAll(queueUrl, 1);
+    // The least-privilege role: no sqs:GetQueueUrl on the source queue.
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      plan: (request) =>
+        request.operation === 'GetQueueUrl' ? faults.throttle('AccessDenied') : null,
+    });
+    try {
+      env = { ...env, AWS_ENDPOINT_URL: proxy.endpoint, DRIFT_AWS_DLQ_URL: dlqUrl };
+      const run = await invoke('sqsHandler', {
+        Records: batch.map((m) => lambdaSqsRecord(m, queueArn)),
+      });
+      expect(run.answer).toEqual({ batchItemFailures: [] });
+      expect(proxy.requests.map((r) => r.operation)).not.toContain('GetQueueUrl');
+      const [dead] = await receiveAll(dlqUrl, 1);
+      expect(dead?.Body).toBe('not json');
+    } finally {
+      await proxy.stop();
+    }
+  }, 60_000);
+
+  it('warns at a cold start when DRIFT_AWS_HOME_REGION is not set, naming the region used', async () => {
+    const event = JSON.parse(bucketChangeEventText('home', false)) as unknown;
+    const defaulted = await invoke('eventHandler', event);
+    const warnings = defaulted.logs
+      .split('\n')
+      .filter((line) => line.includes('home region not set'))
+      .map((line) => JSON.parse(line) as { level: number; homeRegion: string; msg: string });
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        level: 40,
+        homeRegion: REGION,
+        msg: expect.stringMatching(
+          /IAM \(global\) findings go to Security Hub in us-east-1; set DRIFT_AWS_HOME_REGION .*to the same region for every sweep and worker/,
+        ),
+      }),
+    ]);
+    env = { ...env, DRIFT_AWS_HOME_REGION: REGION };
+    const set = await invoke('eventHandler', event);
+    expect(set.answer).toEqual({ acked: true });
+    expect(set.logs).not.toContain('home region not set');
+  }, 60_000);
 
   it('eventHandler: an EventBridge event delivered to the function directly', async () => {
     const opened = await invoke('eventHandler', JSON.parse(bucketChangeEventText('direct', false)));

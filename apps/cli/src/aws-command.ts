@@ -1,21 +1,15 @@
 import type { Writable } from 'node:stream';
-import { SqliteStateStore, StateStoreError, type Observation } from '@drift-detective/findings';
+import { StateStoreError, type Observation } from '@drift-detective/findings';
 import { PolicyEngine } from '@drift-detective/policy-engine';
-import {
-  createLogger,
-  createMemoryMetrics,
-  JsonLinesPublisher,
-  type Publisher,
-} from '@drift-detective/pipeline';
+import { createLogger } from '@drift-detective/pipeline';
 import {
   AwsConfigError,
   awsSweep,
   awsWorker,
-  createAwsClients,
+  openAwsRuntime,
   resolveAwsConfig,
-  SecurityHubPublisher,
   type AwsAdapterConfig,
-  type AwsClients,
+  type AwsRuntime,
   type FlagValues,
 } from '@drift-detective/provider-aws';
 import { bundleLocation } from './bundle-location.js';
@@ -57,30 +51,32 @@ export async function awsCommand(
     if (error instanceof AwsConfigError) throw new UsageError(error.message);
     throw error;
   }
-  const clients = createAwsClients({ memberRole: config.memberRole });
   if (subcommand === 'worker' && config.queueUrl === null) {
     throw new UsageError('aws worker needs a queue: --queue-url URL or DRIFT_AWS_QUEUE_URL');
   }
+  // A dry run publishes nowhere, but the worker would still delete every
+  // message it handled from the queue: those changes would be lost for good.
+  if (subcommand === 'worker' && config.dryRun) {
+    throw new UsageError('--dry-run is for sweeps: a worker deletes each message it handles');
+  }
   const engine = await PolicyEngine.load(bundleLocation(config.bundle ?? undefined));
   const waivers = await waiversFrom(config.waivers ?? undefined);
-  let store: SqliteStateStore;
+  const logger = createLogger({ destination: io.log });
+  let runtime: AwsRuntime;
   try {
-    store = new SqliteStateStore(config.statePath);
+    runtime = await openAwsRuntime({
+      config,
+      engine,
+      logger,
+      dryRunOut: io.stdout,
+      // Looked up when judged: a long-running worker sees a waiver expire on its day.
+      waiverFor: (observation: Observation) => waiverLookup(waivers, new Date())?.(observation),
+    });
   } catch (error) {
     if (error instanceof StateStoreError) throw new UsageError(error.message);
     throw error;
   }
-  const logger = createLogger({ destination: io.log });
-  const metrics = createMemoryMetrics();
-  const deps = {
-    engine,
-    store,
-    publisher: await publisherFor(config, clients, io, logger),
-    logger,
-    metrics,
-    // Looked up when judged: a long-running worker sees a waiver expire on its day.
-    waiverFor: (observation: Observation) => waiverLookup(waivers, new Date())?.(observation),
-  };
+  const { clients, deps } = runtime;
   try {
     if (subcommand === 'sweep') {
       const sweeps = await awsSweep({
@@ -106,21 +102,6 @@ export async function awsCommand(
     );
     return EXIT.ok;
   } finally {
-    store.close();
-    clients.destroy();
+    runtime.close();
   }
-}
-
-async function publisherFor(
-  config: AwsAdapterConfig,
-  clients: AwsClients,
-  io: AwsIo,
-  logger: ReturnType<typeof createLogger>,
-): Promise<Publisher> {
-  if (config.dryRun) return new JsonLinesPublisher(io.stdout);
-  return new SecurityHubPublisher({
-    clientFor: (region, account) => clients.securityHub(region, account),
-    homeRegion: config.homeRegion ?? (await clients.defaultRegion()),
-    logger,
-  });
 }

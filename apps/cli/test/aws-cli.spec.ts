@@ -301,4 +301,44 @@ describe('drift-detective aws settings', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--concurrency must be a whole number of at least 1, not 'lots'/);
   });
+
+  it('refuses a dry-run worker, which would delete the messages it publishes nowhere', async () => {
+    const { queueUrl, putChange } = await configEventPath(moto.endpoint);
+    await putChange('acme-reports', false);
+    await waitFor('the event in the queue', async () =>
+      (await queueEmpty(queueUrl)) ? undefined : true,
+    );
+    for (const [args, extraEnv] of [
+      [['aws', 'worker', '--queue-url', queueUrl, '--dry-run'], {}],
+      [['aws', 'worker', '--queue-url', queueUrl], { DRIFT_DRY_RUN: 'true' }],
+    ] as const) {
+      const run = await cli(args, { env: { ...env, ...extraEnv } });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        /--dry-run is for sweeps: a worker deletes each message it handles/,
+      );
+    }
+    // The event is still there for a real worker.
+    expect(await queueEmpty(queueUrl)).toBe(false);
+    expect(await securityHubFindings(moto.endpoint)).toEqual([]);
+  });
+
+  it('warns once at start when the home region is not set, naming the region it uses', async () => {
+    const warning =
+      /home region not set: IAM \(global\) findings go to Security Hub in us-east-1; set DRIFT_AWS_HOME_REGION/g;
+    const defaulted = await cli(['aws', 'sweep', '--dry-run'], { env });
+    expect(defaulted.code).toBe(0);
+    expect(defaulted.stderr.match(warning)).toHaveLength(1);
+    const line = defaulted.stderr.split('\n').find((l) => l.includes('home region not set'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ homeRegion: REGION });
+
+    const byFlag = await cli(['aws', 'sweep', '--dry-run', '--home-region', REGION], { env });
+    expect(byFlag.code).toBe(0);
+    expect(byFlag.stderr).not.toMatch(/home region not set/);
+    const byEnv = await cli(['aws', 'sweep', '--dry-run'], {
+      env: { ...env, DRIFT_AWS_HOME_REGION: REGION },
+    });
+    expect(byEnv.code).toBe(0);
+    expect(byEnv.stderr).not.toMatch(/home region not set/);
+  });
 });

@@ -20,3 +20,5 @@ export type { AwsPipelineDeps, AwsSweepOptions, RegionSweep } from './adapter/sw
 export { awsEventDeps, awsWorker, runAwsEvents } from './adapter/worker.js';
 export type { AwsWorkerOptions } from './adapter/worker.js';
 export { accountContextEnricher } from './adapter/event-context.js';
+export { openAwsRuntime } from './adapter/runtime.js';
+export type { AwsRuntime, AwsRuntimeOptions } from './adapter/runtime.js';

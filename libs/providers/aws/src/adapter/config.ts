@@ -11,8 +11,17 @@ import { parse as parseYaml } from 'yaml';
 export interface AwsAdapterConfig {
   /** Regions to sweep; empty: the SDK's own region (AWS_REGION, the profile). */
   readonly regions: readonly string[];
-  /** Where findings of global resources (IAM) go in Security Hub; default: the first region. */
+  /**
+   * Where findings of global resources (IAM) go in Security Hub, and the one
+   * region whose sweep answers for them; default: the first region.
+   */
   readonly homeRegion: string | null;
+  /**
+   * Whether homeRegion was set (flag, environment, file) rather than
+   * defaulted. Processes with different regions default differently and
+   * would publish the same IAM finding to two hubs: callers warn when false.
+   */
+  readonly homeRegionSet: boolean;
   /** A Config aggregator for an organization-wide sweep, read in the first region. */
   readonly aggregator: string | null;
   /**
@@ -41,7 +50,8 @@ export const DEFAULT_STATE_PATH = 'drift-state.db';
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
-type Key = keyof AwsAdapterConfig;
+/** The settings: every member but what is derived from them. */
+type Key = Exclude<keyof AwsAdapterConfig, 'homeRegionSet'>;
 type Kind = 'list' | 'string' | 'boolean' | 'count';
 
 /** Every setting: its kind, its flag, its environment variable and its config-file key. */
@@ -139,9 +149,11 @@ export function resolveAwsConfig(sources: ConfigSources = {}): AwsAdapterConfig 
     return undefined;
   };
   const regions = (value('regions') as string[] | undefined) ?? [];
+  const homeRegion = value('homeRegion') as string | undefined;
   return {
     regions,
-    homeRegion: (value('homeRegion') as string | undefined) ?? regions[0] ?? null,
+    homeRegion: homeRegion ?? regions[0] ?? null,
+    homeRegionSet: homeRegion !== undefined,
     aggregator: (value('aggregator') as string | undefined) ?? null,
     memberRole: (value('memberRole') as string | undefined) ?? null,
     resourceTypes: (value('resourceTypes') as string[] | undefined) ?? null,

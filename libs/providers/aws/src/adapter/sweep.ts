@@ -49,11 +49,15 @@ export function sweptTypes(config: Pick<AwsAdapterConfig, 'resourceTypes'>): str
  * in the first region). Each region is a sweep of its own, with its own
  * scope and checkpoint: an unreachable region never resolves another's
  * findings, and an interrupted sweep resumes after its last saved page.
+ * Only the home region's sweep (homeRegion, default the first region) may
+ * resolve the findings of the global IAM types.
  */
 export async function awsSweep(options: AwsSweepOptions): Promise<RegionSweep[]> {
   const { config, clients, deps } = options;
   const types = sweptTypes(config);
   const regions = config.regions.length > 0 ? config.regions : [await clients.defaultRegion()];
+  const homeRegion = config.homeRegion ?? (regions[0] as string);
+  const logger = deps.logger;
   const done: RegionSweep[] = [];
   for (const region of config.aggregator ? regions.slice(0, 1) : regions) {
     if (options.signal?.aborted) break;
@@ -65,17 +69,18 @@ export async function awsSweep(options: AwsSweepOptions): Promise<RegionSweep[]>
       account = config.aggregator;
       sweepId = `aws/aggregator/${config.aggregator}`;
       const aggregator = { name: config.aggregator };
-      scope = await sweepScope({ client, aggregator, resourceTypes: types });
+      scope = await sweepScope({ client, aggregator, resourceTypes: types, logger });
     } else {
       const identity = await clients.sts(region).send(new GetCallerIdentityCommand({}));
       if (!identity.Account) throw new Error(`STS GetCallerIdentity in ${region} named no account`);
       account = identity.Account;
       sweepId = `aws/${account}/${region}`;
-      scope = await sweepScope({ client, account, resourceTypes: types });
+      scope = await sweepScope({ client, account, resourceTypes: types, homeRegion, logger });
     }
-    deps.logger?.info(
+    logger?.info(
       {
         sweepId,
+        accounts: scope.accounts && [...scope.accounts],
         kinds: scope.kinds && [...scope.kinds],
         regions: scope.regions && [...scope.regions],
       },
@@ -85,6 +90,7 @@ export async function awsSweep(options: AwsSweepOptions): Promise<RegionSweep[]>
       configSweepReader({
         client,
         resourceTypes: types,
+        logger,
         ...(config.aggregator ? { aggregator: { name: config.aggregator } } : {}),
       }),
       { ...deps, inventory: awsInventory },

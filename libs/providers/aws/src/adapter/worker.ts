@@ -78,6 +78,7 @@ export async function awsWorker(options: AwsWorkerOptions): Promise<EventSummary
     client: sqs,
     sourceQueueUrl: queueUrl,
     deadLetterQueueUrl: config.deadLetterQueueUrl ?? undefined,
+    logger: options.deps.logger,
   });
   const deps = awsEventDeps({
     clients,

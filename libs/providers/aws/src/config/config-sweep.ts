@@ -1,8 +1,13 @@
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import type { SweepPage, SweepReaderFactory } from '@drift-detective/pipeline';
+import type { PipelineLogger, SweepPage, SweepReaderFactory } from '@drift-detective/pipeline';
 import { SUPPORTED_TYPES } from '../normalize/registry.js';
 import type { BatchRetryInfo, BatchRetryOptions } from './batch-get.js';
-import { decodeCursor, encodeCursor, type SweepPosition } from './cursor.js';
+import {
+  CursorOfOtherTypesError,
+  decodeCursor,
+  encodeCursor,
+  type SweepPosition,
+} from './cursor.js';
 import { readPageDocument, type AccountBlockCache } from './page-document.js';
 import { accountSource, aggregatorSource, type ConfigSource } from './sources.js';
 
@@ -26,6 +31,8 @@ export interface ConfigSweepOptions {
   readonly onRetry?: ((info: BatchRetryInfo) => void) | undefined;
   /** Attempts and backoff of those retries. */
   readonly retry?: Omit<BatchRetryOptions, 'onRetry'> | undefined;
+  /** Told when a saved cursor of another type list is set aside. */
+  readonly logger?: Pick<PipelineLogger, 'warn'> | undefined;
 }
 
 /** The types a sweep reads when none are named: every type the library normalizes. */
@@ -52,23 +59,51 @@ export function configSweepReader(options: ConfigSweepOptions): SweepReaderFacto
     throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
   }
   const retry: BatchRetryOptions = { ...options.retry, onRetry: options.onRetry };
-  const { client, aggregator } = options;
-  return (after) =>
-    aggregator
-      ? sweepPages(aggregatorSource(client, aggregator.name), types, pageSize, after, retry)
-      : sweepPages(accountSource(client), types, pageSize, after, retry);
+  const { client, aggregator, logger } = options;
+  return (after) => {
+    const start = () => startAt(after, types, logger);
+    return aggregator
+      ? sweepPages(aggregatorSource(client, aggregator.name), types, pageSize, start, retry)
+      : sweepPages(accountSource(client), types, pageSize, start, retry);
+  };
+}
+
+/**
+ * Where a sweep resumed after `after` starts. A cursor saved by a sweep of
+ * another type list (an upgrade added a type, resourceTypes was edited) is
+ * set aside with a warning and the sweep starts over: refusing it would fail
+ * every later sweep of this id, and re-reading from the first type only
+ * re-judges what was already judged. A cursor that is no cursor still fails,
+ * before any call.
+ */
+function startAt(
+  after: string | null,
+  types: readonly string[],
+  logger: Pick<PipelineLogger, 'warn'> | undefined,
+): SweepPosition {
+  const start = { index: 0, nextToken: null };
+  if (after === null) return start;
+  try {
+    return decodeCursor(after, types);
+  } catch (error) {
+    if (!(error instanceof CursorOfOtherTypesError)) throw error;
+    logger?.warn(
+      { cursor: after.slice(0, 200), types: [...types] },
+      'saved sweep cursor is of another resource type list: sweeping from the first type',
+    );
+    return start;
+  }
 }
 
 async function* sweepPages<K>(
   source: ConfigSource<K>,
   types: readonly string[],
   pageSize: number,
-  after: string | null,
+  start: () => SweepPosition,
   retry: BatchRetryOptions,
 ): AsyncGenerator<SweepPage> {
-  // Decoded up front: a cursor of another sweep fails before any call.
-  let position: SweepPosition =
-    after === null ? { index: 0, nextToken: null } : decodeCursor(after, types);
+  // Read when the first page is asked for, before any call.
+  let position = start();
   const accountBlocks: AccountBlockCache = new Map();
   while (position.index < types.length) {
     const type = types[position.index] as string;

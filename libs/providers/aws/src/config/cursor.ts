@@ -11,6 +11,15 @@ export interface SweepPosition {
 
 const VERSION = 1;
 
+/**
+ * A well-formed cursor saved by a sweep of another type list (an upgrade
+ * added a supported type, resourceTypes was edited): where it points means
+ * nothing in this sweep's list.
+ */
+export class CursorOfOtherTypesError extends Error {
+  override readonly name = 'CursorOfOtherTypesError';
+}
+
 export function encodeCursor(position: SweepPosition, types: readonly string[]): string {
   return JSON.stringify({
     v: VERSION,
@@ -20,7 +29,10 @@ export function encodeCursor(position: SweepPosition, types: readonly string[]):
   });
 }
 
-/** The position a saved cursor names; throws when it is not a cursor of a sweep of these types. */
+/**
+ * The position a saved cursor names. Throws CursorOfOtherTypesError for a
+ * cursor of a sweep of other types, Error for one that is not a cursor.
+ */
 export function decodeCursor(cursor: string, types: readonly string[]): SweepPosition {
   let value: unknown;
   try {
@@ -33,11 +45,16 @@ export function decodeCursor(cursor: string, types: readonly string[]): SweepPos
   }
   const { v, index, type, nextToken } = value as Record<string, unknown>;
   if (v !== VERSION) throw new Error(`AWS Config sweep cursor of unknown version ${String(v)}`);
-  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > types.length) {
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) {
     throw new Error(`AWS Config sweep cursor names no resource type of this sweep: ${cursor}`);
   }
+  if (index > types.length) {
+    throw new CursorOfOtherTypesError(
+      `AWS Config sweep cursor names no resource type of this sweep: ${cursor}`,
+    );
+  }
   if (type !== (types[index] ?? null)) {
-    throw new Error(
+    throw new CursorOfOtherTypesError(
       `AWS Config sweep cursor was saved by a sweep of other resource types (${String(type)} at ${index}): ${cursor}`,
     );
   }

@@ -18,6 +18,49 @@ export const GLOBAL_IAM_TYPES: readonly string[] = [
 export const GLOBAL_REGION = 'global';
 
 /**
+ * The Regions where AWS Config was available before February 2022: the only
+ * ones whose recorder can record the global IAM types, whatever its recording
+ * group says. "You cannot record the global IAM resource types in Regions
+ * supported by AWS Config after February 2022"
+ * (https://docs.aws.amazon.com/config/latest/APIReference/API_ExclusionByResourceTypes.html,
+ * https://docs.aws.amazon.com/config/latest/developerguide/select-resources.html).
+ * A closed list: every Region launched since is one that cannot.
+ */
+const REGIONS_RECORDING_GLOBAL_IAM: ReadonlySet<string> = new Set([
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'af-south-1',
+  'ap-east-1',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-south-1',
+  'eu-north-1',
+  'me-south-1',
+  'sa-east-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'us-gov-east-1',
+  'us-gov-west-1',
+]);
+
+/** Whether a recorder in this Region can record the global IAM types at all. */
+export function canRecordGlobalIam(region: string): boolean {
+  return REGIONS_RECORDING_GLOBAL_IAM.has(region);
+}
+
+/**
  * Whether a recorder with this recording group records a resource type, as
  * https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingGroup.html
  * and API_RecordingStrategy.html put it:

@@ -1,23 +1,38 @@
 import {
-  DescribeConfigurationAggregatorsCommand,
+  DescribeConfigurationAggregatorSourcesStatusCommand,
   DescribeConfigurationRecordersCommand,
   type ConfigServiceClient,
+  type DescribeConfigurationAggregatorSourcesStatusResponse,
 } from '@aws-sdk/client-config-service';
 import type { CoveredScope } from '@drift-detective/findings';
+import type { PipelineLogger } from '@drift-detective/pipeline';
 import { SUPPORTED_TYPES } from '../normalize/registry.js';
 import { defaultSweepTypes } from './config-sweep.js';
-import { GLOBAL_IAM_TYPES, GLOBAL_REGION, recordsType } from './recording-group.js';
+import {
+  canRecordGlobalIam,
+  GLOBAL_IAM_TYPES,
+  GLOBAL_REGION,
+  recordsType,
+} from './recording-group.js';
 
 interface CommonScopeOptions {
   /** The client the sweep uses. */
   readonly client: ConfigServiceClient;
   /** The sweep's resource types (default: every supported type, as configSweepReader). */
   readonly resourceTypes?: readonly string[] | undefined;
+  /** Told when the scope is narrowed because AWS Config would not say what it covers. */
+  readonly logger?: Pick<PipelineLogger, 'warn'> | undefined;
 }
 
 export interface AccountScopeOptions extends CommonScopeOptions {
   /** The account the client's credentials are in (STS GetCallerIdentity, which this library does not call). */
   readonly account: string;
+  /**
+   * The one region that answers for the global IAM types (the adapter's home
+   * region): only the sweep of that region covers them. Default: the
+   * client's region.
+   */
+  readonly homeRegion?: string | undefined;
 }
 
 export interface AggregatorScopeOptions extends CommonScopeOptions {
@@ -33,30 +48,31 @@ export type SweepScopeOptions = AccountScopeOptions | AggregatorScopeOptions;
  * finding outside it is merely left open — since a scope too wide resolves
  * findings of resources that still exist.
  *
- * Without an aggregator: the account given, the client's region (and
- * "global", the awsRegion of IAM items, when IAM types are recorded), and
- * the kinds of the swept types that the region's configuration recorder
- * records (DescribeConfigurationRecorders): a type it does not record is
- * never listed, so sweeping it proves nothing.
+ * Without an aggregator: the account given, the client's region, and the
+ * kinds of the swept types that the region's configuration recorder records
+ * (DescribeConfigurationRecorders): a type it does not record is never
+ * listed, so sweeping it proves nothing. The global IAM types (and "global",
+ * the awsRegion of their items) only in the home region, and only when its
+ * recorder records them and the region can: one region answers for them.
  *
- * With an aggregator: the accounts and regions of its AccountAggregationSources
- * (DescribeConfigurationAggregators), and the kinds of the swept types.
- * DescribeConfigurationAggregatorSourcesStatus would tell which sources
- * actually loaded, but moto (the emulator the tests run on) does not model
- * it, so the aggregator's definition is read instead; an aggregator of an
- * organization (whose accounts its definition does not list) is refused.
+ * With an aggregator: the accounts and regions whose last aggregation
+ * succeeded (DescribeConfigurationAggregatorSourcesStatus, see
+ * succeededSources), and the kinds of the swept types. When that status
+ * cannot be read the scope covers no account: the sweep still judges what it
+ * reads, but resolves nothing as deleted.
  */
 export async function sweepScope(options: SweepScopeOptions): Promise<CoveredScope> {
   const types = options.resourceTypes ?? defaultSweepTypes();
   return 'aggregator' in options
-    ? aggregatorScope(options.client, options.aggregator.name, types)
-    : accountScope(options.client, options.account, types);
+    ? aggregatorScope(options.client, options.aggregator.name, types, options.logger)
+    : accountScope(options.client, options.account, types, options.homeRegion);
 }
 
 async function accountScope(
   client: ConfigServiceClient,
   account: string,
   types: readonly string[],
+  homeRegion: string | undefined,
 ): Promise<CoveredScope> {
   if (account === '') throw new TypeError('sweepScope needs the account id');
   const region = await client.config.region();
@@ -67,7 +83,15 @@ async function accountScope(
   const groups = (answer.ConfigurationRecorders ?? [])
     .filter((recorder) => recorder.servicePrincipal === undefined)
     .map((recorder) => recorder.recordingGroup);
-  const recorded = types.filter((type) => groups.some((group) => recordsType(group, type)));
+  // Another region's recorder may record IAM too (older setups did), or say
+  // it does where Config cannot: only the home region's sweep may resolve
+  // IAM findings, or each region would answer for the same global resources.
+  const answersForGlobal = region === (homeRegion ?? region) && canRecordGlobalIam(region);
+  const recorded = types.filter(
+    (type) =>
+      (answersForGlobal || !GLOBAL_IAM_TYPES.includes(type)) &&
+      groups.some((group) => recordsType(group, type)),
+  );
   return {
     provider: 'aws',
     accounts: new Set([account]),
@@ -80,43 +104,95 @@ async function aggregatorScope(
   client: ConfigServiceClient,
   name: string,
   types: readonly string[],
+  logger: Pick<PipelineLogger, 'warn'> | undefined,
 ): Promise<CoveredScope> {
-  // https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeConfigurationAggregators.html
-  const answer = await client.send(
-    new DescribeConfigurationAggregatorsCommand({ ConfigurationAggregatorNames: [name] }),
-  );
-  const aggregator = (answer.ConfigurationAggregators ?? []).find(
-    (candidate) => candidate.ConfigurationAggregatorName === name,
-  );
-  if (aggregator === undefined) throw new Error(`configuration aggregator ${name} not found`);
-  const sources = aggregator.AccountAggregationSources ?? [];
-  if (aggregator.OrganizationAggregationSource !== undefined || sources.length === 0) {
-    throw new Error(
-      `configuration aggregator ${name} gathers an organization: its definition lists no accounts, so the scope of a sweep of it is unknown`,
+  let answers: DescribeConfigurationAggregatorSourcesStatusResponse[];
+  try {
+    answers = await sourcesStatus(client, name);
+  } catch (error) {
+    // Denied (a role without config:DescribeConfigurationAggregatorSourcesStatus),
+    // or not implemented (moto): which sources loaded is unknown, so none is claimed.
+    logger?.warn(
+      { aggregator: name, error: error instanceof Error ? error.message : String(error) },
+      'aggregator sources status unreadable: the sweep covers no account and resolves nothing as deleted',
     );
+    return { provider: 'aws', accounts: new Set(), regions: new Set(), kinds: kindsOf(types) };
   }
-  const accounts = new Set(sources.flatMap((source) => source.AccountIds ?? []));
-  // A scope is accounts × regions: with several sources only the regions
-  // every source gathers are covered for all of their accounts. (The API
-  // takes one account source today; the intersection keeps the scope exact
-  // should it take more.)
-  // https://docs.aws.amazon.com/config/latest/APIReference/API_AccountAggregationSource.html
-  let regions: ReadonlySet<string> | null = null;
-  for (const source of sources) {
-    if (source.AllAwsRegions === true) continue;
-    regions = intersect(regions, new Set(source.AwsRegions ?? []));
-  }
+  const { accounts, regions } = succeededSources(answers);
   return {
     provider: 'aws',
     accounts,
-    regions: regions === null ? null : regionsOf([...regions], types),
+    regions: regionsOf([...regions], types),
     kinds: kindsOf(types),
   };
 }
 
-/** The regions in both (null: every region). */
-function intersect(a: ReadonlySet<string> | null, b: ReadonlySet<string>): ReadonlySet<string> {
-  return a === null ? b : new Set([...a].filter((region) => b.has(region)));
+/** Every page of the aggregator's source status. */
+async function sourcesStatus(
+  client: ConfigServiceClient,
+  name: string,
+): Promise<DescribeConfigurationAggregatorSourcesStatusResponse[]> {
+  const answers: DescribeConfigurationAggregatorSourcesStatusResponse[] = [];
+  let nextToken: string | undefined;
+  do {
+    // https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeConfigurationAggregatorSourcesStatus.html
+    const answer = await client.send(
+      new DescribeConfigurationAggregatorSourcesStatusCommand({
+        ConfigurationAggregatorName: name,
+        ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+      }),
+    );
+    answers.push(answer);
+    const next = answer.NextToken || undefined;
+    if (next !== undefined && next === nextToken) {
+      throw new Error(
+        'DescribeConfigurationAggregatorSourcesStatus answered its own NextToken again',
+      );
+    }
+    nextToken = next;
+  } while (nextToken !== undefined);
+  return answers;
+}
+
+/**
+ * The accounts and regions an aggregator sweep covers, from the pages of
+ * DescribeConfigurationAggregatorSourcesStatus: only (account, region)
+ * sources whose LastUpdateStatus is SUCCEEDED — a FAILED or OUTDATED source
+ * did not bring its resources, and sweeping their absence proves nothing
+ * (https://docs.aws.amazon.com/config/latest/APIReference/API_AggregatedSourceStatus.html).
+ * Only ACCOUNT sources name an account: an ORGANIZATION source's SourceId is
+ * the organization, whose accounts it does not list.
+ *
+ * A scope is accounts × regions, so it must hold only succeeded pairs: either
+ * every succeeded region with the accounts that succeeded in all of them, or
+ * every succeeded account with the regions where all of them succeeded —
+ * whichever covers more pairs.
+ */
+export function succeededSources(
+  answers: readonly DescribeConfigurationAggregatorSourcesStatusResponse[],
+): { accounts: Set<string>; regions: Set<string> } {
+  const byRegion = new Map<string, Set<string>>();
+  for (const answer of answers) {
+    for (const source of answer.AggregatedSourceStatusList ?? []) {
+      const { SourceId: account, AwsRegion: region } = source;
+      if (source.LastUpdateStatus !== 'SUCCEEDED' || source.SourceType !== 'ACCOUNT') continue;
+      if (!account || !region) continue;
+      const accounts = byRegion.get(region) ?? new Set<string>();
+      accounts.add(account);
+      byRegion.set(region, accounts);
+    }
+  }
+  const regions = [...byRegion.keys()];
+  const allAccounts = new Set([...byRegion.values()].flatMap((accounts) => [...accounts]));
+  const everywhere = new Set(
+    [...allAccounts].filter((account) => regions.every((r) => byRegion.get(r)?.has(account))),
+  );
+  const complete = new Set(
+    regions.filter((region) => [...allAccounts].every((a) => byRegion.get(region)?.has(a))),
+  );
+  return everywhere.size * regions.length >= allAccounts.size * complete.size
+    ? { accounts: everywhere, regions: new Set(regions) }
+    : { accounts: allAccounts, regions: complete };
 }
 
 function regionsOf(regions: readonly string[], types: readonly string[]): Set<string> {

@@ -6,7 +6,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { DeadLetterSink, ReceivedEvent } from '@drift-detective/pipeline';
+import type { DeadLetterSink, PipelineLogger, ReceivedEvent } from '@drift-detective/pipeline';
 import { sqsSafeText, truncateUtf8, utf8Bytes } from './message-text.js';
 import { isFifoQueue, parseQueueArn } from './queue-names.js';
 
@@ -19,6 +19,8 @@ export interface SqsDeadLetterOptions {
   readonly sourceQueueUrl?: string | undefined;
   /** The dead-letter queue; default: the source queue's RedrivePolicy deadLetterTargetArn. */
   readonly deadLetterQueueUrl?: string | undefined;
+  /** Told when the dead-letter queue's maximum message size cannot be read. */
+  readonly logger?: Pick<PipelineLogger, 'warn'> | undefined;
 }
 
 /**
@@ -176,10 +178,29 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     return found.QueueUrl;
   }
 
+  /**
+   * The dead-letter queue's MaximumMessageSize. A role allowed to send to the
+   * queue but not to read its attributes (sqs:GetQueueAttributes,
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html)
+   * still dead-letters: the reason is then cut to fit the fallback size.
+   */
   private async maxMessageBytes(url: string): Promise<number> {
-    const out = await this.options.client.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['MaximumMessageSize'] }),
-    );
+    let out;
+    try {
+      out = await this.options.client.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['MaximumMessageSize'] }),
+      );
+    } catch (error) {
+      this.options.logger?.warn(
+        {
+          deadLetterQueueUrl: url,
+          fallbackBytes: FALLBACK_MAX_MESSAGE_BYTES,
+          error: error instanceof Error ? error.message : String(error),
+        },
+        'dead-letter queue MaximumMessageSize unreadable: dead letters are cut to the fallback size',
+      );
+      return FALLBACK_MAX_MESSAGE_BYTES;
+    }
     const size = Number(out.Attributes?.['MaximumMessageSize']);
     return Number.isInteger(size) && size > 0 ? size : FALLBACK_MAX_MESSAGE_BYTES;
   }

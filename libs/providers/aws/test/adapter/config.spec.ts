@@ -45,6 +45,25 @@ describe('resolveAwsConfig', () => {
     expect(config.statePath).toBe(path.join(path.dirname(file), 'state', 'drift.db'));
   });
 
+  it('tells a home region that was set from one taken by default', () => {
+    const file = configFile('home.yaml', 'homeRegion: eu-central-1\n');
+    for (const sources of [
+      { env: {}, flags: { homeRegion: 'eu-central-1', regions: 'eu-west-1' } },
+      { env: { DRIFT_AWS_HOME_REGION: 'eu-central-1', DRIFT_AWS_REGIONS: 'eu-west-1' } },
+      { env: { DRIFT_AWS_REGIONS: 'eu-west-1' }, file },
+    ]) {
+      expect(resolveAwsConfig(sources)).toMatchObject({
+        homeRegion: 'eu-central-1',
+        homeRegionSet: true,
+      });
+    }
+    expect(resolveAwsConfig({ env: { DRIFT_AWS_REGIONS: 'eu-west-1,us-east-1' } })).toMatchObject({
+      homeRegion: 'eu-west-1',
+      homeRegionSet: false,
+    });
+    expect(resolveAwsConfig({ env: {} })).toMatchObject({ homeRegion: null, homeRegionSet: false });
+  });
+
   it('reads lists from repeated flags and comma-separated text, and JSON files via DRIFT_CONFIG', () => {
     const file = configFile('drift.json', '{"dryRun": true, "resourceTypes": ["AWS::S3::Bucket"]}');
     const config = resolveAwsConfig({

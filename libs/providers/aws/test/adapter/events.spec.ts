@@ -130,6 +130,44 @@ describe('the worker on Config change events', () => {
     }
   });
 
+  it('keeps the verdict of the newer account block event when an older one is delivered late', async () => {
+    await seedAccount(moto.endpoint); // open-bucket: its own block off
+    const { queueUrl, putDetail } = await configEventPath(moto.endpoint);
+    // Captured after the buckets were created, so the block's time is the later one.
+    const t1 = new Date(Date.now() + 60_000);
+    const t2 = new Date(t1.getTime() + 60_000);
+    const running = worker(queueUrl);
+    try {
+      const covered = await running.step(() =>
+        putDetail(accountBlockChangeDetail(true, { capturedAt: t1 })),
+      );
+      expect(bucketFindings(covered, 'open-bucket')).toEqual([]);
+
+      const exposed = await running.step(() =>
+        putDetail(accountBlockChangeDetail(false, { capturedAt: t2 })),
+      );
+      const [finding, ...more] = bucketFindings(exposed, 'open-bucket');
+      expect(more).toEqual([]);
+      expect(finding?.RecordState).toBe('ACTIVE');
+
+      // The block-on event of t1 again (an SQS redelivery, a retry): older than what was judged.
+      const retried = await running.step(() =>
+        putDetail(accountBlockChangeDetail(true, { capturedAt: t1 })),
+      );
+      expect(bucketFindings(retried, 'open-bucket')).toEqual([
+        expect.objectContaining({ Id: finding!.Id, RecordState: 'ACTIVE' }),
+      ]);
+      const stored = store
+        .list()
+        .filter(
+          (f) => f.ruleId === 'DD-STORAGE-001' && f.resourceId === 'arn:aws:s3:::open-bucket',
+        );
+      expect(stored.map((f) => f.status)).toEqual(['ACTIVE']);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('reads an event that came SNS → SQS (the notification inside the SNS envelope)', async () => {
     const { queueUrl } = await configEventPath(moto.endpoint);
     const sqs = new SQSClient(clientOptions());

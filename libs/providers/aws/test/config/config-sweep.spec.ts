@@ -247,16 +247,60 @@ describe('configSweepReader against moto', () => {
     );
   });
 
-  it('refuses a cursor of a sweep of other types before calling anything', async () => {
+  it('sets a cursor of another type list aside with a warning and sweeps from the first type', async () => {
     const client = motoConfigClient(moto.endpoint);
-    const log = logCalls(client);
     const whole = await readAll(
       configSweepReader({ client, resourceTypes: TYPES, pageSize: 2 })(null),
     );
-    const before = log.calls.length;
-    const other = configSweepReader({ client, resourceTypes: ['AWS::IAM::Role'], pageSize: 2 });
-    await expect(readAll(other(whole[1]?.cursor ?? null))).rejects.toThrow(/other resource types/);
-    expect(log.calls.length).toBe(before);
+    const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+    const logger = {
+      warn: (fields: Record<string, unknown>, message: string) =>
+        void warnings.push({ fields, message }),
+    };
+    // An upgrade adds a type before the others: the saved cursors are of the old list.
+    const upgraded = ['AWS::IAM::User', ...TYPES];
+    const open = configSweepReader({ client, resourceTypes: upgraded, pageSize: 2, logger });
+    const fresh = await readAll(open(null));
+    for (const cursor of [whole[0]?.cursor, whole[2]?.cursor]) {
+      warnings.length = 0;
+      const resumed = await readAll(open(cursor ?? null));
+      // Every page again, from the first page of the first type.
+      expect(resumed.map((p) => p.cursor)).toEqual(fresh.map((p) => p.cursor));
+      expect(idsOf(resourcesOf(resumed))).toEqual(EXPECTED_IDS);
+      expect(warnings).toEqual([
+        {
+          fields: { cursor, types: upgraded },
+          message:
+            'saved sweep cursor is of another resource type list: sweeping from the first type',
+        },
+      ]);
+    }
+
+    // A type added after the cursor's leaves it meaningful: resumed, no warning.
+    warnings.length = 0;
+    const appended = configSweepReader({
+      client,
+      resourceTypes: [...TYPES, 'AWS::IAM::User'],
+      pageSize: 2,
+      logger,
+    });
+    const resumed = await readAll(appended(whole[0]?.cursor ?? null));
+    expect(idsOf(resourcesOf(resumed))).not.toContain('arn:aws:s3:::bucket-a-blocked');
+    expect(warnings).toEqual([]);
+
+    // A shorter list (a type dropped from resourceTypes), without a logger.
+    const fewer = configSweepReader({ client, resourceTypes: ['AWS::S3::Bucket'], pageSize: 2 });
+    const restarted = await readAll(fewer(whole[2]?.cursor ?? null));
+    expect(idsOf(resourcesOf(restarted))).toEqual(BUCKETS.map((b) => `arn:aws:s3:::${b}`));
+  });
+
+  it('refuses a saved cursor that is not one, before calling anything', async () => {
+    const client = motoConfigClient(moto.endpoint);
+    const log = logCalls(client);
+    const open = configSweepReader({ client, resourceTypes: TYPES, pageSize: 2 });
+    await expect(readAll(open('{"v":9}'))).rejects.toThrow(/unknown version 9/);
+    await expect(readAll(open('not a cursor'))).rejects.toThrow(/not an AWS Config sweep cursor/);
+    expect(log.calls).toEqual([]);
   });
 
   it('sweeps every supported type by default: one (maybe empty) page each for the types moto lacks', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../src/config/cursor.js';
+import { CursorOfOtherTypesError, decodeCursor, encodeCursor } from '../../src/config/cursor.js';
 
 const types = ['AWS::S3::Bucket', 'AWS::IAM::Role'];
 
@@ -23,12 +23,20 @@ describe('sweep cursor', () => {
     });
   });
 
-  it('refuses a cursor saved by a sweep of other types', () => {
+  it('tells a cursor saved by a sweep of other types (another type, a shorter list) by its class', () => {
     const cursor = encodeCursor({ index: 1, nextToken: null }, types);
     expect(() => decodeCursor(cursor, ['AWS::S3::Bucket', 'AWS::IAM::User'])).toThrow(
       /saved by a sweep of other resource types \(AWS::IAM::Role at 1\)/,
     );
-    expect(() => decodeCursor(cursor, ['AWS::S3::Bucket'])).toThrow(/saved by a sweep of other/);
+    const otherTypes = [['AWS::S3::Bucket', 'AWS::IAM::User'], ['AWS::S3::Bucket'], []];
+    for (const other of otherTypes) {
+      expect(() => decodeCursor(cursor, other)).toThrow(CursorOfOtherTypesError);
+    }
+    // A malformed cursor is not one of another sweep.
+    for (const broken of ['abc', '{"v":1,"index":-1,"type":null,"nextToken":null}']) {
+      expect(() => decodeCursor(broken, types)).toThrow(Error);
+      expect(() => decodeCursor(broken, types)).not.toThrow(CursorOfOtherTypesError);
+    }
   });
 
   it.each([

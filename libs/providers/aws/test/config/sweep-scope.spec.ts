@@ -1,13 +1,16 @@
 import {
   PutConfigurationAggregatorCommand,
   PutConfigurationRecorderCommand,
-  type PutConfigurationAggregatorCommandInput,
+  type AggregatedSourceStatus,
+  type AggregatedSourceStatusType,
+  type AggregatedSourceType,
+  type DescribeConfigurationAggregatorSourcesStatusResponse,
   type RecordingGroup,
 } from '@aws-sdk/client-config-service';
 import { inScope, type FindingRecord } from '@drift-detective/findings';
 import { startMotoServer, type MotoServer } from '@drift-detective/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sweepScope } from '../../src/config/sweep-scope.js';
+import { succeededSources, sweepScope } from '../../src/config/sweep-scope.js';
 import { SUPPORTED_TYPES } from '../../src/index.js';
 import { MOTO_ACCOUNT, motoConfigClient } from './moto.js';
 
@@ -31,8 +34,8 @@ describe('sweepScope against moto', () => {
     await moto.reset();
   });
 
-  const record = (recordingGroup: RecordingGroup) =>
-    motoConfigClient(moto.endpoint).send(
+  const record = (recordingGroup: RecordingGroup, region = 'us-east-1') =>
+    motoConfigClient(moto.endpoint, region).send(
       new PutConfigurationRecorderCommand({
         ConfigurationRecorder: {
           name: 'default',
@@ -129,6 +132,55 @@ describe('sweepScope against moto', () => {
       expect(sorted(all.regions)).toEqual(['global', 'us-east-1']);
     });
 
+    it('covers the IAM types and "global" only in the home region', async () => {
+      const everything = { allSupported: true, includeGlobalResourceTypes: true };
+      await record(everything, 'us-east-1');
+      await record(everything, 'eu-west-1');
+      const scopeOf = (region: string, homeRegion: string) =>
+        sweepScope({
+          client: motoConfigClient(moto.endpoint, region),
+          account: MOTO_ACCOUNT,
+          resourceTypes: TYPES,
+          homeRegion,
+        });
+
+      // eu-west-1 records IAM too, but us-east-1 answers for it.
+      const other = await scopeOf('eu-west-1', 'us-east-1');
+      expect(sorted(other.regions)).toEqual(['eu-west-1']);
+      expect(sorted(other.kinds)).toEqual(['compute.instance', 'storage.bucket']);
+      expect(inScope(other, finding(MOTO_ACCOUNT, 'global', 'iam.policy'))).toBe(false);
+      expect(inScope(other, finding(MOTO_ACCOUNT, 'eu-west-1', 'storage.bucket'))).toBe(true);
+
+      const home = await scopeOf('us-east-1', 'us-east-1');
+      expect(sorted(home.regions)).toEqual(['global', 'us-east-1']);
+      expect(inScope(home, finding(MOTO_ACCOUNT, 'global', 'iam.policy'))).toBe(true);
+
+      // The same region answers once it is the home region.
+      const moved = await scopeOf('eu-west-1', 'eu-west-1');
+      expect(sorted(moved.regions)).toEqual(['eu-west-1', 'global']);
+      expect(sorted(moved.kinds)).toEqual(['compute.instance', 'iam.policy', 'storage.bucket']);
+    });
+
+    it('leaves IAM out in a region Config cannot record it in, whatever its recorder says', async () => {
+      // Europe (Zurich) came to Config after February 2022: an exclusion recorder there
+      // "records" every type on paper, the IAM types never.
+      await record(
+        {
+          recordingStrategy: { useOnly: 'EXCLUSION_BY_RESOURCE_TYPES' },
+          exclusionByResourceTypes: { resourceTypes: ['AWS::KMS::Key'] },
+        },
+        'eu-central-2',
+      );
+      const scope = await sweepScope({
+        client: motoConfigClient(moto.endpoint, 'eu-central-2'),
+        account: MOTO_ACCOUNT,
+        resourceTypes: TYPES,
+        homeRegion: 'eu-central-2',
+      });
+      expect(sorted(scope.regions)).toEqual(['eu-central-2']);
+      expect(sorted(scope.kinds)).toEqual(['compute.instance', 'storage.bucket']);
+    });
+
     it('needs the account', async () => {
       await expect(
         sweepScope({ client: motoConfigClient(moto.endpoint), account: '' }),
@@ -136,64 +188,130 @@ describe('sweepScope against moto', () => {
     });
   });
 
-  describe('of an aggregator (its AccountAggregationSources: moto lacks DescribeConfigurationAggregatorSourcesStatus)', () => {
-    const aggregate = (input: PutConfigurationAggregatorCommandInput) =>
-      motoConfigClient(moto.endpoint).send(new PutConfigurationAggregatorCommand(input));
-
-    it('covers the source accounts and regions, and "global" for the IAM types', async () => {
-      await aggregate({
-        ConfigurationAggregatorName: 'view',
-        AccountAggregationSources: [
-          { AccountIds: [MOTO_ACCOUNT, '210987654321'], AwsRegions: ['us-east-1', 'eu-west-1'] },
-        ],
-      });
+  describe('of an aggregator (moto lacks DescribeConfigurationAggregatorSourcesStatus)', () => {
+    it('covers no account, with a warning, when the sources status cannot be read', async () => {
+      await motoConfigClient(moto.endpoint).send(
+        new PutConfigurationAggregatorCommand({
+          ConfigurationAggregatorName: 'view',
+          AccountAggregationSources: [
+            { AccountIds: [MOTO_ACCOUNT, '210987654321'], AwsRegions: ['us-east-1', 'eu-west-1'] },
+          ],
+        }),
+      );
+      const warnings: { fields: Record<string, unknown>; message: string }[] = [];
       const scope = await sweepScope({
         client: motoConfigClient(moto.endpoint),
         aggregator: { name: 'view' },
         resourceTypes: TYPES,
+        logger: { warn: (fields, message) => warnings.push({ fields, message }) },
       });
-      expect(sorted(scope.accounts)).toEqual(['123456789012', '210987654321']);
-      expect(sorted(scope.regions)).toEqual(['eu-west-1', 'global', 'us-east-1']);
+      expect(sorted(scope.accounts)).toEqual([]);
       expect(sorted(scope.kinds)).toEqual(['compute.instance', 'iam.policy', 'storage.bucket']);
-
-      const regional = await sweepScope({
-        client: motoConfigClient(moto.endpoint),
-        aggregator: { name: 'view' },
-        resourceTypes: ['AWS::S3::Bucket'],
-      });
-      expect(sorted(regional.regions)).toEqual(['eu-west-1', 'us-east-1']);
+      for (const region of ['us-east-1', 'eu-west-1', 'global']) {
+        expect(inScope(scope, finding(MOTO_ACCOUNT, region, 'storage.bucket'))).toBe(false);
+      }
+      expect(warnings).toEqual([
+        {
+          fields: expect.objectContaining({ aggregator: 'view' }),
+          message: expect.stringMatching(/sources status unreadable: the sweep covers no account/),
+        },
+      ]);
     });
 
-    it('covers every region of an all-regions source', async () => {
-      await aggregate({
-        ConfigurationAggregatorName: 'everywhere',
-        AccountAggregationSources: [{ AccountIds: [MOTO_ACCOUNT], AllAwsRegions: true }],
-      });
+    it('covers no account without a logger either', async () => {
       const scope = await sweepScope({
         client: motoConfigClient(moto.endpoint),
-        aggregator: { name: 'everywhere' },
+        aggregator: { name: 'nope' },
       });
-      expect(scope.regions).toBeNull();
-      expect(sorted(scope.accounts)).toEqual([MOTO_ACCOUNT]);
+      expect(sorted(scope.accounts)).toEqual([]);
     });
+  });
+});
 
-    it('refuses an organization aggregator, whose accounts its definition does not list', async () => {
-      await aggregate({
-        ConfigurationAggregatorName: 'org',
-        OrganizationAggregationSource: {
-          RoleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/aggregator`,
-          AllAwsRegions: true,
-        },
-      });
-      await expect(
-        sweepScope({ client: motoConfigClient(moto.endpoint), aggregator: { name: 'org' } }),
-      ).rejects.toThrow(/gathers an organization/);
-    });
+const status = (
+  account: string,
+  region: string,
+  LastUpdateStatus: AggregatedSourceStatusType = 'SUCCEEDED',
+  SourceType: AggregatedSourceType = 'ACCOUNT',
+): AggregatedSourceStatus => ({
+  SourceId: account,
+  SourceType,
+  AwsRegion: region,
+  LastUpdateStatus,
+  LastUpdateTime: new Date('2026-11-01T00:00:00Z'),
+});
 
-    it('lets the error of an unknown aggregator through', async () => {
-      await expect(
-        sweepScope({ client: motoConfigClient(moto.endpoint), aggregator: { name: 'nope' } }),
-      ).rejects.toMatchObject({ name: 'NoSuchConfigurationAggregatorException' });
-    });
+describe('succeededSources', () => {
+  const A = '111111111111';
+  const B = '222222222222';
+  const C = '333333333333';
+
+  it('keeps only the sources whose last update SUCCEEDED, across pages', () => {
+    const pages: DescribeConfigurationAggregatorSourcesStatusResponse[] = [
+      {
+        AggregatedSourceStatusList: [status(A, 'us-east-1'), status(A, 'eu-west-1')],
+        NextToken: 'page-2',
+      },
+      {
+        AggregatedSourceStatusList: [
+          status(B, 'us-east-1', 'FAILED'),
+          status(B, 'eu-west-1', 'OUTDATED'),
+          status(C, 'us-east-1'),
+          status(C, 'eu-west-1'),
+        ],
+      },
+    ];
+    const covered = succeededSources(pages);
+    expect(sorted(covered.accounts)).toEqual([A, C]);
+    expect(sorted(covered.regions)).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  it('never covers a pair that did not succeed: drops the account or the region, whichever costs less', () => {
+    // B failed in eu-west-1 only: dropping B keeps 2 accounts × 2 regions (4 pairs),
+    // dropping eu-west-1 keeps 3 accounts × 1 region (3).
+    const oneFailure = succeededSources([
+      {
+        AggregatedSourceStatusList: [
+          status(A, 'us-east-1'),
+          status(A, 'eu-west-1'),
+          status(B, 'us-east-1'),
+          status(B, 'eu-west-1', 'FAILED'),
+          status(C, 'us-east-1'),
+          status(C, 'eu-west-1'),
+        ],
+      },
+    ]);
+    expect(sorted(oneFailure.accounts)).toEqual([A, C]);
+    expect(sorted(oneFailure.regions)).toEqual(['eu-west-1', 'us-east-1']);
+
+    // A region nobody but A succeeded in (an opt-in region): dropping it keeps 3 × 1.
+    const optIn = succeededSources([
+      {
+        AggregatedSourceStatusList: [
+          status(A, 'us-east-1'),
+          status(B, 'us-east-1'),
+          status(C, 'us-east-1'),
+          status(A, 'me-central-1'),
+          status(B, 'me-central-1', 'FAILED'),
+          status(C, 'me-central-1', 'FAILED'),
+        ],
+      },
+    ]);
+    expect(sorted(optIn.accounts)).toEqual([A, B, C]);
+    expect(sorted(optIn.regions)).toEqual(['us-east-1']);
+  });
+
+  it('takes no account from an organization source, and nothing from an empty answer', () => {
+    const org = succeededSources([
+      {
+        AggregatedSourceStatusList: [
+          status('o-a1b2c3d4e5', 'us-east-1', 'SUCCEEDED', 'ORGANIZATION'),
+        ],
+      },
+    ]);
+    expect(sorted(org.accounts)).toEqual([]);
+    expect(sorted(org.regions)).toEqual([]);
+    const empty = succeededSources([{}]);
+    expect(sorted(empty.accounts)).toEqual([]);
   });
 });

@@ -1,6 +1,11 @@
-import { SetQueueAttributesCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { SetQueueAttributesCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { ReceivedEvent } from '@drift-detective/pipeline';
-import { startMotoServer, type MotoServer } from '@drift-detective/testing';
+import {
+  faults,
+  startFaultProxy,
+  startMotoServer,
+  type MotoServer,
+} from '@drift-detective/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { truncateUtf8, utf8Bytes } from '../../src/sqs/message-text.js';
 import {
@@ -8,7 +13,14 @@ import {
   MAX_REASON_BYTES,
   SqsDeadLetterSink,
 } from '../../src/sqs/sqs-dead-letter.js';
-import { counts, createQueue, drain, sqsClient } from './fixtures.js';
+import {
+  clientOptions,
+  CollectingLogger,
+  counts,
+  createQueue,
+  drain,
+  sqsClient,
+} from './fixtures.js';
 
 let moto: MotoServer;
 let sqs: SQSClient;
@@ -133,6 +145,54 @@ describe('SqsDeadLetterSink', () => {
     expect(size).toBeLessThanOrEqual(1024);
     expect(size).toBeGreaterThan(1000);
     expect(reasonOf(letter!)).toMatch(/^r+…$/);
+  });
+
+  it('dead-letters all the same when the queue size cannot be read, cut to 256 KiB, with a warning', async () => {
+    const dlq = await createQueue(sqs, 'unreadable-dlq');
+    // A role allowed sqs:SendMessage on the queue but not sqs:GetQueueAttributes.
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      plan: (request) =>
+        request.operation === 'GetQueueAttributes' ? faults.throttle('AccessDenied') : null,
+    });
+    const denied = new SQSClient(clientOptions(proxy.endpoint));
+    try {
+      const logger = new CollectingLogger();
+      const sink = new SqsDeadLetterSink({ client: denied, deadLetterQueueUrl: dlq.url, logger });
+      const body = 'b'.repeat(262_144 - 600);
+
+      await sink.put(received('m-10', body), 'r'.repeat(2000));
+
+      expect(proxy.injected.map((i) => i.operation)).toEqual(['GetQueueAttributes']);
+      expect(logger.lines).toEqual([
+        {
+          level: 'warn',
+          message: expect.stringMatching(/MaximumMessageSize unreadable/),
+          fields: expect.objectContaining({
+            deadLetterQueueUrl: dlq.url,
+            fallbackBytes: 262_144,
+            error: expect.stringMatching(/AccessDenied/),
+          }),
+        },
+      ]);
+      const [letter] = await drain(sqs, dlq, 1);
+      expect(letter?.Body).toBe(body);
+      const attributes = letter?.MessageAttributes ?? {};
+      const size =
+        utf8Bytes(letter?.Body ?? '') +
+        Object.entries(attributes).reduce(
+          (sum, [name, v]) =>
+            sum + utf8Bytes(name) + utf8Bytes(v.DataType ?? '') + utf8Bytes(v.StringValue ?? ''),
+          0,
+        );
+      // moto's queue takes 1 MiB: only the fallback cut the reason this short.
+      expect(size).toBeLessThanOrEqual(262_144);
+      expect(size).toBeGreaterThan(262_144 - 16);
+      expect(reasonOf(letter!)).toMatch(/^r+…$/);
+    } finally {
+      denied.destroy();
+      await proxy.stop();
+    }
   });
 
   it('replaces characters SQS rejects in the reason', async () => {
