@@ -44,6 +44,39 @@ export async function awsCommand(
   options: AwsCommandOptions,
   io: AwsIo,
 ): Promise<number> {
+  try {
+    return await runAws(subcommand, options, io);
+  } catch (error) {
+    if (!isEnvironmentFailure(error)) throw error;
+    // No region, no credentials, access denied, an endpoint down past its
+    // retries: one line that says what AWS answered, not a stack trace.
+    const cause =
+      error.cause instanceof Error ? ` (${error.cause.name}: ${error.cause.message})` : '';
+    io.err(`drift-detective: aws ${subcommand} failed: ${error.name}: ${error.message}${cause}\n`);
+    return EXIT.error;
+  }
+}
+
+/**
+ * A failure of the world around the adapter (settings, credentials, AWS
+ * answers), as opposed to a bug: UsageErrors pass through to their own
+ * handling, and a TypeError or the like keeps its stack.
+ */
+function isEnvironmentFailure(error: unknown): error is Error {
+  if (!(error instanceof Error) || error instanceof UsageError) return false;
+  return !(
+    error instanceof TypeError ||
+    error instanceof ReferenceError ||
+    error instanceof SyntaxError ||
+    error instanceof RangeError
+  );
+}
+
+async function runAws(
+  subcommand: AwsSubcommand,
+  options: AwsCommandOptions,
+  io: AwsIo,
+): Promise<number> {
   let config: AwsAdapterConfig;
   try {
     config = resolveAwsConfig({ flags: options.flags, file: options.configFile });

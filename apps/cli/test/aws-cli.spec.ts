@@ -291,6 +291,35 @@ describe('drift-detective aws worker with the account block', () => {
 });
 
 describe('drift-detective aws settings', () => {
+  it('names what is missing around it in one line: no region, no credentials', async () => {
+    const bare = {
+      ...process.env,
+      AWS_REGION: '',
+      AWS_DEFAULT_REGION: '',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      DRIFT_STATE_PATH: env['DRIFT_STATE_PATH'],
+    };
+    const noRegion = await cli(['aws', 'sweep'], { env: bare });
+    expect(noRegion.code).toBe(2);
+    expect(noRegion.stderr).toMatch(
+      /^drift-detective: aws sweep failed: Error: no AWS region: pass --regions, set AWS_REGION/m,
+    );
+    expect(noRegion.stderr).not.toMatch(/^\s+at /m);
+    const noKeys = await cli(['aws', 'sweep', '--regions', REGION, '--home-region', REGION], {
+      env: { ...bare, AWS_ENDPOINT_URL: moto.endpoint },
+    });
+    expect(noKeys.code).toBe(2);
+    expect(noKeys.stderr).toMatch(
+      /^drift-detective: aws sweep failed: CredentialsProviderError: Could not load credentials/m,
+    );
+    expect(noKeys.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('needs a queue for the worker and names bad settings', async () => {
     const noQueue = await cli(['aws', 'worker'], { env });
     expect(noQueue.code).toBe(2);
