@@ -1,7 +1,11 @@
 import type { Writable } from 'node:stream';
 import { StateStoreError, type Observation } from '@drift-detective/findings';
 import { PolicyEngine } from '@drift-detective/policy-engine';
-import { createLogger } from '@drift-detective/pipeline';
+import {
+  createLogger,
+  createPrometheusMetrics,
+  startHealthServer,
+} from '@drift-detective/pipeline';
 import {
   AwsConfigError,
   awsSweep,
@@ -95,21 +99,35 @@ async function runAws(
   const engine = await PolicyEngine.load(bundleLocation(config.bundle ?? undefined));
   const waivers = await waiversFrom(config.waivers ?? undefined);
   const logger = createLogger({ destination: io.log });
+  const metrics = config.metricsPort === null ? undefined : createPrometheusMetrics();
+  let ready = false;
+  const health =
+    metrics && config.metricsPort !== null
+      ? await startHealthServer({
+          port: config.metricsPort,
+          registry: metrics.registry,
+          ready: () => ready && !options.signal?.aborted,
+        })
+      : undefined;
+  if (health) logger.info({ port: health.port }, 'serving /healthz, /readyz and /metrics');
   let runtime: AwsRuntime;
   try {
     runtime = await openAwsRuntime({
       config,
       engine,
       logger,
+      metrics,
       dryRunOut: io.stdout,
       // Looked up when judged: a long-running worker sees a waiver expire on its day.
       waiverFor: (observation: Observation) => waiverLookup(waivers, new Date())?.(observation),
     });
   } catch (error) {
+    await health?.stop();
     if (error instanceof StateStoreError) throw new UsageError(error.message);
     throw error;
   }
   const { clients, deps } = runtime;
+  ready = true;
   try {
     if (subcommand === 'sweep') {
       const sweeps = await awsSweep({
@@ -136,5 +154,6 @@ async function runAws(
     return EXIT.ok;
   } finally {
     runtime.close();
+    await health?.stop();
   }
 }

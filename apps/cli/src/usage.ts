@@ -57,6 +57,7 @@ aws options (each also from the environment or a config file; flag > env > file)
   --max-attempts N              Deliveries before a failing message is dead-lettered
                                 ($DRIFT_MAX_ATTEMPTS; default 5)
   --waivers FILE                Waiver file ($DRIFT_WAIVERS)
+  --metrics-port N              Serve /healthz, /readyz and Prometheus /metrics ($DRIFT_METRICS_PORT)
   Credentials come only from the AWS SDK's default chain; AWS_ENDPOINT_URL and
   AWS_ENDPOINT_URL_<SERVICE> override endpoints.
 

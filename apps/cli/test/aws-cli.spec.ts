@@ -3,6 +3,7 @@
 // (AWS_ENDPOINT_URL), findings asserted in moto's Security Hub.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -104,11 +105,27 @@ async function stopWorker(worker: Worker): Promise<number | null> {
   return code;
 }
 
+/** A free loopback port for the worker's health and metrics server. */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
 describe('drift-detective aws worker', () => {
   it('replays the incident: a hotfix opens an ACTIVE HIGH finding within one poll, the fix archives the same finding', async () => {
     const { queueUrl, dlqUrl, putChange } = await configEventPath(moto.endpoint);
-    const worker = startWorker(queueUrl);
+    const metricsPort = await freePort();
+    const worker = startWorker(queueUrl, ['--metrics-port', String(metricsPort)]);
     try {
+      const base = `http://127.0.0.1:${metricsPort}`;
+      await waitFor('the worker to be ready', async () =>
+        (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined,
+      );
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
       // The hotfix: the bucket's Block Public Access goes off; Config reports the change.
       await putChange('acme-reports', false);
       const opened = await waitFor('the ACTIVE finding', async () => {
@@ -158,6 +175,10 @@ describe('drift-detective aws worker', () => {
         return answer.Messages?.[0];
       });
       expect(dead.Body).toBe('not json');
+      const scrape = await (await fetch(`${base}/metrics`)).text();
+      expect(scrape).toMatch(/^drift_events_total\{outcome="acked"\} 2$/m);
+      expect(scrape).toMatch(/^drift_events_total\{outcome="dead_lettered"\} 1$/m);
+      expect(scrape).toMatch(/^drift_findings_transitions_total\{transition="resolved"\} 1$/m);
       expect(dead.MessageAttributes?.['DriftDeadLetterReason']?.StringValue).toMatch(
         /^NormalizeError: sqs:drift-events\/.*: Body is not valid JSON/,
       );

@@ -40,3 +40,5 @@ export { runSweep } from './sweep-mode.js';
 export type { SweepOptions, SweepProgressReport, SweepSummary } from './sweep-mode.js';
 export { createPrometheusMetrics } from './prometheus.js';
 export { createLogger } from './logger.js';
+export { startHealthServer } from './health-server.js';
+export type { HealthServer } from './health-server.js';

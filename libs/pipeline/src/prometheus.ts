@@ -30,7 +30,7 @@ export function createPrometheusMetrics(
     }),
     errors: new Counter({
       name: 'drift_errors_total',
-      help: 'Errors, by kind (normalize, evaluation, store, publish, dead_letter, ack, internal).',
+      help: 'Errors, by kind (normalize, fetch, evaluation, store, publish, publish_rejected, dead_letter, ack, internal).',
       labelNames: ['kind'],
       registers,
     }),

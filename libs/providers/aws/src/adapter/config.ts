@@ -44,6 +44,8 @@ export interface AwsAdapterConfig {
   readonly maxAttempts: number;
   readonly waivers: string | null;
   readonly bundle: string | null;
+  /** Serve /healthz, /readyz and /metrics (Prometheus) on this port; null: none. */
+  readonly metricsPort: number | null;
 }
 
 export const DEFAULT_STATE_PATH = 'drift-state.db';
@@ -52,7 +54,7 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** The settings: every member but what is derived from them. */
 type Key = Exclude<keyof AwsAdapterConfig, 'homeRegionSet'>;
-type Kind = 'list' | 'string' | 'boolean' | 'count';
+type Kind = 'list' | 'string' | 'boolean' | 'count' | 'port';
 
 /** Every setting: its kind, its flag, its environment variable and its config-file key. */
 export const SETTINGS: Record<Key, { kind: Kind; flag: string; env: string; file: string }> = {
@@ -104,6 +106,12 @@ export const SETTINGS: Record<Key, { kind: Kind; flag: string; env: string; file
   },
   waivers: { kind: 'string', flag: 'waivers', env: 'DRIFT_WAIVERS', file: 'waivers' },
   bundle: { kind: 'string', flag: 'bundle', env: 'DRIFT_POLICY_BUNDLE', file: 'bundle' },
+  metricsPort: {
+    kind: 'port',
+    flag: 'metrics-port',
+    env: 'DRIFT_METRICS_PORT',
+    file: 'metricsPort',
+  },
 };
 
 /** The environment variable naming the config file. */
@@ -165,6 +173,7 @@ export function resolveAwsConfig(sources: ConfigSources = {}): AwsAdapterConfig 
     maxAttempts: (value('maxAttempts') as number | undefined) ?? DEFAULT_MAX_ATTEMPTS,
     waivers: (value('waivers') as string | undefined) ?? null,
     bundle: (value('bundle') as string | undefined) ?? null,
+    metricsPort: (value('metricsPort') as number | undefined) ?? null,
   };
 }
 
@@ -218,6 +227,12 @@ function read(kind: Kind, raw: unknown, origin: string): unknown {
       return readBoolean(raw, origin);
     case 'count':
       return readCount(raw, origin);
+    case 'port': {
+      const port = readCount(raw, origin);
+      if (port > 65_535)
+        throw new AwsConfigError(`${origin} must be a port (1–65535), not ${port}`);
+      return port;
+    }
   }
 }
 
