@@ -53,7 +53,7 @@ aws options (each also from the environment or a config file; flag > env > file)
                                 default: the queue's RedrivePolicy target)
   --state FILE                  SQLite state file ($DRIFT_STATE_PATH; default drift-state.db)
   --dry-run                     Findings as JSON lines on stdout, not Security Hub ($DRIFT_DRY_RUN)
-  --concurrency N               Messages judged at once ($DRIFT_CONCURRENCY; default 4)
+  --concurrency N               Messages judged at once ($DRIFT_CONCURRENCY; default 16)
   --max-attempts N              Deliveries before a failing message is dead-lettered
                                 ($DRIFT_MAX_ATTEMPTS; default 5)
   --waivers FILE                Waiver file ($DRIFT_WAIVERS)

@@ -42,3 +42,4 @@ export { createPrometheusMetrics } from './prometheus.js';
 export { createLogger } from './logger.js';
 export { startHealthServer } from './health-server.js';
 export type { HealthServer } from './health-server.js';
+export { CoalescingPublisher } from './publishers/coalescing.js';

@@ -49,7 +49,7 @@ export interface AwsAdapterConfig {
 }
 
 export const DEFAULT_STATE_PATH = 'drift-state.db';
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** The settings: every member but what is derived from them. */

@@ -1,4 +1,5 @@
 import {
+  CoalescingPublisher,
   runEvents,
   type DeadLetterSink,
   type EventDeps,
@@ -32,6 +33,8 @@ export function awsEventDeps(options: {
     clients.config(region && region !== 'global' ? region : homeRegion);
   return {
     ...options.deps,
+    // Events handled at once share one Security Hub request instead of one each.
+    publisher: new CoalescingPublisher(options.deps.publisher),
     inventory: awsInventory,
     deadLetter: options.deadLetter,
     fetch: (missing: ConfigurationNotIncluded) =>
