@@ -29,7 +29,12 @@ import {
   seedAccount,
   TEST_CREDENTIALS as credentials,
 } from '@drift-detective/provider-aws/testing';
-import { startMotoServer, type MotoServer } from '@drift-detective/testing';
+import {
+  faults,
+  startFaultProxy,
+  startMotoServer,
+  type MotoServer,
+} from '@drift-detective/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bin, cli } from './cli-process.js';
 
@@ -75,9 +80,13 @@ interface Worker {
   readonly stderr: () => string;
 }
 
-function startWorker(queueUrl: string, extra: readonly string[] = []): Worker {
+function startWorker(
+  queueUrl: string,
+  extra: readonly string[] = [],
+  workerEnv: NodeJS.ProcessEnv = env,
+): Worker {
   const child = spawn(process.execPath, [bin, 'aws', 'worker', '--queue-url', queueUrl, ...extra], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...workerEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -288,6 +297,62 @@ describe('drift-detective aws sweep', () => {
     );
     expect(await securityHubFindings(moto.endpoint)).toEqual([]);
   }, 60_000);
+});
+
+describe('drift-detective aws worker killed mid-event', () => {
+  it('loses nothing and duplicates nothing: the next worker finishes what kill -9 interrupted', async () => {
+    // A short visibility timeout: once the killed worker stops extending it, the message returns.
+    const { queueUrl, putChange } = await configEventPath(moto.endpoint, 3);
+    // Security Hub answers the first import slowly: the worker is killed while it waits.
+    const proxy = await startFaultProxy({
+      target: moto.endpoint,
+      plan: (r) =>
+        r.operation === 'BatchImportFindings' && r.index === 0 ? faults.delay(5_000) : null,
+    });
+    const viaProxy = { ...env, AWS_ENDPOINT_URL: proxy.endpoint };
+    try {
+      await putChange('crash-bucket', false);
+      const first = startWorker(queueUrl, [], viaProxy);
+      await waitFor('the first publish to start', async () =>
+        proxy.requests.some((r) => r.operation === 'BatchImportFindings') ? true : undefined,
+      );
+      const killed = once(first.child, 'exit');
+      first.child.kill('SIGKILL');
+      await killed;
+      expect(await queueEmpty(queueUrl)).toBe(false); // not acknowledged: still the queue's
+
+      const second = startWorker(queueUrl, [], viaProxy);
+      try {
+        await waitFor('the message to be handled', async () =>
+          (await queueEmpty(queueUrl)) ? true : undefined,
+        );
+      } finally {
+        await stopWorker(second);
+      }
+      expect(second.stderr()).toMatch(/aws worker stopped: 1 acked/);
+      // The delayed import may land too (moto does the work when it gets it): still one finding.
+      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      const found = bucketFindings(await securityHubFindings(moto.endpoint), 'crash-bucket');
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ RecordState: 'ACTIVE', Severity: { Label: 'HIGH' } });
+      const state = await cli([
+        'findings',
+        'list',
+        '--state',
+        env['DRIFT_STATE_PATH']!,
+        '--format',
+        'json',
+      ]);
+      const { findings: listed } = JSON.parse(state.stdout) as {
+        findings: { resourceId: string; status: string; pendingTransition: string | null }[];
+      };
+      expect(listed.filter((f) => f.resourceId === 'arn:aws:s3:::crash-bucket')).toEqual([
+        expect.objectContaining({ status: 'ACTIVE', pendingTransition: null }),
+      ]);
+    } finally {
+      await proxy.stop();
+    }
+  }, 90_000);
 });
 
 describe('drift-detective aws worker with the account block', () => {
