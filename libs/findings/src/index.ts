@@ -8,6 +8,7 @@ export { inScope, ScopeTracker } from './scope.js';
 export type { CoveredScope } from './scope.js';
 export type {
   PublishedFinding,
+  ResourceObservation,
   StateStore,
   SweepCheckpoint,
   SweepProgress,

@@ -151,13 +151,44 @@ export function evaluate(wired: Wired, resource: Resource): Observation[] {
   return violations.map((v) => toObservation(resource, v));
 }
 
-/** The transitions of one judged resource against what the store holds. */
+/**
+ * Whether the store already reflects a newer state of the resource than this
+ * one: a redelivered or reordered message, judged late. Holds for resources
+ * without findings too (a compliant state leaves no finding to compare with).
+ */
+export function isStale(wired: Wired, resource: Resource): boolean {
+  const last = wired.deps.store.lastObserved({
+    provider: resource.provider,
+    account: resource.account,
+    resourceId: resource.id,
+  });
+  return last !== undefined && last > resource.observedAt;
+}
+
+/** The observation a judged resource leaves in the store. */
+export function observationOf(resource: Resource) {
+  return {
+    provider: resource.provider,
+    account: resource.account,
+    resourceId: resource.id,
+    observedAt: resource.observedAt,
+  };
+}
+
+/** The transitions of one judged resource against what the store holds; none for a stale state. */
 export function reconcile(
   wired: Wired,
   resource: Resource,
   observations: readonly Observation[],
   now: string,
 ): TransitionEvent[] {
+  if (isStale(wired, resource)) {
+    wired.logger.info(
+      { resourceId: resource.id, observedAt: resource.observedAt },
+      'an older state than the one recorded: ignored',
+    );
+    return [];
+  }
   const ref = { provider: resource.provider, account: resource.account, resourceId: resource.id };
   return reconcileResource({
     resource: ref,

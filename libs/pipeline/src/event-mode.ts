@@ -9,6 +9,7 @@ import {
   describe,
   evaluate,
   normalizeDocument,
+  observationOf,
   publish,
   reconcile,
   wire,
@@ -209,7 +210,10 @@ async function apply(unit: Unit, wired: Wired): Promise<void> {
   try {
     if ('resource' in unit) {
       const events = reconcile(wired, unit.resource, unit.observations, at);
-      store.save(events.map((e) => e.finding));
+      store.save(
+        events.map((e) => e.finding),
+        [observationOf(unit.resource)],
+      );
       countTransitions(wired, events);
       ref = {
         provider: unit.resource.provider,
@@ -219,7 +223,16 @@ async function apply(unit: Unit, wired: Wired): Promise<void> {
     } else {
       ref = { provider: unit.deleted.provider, resourceId: unit.deleted.resourceId };
       const events = resolveDeleted(store.findingsOf(ref), at, unit.deleted.deletedAt);
-      store.save(events.map((e) => e.finding));
+      // The deletion is an observation too: an older state of the resource arriving later
+      // must not bring it back. (A notice names no account: those of its findings.)
+      const deletedAt = unit.deleted.deletedAt;
+      const accounts = new Set(store.findingsOf(ref).map((f) => f.account));
+      store.save(
+        events.map((e) => e.finding),
+        deletedAt === undefined
+          ? []
+          : [...accounts].map((account) => ({ ...ref, account, observedAt: deletedAt })),
+      );
       countTransitions(wired, events);
     }
   } catch (error) {

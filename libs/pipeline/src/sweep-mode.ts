@@ -12,6 +12,7 @@ import {
   describe,
   evaluate,
   normalizeDocument,
+  observationOf,
   publish,
   reconcile,
   wire,
@@ -132,6 +133,7 @@ async function sweepPage(
   // By finding id: a resource listed twice in a page keeps its last state.
   const records = new Map<string, FindingRecord>();
   const seen = new Set<string>();
+  const observed: ReturnType<typeof observationOf>[] = [];
   let skipped = 0;
   const skip = (error: unknown, kind: 'normalize' | 'evaluation') => {
     skipped += 1;
@@ -166,6 +168,7 @@ async function sweepPage(
         continue;
       }
       keep(reconcile(wired, resource, observations, at));
+      observed.push(observationOf(resource));
     }
     for (const deleted of normalized.deleted) {
       if (seen.has(deleted.resourceId)) continue; // deleted, then recreated later in the page
@@ -173,14 +176,11 @@ async function sweepPage(
     }
   }
   const changed = [...records.values()];
-  store.savePage(changed, {
-    sweepId,
-    cursor: page.cursor,
-    seen: [...seen],
-    skipped,
-    at,
-    startedAt,
-  });
+  store.savePage(
+    changed,
+    { sweepId, cursor: page.cursor, seen: [...seen], skipped, at, startedAt },
+    observed,
+  );
   await publish(wired, changed, now);
   return seen.size;
 }

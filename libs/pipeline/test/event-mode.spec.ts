@@ -186,6 +186,36 @@ describe('retryDelayMs', () => {
     ]);
   });
 
+  describe('states delivered out of order', () => {
+    it('never opens a finding from a state older than a compliant one already judged', async () => {
+      // T2: the bucket is fixed (nothing to record but the time); T1: the older, public state, late.
+      await runOne(
+        event('o1', [{ name: 'web', public: false, observedAt: '2026-11-02T00:00:00Z' }]),
+      );
+      await runOne(
+        event('o2', [{ name: 'web', public: true, observedAt: '2026-11-01T00:00:00Z' }]),
+      );
+      expect(store.list()).toEqual([]);
+      expect(publisher.published).toEqual([]);
+      // A newer public state does open it.
+      await runOne(
+        event('o3', [{ name: 'web', public: true, observedAt: '2026-11-03T00:00:00Z' }]),
+      );
+      expect(store.list().map((f) => f.status)).toEqual(['ACTIVE']);
+    });
+
+    it('never brings back a deleted resource from a state older than its deletion', async () => {
+      await runOne(
+        event('d1', [{ name: 'web', public: true, observedAt: '2026-11-01T00:00:00Z' }]),
+      );
+      await runOne(event('d2', [{ deleted: 'web', deletedAt: '2026-11-02T00:00:00Z' }]));
+      await runOne(
+        event('d3', [{ name: 'web', public: true, observedAt: '2026-11-01T12:00:00Z' }]),
+      );
+      expect(store.list().map((f) => [f.status, f.resolution])).toEqual([['RESOLVED', 'deleted']]);
+    });
+  });
+
   describe('findings the hub refuses', () => {
     it('for good: the rest is marked sent, the event is acked, the refusal logged and counted', async () => {
       publisher.refuse.set('bad', true);

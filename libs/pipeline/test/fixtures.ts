@@ -21,6 +21,8 @@ export const arn = (name: string) => `arn:aws:s3:::${name}`;
 export interface Item {
   readonly name?: string;
   readonly public?: boolean;
+  /** When this state was observed (default 2026-11-01T00:00:00Z). */
+  readonly observedAt?: string;
   readonly deleted?: string;
   /** When the deletion was recorded (a deletion item's capture time). */
   readonly deletedAt?: string;
@@ -37,7 +39,11 @@ const BLOCKED = (on: boolean) => ({
 });
 
 /** A normalized S3 bucket, schema-valid: public ones break DD-STORAGE-001. */
-export function bucket(name: string, isPublic: boolean): Resource {
+export function bucket(
+  name: string,
+  isPublic: boolean,
+  observedAt = '2026-11-01T00:00:00Z',
+): Resource {
   const resource = {
     provider: 'aws',
     kind: 'storage.bucket',
@@ -47,7 +53,7 @@ export function bucket(name: string, isPublic: boolean): Resource {
     account: ACCOUNT,
     region: 'us-east-1',
     tags: {},
-    observedAt: '2026-11-01T00:00:00Z',
+    observedAt,
     native: { name },
     properties: {
       ...unknownStorageBucket(),
@@ -78,7 +84,7 @@ export const testInventory: ProviderInventory = {
       throw new ConfigurationNotIncluded(record.source, 'oversized item', { id: item.oversized });
     }
     if (item.broken || !item.name) throw new NormalizeError(record.source, 'item too large');
-    return bucket(item.name, item.public ?? false);
+    return bucket(item.name, item.public ?? false, item.observedAt);
   },
   leftovers: () => [],
 };

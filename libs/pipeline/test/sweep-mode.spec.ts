@@ -223,6 +223,28 @@ describe('sweep mode', () => {
     expect(store.unpublished().map((f) => f.resourceName)).toEqual(['bad']);
   });
 
+  it('does not judge an item older than the state an event recorded, yet counts it as seen', async () => {
+    // An event at 10:00 recorded the bucket fixed; Config's item, captured at 09:00, still has it public.
+    store.save(
+      [],
+      [
+        {
+          provider: 'aws',
+          account: ACCOUNT,
+          resourceId: arn('lagging'),
+          observedAt: '2026-11-27T10:00:00Z',
+        },
+      ],
+    );
+    const summary = await runSweep(
+      reader([[{ name: 'lagging', public: true, observedAt: '2026-11-27T09:00:00Z' }]]),
+      deps(),
+      { sweepId: 'lag', scope },
+    );
+    expect(summary).toMatchObject({ completed: true, resources: 1 });
+    expect(store.list()).toEqual([]);
+  });
+
   it('re-publishes at start what a crash left pending after its page was saved', async () => {
     publisher.failing = true;
     await expect(

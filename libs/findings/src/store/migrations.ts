@@ -33,4 +33,14 @@ export const MIGRATIONS: readonly string[] = [
   // When a sweep started (kept across its resumed runs): a resource first seen
   // after that, by an event while the sweep ran, is not one the sweep missed.
   `ALTER TABLE sweep_checkpoints ADD COLUMN started_at TEXT;`,
+  // The newest observed state of each resource, findings or not: an older state
+  // delivered late (SQS does not keep order) never overrides a newer one, even
+  // for a resource that was compliant and so has no finding to compare with.
+  `CREATE TABLE resource_observations (
+     provider TEXT NOT NULL,
+     account TEXT NOT NULL,
+     resource_id TEXT NOT NULL,
+     observed_at TEXT NOT NULL,
+     PRIMARY KEY (provider, account, resource_id)
+   );`,
 ];

@@ -108,6 +108,21 @@ describe('SqliteStateStore', () => {
     );
   });
 
+  it('keeps the newest observation of each resource, with the findings or a page', async () => {
+    const store = new SqliteStateStore(await stateFile());
+    const ref = { provider: 'aws', account: '123456789012', resourceId: 'arn:aws:s3:::a' };
+    expect(store.lastObserved(ref)).toBeUndefined();
+    store.save([record('a')], [{ ...ref, observedAt: '2026-11-02T00:00:00Z' }]);
+    store.save([], [{ ...ref, observedAt: '2026-11-01T00:00:00Z' }]); // older: kept out
+    expect(store.lastObserved(ref)).toBe('2026-11-02T00:00:00Z');
+    store.savePage([], { sweepId: 's', cursor: 'c', seen: [], skipped: 0, at: 'T' }, [
+      { ...ref, observedAt: '2026-11-03T00:00:00Z' },
+    ]);
+    expect(store.lastObserved(ref)).toBe('2026-11-03T00:00:00Z');
+    expect(store.lastObserved({ ...ref, account: '999999999999' })).toBeUndefined();
+    store.close();
+  });
+
   it('saves a sweep page with its checkpoint, sums skips and knows which resources were unseen', async () => {
     const file = await stateFile();
     const store = new SqliteStateStore(file);
@@ -172,7 +187,9 @@ describe('SqliteStateStore', () => {
     v1.close();
     // Simulate a file written by the version-1 code: roll the version back, drop the new tables.
     const raw = new Database(file);
-    raw.exec('DROP TABLE sweep_checkpoints; DROP TABLE sweep_seen;');
+    raw.exec(
+      'DROP TABLE sweep_checkpoints; DROP TABLE sweep_seen; DROP TABLE resource_observations;',
+    );
     raw.pragma('user_version = 1');
     raw.close();
     const store = new SqliteStateStore(file);

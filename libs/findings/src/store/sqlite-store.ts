@@ -3,6 +3,7 @@ import { MIGRATIONS } from './migrations.js';
 import { inTransaction, openSqlite, type SqlDatabase, type SqliteDriver } from './sqlite-driver.js';
 import type {
   PublishedFinding,
+  ResourceObservation,
   StateStore,
   SweepCheckpoint,
   SweepProgress,
@@ -110,8 +111,32 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
-  save(records: readonly FindingRecord[]): void {
-    inTransaction(this.db, () => this.upsert(records));
+  save(records: readonly FindingRecord[], observed: readonly ResourceObservation[] = []): void {
+    inTransaction(this.db, () => {
+      this.upsert(records);
+      this.observe(observed);
+    });
+  }
+
+  lastObserved(resource: ResourceRef): string | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT observed_at FROM resource_observations WHERE provider = ? AND account = ? AND resource_id = ?',
+      )
+      .get(resource.provider, resource.account, resource.resourceId) as
+      { observed_at: string } | undefined;
+    return row?.observed_at;
+  }
+
+  /** Keeps the newest observation of each resource; the caller holds the transaction. */
+  private observe(observed: readonly ResourceObservation[]): void {
+    if (observed.length === 0) return;
+    const upsert = this.db.prepare(
+      `INSERT INTO resource_observations (provider, account, resource_id, observed_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (provider, account, resource_id) DO UPDATE SET observed_at = excluded.observed_at
+       WHERE excluded.observed_at > resource_observations.observed_at`,
+    );
+    for (const o of observed) upsert.run(o.provider, o.account, o.resourceId, o.observedAt);
   }
 
   /** Writes records; the caller holds the transaction. */
@@ -136,7 +161,11 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  savePage(records: readonly FindingRecord[], checkpoint: SweepCheckpoint): void {
+  savePage(
+    records: readonly FindingRecord[],
+    checkpoint: SweepCheckpoint,
+    observed: readonly ResourceObservation[] = [],
+  ): void {
     const progress = this.db.prepare(
       `INSERT INTO sweep_checkpoints (sweep_id, cursor, skipped, updated_at, started_at)
        VALUES (?, ?, ?, ?, ?)
@@ -149,6 +178,7 @@ export class SqliteStateStore implements StateStore {
     );
     inTransaction(this.db, () => {
       this.upsert(records);
+      this.observe(observed);
       for (const id of checkpoint.seen) seen.run(checkpoint.sweepId, id);
       progress.run(
         checkpoint.sweepId,

@@ -6,6 +6,11 @@ export interface PublishedFinding {
   readonly contentHash: string;
 }
 
+/** When a resource's state was observed (a capture time, a deletion time). */
+export interface ResourceObservation extends ResourceRef {
+  readonly observedAt: string;
+}
+
 /** How far a sweep got: saved with the findings of the page it ends. */
 export interface SweepCheckpoint {
   readonly sweepId: string;
@@ -49,8 +54,13 @@ export interface StateStore {
   list(status?: FindingStatus): FindingRecord[];
   /** Findings whose last transition no publisher has taken yet. */
   unpublished(): FindingRecord[];
-  /** Writes the records in one transaction: all of them or none. */
-  save(records: readonly FindingRecord[]): void;
+  /**
+   * Writes the records, and the observation times of the resources they were
+   * judged from (kept only when newer), in one transaction: all or none.
+   */
+  save(records: readonly FindingRecord[], observed?: readonly ResourceObservation[]): void;
+  /** The newest observation time recorded for a resource, if any. */
+  lastObserved(resource: ResourceRef): string | undefined;
   /**
    * Records that a publisher took these findings as they were sent: a finding
    * whose content changed since keeps its newer transition pending.
@@ -60,7 +70,11 @@ export interface StateStore {
    * Writes a sweep page's findings and its checkpoint in one transaction: a
    * crash keeps the page and its checkpoint, or neither.
    */
-  savePage(records: readonly FindingRecord[], checkpoint: SweepCheckpoint): void;
+  savePage(
+    records: readonly FindingRecord[],
+    checkpoint: SweepCheckpoint,
+    observed?: readonly ResourceObservation[],
+  ): void;
   /** Where a sweep got to, or undefined when it never saved a page (or was cleared). */
   sweepProgress(sweepId: string): SweepProgress | undefined;
   /** The open findings of a provider whose resource the sweep has not seen. */
