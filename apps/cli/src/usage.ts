@@ -23,7 +23,8 @@ Commands:
   findings list        List the findings of a state file (--state FILE [--status S] [--format table|json]).
   waivers check        List waivers expiring soon; exit 1 on expired ones
                        ([--file policies/waivers.yaml] [--within DAYS, default 30]).
-  aws sweep            Sweep AWS Config (each region, or an aggregator) into Security Hub.
+  aws sweep            Sweep AWS Config (each account and region, or an aggregator) into
+                       Security Hub.
   aws worker           Judge AWS Config change events from an SQS queue as they come.
 
 scan options:
@@ -44,6 +45,7 @@ aws options (each also from the environment or a config file; flag > env > file)
   --config FILE                 YAML or JSON settings file ($DRIFT_CONFIG)
   --regions R,R                 Regions to sweep ($DRIFT_AWS_REGIONS; default: the SDK's region)
   --home-region R               Security Hub region for global (IAM) findings ($DRIFT_AWS_HOME_REGION)
+  --accounts ID,ID              Sweep these accounts, each through --member-role ($DRIFT_AWS_ACCOUNTS)
   --aggregator NAME             Sweep an AWS Config aggregator ($DRIFT_AWS_AGGREGATOR)
   --member-role NAME            Role assumed in other accounts to import their findings
                                 ($DRIFT_AWS_MEMBER_ROLE)

@@ -12,14 +12,16 @@ import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/creden
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html) decide.
  */
 export interface AwsClients {
-  config(region: string): ConfigServiceClient;
+  /** AWS Config of `account` (default: the adapter's own), through the member role for another. */
+  config(region: string, account?: string): ConfigServiceClient;
   /**
    * Security Hub for the findings of `account`: the adapter's own credentials
    * for its own account, the member role assumed there for another one.
    */
   securityHub(region: string, account?: string): SecurityHubClient;
   sqs(region: string): SQSClient;
-  sts(region: string): STSClient;
+  /** STS as `account` (default: the adapter's own): GetCallerIdentity names whom a client acts as. */
+  sts(region: string, account?: string): STSClient;
   /** The region the SDK resolves on its own (AWS_REGION, the profile); throws when none is set. */
   defaultRegion(): Promise<string>;
   destroy(): void;
@@ -69,10 +71,11 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     }
     return client as C;
   };
-  const sts = (region: string) => cached(`sts/${region}`, () => new STSClient({ ...base, region }));
+  const ownSts = (region: string) =>
+    cached(`sts/${region}`, () => new STSClient({ ...base, region }));
   let callerAccount: Promise<string> | undefined;
   const ownAccount = (region: string) => {
-    callerAccount ??= sts(region)
+    callerAccount ??= ownSts(region)
       .send(new GetCallerIdentityCommand({}))
       .then((identity) => identity.Account ?? '')
       .catch((error: unknown) => {
@@ -94,23 +97,29 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     // Asked on each request (the SDK caches): the own account keeps its own credentials.
     return async () => ((await ownAccount(region)) === account ? own() : assumed());
   };
+  /** A client for `account`: its own credentials, or the member role assumed there. */
+  const forAccount = <C extends AnyClient>(
+    service: string,
+    region: string,
+    account: string | undefined,
+    make: (config: {
+      region: string;
+      endpoint?: string;
+      credentials?: Keys | (() => Promise<Keys>);
+    }) => C,
+  ): C =>
+    options.memberRole && account
+      ? cached(`${service}/${account}/${region}`, () =>
+          make({ ...base, region, credentials: memberCredentials(region, account) }),
+        )
+      : cached(`${service}/${region}`, () => make({ ...base, region }));
   return {
-    config: (region) =>
-      cached(`config/${region}`, () => new ConfigServiceClient({ ...base, region })),
+    config: (region, account) =>
+      forAccount('config', region, account, (c) => new ConfigServiceClient(c)),
     securityHub: (region, account) =>
-      options.memberRole && account
-        ? cached(
-            `securityhub/${account}/${region}`,
-            () =>
-              new SecurityHubClient({
-                ...base,
-                region,
-                credentials: memberCredentials(region, account),
-              }),
-          )
-        : cached(`securityhub/${region}`, () => new SecurityHubClient({ ...base, region })),
+      forAccount('securityhub', region, account, (c) => new SecurityHubClient(c)),
     sqs: (region) => cached(`sqs/${region}`, () => new SQSClient({ ...base, region })),
-    sts,
+    sts: (region, account) => forAccount('sts', region, account, (c) => new STSClient(c)),
     async defaultRegion() {
       if (emulator) return emulator.region;
       const probe = new STSClient({});

@@ -22,6 +22,11 @@ export interface AwsAdapterConfig {
    * would publish the same IAM finding to two hubs: callers warn when false.
    */
   readonly homeRegionSet: boolean;
+  /**
+   * Accounts to sweep, each through the member role assumed there (the own
+   * account with its own credentials); null: the own account only.
+   */
+  readonly accounts: readonly string[] | null;
   /** A Config aggregator for an organization-wide sweep, read in the first region. */
   readonly aggregator: string | null;
   /**
@@ -71,6 +76,7 @@ export const SETTINGS: Record<Key, { kind: Kind; flag: string; env: string; file
     env: 'DRIFT_AWS_AGGREGATOR',
     file: 'aggregator',
   },
+  accounts: { kind: 'list', flag: 'accounts', env: 'DRIFT_AWS_ACCOUNTS', file: 'accounts' },
   memberRole: {
     kind: 'string',
     flag: 'member-role',
@@ -164,6 +170,7 @@ export function resolveAwsConfig(sources: ConfigSources = {}): AwsAdapterConfig 
     homeRegionSet: homeRegion !== undefined,
     aggregator: (value('aggregator') as string | undefined) ?? null,
     memberRole: (value('memberRole') as string | undefined) ?? null,
+    accounts: (value('accounts') as string[] | undefined) ?? null,
     resourceTypes: (value('resourceTypes') as string[] | undefined) ?? null,
     queueUrl: (value('queueUrl') as string | undefined) ?? null,
     deadLetterQueueUrl: (value('deadLetterQueueUrl') as string | undefined) ?? null,

@@ -1,3 +1,5 @@
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import type { CoveredScope } from '@drift-detective/findings';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import {
   runSweep,
@@ -58,50 +60,89 @@ export async function awsSweep(options: AwsSweepOptions): Promise<RegionSweep[]>
   const regions = config.regions.length > 0 ? config.regions : [await clients.defaultRegion()];
   const homeRegion = config.homeRegion ?? (regions[0] as string);
   const logger = deps.logger;
+  if (config.accounts && config.aggregator) {
+    throw new Error('sweep either named accounts or an aggregator, not both');
+  }
   const done: RegionSweep[] = [];
-  for (const region of config.aggregator ? regions.slice(0, 1) : regions) {
-    if (options.signal?.aborted) break;
+  if (config.aggregator) {
+    const region = regions[0] as string;
     const client = clients.config(region);
-    let account: string;
-    let sweepId: string;
-    let scope;
-    if (config.aggregator) {
-      account = config.aggregator;
-      sweepId = `aws/aggregator/${config.aggregator}`;
-      const aggregator = { name: config.aggregator };
-      scope = await sweepScope({ client, aggregator, resourceTypes: types, logger });
-    } else {
-      const identity = await clients.sts(region).send(new GetCallerIdentityCommand({}));
-      if (!identity.Account) throw new Error(`STS GetCallerIdentity in ${region} named no account`);
-      account = identity.Account;
-      sweepId = `aws/${account}/${region}`;
-      scope = await sweepScope({ client, account, resourceTypes: types, homeRegion, logger });
-    }
-    logger?.info(
-      {
-        sweepId,
-        accounts: scope.accounts && [...scope.accounts],
-        kinds: scope.kinds && [...scope.kinds],
-        regions: scope.regions && [...scope.regions],
-      },
-      'sweep scope',
-    );
-    const summary = await runSweep(
-      configSweepReader({
+    const aggregator = { name: config.aggregator };
+    const scope = await sweepScope({ client, aggregator, resourceTypes: types, logger });
+    const summary = await sweepOne(options, {
+      sweepId: `aws/aggregator/${config.aggregator}`,
+      region,
+      client,
+      scope,
+      aggregator,
+      types,
+    });
+    return [{ ...summary, account: config.aggregator }];
+  }
+  for (const named of config.accounts ?? [undefined]) {
+    for (const region of regions) {
+      if (options.signal?.aborted) return done;
+      // The account the clients act as: a named one through the member role.
+      const identity = await clients.sts(region, named).send(new GetCallerIdentityCommand({}));
+      const account = identity.Account;
+      if (!account) throw new Error(`STS GetCallerIdentity in ${region} named no account`);
+      if (named !== undefined && account !== named) {
+        throw new Error(
+          `sweeping account ${named} needs a member role to assume there (--member-role); the credentials act as ${account}`,
+        );
+      }
+      const client = clients.config(region, named);
+      const scope = await sweepScope({ client, account, resourceTypes: types, homeRegion, logger });
+      const summary = await sweepOne(options, {
+        sweepId: `aws/${account}/${region}`,
+        region,
         client,
-        resourceTypes: types,
-        logger,
-        ...(config.aggregator ? { aggregator: { name: config.aggregator } } : {}),
-      }),
-      { ...deps, inventory: awsInventory },
-      {
-        sweepId,
         scope,
-        signal: options.signal,
-        onProgress: (progress) => options.onProgress?.(region, progress),
-      },
-    );
-    done.push({ ...summary, sweepId, account, region });
+        types,
+      });
+      done.push({ ...summary, account });
+    }
   }
   return done;
+}
+
+/** One sweep: one account and region, or one aggregator. */
+async function sweepOne(
+  options: AwsSweepOptions,
+  sweep: {
+    sweepId: string;
+    region: string;
+    client: ConfigServiceClient;
+    scope: CoveredScope;
+    types: readonly string[];
+    aggregator?: { name: string };
+  },
+): Promise<Omit<RegionSweep, 'account'>> {
+  const { deps } = options;
+  const { sweepId, region, client, scope } = sweep;
+  deps.logger?.info(
+    {
+      sweepId,
+      accounts: scope.accounts && [...scope.accounts],
+      kinds: scope.kinds && [...scope.kinds],
+      regions: scope.regions && [...scope.regions],
+    },
+    'sweep scope',
+  );
+  const summary = await runSweep(
+    configSweepReader({
+      client,
+      resourceTypes: sweep.types,
+      logger: deps.logger,
+      ...(sweep.aggregator ? { aggregator: sweep.aggregator } : {}),
+    }),
+    { ...deps, inventory: awsInventory },
+    {
+      sweepId,
+      scope,
+      signal: options.signal,
+      onProgress: (progress) => options.onProgress?.(region, progress),
+    },
+  );
+  return { ...summary, sweepId, region };
 }

@@ -21,8 +21,9 @@ export function adapter(
   engine: PolicyEngine,
   store: SqliteStateStore,
   flags: FlagValues = {},
+  memberRole: string | null = null,
 ) {
-  const clients = endpointClients(endpoint);
+  const clients = endpointClients(endpoint, memberRole);
   const config = resolveAwsConfig({ env: {}, flags: { regions: [REGION], ...flags } });
   const deps = {
     engine,

@@ -4,7 +4,12 @@
 // in that account; the adapter's own stay under its own credentials.
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { startMotoServer, type MotoServer } from '@drift-detective/testing';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import type { SqliteStateStore } from '@drift-detective/findings';
+import type { PolicyEngine } from '@drift-detective/policy-engine';
+import { builtPolicyEngine, startMotoServer, type MotoServer } from '@drift-detective/testing';
+import { awsSweep } from '../../src/adapter/sweep.js';
+import { adapter, tempStore } from './harness.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SecurityHubPublisher } from '../../src/securityhub/publisher.js';
 import { ACCOUNT, endpointClients, REGION, TEST_CREDENTIALS } from '../../src/testing/index.js';
@@ -13,17 +18,19 @@ import { newFinding, observationOf } from '../securityhub/records.js';
 const MEMBER = '222222222222';
 const ROLE = 'drift-detective-member';
 let moto: MotoServer;
+let engine: PolicyEngine;
+let store: SqliteStateStore;
 
 beforeAll(async () => {
-  moto = await startMotoServer();
+  [moto, engine] = await Promise.all([startMotoServer(), builtPolicyEngine()]);
 }, 60_000);
 afterAll(async () => {
   await moto?.stop();
 });
 beforeEach(() => moto.reset());
 
-/** What one account's Security Hub holds, read with that account's credentials. */
-async function hubOf(account: string): Promise<string[]> {
+/** Keys acting as `account`: moto's own, or the member role assumed there. */
+async function credentialsOf(account: string) {
   let credentials = TEST_CREDENTIALS;
   if (account !== ACCOUNT) {
     const sts = new STSClient({ endpoint: moto.endpoint, region: REGION, credentials });
@@ -39,6 +46,12 @@ async function hubOf(account: string): Promise<string[]> {
       sessionToken: assumed.Credentials!.SessionToken!,
     } as typeof credentials;
   }
+  return credentials;
+}
+
+/** What one account's Security Hub holds, read with that account's credentials. */
+async function hubOf(account: string): Promise<string[]> {
+  const credentials = await credentialsOf(account);
   const hub = new SecurityHubClient({ endpoint: moto.endpoint, region: REGION, credentials });
   const answer = await hub.send(new GetFindingsCommand({ MaxResults: 100 }));
   return (answer.Findings ?? []).map((f) => `${f.AwsAccountId} ${f.GeneratorId}`).sort();
@@ -76,5 +89,45 @@ describe('findings of other accounts', () => {
     expect(await hubOf(ACCOUNT)).toEqual([`${MEMBER} DD-NET-001`]);
     expect(await hubOf(MEMBER)).toEqual([]);
     clients.destroy();
+  });
+
+  it("sweeps named accounts through the member role; each account's findings reach its own hub", async () => {
+    for (const [account, bucket] of [
+      [ACCOUNT, 'own-open'],
+      [MEMBER, 'member-open'],
+    ] as const) {
+      const s3 = new S3Client({
+        endpoint: moto.endpoint,
+        region: REGION,
+        credentials: await credentialsOf(account),
+        forcePathStyle: true,
+      });
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    }
+    store = await tempStore();
+    const wired = adapter(moto.endpoint, engine, store, { accounts: [ACCOUNT, MEMBER] }, ROLE);
+    const sweeps = await awsSweep(wired);
+    wired.clients.destroy();
+    expect(sweeps.map((s) => [s.account, s.region, s.completed])).toEqual([
+      [ACCOUNT, REGION, true],
+      [MEMBER, REGION, true],
+    ]);
+    expect((await hubOf(ACCOUNT)).filter((f) => f.endsWith('DD-STORAGE-001'))).toEqual([
+      `${ACCOUNT} DD-STORAGE-001`,
+    ]);
+    expect((await hubOf(MEMBER)).filter((f) => f.endsWith('DD-STORAGE-001'))).toEqual([
+      `${MEMBER} DD-STORAGE-001`,
+    ]);
+    store.close();
+  });
+
+  it('refuses to sweep a named account without a member role to assume there', async () => {
+    store = await tempStore();
+    const wired = adapter(moto.endpoint, engine, store, { accounts: [MEMBER] });
+    await expect(awsSweep(wired)).rejects.toThrow(
+      /sweeping account 222222222222 needs a member role to assume there \(--member-role\); the credentials act as 123456789012/,
+    );
+    wired.clients.destroy();
+    store.close();
   });
 });
