@@ -6,8 +6,15 @@ NPM_STAMP := node_modules/.drift-installed
 
 .PHONY: demo test bootstrap
 
+# better-sqlite3 compiles from source where no prebuilt binary can be fetched;
+# node-gyp then needs the Node headers. Point it at the ones installed beside
+# node (…/include/node) unless npm is told otherwise, so no download of headers
+# from nodejs.org is needed.
+NODE_PREFIX := $(shell node -p "require('path').resolve(process.execPath, '..', '..')")
+NODEDIR := $(or $(npm_config_nodedir),$(if $(wildcard $(NODE_PREFIX)/include/node/node.h),$(NODE_PREFIX)))
+
 $(NPM_STAMP): package-lock.json
-	npm ci --no-audit --no-fund
+	$(if $(NODEDIR),npm_config_nodedir=$(NODEDIR) )npm ci --no-audit --no-fund
 	@touch $@
 
 bootstrap: $(NPM_STAMP)
