@@ -1,29 +1,27 @@
 import type { EvaluableResource, Violation } from '@drift-detective/policy-engine';
+import { findingBlock } from './format/finding-block.js';
 
 export interface ResourceReport {
   readonly resource: EvaluableResource;
   readonly violations: readonly Violation[];
 }
 
-function describeResource(resource: EvaluableResource): string {
-  const where = [resource['nativeType'], resource['account'], resource['region']].filter(
-    (part): part is string => typeof part === 'string' && part !== '',
-  );
-  return where.length > 0 ? `${resource.id} (${where.join(', ')})` : resource.id;
-}
-
 /** Human-readable findings: one block per violation, causes listed under it. */
 export function formatText(reports: readonly ResourceReport[]): string {
   const lines: string[] = [];
   for (const { resource, violations } of reports) {
+    const text = (key: string) =>
+      typeof resource[key] === 'string' && resource[key] !== '' ? resource[key] : undefined;
     for (const v of violations) {
-      lines.push(`${v.severity.padEnd(8)} ${v.ruleId}  ${v.title}`);
-      lines.push(`  resource: ${describeResource(resource)}`);
-      lines.push(`  ${v.message}`);
-      const causes = v.details['causes'];
-      if (Array.isArray(causes)) for (const cause of causes) lines.push(`    - ${String(cause)}`);
-      if (v.remediation) lines.push(`  fix: ${v.remediation}`);
-      lines.push('');
+      lines.push(
+        ...findingBlock({
+          ...v,
+          resourceId: resource.id,
+          resourceType: text('nativeType'),
+          account: text('account'),
+          region: text('region'),
+        }),
+      );
     }
   }
   return lines.map((line) => `${line}\n`).join('');
