@@ -243,6 +243,34 @@ describe('drift-detective scan --state', () => {
     expect(JSON.parse(snapshot.stdout).findings).toEqual([]);
   });
 
+  it('never opens a finding from an export older than one that found the resource compliant', async () => {
+    const dir = await workdir();
+    const state = path.join(dir, 'state.db');
+    // Today's export: the security group fixed (no finding, only the time it was seen).
+    const today = await variant(
+      dir,
+      await sshFixed(dir),
+      '2024-05-14T10:00:01.001Z',
+      '2024-05-15T10:00:00.000Z',
+    );
+    expect(await scanState(state, [today])).toEqual([]);
+    // Yesterday's export, scanned after it: SSH open then, but that is history.
+    const yesterday = await scanState(state, [sshOpen]);
+    expect(yesterday.filter((f) => f.ruleId === 'DD-NET-001')).toEqual([]);
+    // Tomorrow's, open again: a finding.
+    const tomorrow = await variant(
+      dir,
+      sshOpen,
+      '2024-05-14T10:00:01.001Z',
+      '2024-05-16T10:00:00.000Z',
+    );
+    expect(byRule(await scanState(state, [tomorrow]))).toContainEqual([
+      'DD-NET-001',
+      'ACTIVE',
+      'new',
+    ]);
+  });
+
   it('resolves nothing when a record could not be read: it may be the newest state', async () => {
     const dir = await workdir();
     const state = path.join(dir, 'state.db');

@@ -3,6 +3,7 @@ import {
   reconcileResource,
   resolveDeleted,
   type FindingRecord,
+  type ResourceObservation,
   type Observation,
   type StateStore,
   type TransitionEvent,
@@ -107,10 +108,15 @@ export function syncState(
   const ids = [...coverage.observed.keys()];
   for (let start = 0; start < ids.length; start += BATCH) {
     const batch: FindingRecord[] = [];
+    const observed: ResourceObservation[] = [];
     for (const resourceId of ids.slice(start, start + BATCH)) {
       const resource = coverage.observed.get(resourceId);
       if (!resource) continue;
       const ref = { provider: resource.provider, account: resource.account, resourceId };
+      // An export older than what the state has seen of this resource changes nothing.
+      const last = store.lastObserved(ref);
+      if (last !== undefined && last > resource.observedAt) continue;
+      observed.push({ ...ref, observedAt: resource.observedAt });
       const observations = (byResource.get(resourceId) ?? []).map(toObservation);
       const waivers = new Map((byResource.get(resourceId) ?? []).map((f) => [f.ruleId, f.waiver]));
       batch.push(
@@ -128,7 +134,7 @@ export function syncState(
         ),
       );
     }
-    store.save(batch);
+    store.save(batch, observed);
     options.onProgress?.(Math.min(start + BATCH, ids.length), ids.length);
   }
 
