@@ -4,9 +4,8 @@ import {
   type BatchImportFindingsResponse,
 } from '@aws-sdk/client-securityhub';
 import { batchBySize } from './batches.js';
-import { errorFields } from './errors.js';
-import type { AnswerOutcome, HubContext, Rejected } from './hub-context.js';
-import { backoffDelayMs, THROTTLING_ERRORS } from './retry.js';
+import { sendInRounds, type AnswerOutcome, type HubContext, type Rejected } from './hub-context.js';
+import { THROTTLING_ERRORS } from './retry.js';
 
 /**
  * FailedFindings[].ErrorCode is a free-form string in the API reference (no
@@ -99,34 +98,11 @@ export async function importFindings(
   hub: HubContext,
   findings: readonly AwsSecurityFinding[],
 ): Promise<ImportResult> {
-  const imported: AwsSecurityFinding[] = [];
-  const failed: Rejected<AwsSecurityFinding>[] = [];
-  let pending: readonly AwsSecurityFinding[] = findings;
-  for (let round = 1; pending.length > 0; round++) {
-    const retry: Rejected<AwsSecurityFinding>[] = [];
-    for (const batch of batchBySize(pending)) {
-      let answer: BatchImportFindingsResponse;
-      try {
-        answer = await hub.call(() =>
-          hub.client.send(new BatchImportFindingsCommand({ Findings: batch })),
-        );
-      } catch (error) {
-        const fields = errorFields(error);
-        failed.push(...batch.map((item) => ({ item, ...fields })));
-        continue;
-      }
-      const outcome = classifyImportAnswer(batch, answer);
-      imported.push(...outcome.accepted);
-      failed.push(...outcome.failed);
-      retry.push(...outcome.retry);
-    }
-    if (retry.length === 0) break;
-    if (round >= hub.maxAttempts) {
-      failed.push(...retry);
-      break;
-    }
-    await hub.sleep(backoffDelayMs(round, hub.backoff));
-    pending = retry.map((r) => r.item);
-  }
-  return { imported, failed };
+  const { accepted, failed } = await sendInRounds(hub, findings, batchBySize, async (batch) =>
+    classifyImportAnswer(
+      batch,
+      await hub.call(() => hub.client.send(new BatchImportFindingsCommand({ Findings: batch }))),
+    ),
+  );
+  return { imported: accepted, failed };
 }

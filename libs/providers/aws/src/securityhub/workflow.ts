@@ -6,9 +6,8 @@ import {
 } from '@aws-sdk/client-securityhub';
 import type { FindingRecord } from '@drift-detective/findings';
 import { chunk } from './batches.js';
-import { errorFields } from './errors.js';
-import type { AnswerOutcome, HubContext, Rejected } from './hub-context.js';
-import { backoffDelayMs, httpStatusOf } from './retry.js';
+import { sendInRounds, type AnswerOutcome, type HubContext, type Rejected } from './hub-context.js';
+import { httpStatusOf } from './retry.js';
 
 /**
  * The Workflow.Status a finding needs set after its import, if any.
@@ -128,39 +127,31 @@ export async function updateWorkflow(
   for (const { identifier, status } of updates) {
     byStatus.set(status, [...(byStatus.get(status) ?? []), identifier]);
   }
-  for (const [status, identifiers] of byStatus) {
-    let pending: readonly AwsSecurityFindingIdentifier[] = identifiers;
-    for (let round = 1; pending.length > 0; round++) {
-      const retry: Rejected<AwsSecurityFindingIdentifier>[] = [];
-      for (const batch of chunk(pending, MAX_UPDATE_IDENTIFIERS)) {
-        let answer: BatchUpdateFindingsResponse;
-        try {
-          answer = await hub.call(() =>
-            hub.client.send(
-              new BatchUpdateFindingsCommand({
-                FindingIdentifiers: batch,
-                Workflow: { Status: status },
-              }),
+  try {
+    for (const [status, identifiers] of byStatus) {
+      const result = await sendInRounds(
+        hub,
+        identifiers,
+        (pending) => chunk(pending, MAX_UPDATE_IDENTIFIERS),
+        async (batch) =>
+          classifyUpdateAnswer(
+            batch,
+            await hub.call(() =>
+              hub.client.send(
+                new BatchUpdateFindingsCommand({
+                  FindingIdentifiers: batch,
+                  Workflow: { Status: status },
+                }),
+              ),
             ),
-          );
-        } catch (error) {
-          if (isUnsupportedOperation(error)) return { failed: [], unsupported: true };
-          const fields = errorFields(error);
-          failed.push(...batch.map((item) => ({ item, ...fields })));
-          continue;
-        }
-        const outcome = classifyUpdateAnswer(batch, answer);
-        failed.push(...outcome.failed);
-        retry.push(...outcome.retry);
-      }
-      if (retry.length === 0) break;
-      if (round >= hub.maxAttempts) {
-        failed.push(...retry);
-        break;
-      }
-      await hub.sleep(backoffDelayMs(round, hub.backoff));
-      pending = retry.map((r) => r.item);
+          ),
+        isUnsupportedOperation,
+      );
+      failed.push(...result.failed);
     }
+  } catch (error) {
+    if (isUnsupportedOperation(error)) return { failed: [], unsupported: true };
+    throw error;
   }
   return { failed, unsupported: false };
 }
