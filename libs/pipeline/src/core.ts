@@ -16,11 +16,7 @@ import {
   type ProviderInventory,
   type Resource,
 } from '@drift-detective/resource-model';
-import {
-  isPartialPublishFailure,
-  type PartialPublishFailure,
-  type Publisher,
-} from './interfaces.js';
+import { isPartialPublishFailure, type Publisher } from './interfaces.js';
 import {
   silentLogger,
   type PipelineLogger,
@@ -219,15 +215,15 @@ export async function publish(
   const batch = findings.filter((f) => needsPublish(f, now, wired.deps.refreshDays));
   if (batch.length === 0) return [];
   const started = performance.now();
-  let refused: PartialPublishFailure['rejected'] = [];
   try {
     await wired.deps.publisher.publish(batch);
   } catch (error) {
     wired.metrics.errors.inc({ kind: 'publish' });
     if (!isPartialPublishFailure(error)) throw error;
-    refused = error.rejected;
+    const refused = error.rejected;
+    const refusedIds = new Set(refused.map((r) => r.id));
     // What the hub took is taken, whatever happens to the rest.
-    markPublished(wired, batch, new Set(refused.map((r) => r.id)), now);
+    markPublished(wired, batch, refusedIds, now);
     if (refused.some((r) => !r.permanent)) throw error;
     for (const r of refused) {
       wired.metrics.errors.inc({ kind: 'publish_rejected' });
@@ -236,7 +232,7 @@ export async function publish(
         'the hub refused this finding for good: it stays pending in the state, not sent',
       );
     }
-    return batch.filter((f) => !refused.some((r) => r.id === f.id));
+    return batch.filter((f) => !refusedIds.has(f.id));
   } finally {
     wired.metrics.publishDuration.observe((performance.now() - started) / 1000);
   }

@@ -222,11 +222,12 @@ async function apply(unit: Unit, wired: Wired): Promise<void> {
       };
     } else {
       ref = { provider: unit.deleted.provider, resourceId: unit.deleted.resourceId };
-      const events = resolveDeleted(store.findingsOf(ref), at, unit.deleted.deletedAt);
+      const stored = store.findingsOf(ref);
+      const events = resolveDeleted(stored, at, unit.deleted.deletedAt);
       // The deletion is an observation too: an older state of the resource arriving later
       // must not bring it back. (A notice names no account: those of its findings.)
       const deletedAt = unit.deleted.deletedAt;
-      const accounts = new Set(store.findingsOf(ref).map((f) => f.account));
+      const accounts = new Set(stored.map((f) => f.account));
       store.save(
         events.map((e) => e.finding),
         deletedAt === undefined
