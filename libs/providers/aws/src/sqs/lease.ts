@@ -1,6 +1,5 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { PipelineLogger } from '@drift-detective/pipeline';
-import { errorText } from './wait.js';
+import { describeError, type PipelineLogger } from '@drift-detective/pipeline';
 
 /**
  * Errors after which the receipt handle no longer holds the message: extending
@@ -83,7 +82,7 @@ export class MessageLease {
         if (this.settled) return;
         const lost = error instanceof Error && LOST.has(error.name);
         logger.warn(
-          { queueUrl, messageId, error: errorText(error) },
+          { queueUrl, messageId, error: describeError(error) },
           lost
             ? 'SQS message lease lost: it may be delivered again'
             : 'SQS visibility extension failed: retried at the next heartbeat',

@@ -7,7 +7,10 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import {
+  describeError,
+  fullJitterDelayMs,
   silentLogger,
+  sleep,
   type EventSource,
   type PipelineLogger,
   type ReceivedEvent,
@@ -15,7 +18,6 @@ import {
 import { MessageLease } from './lease.js';
 import { queueNameOfUrl } from './queue-names.js';
 import { MAX_VISIBILITY_TIMEOUT_SECONDS, visibilitySeconds } from './visibility.js';
-import { backoffMs, errorText, sleep } from './wait.js';
 
 export interface SqsEventSourceOptions {
   readonly client: SQSClient;
@@ -216,9 +218,12 @@ class SqsPoller {
         return;
       } catch (error) {
         if (this.stopped) return;
-        const retryInMs = backoffMs(attempt, this.s.retryBaseMs, this.s.retryCapMs);
+        const retryInMs = fullJitterDelayMs(attempt + 1, {
+          baseMs: this.s.retryBaseMs,
+          capMs: this.s.retryCapMs,
+        });
         logger.warn(
-          { queueUrl, attempt: attempt + 1, retryInMs, error: errorText(error) },
+          { queueUrl, attempt: attempt + 1, retryInMs, error: describeError(error) },
           'SQS receive failed: retrying',
         );
         await sleep(retryInMs, signal);
@@ -313,7 +318,7 @@ class SqsPoller {
         lease.settle(release).catch((error: unknown) =>
           // Not fatal: it becomes visible when its timeout runs out.
           logger.warn(
-            { queueUrl, messageId: event.id, error: errorText(error) },
+            { queueUrl, messageId: event.id, error: describeError(error) },
             'SQS message release failed',
           ),
         ),
