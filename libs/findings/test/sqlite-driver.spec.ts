@@ -5,9 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { lambdaNodeBinary } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
-import type { FindingRecord } from '../src/finding.js';
 import { openSqlite, SQLITE_DRIVER_ENV } from '../src/store/sqlite-driver.js';
 import { SqliteStateStore } from '../src/store/sqlite-store.js';
+import { findingRecord } from './records.js';
 
 const run = promisify(execFile);
 const child = path.join(import.meta.dirname, 'node-sqlite-child.ts');
@@ -16,35 +16,7 @@ async function stateFile(): Promise<string> {
   return path.join(await mkdtemp(path.join(tmpdir(), 'drift-driver-')), 'state.db');
 }
 
-const record: FindingRecord = {
-  id: 'f1',
-  provider: 'aws',
-  account: '123456789012',
-  resourceId: 'arn:aws:s3:::web',
-  ruleId: 'DD-STORAGE-001',
-  title: 't',
-  severity: 'HIGH',
-  message: 'm',
-  details: {},
-  frameworks: {},
-  remediation: 'r',
-  region: 'us-east-1',
-  resourceName: 'web',
-  resourceType: 'AWS::S3::Bucket',
-  kind: 'storage.bucket',
-  tags: {},
-  status: 'ACTIVE',
-  firstSeen: 'T1',
-  lastSeen: 'T1',
-  lastChanged: 'T1',
-  resolvedAt: null,
-  resolution: null,
-  waiver: null,
-  contentHash: 'h1',
-  pendingTransition: 'new',
-  publishedAt: null,
-  publishedHash: null,
-};
+const record = findingRecord('f1', { resourceId: 'arn:aws:s3:::web', resourceName: 'web' });
 
 /** Runs the store on Node 22's built-in node:sqlite, as the Lambda bundle does. */
 async function onNode22(...args: string[]) {

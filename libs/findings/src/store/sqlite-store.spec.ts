@@ -3,45 +3,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FindingRecord } from '../finding.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteStateStore, StateStoreError } from './sqlite-store.js';
+import { findingRecord as record } from '../../test/records.js';
 
 async function stateFile(): Promise<string> {
   return path.join(await mkdtemp(path.join(tmpdir(), 'drift-state-')), 'state.db');
-}
-
-function record(id: string, overrides: Partial<FindingRecord> = {}): FindingRecord {
-  return {
-    id,
-    provider: 'aws',
-    account: '123456789012',
-    resourceId: `arn:aws:s3:::${id}`,
-    ruleId: 'DD-STORAGE-001',
-    title: 't',
-    severity: 'HIGH',
-    message: 'm',
-    details: {},
-    frameworks: {},
-    remediation: 'r',
-    region: 'us-east-1',
-    resourceName: id,
-    resourceType: 'AWS::S3::Bucket',
-    kind: 'storage.bucket',
-    tags: {},
-    status: 'ACTIVE',
-    firstSeen: 'T1',
-    lastSeen: 'T1',
-    lastChanged: 'T1',
-    resolvedAt: null,
-    resolution: null,
-    waiver: null,
-    contentHash: 'h1',
-    pendingTransition: 'new',
-    publishedAt: null,
-    publishedHash: null,
-    ...overrides,
-  };
 }
 
 describe('SqliteStateStore', () => {
