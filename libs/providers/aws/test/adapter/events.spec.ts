@@ -2,10 +2,7 @@
 // moto: EventBridge → SQS → worker → Security Hub.
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SqliteStateStore } from '@drift-detective/findings';
-import type { PolicyEngine } from '@drift-detective/policy-engine';
-import { builtPolicyEngine, startMotoServer, type MotoServer } from '@drift-detective/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   accountBlockChangeDetail,
   ALL_BLOCKED,
@@ -21,39 +18,28 @@ import {
   TEST_CREDENTIALS,
 } from '../../src/testing/index.js';
 import type { FlagValues } from '../../src/adapter/config.js';
-import { adapter, runningWorker, tempStore, workUntilEmpty } from './harness.js';
+import { adapter, adapterSuite, runningWorker, workUntilEmpty } from './harness.js';
 
-let moto: MotoServer;
-let engine: PolicyEngine;
-let store: SqliteStateStore;
-
-beforeAll(async () => {
-  [moto, engine] = await Promise.all([startMotoServer(), builtPolicyEngine()]);
-}, 60_000);
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  store = await tempStore();
-});
-afterEach(() => store.close());
+const t = adapterSuite();
 
 const clientOptions = () => ({
-  endpoint: moto.endpoint,
+  endpoint: t.moto.endpoint,
   region: REGION,
   credentials: TEST_CREDENTIALS,
 });
 
 /** A worker left running across the steps of a test, as a deployment runs one. */
 function worker(queueUrl: string) {
-  const running = runningWorker(moto.endpoint, adapter(moto.endpoint, engine, store, { queueUrl }));
+  const running = runningWorker(
+    t.moto.endpoint,
+    adapter(t.moto.endpoint, t.engine, t.store, { queueUrl }),
+  );
   return {
     /** Puts events on the bus, waits until the worker handled them, returns the hub's findings. */
     async step(put: () => Promise<void>) {
       await put();
       await running.settled();
-      return securityHubFindings(moto.endpoint);
+      return securityHubFindings(t.moto.endpoint);
     },
     stop: () => running.stop(),
   };
@@ -62,9 +48,9 @@ function worker(queueUrl: string) {
 /** Puts the events on the bus, runs a worker until the queue is empty, returns the findings. */
 async function judge(queueUrl: string, put: () => Promise<void>, flags: FlagValues = {}) {
   await put();
-  const wired = adapter(moto.endpoint, engine, store, { queueUrl, ...flags });
-  const summary = await workUntilEmpty(moto.endpoint, wired);
-  return { summary, findings: await securityHubFindings(moto.endpoint) };
+  const wired = adapter(t.moto.endpoint, t.engine, t.store, { queueUrl, ...flags });
+  const summary = await workUntilEmpty(t.moto.endpoint, wired);
+  return { summary, findings: await securityHubFindings(t.moto.endpoint) };
 }
 
 describe('the worker on Config change events', () => {
@@ -72,7 +58,7 @@ describe('the worker on Config change events', () => {
     // The bucket exists in moto's Config with no Block Public Access: its history says so.
     const s3 = new S3Client({ ...clientOptions(), forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: 'huge-policy-bucket' }));
-    const { queueUrl, putDetail } = await configEventPath(moto.endpoint);
+    const { queueUrl, putDetail } = await configEventPath(t.moto.endpoint);
     const { summary, findings } = await judge(queueUrl, () =>
       putDetail(oversizedBucketDetail('huge-policy-bucket')),
     );
@@ -83,7 +69,7 @@ describe('the worker on Config change events', () => {
   it.each(['ResourceDeleted', 'ResourceDeletedNotRecorded'] as const)(
     'resolves the findings of a bucket reported %s',
     async (status) => {
-      const { queueUrl, putDetail } = await configEventPath(moto.endpoint);
+      const { queueUrl, putDetail } = await configEventPath(t.moto.endpoint);
       const running = worker(queueUrl);
       try {
         const opened = await running.step(() => putDetail(bucketChangeDetail('gone', false)));
@@ -93,7 +79,7 @@ describe('the worker on Config change events', () => {
         expect(bucketFindings(deleted, 'gone')).toEqual([
           expect.objectContaining({ Id: finding!.Id, RecordState: 'ARCHIVED' }),
         ]);
-        expect(store.list().map((f) => [f.status, f.resolution])).toContainEqual([
+        expect(t.store.list().map((f) => [f.status, f.resolution])).toContainEqual([
           'RESOLVED',
           'deleted',
         ]);
@@ -104,8 +90,8 @@ describe('the worker on Config change events', () => {
   );
 
   it("re-judges the region's buckets when the account's Block Public Access changes", async () => {
-    await seedAccount(moto.endpoint); // open-bucket: its own block off; closed-bucket: on
-    const { queueUrl, putDetail } = await configEventPath(moto.endpoint);
+    await seedAccount(t.moto.endpoint); // open-bucket: its own block off; closed-bucket: on
+    const { queueUrl, putDetail } = await configEventPath(t.moto.endpoint);
     const running = worker(queueUrl);
     try {
       const opened = await running.step(() => putDetail(bucketChangeDetail('open-bucket', false)));
@@ -113,7 +99,7 @@ describe('the worker on Config change events', () => {
       expect(finding?.RecordState).toBe('ACTIVE');
 
       // The account blocks public access now: open-bucket is covered, though its own block is off.
-      await putAccountPublicAccessBlock(moto.endpoint, ALL_BLOCKED);
+      await putAccountPublicAccessBlock(t.moto.endpoint, ALL_BLOCKED);
       const covered = await running.step(() => putDetail(accountBlockChangeDetail(true)));
       expect(bucketFindings(covered, 'open-bucket')).toEqual([
         expect.objectContaining({ Id: finding!.Id, RecordState: 'ARCHIVED' }),
@@ -131,8 +117,8 @@ describe('the worker on Config change events', () => {
   });
 
   it('keeps the verdict of the newer account block event when an older one is delivered late', async () => {
-    await seedAccount(moto.endpoint); // open-bucket: its own block off
-    const { queueUrl, putDetail } = await configEventPath(moto.endpoint);
+    await seedAccount(t.moto.endpoint); // open-bucket: its own block off
+    const { queueUrl, putDetail } = await configEventPath(t.moto.endpoint);
     // Captured after the buckets were created, so the block's time is the later one.
     const t1 = new Date(Date.now() + 60_000);
     const t2 = new Date(t1.getTime() + 60_000);
@@ -157,7 +143,7 @@ describe('the worker on Config change events', () => {
       expect(bucketFindings(retried, 'open-bucket')).toEqual([
         expect.objectContaining({ Id: finding!.Id, RecordState: 'ACTIVE' }),
       ]);
-      const stored = store
+      const stored = t.store
         .list()
         .filter(
           (f) => f.ruleId === 'DD-STORAGE-001' && f.resourceId === 'arn:aws:s3:::open-bucket',
@@ -169,7 +155,7 @@ describe('the worker on Config change events', () => {
   });
 
   it('reads an event that came SNS → SQS (the notification inside the SNS envelope)', async () => {
-    const { queueUrl } = await configEventPath(moto.endpoint);
+    const { queueUrl } = await configEventPath(t.moto.endpoint);
     const sqs = new SQSClient(clientOptions());
     // The SNS envelope of a Config delivery channel's topic, raw message delivery off
     // (https://docs.aws.amazon.com/sns/latest/dg/sns-message-and-json-formats.html).
@@ -194,7 +180,7 @@ describe('the worker on Config change events', () => {
   });
 
   it('dead-letters an oversized item Config cannot give, with the reason, after its attempts', async () => {
-    const { queueUrl, dlqUrl, putDetail } = await configEventPath(moto.endpoint);
+    const { queueUrl, dlqUrl, putDetail } = await configEventPath(t.moto.endpoint);
     const { summary, findings } = await judge(
       queueUrl,
       () => putDetail(oversizedBucketDetail('never-recorded')),

@@ -5,6 +5,8 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SqliteStateStore } from '@drift-detective/findings';
 import { createMemoryMetrics, type EventSummary } from '@drift-detective/pipeline';
 import type { PolicyEngine } from '@drift-detective/policy-engine';
+import { builtPolicyEngine, startMotoServer, type MotoServer } from '@drift-detective/testing';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { resolveAwsConfig, type FlagValues } from '../../src/adapter/config.js';
 import { awsWorker } from '../../src/adapter/worker.js';
 import { SecurityHubPublisher } from '../../src/securityhub/publisher.js';
@@ -101,4 +103,21 @@ export async function workUntilEmpty(
   const summary = await worker.stop();
   if (failure) throw failure;
   return summary;
+}
+
+/** moto and the built policy for a spec file, with a fresh account and state file per test. */
+export function adapterSuite() {
+  const t = {} as { moto: MotoServer; engine: PolicyEngine; store: SqliteStateStore };
+  beforeAll(async () => {
+    [t.moto, t.engine] = await Promise.all([startMotoServer(), builtPolicyEngine()]);
+  }, 60_000);
+  afterAll(async () => {
+    await t.moto?.stop();
+  });
+  beforeEach(async () => {
+    await t.moto.reset();
+    t.store = await tempStore();
+  });
+  afterEach(() => t.store.close());
+  return t;
 }

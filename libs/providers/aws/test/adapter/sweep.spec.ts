@@ -1,33 +1,16 @@
 // awsSweep over several regions through moto: which region answers for IAM.
 import { PutConfigurationRecorderCommand } from '@aws-sdk/client-config-service';
-import type { SqliteStateStore } from '@drift-detective/findings';
-import type { PolicyEngine } from '@drift-detective/policy-engine';
-import { builtPolicyEngine, startMotoServer, type MotoServer } from '@drift-detective/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FlagValues } from '../../src/adapter/config.js';
 import { awsSweep } from '../../src/adapter/sweep.js';
 import { ACCOUNT, seedAccount } from '../../src/testing/index.js';
 import { motoConfigClient } from '../config/moto.js';
-import { adapter, tempStore } from './harness.js';
+import { adapter, adapterSuite } from './harness.js';
 
-let moto: MotoServer;
-let engine: PolicyEngine;
-let store: SqliteStateStore;
-
-beforeAll(async () => {
-  [moto, engine] = await Promise.all([startMotoServer(), builtPolicyEngine()]);
-}, 60_000);
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  store = await tempStore();
-});
-afterEach(() => store.close());
+const t = adapterSuite();
 
 async function sweep(flags: FlagValues) {
-  const wired = adapter(moto.endpoint, engine, store, flags);
+  const wired = adapter(t.moto.endpoint, t.engine, t.store, flags);
   try {
     return await awsSweep(wired);
   } finally {
@@ -37,16 +20,16 @@ async function sweep(flags: FlagValues) {
 
 /** The state of the admin role's DD-IAM-001 finding. */
 const adminRoleFinding = () =>
-  store
+  t.store
     .list()
     .filter((f) => f.ruleId === 'DD-IAM-001')
     .map((f) => [f.status, f.resolution]);
 
 describe('awsSweep across regions', () => {
   it('resolves IAM findings as deleted only from the home region, though others record IAM too', async () => {
-    const { deleteRole } = await seedAccount(moto.endpoint); // records IAM in us-east-1
+    const { deleteRole } = await seedAccount(t.moto.endpoint); // records IAM in us-east-1
     // An older setup: eu-west-1 records the global types as well.
-    await motoConfigClient(moto.endpoint, 'eu-west-1').send(
+    await motoConfigClient(t.moto.endpoint, 'eu-west-1').send(
       new PutConfigurationRecorderCommand({
         ConfigurationRecorder: {
           name: 'default',
