@@ -1,6 +1,7 @@
 // The AWS adapter's Lambda entry points: index.sqsHandler for the SQS event
 // source of Config change events, index.eventHandler for an EventBridge rule
-// targeting the function directly, index.sweepHandler for a scheduled sweep.
+// targeting the function directly, index.sweepHandler for a scheduled sweep,
+// and index.handler, which serves all three from one function (deploy/aws).
 import type { DeadLetterSink, ReceivedEvent } from '@drift-detective/pipeline';
 import {
   awsEventDeps,
@@ -168,4 +169,36 @@ export async function sweepHandler(): Promise<SweepHandlerResult> {
   };
   rt.logger.info(result, 'sweep done');
   return result;
+}
+
+/** An EventBridge schedule's event (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html). */
+function isScheduledEvent(event: Record<string, unknown>): boolean {
+  return event['source'] === 'aws.events' && event['detail-type'] === 'Scheduled Event';
+}
+
+/** A batch from an SQS event source mapping: every record says `eventSource: "aws:sqs"`. */
+function isSqsBatch(
+  event: Record<string, unknown>,
+): event is Record<string, unknown> & SqsLambdaEvent {
+  const records = event['Records'];
+  return (
+    Array.isArray(records) &&
+    records.length > 0 &&
+    records.every((r) => (r as { eventSource?: unknown } | null)?.eventSource === 'aws:sqs')
+  );
+}
+
+/**
+ * One function for events and sweeps: what deploy/aws deploys, so the queue's
+ * events and the schedule's sweeps share one execution environment and one
+ * state file (reserved concurrency 1). Dispatches on the event's shape; what
+ * is neither an SQS batch nor a schedule is an EventBridge event delivered
+ * directly, which eventHandler judges or refuses.
+ */
+export async function handler(
+  event: Record<string, unknown>,
+): Promise<SqsBatchResponse | SweepHandlerResult | { acked: boolean }> {
+  if (isSqsBatch(event)) return sqsHandler(event);
+  if (isScheduledEvent(event)) return sweepHandler();
+  return eventHandler(event);
 }

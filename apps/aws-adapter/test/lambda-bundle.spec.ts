@@ -2,7 +2,7 @@
 // Lambda runtime's Node (22) with its built-in node:sqlite, every AWS call
 // through the SDK's default chain to moto_server.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -25,14 +25,21 @@ import {
 } from '@drift-detective/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-const bundleDir = path.resolve(import.meta.dirname, '..', 'dist', 'lambda');
+const builtDir = path.resolve(import.meta.dirname, '..', 'dist', 'lambda');
 const invoker = path.join(import.meta.dirname, 'invoke.mjs');
+/**
+ * The bundle runs from a copy outside the workspace, as from /var/task in
+ * Lambda: nothing can be resolved from the workspace's node_modules there.
+ */
+let bundleDir: string;
 
 let moto: MotoServer;
 let sqs: SQSClient;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
+  bundleDir = path.join(await mkdtemp(path.join(tmpdir(), 'drift-task-')), 'task');
+  await cp(builtDir, bundleDir, { recursive: true });
   moto = await startMotoServer();
   sqs = new SQSClient({ endpoint: moto.endpoint, region: REGION, credentials: TEST_CREDENTIALS });
 }, 60_000);
@@ -90,7 +97,7 @@ async function receiveAll(queueUrl: string, expected: number) {
 
 describe('the Lambda bundle', () => {
   it('is one module beside the policy wasm', async () => {
-    expect((await readdir(bundleDir)).sort()).toEqual(['index.mjs', 'policy.wasm']);
+    expect((await readdir(builtDir)).sort()).toEqual(['index.mjs', 'policy.wasm']);
   });
 
   it('sqsHandler: the hotfix opens the finding, poison goes to the DLQ, the fix archives it', async () => {
@@ -208,4 +215,40 @@ describe('the Lambda bundle', () => {
     expect(twice.map((f) => f.Id).sort()).toEqual(once.map((f) => f.Id).sort());
     expect(new Set(twice.map((f) => f.Id)).size).toBe(twice.length);
   }, 90_000);
+
+  it('handler: one function serves the queue, the schedule and events delivered directly', async () => {
+    await seedAccount(moto.endpoint);
+    const scheduled = {
+      version: '0',
+      id: 'd0a8d8a5-0000-4000-8000-000000000001',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '123456789012',
+      time: '2026-12-06T06:00:00Z',
+      region: REGION,
+      resources: [`arn:aws:events:${REGION}:123456789012:rule/drift-detective-sweep`],
+      detail: {},
+    };
+    const swept = await invoke('handler', scheduled);
+    expect(swept.answer).toMatchObject({ completed: true });
+    expect(bucketFindings(await securityHubFindings(moto.endpoint), 'open-bucket')).toHaveLength(1);
+
+    const { queueUrl, queueArn, putChange } = await configEventPath(moto.endpoint);
+    await putChange('queued', false);
+    const batch = await receiveAll(queueUrl, 1);
+    const queued = await invoke('handler', {
+      Records: batch.map((m) => lambdaSqsRecord(m, queueArn)),
+    });
+    expect(queued.answer).toEqual({ batchItemFailures: [] });
+    expect(bucketFindings(await securityHubFindings(moto.endpoint), 'queued')).toHaveLength(1);
+
+    const direct = await invoke('handler', JSON.parse(bucketChangeEventText('direct', false)));
+    expect(direct.answer).toEqual({ acked: true });
+    // Neither a batch nor a schedule nor a Config event: refused, nothing published.
+    const before = (await securityHubFindings(moto.endpoint)).length;
+    await expect(invoke('handler', { Records: [{ eventSource: 'aws:s3' }] })).rejects.toThrow(
+      /not handled/,
+    );
+    expect(await securityHubFindings(moto.endpoint)).toHaveLength(before);
+  }, 120_000);
 });

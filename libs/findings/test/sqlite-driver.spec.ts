@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { lambdaNodeBinary } from '@drift-detective/testing';
+import { lambdaNodeBinary, otherNodeLineBinary } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
 import { openSqlite, SQLITE_DRIVER_ENV } from '../src/store/sqlite-driver.js';
 import { SqliteStateStore } from '../src/store/sqlite-store.js';
@@ -24,11 +24,14 @@ async function onNode22(...args: string[]) {
 }
 
 async function onNode22With(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const { stdout } = await run(
-    lambdaNodeBinary(),
-    ['--no-warnings', '--import', 'tsx', child, ...args],
-    { cwd: path.resolve(import.meta.dirname, '..'), env: { ...process.env, ...env } },
-  );
+  return onNodeWith(lambdaNodeBinary(), env, ...args);
+}
+
+async function onNodeWith(node: string, env: NodeJS.ProcessEnv, ...args: string[]) {
+  const { stdout } = await run(node, ['--no-warnings', '--import', 'tsx', child, ...args], {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    env: { ...process.env, ...env },
+  });
   return JSON.parse(stdout) as {
     driver: string;
     node: string;
@@ -85,8 +88,15 @@ describe('SQLite drivers', () => {
   }, 60_000);
 
   it('falls back to node:sqlite when the native addon cannot load (built for another Node)', async () => {
-    // This workspace's better-sqlite3 is compiled for the Node running the tests (20), not 22.
-    const chosen = await onNode22With({ DRIFT_CHILD_DRIVER: 'auto' }, await stateFile(), 'read');
+    // This workspace's better-sqlite3 is compiled for the Node running the tests, not the other line.
+    const other = otherNodeLineBinary();
+    const chosen = await onNodeWith(
+      other,
+      { DRIFT_CHILD_DRIVER: 'auto' },
+      await stateFile(),
+      'read',
+    );
+    expect(chosen.node).not.toBe(process.version);
     expect(chosen.driver).toBe('node:sqlite');
     expect(chosen.list).toEqual([]);
   }, 60_000);

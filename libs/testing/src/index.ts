@@ -20,5 +20,5 @@ export type {
   ProxiedRequest,
   RequestInfo,
 } from './fault-proxy.js';
-export { lambdaNodeBinary } from './lambda-node.js';
+export { CURRENT_LTS_NODE_VERSION, lambdaNodeBinary, otherNodeLineBinary } from './node-lines.js';
 export { epochSecondsOf, motoWireFix } from './moto-wire.js';

@@ -15,9 +15,9 @@ export interface EnsuredTool {
 }
 
 const GO_MISSING =
-  'Go was not found on PATH. The policy toolchain (OPA, Regal) is built from the Go module proxy: ' +
+  'Go was not found on PATH. OPA, Regal and actionlint are built from the Go module proxy: ' +
   'install Go 1.26 or newer (https://go.dev/doc/install, or your package manager), ' +
-  'or point OPA_BIN / REGAL_BIN at existing binaries.';
+  'or point OPA_BIN / REGAL_BIN / ACTIONLINT_BIN at existing binaries.';
 
 async function goVersionOf(binary: string): Promise<string> {
   try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ToolError } from '../process.js';
 import { ensureTool } from './ensure.js';
-import { builtVersion, moduleDir, OPA, pinnedVersion, REGAL } from './go-tools.js';
+import { ACTIONLINT, builtVersion, moduleDir, OPA, pinnedVersion, REGAL } from './go-tools.js';
 
 const quiet = () => undefined;
 
@@ -14,6 +14,17 @@ describe('pinned versions', () => {
     expect(pinnedVersion(OPA, goMod)).toMatch(/^v1\.\d+\.\d+$/);
     const regalMod = await readFile(path.join(moduleDir(REGAL), 'go.mod'), 'utf8');
     expect(pinnedVersion(REGAL, regalMod)).toMatch(/^v0\.\d+\.\d+$/);
+    const actionlintMod = await readFile(path.join(moduleDir(ACTIONLINT), 'go.mod'), 'utf8');
+    expect(pinnedVersion(ACTIONLINT, actionlintMod)).toMatch(/^v1\.\d+\.\d+$/);
+  });
+
+  it('pins by module and reads the version of a command built from a package inside it', () => {
+    expect(() =>
+      pinnedVersion(ACTIONLINT, 'module x\n\nrequire github.com/rhysd/actionlint/cmd v1.0.0\n'),
+    ).toThrow(/does not require github.com\/rhysd\/actionlint$/);
+    const built =
+      'tools/bin/actionlint: go1.26.8\n\tpath\tgithub.com/rhysd/actionlint/cmd/actionlint\n\tmod\tdrift-detective/tools/actionlint\t(devel)\t\n\tdep\tgithub.com/rhysd/actionlint\tv1.7.12\th1:abc=\n';
+    expect(builtVersion(ACTIONLINT, built)).toBe('v1.7.12');
   });
 
   it('does not mistake a dependency with a longer path for the tool', () => {

@@ -36,7 +36,7 @@ export async function ensureMotoServer(
   ) {
     return binary;
   }
-  log('installing moto_server into tools/.venv (first run only)…');
+  log('installing moto_server and cfn-lint into tools/.venv (first run only)…');
   try {
     const venv = await run('python3', ['-m', 'venv', venvDir]);
     if (venv.code !== 0)
@@ -59,4 +59,23 @@ export async function ensureMotoServer(
   if (!existsSync(binary)) throw new ToolError(`pip installed no ${binary}`);
   await writeFile(stampFile, wanted);
   return binary;
+}
+
+/** The cfn-lint installed beside moto_server (same requirements file, same venv). */
+export function cfnLintBinary(): string {
+  return process.env['CFN_LINT_BIN'] ?? path.join(venvDir, 'bin', 'cfn-lint');
+}
+
+/** Installs the pinned Python tools when needed: moto_server and cfn-lint. */
+export async function ensurePythonTools(
+  log?: (line: string) => void,
+): Promise<{ motoServer: string; cfnLint: string }> {
+  const motoServer = await ensureMotoServer(log);
+  const cfnLint = cfnLintBinary();
+  if (!existsSync(cfnLint)) {
+    throw new ToolError(
+      `${cfnLint} does not exist: set CFN_LINT_BIN or let the toolchain install tools/python/requirements.txt`,
+    );
+  }
+  return { motoServer, cfnLint };
 }

@@ -30,9 +30,29 @@ const require = createRequire(import.meta.url);
 
 type Open = (file: string) => SqlDatabase;
 
+/**
+ * Loads node:sqlite without its ExperimentalWarning ("SQLite is an experimental
+ * feature…", emitted once on load by Node 24, https://nodejs.org/api/sqlite.html
+ * stability 1.1): the driver is chosen on purpose, and a warning banner on
+ * every command's stderr would bury the one line a failure prints.
+ */
+function requireNodeSqlite(): unknown {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (text.startsWith('SQLite is an experimental feature')) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return require('node:sqlite');
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
 function loader(driver: SqliteDriver): Open {
   if (driver === 'node:sqlite') {
-    const { DatabaseSync } = require('node:sqlite') as {
+    const { DatabaseSync } = requireNodeSqlite() as {
       DatabaseSync: new (file: string) => SqlDatabase;
     };
     return (file) => new DatabaseSync(file);
