@@ -10,6 +10,8 @@ export const depConstraints = [
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
   { sourceTag: 'type:policy', onlyDependOnLibsWithTags: [] },
+  // A deployment template's tests drive the built app through libs, never its source.
+  { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:aws', onlyDependOnLibsWithTags: ['scope:aws', 'scope:shared'] },
   { sourceTag: 'scope:azure', onlyDependOnLibsWithTags: ['scope:azure', 'scope:shared'] },

@@ -26,7 +26,7 @@ import {
   TEST_CREDENTIALS,
 } from '@drift-detective/provider-aws/testing';
 import { startMotoServer } from '@drift-detective/testing';
-import { policyDistDir } from '../src/paths.js';
+import { policyDistDir } from './paths.js';
 
 const events = Number(process.argv[2] ?? 400);
 const moto = await startMotoServer();

@@ -4,7 +4,7 @@
 //   npx tsx --conditions=development tools/bench/evaluate.ts [iterations]
 import { performance } from 'node:perf_hooks';
 import { PolicyEngine } from '@drift-detective/policy-engine';
-import { policyDistDir } from '../src/paths.js';
+import { policyDistDir } from './paths.js';
 
 const iterations = Number(process.argv[2] ?? 20_000);
 const engine = await PolicyEngine.load(policyDistDir);

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { workspaceRoot } from '../src/paths.js';
+import { workspaceRoot } from './paths.js';
 
 const largeItems = Number(process.argv[2] ?? 150_000);
 const smallItems = 1_500;

@@ -1,12 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  activeWaiver,
-  loadWaivers,
-  type Observation,
-  type Waiver,
-} from '@drift-detective/findings';
+import { loadWaivers, waiverRefLookup } from '@drift-detective/findings';
 import { createLogger, type PipelineLogger } from '@drift-detective/pipeline';
 import { assembleBundle, PolicyEngine, WASM_FILE } from '@drift-detective/policy-engine';
 import {
@@ -44,15 +39,6 @@ async function loadEngine(config: AwsAdapterConfig): Promise<PolicyEngine> {
   return PolicyEngine.load(assembleBundle(here, wasm, Buffer.from(DRIFT_POLICY_MANIFEST, 'utf8')));
 }
 
-function waiverLookup(waivers: readonly Waiver[]) {
-  if (waivers.length === 0) return undefined;
-  return (o: Observation) => {
-    // Looked up when judged: a warm environment sees a waiver expire on its day.
-    const w = activeWaiver(waivers, o, new Date());
-    return w && { rule: w.rule, reason: w.reason, owner: w.owner, expires: w.expires };
-  };
-}
-
 export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promise<AdapterRuntime> {
   const config = resolveAwsConfig({
     env,
@@ -74,7 +60,7 @@ export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     engine,
     logger,
     dryRunOut: process.stdout,
-    waiverFor: waiverLookup(waivers),
+    waiverFor: waiverRefLookup(waivers),
   });
   return { ...runtime, logger };
 }

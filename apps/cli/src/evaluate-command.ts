@@ -28,10 +28,9 @@ export interface EvaluateOptions {
   readonly format: 'text' | 'json';
 }
 
-export interface CommandIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+import type { CommandIo } from '@drift-detective/pipeline';
+
+export type { CommandIo };
 
 /**
  * Evaluates normalized resources and prints their violations. Returns the exit

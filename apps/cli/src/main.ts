@@ -1,13 +1,13 @@
 import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PolicyEngineError } from '@drift-detective/policy-engine';
+import { runCommandLine } from '@drift-detective/pipeline';
 import { evaluateCommand, type CommandIo } from './evaluate-command.js';
 import { findingsListCommand } from './findings-command.js';
 import { normalizeCommand } from './normalize-command.js';
 import { waiversCheckCommand } from './waivers-command.js';
 import { scanCommand } from './scan-command.js';
-import { awsCommand, type AwsSubcommand } from './aws-command.js';
-import { AWS_SETTINGS, type FlagValues } from '@drift-detective/provider-aws';
+import { awsMain } from '@drift-detective/provider-aws';
+import { bundleLocation } from './bundle-location.js';
 import { EXIT, USAGE, UsageError } from './usage.js';
 
 const io: CommandIo = {
@@ -112,57 +112,6 @@ async function evaluateMain(args: string[]): Promise<number> {
   return evaluateCommand({ files: positionals, bundle: values.bundle, format: values.format }, io);
 }
 
-/** The flags of `aws sweep|worker`: one per adapter setting, plus --config. */
-function awsOptions() {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
-    config: { type: 'string' },
-    help: { type: 'boolean' },
-  };
-  for (const setting of Object.values(AWS_SETTINGS)) {
-    options[setting.flag] =
-      setting.kind === 'boolean'
-        ? { type: 'boolean' }
-        : { type: 'string', ...(setting.kind === 'list' ? { multiple: true } : {}) };
-  }
-  return options;
-}
-
-async function awsMain(args: string[]): Promise<number> {
-  const [subcommand, ...rest] = args;
-  if (subcommand !== 'sweep' && subcommand !== 'worker') {
-    throw new UsageError(`aws takes sweep or worker, not '${subcommand ?? ''}'`);
-  }
-  const { values } = parseArgsOrUsage({ args: rest, options: awsOptions() });
-  if (values['help']) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
-  const flags: FlagValues = {};
-  for (const [key, setting] of Object.entries(AWS_SETTINGS)) {
-    const value = values[setting.flag];
-    if (value !== undefined) flags[key as keyof FlagValues] = value as string | string[] | boolean;
-  }
-  // SIGTERM (a deployment stopping the worker) and Ctrl-C drain instead of dropping work.
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  try {
-    return await awsCommand(
-      subcommand as AwsSubcommand,
-      {
-        flags,
-        configFile: typeof values['config'] === 'string' ? values['config'] : undefined,
-        signal: stop.signal,
-      },
-      { ...io, log: process.stderr, stdout: process.stdout },
-    );
-  } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-  }
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help') {
@@ -176,7 +125,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'scan') return scanMain(rest);
   if (command === 'evaluate') return evaluateMain(rest);
   if (command === 'normalize') return normalizeMain(rest);
-  if (command === 'aws') return awsMain(rest);
+  if (command === 'aws') {
+    return awsMain(
+      rest,
+      { ...io, log: process.stderr, stdout: process.stdout },
+      { defaultBundle: bundleLocation(undefined), usage: USAGE },
+    );
+  }
   if (command === 'findings' && rest[0] === 'list') {
     const { values } = parseArgsOrUsage({
       args: rest.slice(1),
@@ -198,15 +153,4 @@ async function main(argv: readonly string[]): Promise<number> {
   throw new UsageError(`unknown command '${command}'`);
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  // Known failures get one clear line; anything else is a bug and keeps its stack.
-  if (error instanceof UsageError || error instanceof PolicyEngineError) {
-    io.err(`drift-detective: ${error.message}\n`);
-    if (error instanceof UsageError) io.err('Run drift-detective --help for usage.\n');
-    process.exitCode = EXIT.error;
-  } else {
-    throw error;
-  }
-}
+await runCommandLine(() => main(process.argv.slice(2)), io, 'drift-detective');

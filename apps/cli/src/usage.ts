@@ -1,16 +1,6 @@
-/** A mistake in how the command was called: printed without a stack, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import { AWS_USAGE } from '@drift-detective/provider-aws';
 
-/** Exit codes: a contract for CI pipelines. */
-export const EXIT = {
-  ok: 0,
-  /** --fail-on: a finding at or above the threshold. */
-  findings: 1,
-  /** Bad usage, an unreadable or malformed input, or a resource that could not be evaluated (evaluate). */
-  error: 2,
-} as const;
+export { EXIT, UsageError } from '@drift-detective/pipeline';
 
 export const USAGE = `Usage: drift-detective <command> [options]
 
@@ -41,29 +31,7 @@ scan options:
   --waivers FILE           Waiver file (default: policies/waivers.yaml when it exists).
   --progress               Progress on stderr (default: when stderr is a terminal).
 
-aws options (each also from the environment or a config file; flag > env > file):
-  --config FILE                 YAML or JSON settings file ($DRIFT_CONFIG)
-  --regions R,R                 Regions to sweep ($DRIFT_AWS_REGIONS; default: the SDK's region)
-  --home-region R               Security Hub region for global (IAM) findings ($DRIFT_AWS_HOME_REGION)
-  --accounts ID,ID              Sweep these accounts, each through --member-role ($DRIFT_AWS_ACCOUNTS)
-  --aggregator NAME             Sweep an AWS Config aggregator ($DRIFT_AWS_AGGREGATOR)
-  --member-role NAME            Role assumed in other accounts to import their findings
-                                ($DRIFT_AWS_MEMBER_ROLE)
-  --resource-types T,T          Only these AWS Config types ($DRIFT_AWS_RESOURCE_TYPES)
-  --queue-url URL               The worker's SQS queue ($DRIFT_AWS_QUEUE_URL)
-  --dead-letter-queue-url URL   Poison messages go here with their reason ($DRIFT_AWS_DLQ_URL;
-                                default: the queue's RedrivePolicy target)
-  --state FILE                  SQLite state file ($DRIFT_STATE_PATH; default drift-state.db)
-  --dry-run                     Findings as JSON lines on stdout, not Security Hub ($DRIFT_DRY_RUN)
-  --concurrency N               Messages judged at once ($DRIFT_CONCURRENCY; default 16)
-  --max-attempts N              Deliveries before a failing message is dead-lettered
-                                ($DRIFT_MAX_ATTEMPTS; default 5)
-  --waivers FILE                Waiver file ($DRIFT_WAIVERS)
-  --metrics-port N              Serve /healthz, /readyz and Prometheus /metrics ($DRIFT_METRICS_PORT)
-  Credentials come only from the AWS SDK's default chain; AWS_ENDPOINT_URL and
-  AWS_ENDPOINT_URL_<SERVICE> override endpoints.
-
-Common options:
+${AWS_USAGE}Common options:
   --bundle DIR         Policy bundle folder (default: $DRIFT_POLICY_BUNDLE, else dist/policies)
   -h, --help           Show this help
 

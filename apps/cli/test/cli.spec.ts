@@ -75,3 +75,29 @@ describe('drift-detective evaluate', () => {
     expect(result.stderr).toContain("--format must be text or json, not 'xml'");
   });
 });
+
+describe('drift-detective aws', () => {
+  // The AWS adapter's own process (apps/aws-adapter) runs these end to end against moto;
+  // here: the CLI hands `aws …` to the same command.
+  it('hands aws sweep|worker to the AWS adapter command, with its settings in the help', async () => {
+    const help = await cli(['aws', 'sweep', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: drift-detective <command>/);
+    expect(help.stdout).toContain('--queue-url URL');
+    expect(help.stdout).toContain('$DRIFT_AWS_HOME_REGION');
+  });
+
+  it('names a missing or unknown subcommand and a bad setting in one line, exit 2', async () => {
+    const unknown = await cli(['aws', 'sweeep']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      "drift-detective: aws takes sweep or worker, not 'sweeep'\nRun drift-detective --help for usage.\n",
+    );
+    const bad = await cli(['aws', 'worker', '--concurrency', 'lots'], {
+      env: { AWS_REGION: 'eu-west-1' },
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--concurrency must be a whole number of at least 1, not 'lots'/);
+    expect(bad.stderr).not.toMatch(/^\s+at /m);
+  });
+});

@@ -21,5 +21,6 @@ export {
   loadWaivers,
   parseWaivers,
   WaiverFileError,
+  waiverRefLookup,
 } from './waivers/index.js';
 export type { Waiver, WaiverCheck, WaiverSubject } from './waivers/index.js';

@@ -43,3 +43,13 @@ export { createLogger } from './logger.js';
 export { startHealthServer } from './health-server.js';
 export type { HealthServer } from './health-server.js';
 export { CoalescingPublisher } from './publishers/coalescing.js';
+export {
+  cloudFailureLine,
+  DEFAULT_WAIVERS,
+  EXIT,
+  isEnvironmentFailure,
+  runCommandLine,
+  UsageError,
+  waiversFrom,
+} from './command/index.js';
+export type { CommandIo } from './command/index.js';

@@ -1,4 +1,5 @@
 import { expiryEnd } from './expiry.js';
+import type { WaiverRef } from '../finding.js';
 import type { Waiver, WaiverSubject } from './waiver.js';
 
 const compiled = new Map<string, RegExp>();
@@ -55,4 +56,20 @@ export function activeWaiver(
       globMatches(w.rule, subject.ruleId, true) &&
       resourceMatches(w.resource, subject),
   );
+}
+
+/**
+ * A lookup of the waiver that suppresses a finding, in the shape findings
+ * record it; undefined without waivers. `now` is asked at each lookup, so a
+ * long-running adapter sees a waiver expire on its day.
+ */
+export function waiverRefLookup(
+  waivers: readonly Waiver[],
+  now: () => Date = () => new Date(),
+): ((subject: WaiverSubject) => WaiverRef | undefined) | undefined {
+  if (waivers.length === 0) return undefined;
+  return (subject) => {
+    const w = activeWaiver(waivers, subject, now());
+    return w && { rule: w.rule, reason: w.reason, owner: w.owner, expires: w.expires };
+  };
 }

@@ -22,3 +22,4 @@ export type { AwsWorkerOptions } from './adapter/worker.js';
 export { accountContextEnricher } from './adapter/event-context.js';
 export { openAwsRuntime } from './adapter/runtime.js';
 export type { AwsRuntime, AwsRuntimeOptions } from './adapter/runtime.js';
+export * from './command/index.js';

@@ -28,7 +28,7 @@ function sourceFiles(dir: string): string[] {
 
 /** service:Action for every `new XCommand(` of a client above, in the adapter's production code. */
 function calledActions(): Set<string> {
-  const files = ['libs/providers/aws/src', 'apps/aws-adapter/src', 'apps/cli/src'].flatMap((dir) =>
+  const files = ['libs/providers/aws/src', 'apps/aws-adapter/src'].flatMap((dir) =>
     sourceFiles(path.join(root, dir)),
   );
   const actions = new Set<string>();

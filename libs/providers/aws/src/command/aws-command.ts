@@ -1,25 +1,30 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
-import { StateStoreError, type Observation } from '@drift-detective/findings';
-import { PolicyEngine } from '@drift-detective/policy-engine';
+import { StateStoreError, waiverRefLookup } from '@drift-detective/findings';
 import {
+  cloudFailureLine,
   createLogger,
   createPrometheusMetrics,
+  EXIT,
+  isEnvironmentFailure,
   startHealthServer,
+  UsageError,
+  waiversFrom,
+  type CommandIo,
 } from '@drift-detective/pipeline';
+import { PolicyEngine } from '@drift-detective/policy-engine';
 import {
+  SETTINGS as AWS_SETTINGS,
   AwsConfigError,
-  awsSweep,
-  awsWorker,
-  openAwsRuntime,
   resolveAwsConfig,
   type AwsAdapterConfig,
-  type AwsRuntime,
   type FlagValues,
-} from '@drift-detective/provider-aws';
-import { bundleLocation } from './bundle-location.js';
-import type { CommandIo } from './evaluate-command.js';
-import { EXIT, UsageError } from './usage.js';
-import { waiverLookup, waiversFrom } from './waivers-source.js';
+} from '../adapter/config.js';
+import { openAwsRuntime, type AwsRuntime } from '../adapter/runtime.js';
+import { awsSweep } from '../adapter/sweep.js';
+import { awsWorker } from '../adapter/worker.js';
+import { AWS_USAGE } from './usage.js';
 
 export type AwsSubcommand = 'sweep' | 'worker';
 
@@ -29,6 +34,8 @@ export interface AwsCommandOptions {
   readonly configFile?: string | undefined;
   /** Aborted on SIGTERM / SIGINT: the worker drains, a sweep stops between pages. */
   readonly signal?: AbortSignal | undefined;
+  /** The policy bundle folder when neither --bundle nor DRIFT_POLICY_BUNDLE names one. */
+  readonly defaultBundle: string;
 }
 
 export interface AwsIo extends CommandIo {
@@ -39,9 +46,9 @@ export interface AwsIo extends CommandIo {
 }
 
 /**
- * drift-detective aws sweep | worker: the AWS adapter as a long-running or
- * scheduled process. Findings go to Security Hub (or stdout with --dry-run),
- * state to the SQLite file, logs as JSON lines to stderr.
+ * `aws sweep | worker`: the AWS adapter as a long-running or scheduled
+ * process. Findings go to Security Hub (or stdout with --dry-run), state to
+ * the SQLite file, logs as JSON lines to stderr.
  */
 export async function awsCommand(
   subcommand: AwsSubcommand,
@@ -52,28 +59,9 @@ export async function awsCommand(
     return await runAws(subcommand, options, io);
   } catch (error) {
     if (!isEnvironmentFailure(error)) throw error;
-    // No region, no credentials, access denied, an endpoint down past its
-    // retries: one line that says what AWS answered, not a stack trace.
-    const cause =
-      error.cause instanceof Error ? ` (${error.cause.name}: ${error.cause.message})` : '';
-    io.err(`drift-detective: aws ${subcommand} failed: ${error.name}: ${error.message}${cause}\n`);
+    io.err(cloudFailureLine(`aws ${subcommand}`, error));
     return EXIT.error;
   }
-}
-
-/**
- * A failure of the world around the adapter (settings, credentials, AWS
- * answers), as opposed to a bug: UsageErrors pass through to their own
- * handling, and a TypeError or the like keeps its stack.
- */
-function isEnvironmentFailure(error: unknown): error is Error {
-  if (!(error instanceof Error) || error instanceof UsageError) return false;
-  return !(
-    error instanceof TypeError ||
-    error instanceof ReferenceError ||
-    error instanceof SyntaxError ||
-    error instanceof RangeError
-  );
 }
 
 async function runAws(
@@ -96,7 +84,7 @@ async function runAws(
   if (subcommand === 'worker' && config.dryRun) {
     throw new UsageError('--dry-run is for sweeps: a worker deletes each message it handles');
   }
-  const engine = await PolicyEngine.load(bundleLocation(config.bundle ?? undefined));
+  const engine = await PolicyEngine.load(path.resolve(config.bundle ?? options.defaultBundle));
   const waivers = await waiversFrom(config.waivers ?? undefined);
   const logger = createLogger({ destination: io.log });
   const metrics = config.metricsPort === null ? undefined : createPrometheusMetrics();
@@ -118,8 +106,7 @@ async function runAws(
       logger,
       metrics,
       dryRunOut: io.stdout,
-      // Looked up when judged: a long-running worker sees a waiver expire on its day.
-      waiverFor: (observation: Observation) => waiverLookup(waivers, new Date())?.(observation),
+      waiverFor: waiverRefLookup(waivers),
     });
   } catch (error) {
     await health?.stop();
@@ -155,5 +142,84 @@ async function runAws(
   } finally {
     runtime.close();
     await health?.stop();
+  }
+}
+
+/** The flags of `aws sweep|worker`: one per adapter setting, plus --config. */
+function awsOptions() {
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; multiple?: boolean; short?: string }
+  > = {
+    config: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const setting of Object.values(AWS_SETTINGS)) {
+    options[setting.flag] =
+      setting.kind === 'boolean'
+        ? { type: 'boolean' }
+        : { type: 'string', ...(setting.kind === 'list' ? { multiple: true } : {}) };
+  }
+  return options;
+}
+
+function parseAwsArgs(args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], options: awsOptions() });
+  } catch (error) {
+    // node:util parseArgs throws TypeErrors for unknown or malformed options: usage errors.
+    if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError((error as Error).message);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The `aws` command line — `sweep|worker [flags]` — as the CLI's `aws`
+ * subcommand and the adapter's own process entry run it: SIGTERM (a
+ * deployment stopping the worker) and Ctrl-C drain instead of dropping work.
+ */
+export async function awsMain(
+  args: readonly string[],
+  io: AwsIo,
+  options: { readonly defaultBundle: string; readonly usage?: string },
+): Promise<number> {
+  const [subcommand, ...rest] = args;
+  if (subcommand === '-h' || subcommand === '--help') {
+    io.out(options.usage ?? AWS_USAGE);
+    return EXIT.ok;
+  }
+  if (subcommand !== 'sweep' && subcommand !== 'worker') {
+    throw new UsageError(`aws takes sweep or worker, not '${subcommand ?? ''}'`);
+  }
+  const { values } = parseAwsArgs(rest);
+  if (values['help']) {
+    io.out(options.usage ?? AWS_USAGE);
+    return EXIT.ok;
+  }
+  const flags: FlagValues = {};
+  for (const [key, setting] of Object.entries(AWS_SETTINGS)) {
+    const value = values[setting.flag];
+    if (value !== undefined) flags[key as keyof FlagValues] = value as string | string[] | boolean;
+  }
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    return await awsCommand(
+      subcommand,
+      {
+        flags,
+        configFile: typeof values['config'] === 'string' ? values['config'] : undefined,
+        signal: stop.signal,
+        defaultBundle: options.defaultBundle,
+      },
+      io,
+    );
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
   }
 }

@@ -1,5 +1,5 @@
-// The AWS adapter as users run it: `drift-detective aws worker|sweep` as real
-// processes, every call through the AWS SDK's default chain to moto_server
+// The AWS adapter as users run it: `drift-detective-aws worker|sweep` (the
+// same command as `drift-detective aws worker|sweep`) as real processes, every call through the AWS SDK's default chain to moto_server
 // (AWS_ENDPOINT_URL), findings asserted in moto's Security Hub.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -36,7 +36,8 @@ import {
   type MotoServer,
 } from '@drift-detective/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bin, cli } from './cli-process.js';
+import { SqliteStateStore } from '@drift-detective/findings';
+import { adapter, bin } from './adapter-process.js';
 
 let moto: MotoServer;
 let env: NodeJS.ProcessEnv;
@@ -85,7 +86,7 @@ function startWorker(
   extra: readonly string[] = [],
   workerEnv: NodeJS.ProcessEnv = env,
 ): Worker {
-  const child = spawn(process.execPath, [bin, 'aws', 'worker', '--queue-url', queueUrl, ...extra], {
+  const child = spawn(process.execPath, [bin, 'worker', '--queue-url', queueUrl, ...extra], {
     env: { ...process.env, ...workerEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -124,7 +125,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('drift-detective aws worker', () => {
+describe('drift-detective-aws worker', () => {
   it('replays the incident: a hotfix opens an ACTIVE HIGH finding within one poll, the fix archives the same finding', async () => {
     const { queueUrl, dlqUrl, putChange } = await configEventPath(moto.endpoint);
     const metricsPort = await freePort();
@@ -212,10 +213,10 @@ describe('drift-detective aws worker', () => {
 
 const byId = (all: AwsSecurityFinding[]) => new Map(all.map((f) => [f.Id, f]));
 
-describe('drift-detective aws sweep', () => {
+describe('drift-detective-aws sweep', () => {
   it('publishes each finding once however often it runs, archives the fixed one and the deleted one', async () => {
     const { blockBucket, deleteRole } = await seedAccount(moto.endpoint);
-    const first = await cli(['aws', 'sweep'], { env });
+    const first = await adapter(['sweep'], { env });
     expect(first.stderr).toMatch(
       /aws sweep us-east-1 \(123456789012\): \d+ resources in \d+ pages, 0 resolved as deleted/,
     );
@@ -237,7 +238,7 @@ describe('drift-detective aws sweep', () => {
     });
 
     // Twice: no second finding, nothing changed.
-    const second = await cli(['aws', 'sweep'], { env });
+    const second = await adapter(['sweep'], { env });
     expect(second.code).toBe(0);
     const again = await securityHubFindings(moto.endpoint);
     expect(byId(again).size).toBe(again.length);
@@ -246,7 +247,7 @@ describe('drift-detective aws sweep', () => {
     // The bucket fixed, the role deleted: the same findings, archived.
     await blockBucket('open-bucket');
     await deleteRole();
-    const third = await cli(['aws', 'sweep'], { env });
+    const third = await adapter(['sweep'], { env });
     expect(third.stderr).toMatch(/1 resolved as deleted/);
     const after = byId(await securityHubFindings(moto.endpoint));
     expect(after.size).toBe(opened.length);
@@ -266,13 +267,13 @@ describe('drift-detective aws sweep', () => {
         AccountAggregationSources: [{ AccountIds: [ACCOUNT], AwsRegions: [REGION] }],
       }),
     );
-    const first = await cli(['aws', 'sweep', '--aggregator', 'org-view'], { env });
+    const first = await adapter(['sweep', '--aggregator', 'org-view'], { env });
     expect(first.stderr).toMatch(/aws sweep us-east-1 \(org-view\): \d+ resources/);
     expect(first.code).toBe(0);
     const once = await securityHubFindings(moto.endpoint);
     expect(bucketFindings(once, 'open-bucket')).toHaveLength(1);
     expect(once.filter((f) => f.GeneratorId === 'DD-IAM-001')).toHaveLength(1);
-    const second = await cli(['aws', 'sweep', '--aggregator', 'org-view'], { env });
+    const second = await adapter(['sweep', '--aggregator', 'org-view'], { env });
     expect(second.code).toBe(0);
     const twice = await securityHubFindings(moto.endpoint);
     expect(twice.map((f) => f.Id).sort()).toEqual(once.map((f) => f.Id).sort());
@@ -280,7 +281,7 @@ describe('drift-detective aws sweep', () => {
 
   it('--dry-run prints the findings as JSON lines and sends nothing to Security Hub', async () => {
     await seedAccount(moto.endpoint);
-    const run = await cli(['aws', 'sweep', '--dry-run', '--regions', REGION], { env });
+    const run = await adapter(['sweep', '--dry-run', '--regions', REGION], { env });
     expect(run.code).toBe(0);
     const lines = run.stdout
       .trim()
@@ -299,7 +300,7 @@ describe('drift-detective aws sweep', () => {
   }, 60_000);
 });
 
-describe('drift-detective aws worker killed mid-event', () => {
+describe('drift-detective-aws worker killed mid-event', () => {
   it('loses nothing and duplicates nothing: the next worker finishes what kill -9 interrupted', async () => {
     // A short visibility timeout: once the killed worker stops extending it, the message returns.
     const { queueUrl, putChange } = await configEventPath(moto.endpoint, 3);
@@ -335,17 +336,9 @@ describe('drift-detective aws worker killed mid-event', () => {
       const found = bucketFindings(await securityHubFindings(moto.endpoint), 'crash-bucket');
       expect(found).toHaveLength(1);
       expect(found[0]).toMatchObject({ RecordState: 'ACTIVE', Severity: { Label: 'HIGH' } });
-      const state = await cli([
-        'findings',
-        'list',
-        '--state',
-        env['DRIFT_STATE_PATH']!,
-        '--format',
-        'json',
-      ]);
-      const { findings: listed } = JSON.parse(state.stdout) as {
-        findings: { resourceId: string; status: string; pendingTransition: string | null }[];
-      };
+      const state = new SqliteStateStore(env['DRIFT_STATE_PATH']!);
+      const listed = state.list();
+      state.close();
       expect(listed.filter((f) => f.resourceId === 'arn:aws:s3:::crash-bucket')).toEqual([
         expect.objectContaining({ status: 'ACTIVE', pendingTransition: null }),
       ]);
@@ -355,7 +348,7 @@ describe('drift-detective aws worker killed mid-event', () => {
   }, 90_000);
 });
 
-describe('drift-detective aws worker with the account block', () => {
+describe('drift-detective-aws worker with the account block', () => {
   it("judges a bucket event with its account's Block Public Access, read from AWS Config", async () => {
     await seedAccount(moto.endpoint);
     await putAccountPublicAccessBlock(moto.endpoint, ALL_BLOCKED);
@@ -376,7 +369,7 @@ describe('drift-detective aws worker with the account block', () => {
   }, 60_000);
 });
 
-describe('drift-detective aws settings', () => {
+describe('drift-detective-aws settings', () => {
   it('names what is missing around it in one line: no region, no credentials', async () => {
     const bare = {
       ...process.env,
@@ -390,13 +383,13 @@ describe('drift-detective aws settings', () => {
       AWS_EC2_METADATA_DISABLED: 'true',
       DRIFT_STATE_PATH: env['DRIFT_STATE_PATH'],
     };
-    const noRegion = await cli(['aws', 'sweep'], { env: bare });
+    const noRegion = await adapter(['sweep'], { env: bare });
     expect(noRegion.code).toBe(2);
     expect(noRegion.stderr).toMatch(
       /^drift-detective: aws sweep failed: Error: no AWS region: pass --regions, set AWS_REGION/m,
     );
     expect(noRegion.stderr).not.toMatch(/^\s+at /m);
-    const noKeys = await cli(['aws', 'sweep', '--regions', REGION, '--home-region', REGION], {
+    const noKeys = await adapter(['sweep', '--regions', REGION, '--home-region', REGION], {
       env: { ...bare, AWS_ENDPOINT_URL: moto.endpoint },
     });
     expect(noKeys.code).toBe(2);
@@ -407,12 +400,12 @@ describe('drift-detective aws settings', () => {
   });
 
   it('needs a queue for the worker and names bad settings', async () => {
-    const noQueue = await cli(['aws', 'worker'], { env });
+    const noQueue = await adapter(['worker'], { env });
     expect(noQueue.code).toBe(2);
     expect(noQueue.stderr).toMatch(
       /aws worker needs a queue: --queue-url URL or DRIFT_AWS_QUEUE_URL/,
     );
-    const bad = await cli(['aws', 'sweep', '--concurrency', 'lots'], { env });
+    const bad = await adapter(['sweep', '--concurrency', 'lots'], { env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--concurrency must be a whole number of at least 1, not 'lots'/);
   });
@@ -424,10 +417,10 @@ describe('drift-detective aws settings', () => {
       (await queueEmpty(queueUrl)) ? undefined : true,
     );
     for (const [args, extraEnv] of [
-      [['aws', 'worker', '--queue-url', queueUrl, '--dry-run'], {}],
-      [['aws', 'worker', '--queue-url', queueUrl], { DRIFT_DRY_RUN: 'true' }],
+      [['worker', '--queue-url', queueUrl, '--dry-run'], {}],
+      [['worker', '--queue-url', queueUrl], { DRIFT_DRY_RUN: 'true' }],
     ] as const) {
-      const run = await cli(args, { env: { ...env, ...extraEnv } });
+      const run = await adapter(args, { env: { ...env, ...extraEnv } });
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(
         /--dry-run is for sweeps: a worker deletes each message it handles/,
@@ -441,16 +434,16 @@ describe('drift-detective aws settings', () => {
   it('warns once at start when the home region is not set, naming the region it uses', async () => {
     const warning =
       /home region not set: IAM \(global\) findings go to Security Hub in us-east-1; set DRIFT_AWS_HOME_REGION/g;
-    const defaulted = await cli(['aws', 'sweep', '--dry-run'], { env });
+    const defaulted = await adapter(['sweep', '--dry-run'], { env });
     expect(defaulted.code).toBe(0);
     expect(defaulted.stderr.match(warning)).toHaveLength(1);
     const line = defaulted.stderr.split('\n').find((l) => l.includes('home region not set'));
     expect(JSON.parse(line ?? '{}')).toMatchObject({ homeRegion: REGION });
 
-    const byFlag = await cli(['aws', 'sweep', '--dry-run', '--home-region', REGION], { env });
+    const byFlag = await adapter(['sweep', '--dry-run', '--home-region', REGION], { env });
     expect(byFlag.code).toBe(0);
     expect(byFlag.stderr).not.toMatch(/home region not set/);
-    const byEnv = await cli(['aws', 'sweep', '--dry-run'], {
+    const byEnv = await adapter(['sweep', '--dry-run'], {
       env: { ...env, DRIFT_AWS_HOME_REGION: REGION },
     });
     expect(byEnv.code).toBe(0);

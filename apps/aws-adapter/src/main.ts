@@ -1,0 +1,38 @@
+// The AWS adapter as a process (a container, a VM, a cron job):
+// `drift-detective-aws sweep|worker [flags]`, the same command as
+// `drift-detective aws …`, without the offline scanner and the other clouds.
+import path from 'node:path';
+import { runCommandLine, type CommandIo } from '@drift-detective/pipeline';
+import { AWS_USAGE, awsMain } from '@drift-detective/provider-aws';
+
+const io: CommandIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+const USAGE = `Usage: drift-detective-aws sweep|worker [options]
+  sweep    Sweep AWS Config (each account and region, or an aggregator) into Security Hub.
+  worker   Judge AWS Config change events from an SQS queue as they come.
+${AWS_USAGE}Exit codes: 0 done (a worker: stopped by SIGTERM or Ctrl-C after draining), 2 bad
+settings, an AWS error past the retries, or a sweep that could not read every record.
+`;
+
+/**
+ * The policy bundle when neither --bundle nor DRIFT_POLICY_BUNDLE names one:
+ * the workspace's dist/policies (this module sits in apps/aws-adapter/dist/process).
+ */
+const defaultBundle = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'dist', 'policies');
+
+const args = process.argv.slice(2);
+await runCommandLine(
+  () =>
+    args.length === 0
+      ? Promise.resolve((io.err(USAGE), 2))
+      : awsMain(
+          args,
+          { ...io, log: process.stderr, stdout: process.stdout },
+          { defaultBundle, usage: USAGE },
+        ),
+  io,
+  'drift-detective-aws',
+);
