@@ -44,6 +44,6 @@ demo: bootstrap
 # The last line is the total across every runner: "N passed, N failed".
 test: bootstrap
 	@rm -rf reports
-	@$(NX) run-many -t lint typecheck test build --outputStyle=static; status=$$?; \
+	@$(NX) run-many -t lint typecheck test test-other-node build --outputStyle=static; status=$$?; \
 	  npx tsx tools/src/test-summary.ts; summary=$$?; \
 	  exit $$(( status != 0 ? status : summary ))

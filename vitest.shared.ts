@@ -20,7 +20,15 @@ export function projectTestConfig(
       include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
       environment: 'node',
       reporters: ['default', 'json'],
-      outputFile: { json: path.join(workspaceRoot, 'reports', 'vitest', `${projectName}.json`) },
+      // A second run on the other Node.js line (tools/src/test-on-other-line.ts) names its own report.
+      outputFile: {
+        json: path.join(
+          workspaceRoot,
+          'reports',
+          'vitest',
+          `${process.env['DRIFT_VITEST_REPORT'] ?? projectName}.json`,
+        ),
+      },
       testTimeout: 30_000,
       ...extra,
     },

@@ -185,7 +185,11 @@ describe('drift-detective-aws worker', () => {
         return answer.Messages?.[0];
       });
       expect(dead.Body).toBe('not json');
-      const scrape = await (await fetch(`${base}/metrics`)).text();
+      // A message is acknowledged (and counted) just after its findings reached the hub.
+      const scrape = await waitFor('both changes acknowledged', async () => {
+        const text = await (await fetch(`${base}/metrics`)).text();
+        return /^drift_events_total\{outcome="acked"\} 2$/m.test(text) ? text : undefined;
+      });
       expect(scrape).toMatch(/^drift_events_total\{outcome="acked"\} 2$/m);
       expect(scrape).toMatch(/^drift_events_total\{outcome="dead_lettered"\} 1$/m);
       expect(scrape).toMatch(/^drift_findings_transitions_total\{transition="resolved"\} 1$/m);

@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './migrations.js';
+import { openSqlite } from './sqlite-driver.js';
 import { SqliteStateStore, StateStoreError } from './sqlite-store.js';
 import { findingRecord as record } from '../../test/records.js';
 
@@ -57,9 +57,10 @@ describe('SqliteStateStore', () => {
   it('migrates a new file to the current schema version and refuses a newer one', async () => {
     const file = await stateFile();
     new SqliteStateStore(file).close();
-    const db = new Database(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    db.pragma('user_version = 99');
+    // Whichever driver this Node loads (the native addon may be built for another line).
+    const { db } = openSqlite(file);
+    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: MIGRATIONS.length });
+    db.exec('PRAGMA user_version = 99');
     db.close();
     expect(() => new SqliteStateStore(file)).toThrow(StateStoreError);
     expect(() => new SqliteStateStore(file)).toThrow(
@@ -145,19 +146,19 @@ describe('SqliteStateStore', () => {
 
   it('upgrades a file of schema version 1 in place, keeping its findings', async () => {
     const file = await stateFile();
-    const db = new Database(file);
+    const { db } = openSqlite(file);
     db.exec(MIGRATIONS[0] ?? '');
-    db.pragma('user_version = 1');
+    db.exec('PRAGMA user_version = 1');
     db.close();
     const v1 = new SqliteStateStore(file);
     v1.save([record('a')]);
     v1.close();
     // Simulate a file written by the version-1 code: roll the version back, drop the new tables.
-    const raw = new Database(file);
+    const { db: raw } = openSqlite(file);
     raw.exec(
       'DROP TABLE sweep_checkpoints; DROP TABLE sweep_seen; DROP TABLE resource_observations;',
     );
-    raw.pragma('user_version = 1');
+    raw.exec('PRAGMA user_version = 1');
     raw.close();
     const store = new SqliteStateStore(file);
     expect(store.list().map((r) => r.id)).toEqual(['a']);
