@@ -453,4 +453,16 @@ describe('drift-detective-aws settings', () => {
     expect(byEnv.code).toBe(0);
     expect(byEnv.stderr).not.toMatch(/home region not set/);
   });
+
+  it('prints no runtime warning: no Node.js or AWS SDK warning banner on stderr', async () => {
+    await seedAccount(moto.endpoint);
+    const run = await adapter(['sweep', '--dry-run', '--home-region', REGION], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('open-bucket');
+    // Node prints "(node:PID) XWarning: …"; the AWS SDK names NodeVersionSupportWarning.
+    expect(run.stderr).not.toMatch(/\(node:\d+\) \w*Warning|NodeVersionSupportWarning/);
+    for (const line of run.stderr.split('\n').filter((l) => l.startsWith('{'))) {
+      expect(JSON.parse(line)).toHaveProperty('level');
+    }
+  });
 });

@@ -76,6 +76,24 @@ describe('drift-detective evaluate', () => {
   });
 });
 
+describe('the runtime', () => {
+  it('prints no runtime warning, with the SQLite state in use', async () => {
+    const state = await tempFile('state.db', '');
+    const result = await cli([
+      'scan',
+      '--format',
+      'json',
+      '--input',
+      path.join(workspaceRoot, 'samples', 'aws'),
+      '--state',
+      state.replace(/state\.db$/, 'fresh.db'),
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).summary.findings).toBeGreaterThan(0);
+    expect(result.stderr).toBe('');
+  });
+});
+
 describe('drift-detective aws', () => {
   // The AWS adapter's own process (apps/aws-adapter) runs these end to end against moto;
   // here: the CLI hands `aws …` to the same command.
