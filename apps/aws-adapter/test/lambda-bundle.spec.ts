@@ -12,6 +12,7 @@ import {
   configEventPath,
   lambdaSqsRecord,
   REGION,
+  scheduledEvent,
   securityHubFindings,
   seedAccount,
   TEST_CREDENTIALS,
@@ -218,17 +219,9 @@ describe('the Lambda bundle', () => {
 
   it('handler: one function serves the queue, the schedule and events delivered directly', async () => {
     await seedAccount(moto.endpoint);
-    const scheduled = {
-      version: '0',
-      id: 'd0a8d8a5-0000-4000-8000-000000000001',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: '123456789012',
-      time: '2026-12-06T06:00:00Z',
-      region: REGION,
-      resources: [`arn:aws:events:${REGION}:123456789012:rule/drift-detective-sweep`],
-      detail: {},
-    };
+    const scheduled = scheduledEvent(
+      `arn:aws:events:${REGION}:123456789012:rule/drift-detective-sweep`,
+    );
     const swept = await invoke('handler', scheduled);
     expect(swept.answer).toMatchObject({ completed: true });
     expect(bucketFindings(await securityHubFindings(moto.endpoint), 'open-bucket')).toHaveLength(1);

@@ -21,7 +21,6 @@ import {
   DescribeRuleCommand,
   EventBridgeClient,
   ListTargetsByRuleCommand,
-  PutEventsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -38,7 +37,9 @@ import {
   bucketChangeDetail,
   bucketFindings,
   lambdaSqsRecord,
+  putConfigItemChange,
   REGION,
+  scheduledEvent,
   securityHubFindings,
   seedAccount,
   TEST_CREDENTIALS,
@@ -261,20 +262,7 @@ function templateValue(value: unknown): unknown {
   return value;
 }
 
-async function putConfigEvent(detail: Record<string, unknown>) {
-  const answer = await events.send(
-    new PutEventsCommand({
-      Entries: [
-        {
-          Source: 'aws.config',
-          DetailType: 'Config Configuration Item Change',
-          Detail: JSON.stringify(detail),
-        },
-      ],
-    }),
-  );
-  expect(answer.FailedEntryCount).toBe(0);
-}
+const putConfigEvent = (detail: Record<string, unknown>) => putConfigItemChange(events, detail);
 
 describe('the stack of deploy/aws/template.yaml, deployed to moto', () => {
   it('creates the function from the packaged code, as the template configures it', async () => {
@@ -446,20 +434,8 @@ describe('the stack of deploy/aws/template.yaml, deployed to moto', () => {
       }),
     ]);
 
-    // The event EventBridge sends a schedule rule's target
-    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html).
     await seedAccount(moto.endpoint);
-    const scheduled = {
-      version: '0',
-      id: 'c1d2e3f4-0000-4000-8000-000000000001',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: ACCOUNT,
-      time: new Date().toISOString(),
-      region: REGION,
-      resources: [rule.Arn],
-      detail: {},
-    };
+    const scheduled = scheduledEvent(rule.Arn!);
     // Buckets only: moto's Config answers HTTP 500 to BatchGetResourceConfig of the stack's
     // own role (moto/iam/models.py, Role.to_config_dict url-quotes the inline policy
     // document, which a role created by CloudFormation holds as a dict, not a string).

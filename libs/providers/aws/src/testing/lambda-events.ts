@@ -1,6 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SqsLambdaRecord } from '../sqs/lambda-sqs.js';
-import { REGION } from './config-events.js';
+import { ACCOUNT, REGION } from './config-events.js';
 
 /**
  * A received SQS message as the record of a Lambda SQS event, the way the
@@ -31,5 +31,23 @@ export function lambdaSqsRecord(
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
     awsRegion: region,
+  };
+}
+
+/**
+ * The event EventBridge sends the target of a schedule rule
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html).
+ */
+export function scheduledEvent(ruleArn: string, region = REGION) {
+  return {
+    version: '0',
+    id: 'c1d2e3f4-0000-4000-8000-000000000001',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: ACCOUNT,
+    time: new Date().toISOString(),
+    region,
+    resources: [ruleArn],
+    detail: {},
   };
 }

@@ -138,23 +138,7 @@ export async function configEventPath(endpoint: string, visibilityTimeoutSeconds
       Targets: [{ Id: 'queue', Arn: arn('drift-events') }],
     }),
   );
-  /** Puts a Config item change event (its detail) on the default bus. */
-  const putDetail = async (detail: Record<string, unknown>) => {
-    const answer = await events.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            Source: 'aws.config',
-            DetailType: 'Config Configuration Item Change',
-            Detail: JSON.stringify(detail),
-          },
-        ],
-      }),
-    );
-    if (answer.FailedEntryCount !== 0) {
-      throw new Error(`PutEvents failed: ${JSON.stringify(answer)}`);
-    }
-  };
+  const putDetail = (detail: Record<string, unknown>) => putConfigItemChange(events, detail);
   const putChange = (bucket: string, blockOn: boolean) =>
     putDetail(bucketChangeDetail(bucket, blockOn));
   if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error('moto created no queue URL');
@@ -165,6 +149,27 @@ export async function configEventPath(endpoint: string, visibilityTimeoutSeconds
     putChange,
     putDetail,
   };
+}
+
+/** Puts a Config item change event (its detail) on the default bus, as AWS Config does. */
+export async function putConfigItemChange(
+  events: EventBridgeClient,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  const answer = await events.send(
+    new PutEventsCommand({
+      Entries: [
+        {
+          Source: 'aws.config',
+          DetailType: 'Config Configuration Item Change',
+          Detail: JSON.stringify(detail),
+        },
+      ],
+    }),
+  );
+  if (answer.FailedEntryCount !== 0) {
+    throw new Error(`PutEvents failed: ${JSON.stringify(answer)}`);
+  }
 }
 
 /** Every finding of the region's Security Hub (GetFindings pages of 100). */
