@@ -12,16 +12,29 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the built CLI as a user would, optionally feeding stdin. */
+/**
+ * The uid and gid of an unprivileged user when the tests run as root (CI
+ * does): file permissions hold only for such a user. Undefined otherwise, as a
+ * non-root user already is one.
+ */
+export function unprivileged(): { uid: number; gid: number } | undefined {
+  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+}
+
+/** Runs the built CLI as a user would, optionally feeding stdin, optionally as an unprivileged user. */
 export function cli(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; stdin?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; stdin?: string; unprivileged?: boolean } = {},
 ) {
   return new Promise<CliResult>((resolve) => {
     const child = execFile(
       process.execPath,
       [bin, ...args],
-      { env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      {
+        env: { ...process.env, ...options.env },
+        maxBuffer: 64 * 1024 * 1024,
+        ...(options.unprivileged ? unprivileged() : {}),
+      },
       (error, stdout, stderr) => {
         const code = error ? ((error as { code?: number }).code ?? 1) : 0;
         resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });

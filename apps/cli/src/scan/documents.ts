@@ -1,11 +1,11 @@
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { access, open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import chain from 'stream-chain';
 import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamValues } from 'stream-json/streamers/stream-values.js';
-import type { InputFile } from './inputs.js';
+import { readFailure, type InputFile } from './inputs.js';
 import { UsageError } from '../usage.js';
 
 /**
@@ -34,30 +34,50 @@ export type Document =
   | { readonly source: string; readonly value: unknown }
   | { readonly source: string; readonly error: string };
 
-/** How much of a file is looked at to tell NDJSON from one JSON document. */
-const SNIFF_BYTES = 1024 * 1024;
+/** Read this much at a time while looking for the first lines of a file. */
+const SNIFF_CHUNK_BYTES = 64 * 1024;
 
 /**
- * The first non-empty line, if it ends within the first MiB, and whether
- * anything but white space follows it. Only that much is read: a minified
- * multi-GB document on one line is never loaded to find its end.
+ * The first two non-empty lines of a file (the last one may end at the end of
+ * the file), read a chunk at a time. A line longer than `cap` is not an NDJSON
+ * record anyone exports: `tooLong` says so, and nothing more of it is kept, so
+ * a minified multi-GB document on one line is never loaded to find its end.
  */
-async function firstLine(file: string): Promise<{ line: string | undefined; more: boolean }> {
-  const handle = await open(file, 'r');
+async function leadingLines(
+  input: InputFile,
+  cap: number,
+): Promise<{ lines: string[]; tooLong: boolean }> {
+  const handle = await open(input.path, 'r').catch((error: unknown) => {
+    throw readFailure(input.label, error);
+  });
   try {
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    const text = buffer.subarray(0, bytesRead).toString('utf8');
-    let offset = 0;
-    while (offset < text.length) {
-      const end = text.indexOf('\n', offset);
-      if (end === -1) return { line: undefined, more: false }; // no complete line within the sniff
-      const line = text.slice(offset, end);
-      if (line.trim() !== '')
-        return { line, more: text.slice(end + 1).trim() !== '' || bytesRead === SNIFF_BYTES };
-      offset = end + 1;
+    const lines: string[] = [];
+    const buffer = Buffer.alloc(SNIFF_CHUNK_BYTES);
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let position = 0;
+    const take = (line: Buffer) => {
+      const text = line.toString('utf8');
+      if (text.trim() !== '') lines.push(text);
+    };
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, SNIFF_CHUNK_BYTES, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      let chunk = buffer.subarray(0, bytesRead);
+      for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a)) {
+        take(Buffer.concat([...pending, chunk.subarray(0, end)]));
+        pending = [];
+        pendingBytes = 0;
+        chunk = chunk.subarray(end + 1);
+        if (lines.length === 2) return { lines, tooLong: false };
+      }
+      pending.push(Buffer.from(chunk));
+      pendingBytes += chunk.length;
+      if (pendingBytes > cap) return { lines, tooLong: true };
     }
-    return { line: undefined, more: false };
+    take(Buffer.concat(pending));
+    return { lines, tooLong: false };
   } finally {
     await handle.close();
   }
@@ -72,21 +92,43 @@ function parses(text: string): boolean {
   }
 }
 
+/** A line that holds one record: a JSON object or array on its own. */
+function isRecordLine(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** How the first line of a pretty-printed document looks: it opens an object or an array. */
+function opensDocument(text: string): boolean {
+  return /[[{]\s*$/.test(text);
+}
+
 /**
- * NDJSON when the first non-empty line is a complete JSON value and more lines
- * follow; otherwise one JSON document (pretty-printed or on one line).
+ * NDJSON by name (.ndjson, .jsonl), else by content: the first non-empty line
+ * is a complete JSON value and more lines follow, or — a bad first line being a
+ * bad record like any other — it is not the opening of a pretty-printed
+ * document and the second line is a record. Anything else is one JSON document
+ * (pretty-printed, or on one line).
  */
-export async function isNdjson(file: string): Promise<boolean> {
-  const { line, more } = await firstLine(file);
-  return line !== undefined && more && parses(line);
+export async function isNdjson(input: InputFile): Promise<boolean> {
+  if (/\.(ndjson|jsonl)$/i.test(input.path)) return true;
+  const { lines, tooLong } = await leadingLines(input, streamThreshold());
+  const [first, second] = lines;
+  if (tooLong || first === undefined || second === undefined) return false;
+  if (parses(first)) return true;
+  return !opensDocument(first) && isRecordLine(second);
 }
 
 /** How an input is read: by line, by streamed record array, or whole. */
 export async function documentMode(input: InputFile): Promise<DocumentMode> {
-  await access(input.path).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read ${input.label}: ${error.code ?? String(error)}`);
+  await access(input.path, constants.R_OK).catch((error: unknown) => {
+    throw readFailure(input.label, error);
   });
-  if (await isNdjson(input.path)) return 'ndjson';
+  if (await isNdjson(input)) return 'ndjson';
   return (await stat(input.path)).size > streamThreshold() ? 'stream' : 'whole';
 }
 
@@ -134,7 +176,14 @@ export async function* readDocuments(
       crlfDelay: Infinity,
     });
     let number = 0;
-    for await (const line of lines) {
+    const iterator = lines[Symbol.asyncIterator]();
+    for (;;) {
+      // A file that becomes unreadable while it is read is named, not a stack trace.
+      const next = await iterator.next().catch((error: unknown) => {
+        throw readFailure(input.label, error);
+      });
+      if (next.done) return;
+      const line = next.value;
       number++;
       if (line.trim() === '') continue;
       const source = `${input.label}:${number}`;
@@ -144,10 +193,9 @@ export async function* readDocuments(
         yield { source, error: `not JSON (${(error as Error).message})` };
       }
     }
-    return;
   }
-  const text = await readFile(input.path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read ${input.label}: ${error.code ?? String(error)}`);
+  const text = await readFile(input.path, 'utf8').catch((error: unknown) => {
+    throw readFailure(input.label, error);
   });
   if (text.trim() === '') throw new UsageError(`${input.label} is empty`);
   try {

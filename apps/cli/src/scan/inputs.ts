@@ -11,8 +11,22 @@ export interface InputFile {
   readonly label: string;
 }
 
+/** The one-line reason a file or folder cannot be read: the code a user can look up. */
+export function readFailure(label: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file or folder'
+      : code === 'EACCES' || code === 'EPERM'
+        ? `permission denied (${code})`
+        : (code ?? (error as Error).message);
+  return new UsageError(`cannot read ${label}: ${why}`);
+}
+
 async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+    throw readFailure(dir, error);
+  });
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith('.')) continue; // .DS_Store, .gitkeep and the like
@@ -54,10 +68,8 @@ export async function resolveInputs(values: readonly string[]): Promise<Resolved
       inputs.push({ path: await spoolStdin(), label: '<stdin>' });
       continue;
     }
-    const info = await stat(value).catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(
-        `cannot read ${value}: ${error.code === 'ENOENT' ? 'no such file or folder' : error.code}`,
-      );
+    const info = await stat(value).catch((error: unknown) => {
+      throw readFailure(value, error);
     });
     if (info.isDirectory()) {
       const all = await filesUnder(value);
