@@ -31,7 +31,8 @@ export function findingsListCommand(
     throw new UsageError(`--format must be table or json, not '${format}'`);
   let store: SqliteStateStore;
   try {
-    store = new SqliteStateStore(options.state);
+    // Only reads: listing works while a worker or a scan writes the state.
+    store = new SqliteStateStore(options.state, { lock: false });
   } catch (error) {
     if (error instanceof StateStoreError) throw new UsageError(error.message);
     throw error;

@@ -15,7 +15,12 @@ import type { ScanFinding } from './scan/finding.js';
 import { syncState } from './scan/state-sync.js';
 import { now } from './clock.js';
 import { waiverLookup, waiversFrom } from './waivers-source.js';
-import { SqliteStateStore, StateStoreError } from '@drift-detective/findings';
+import {
+  describeHolder,
+  SqliteStateStore,
+  stateWaitMs,
+  StateStoreError,
+} from '@drift-detective/findings';
 import { EXIT, UsageError } from './usage.js';
 
 export const FORMATS = ['table', 'json', 'sarif', 'asff'] as const;
@@ -100,7 +105,13 @@ export async function scanCommand(
   let store: SqliteStateStore | undefined;
   if (options.state) {
     try {
-      store = new SqliteStateStore(options.state);
+      // One writer at a time: a second scan, sweep or worker waits, then is refused by name.
+      store = await SqliteStateStore.open(options.state, {
+        command: 'drift-detective scan',
+        waitMs: stateWaitMs(),
+        onWait: (holder) =>
+          io.err(`waiting for state file ${options.state}: in use by ${describeHolder(holder)}\n`),
+      });
     } catch (error) {
       if (error instanceof StateStoreError) throw new UsageError(error.message);
       throw error;

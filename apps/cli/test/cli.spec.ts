@@ -88,6 +88,7 @@ describe('the runtime', () => {
       '--state',
       state.replace(/state\.db$/, 'fresh.db'),
     ]);
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).summary.findings).toBeGreaterThan(0);
     expect(result.stderr).toBe('');

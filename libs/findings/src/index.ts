@@ -13,7 +13,15 @@ export type {
   SweepCheckpoint,
   SweepProgress,
 } from './store/state-store.js';
-export { SqliteStateStore, StateStoreError } from './store/sqlite-store.js';
+export {
+  SqliteStateStore,
+  StateLockedError,
+  StateStoreError,
+  stateWaitMs,
+} from './store/sqlite-store.js';
+export type { SqliteStateStoreOptions } from './store/sqlite-store.js';
+export { describeHolder, lockFileOf } from './store/state-lock.js';
+export type { StateLockHolder } from './store/state-lock.js';
 export { DEFAULT_REFRESH_DAYS, needsPublish } from './publish-policy.js';
 export {
   activeWaiver,

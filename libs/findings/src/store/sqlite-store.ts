@@ -1,6 +1,10 @@
+import { accessSync, constants, existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 import { MIGRATIONS } from './migrations.js';
 import { inTransaction, openSqlite, type SqlDatabase, type SqliteDriver } from './sqlite-driver.js';
+import { describeHolder, StateLock, type StateLockHolder } from './state-lock.js';
 import type {
   PublishedFinding,
   ResourceObservation,
@@ -11,11 +15,69 @@ import type {
 
 /** The state file cannot be used: it names the file and what is wrong. */
 export class StateStoreError extends Error {
-  override readonly name = 'StateStoreError';
+  override readonly name: string = 'StateStoreError';
+}
+
+/** Another run writes the state file: it names who, and since when. */
+export class StateLockedError extends StateStoreError {
+  override readonly name: string = 'StateLockedError';
+  constructor(
+    readonly file: string,
+    readonly holder: StateLockHolder,
+    waitedMs = 0,
+  ) {
+    super(
+      `state file ${file} is in use by ${describeHolder(holder)}` +
+        (waitedMs > 0 ? `; waited ${Math.round(waitedMs / 1000)} s` : '') +
+        ': one state has one writer (DRIFT_STATE_WAIT_SECONDS sets how long to wait)',
+    );
+  }
+}
+
+/** How long a run waits for another to finish with the state file: DRIFT_STATE_WAIT_SECONDS, else 30 s. */
+export function stateWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env['DRIFT_STATE_WAIT_SECONDS']);
+  return Number.isFinite(seconds) && seconds >= 0 && env['DRIFT_STATE_WAIT_SECONDS'] !== ''
+    ? seconds * 1000
+    : 30_000;
+}
+
+export interface SqliteStateStoreOptions {
+  readonly driver?: SqliteDriver | undefined;
+  /**
+   * Take the writer lock (the default): the worker, sweeps and scans write
+   * one state one at a time. `false` only to read, as `findings list` does.
+   */
+  readonly lock?: boolean | undefined;
+  /** What the lock names as its holder ("drift-detective scan"…). */
+  readonly command?: string | undefined;
 }
 
 interface Row {
   readonly record: string;
+}
+
+/** SQLite's WAL-mode companions of a database file (https://www.sqlite.org/tempfiles.html). */
+const COMPANIONS = ['-wal', '-shm'];
+
+/**
+ * A state file must be writable, and so must its folder (WAL mode creates its
+ * -wal and -shm files there): said up front in one line, not as SQLite's
+ * "attempt to write a readonly database" half-way through.
+ */
+function assertWritable(file: string): void {
+  const check = (target: string, what: string) => {
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
+      throw new StateStoreError(
+        `state file ${file} cannot be written: ${what} is read-only (${code})`,
+      );
+    }
+  };
+  if (existsSync(file)) check(file, 'the file');
+  check(path.dirname(path.resolve(file)), `its folder ${path.dirname(path.resolve(file))}`);
 }
 
 /**
@@ -27,23 +89,77 @@ export class SqliteStateStore implements StateStore {
   private readonly db: SqlDatabase;
   /** The SQLite driver in use (see sqlite-driver.ts). */
   readonly driver: SqliteDriver;
+  private readonly lock: StateLock | undefined;
 
+  /** Opens the state file now, or throws StateLockedError when another run writes it. */
   constructor(
     readonly file: string,
-    options: { driver?: SqliteDriver | undefined } = {},
+    options: SqliteStateStoreOptions = {},
   ) {
+    const writer = options.lock !== false;
+    if (writer) {
+      assertWritable(file);
+      const lock = StateLock.tryAcquire(file, options.command ?? 'drift-detective');
+      if (!(lock instanceof StateLock)) throw new StateLockedError(file, lock);
+      this.lock = lock;
+    }
+    // What a failed open leaves behind is removed: only what it created.
+    const existed = new Set(COMPANIONS.filter((suffix) => existsSync(`${file}${suffix}`)));
+    const fileExisted = existsSync(file);
+    let db: SqlDatabase | undefined;
     try {
-      ({ db: this.db, driver: this.driver } = openSqlite(file, options.driver));
-      this.db.exec('PRAGMA journal_mode = WAL');
+      ({ db, driver: this.driver } = openSqlite(file, options.driver));
+      this.db = db;
+      if (writer) this.db.exec('PRAGMA journal_mode = WAL');
       this.db.exec('PRAGMA synchronous = FULL');
       this.db.exec('PRAGMA busy_timeout = 5000');
       this.migrate();
     } catch (error) {
+      try {
+        db?.close();
+      } catch {
+        // Closing a database that failed to open: nothing more to release.
+      }
+      for (const suffix of COMPANIONS) {
+        if (!existed.has(suffix)) rmSync(`${file}${suffix}`, { force: true });
+      }
+      if (!fileExisted) rmSync(file, { force: true });
+      this.lock?.release();
       if (error instanceof StateStoreError) throw error;
       throw new StateStoreError(
         `state file ${file} cannot be opened: ${(error as Error).message}`,
         { cause: error },
       );
+    }
+  }
+
+  /**
+   * Opens the state file as its one writer, waiting up to `waitMs` for another
+   * run to finish with it (`onWait` hears once who holds it); then
+   * StateLockedError names the holder.
+   */
+  static async open(
+    file: string,
+    options: SqliteStateStoreOptions & {
+      readonly waitMs?: number | undefined;
+      readonly onWait?: ((holder: StateLockHolder) => void) | undefined;
+    } = {},
+  ): Promise<SqliteStateStore> {
+    const started = Date.now();
+    let told = false;
+    for (;;) {
+      try {
+        return new SqliteStateStore(file, options);
+      } catch (error) {
+        if (!(error instanceof StateLockedError)) throw error;
+        const waited = Date.now() - started;
+        if (waited >= (options.waitMs ?? 0)) {
+          throw new StateLockedError(file, error.holder, waited);
+        }
+        if (!told) options.onWait?.(error.holder);
+        told = true;
+        await sleep(100);
+      }
     }
   }
 
@@ -244,5 +360,6 @@ export class SqliteStateStore implements StateStore {
 
   close(): void {
     this.db.close();
+    this.lock?.release();
   }
 }

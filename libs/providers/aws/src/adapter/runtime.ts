@@ -1,5 +1,11 @@
 import type { Writable } from 'node:stream';
-import { SqliteStateStore, type Observation, type WaiverRef } from '@drift-detective/findings';
+import {
+  describeHolder,
+  SqliteStateStore,
+  stateWaitMs,
+  type Observation,
+  type WaiverRef,
+} from '@drift-detective/findings';
 import {
   createMemoryMetrics,
   JsonLinesPublisher,
@@ -8,7 +14,7 @@ import {
   type PipelineMetrics,
 } from '@drift-detective/pipeline';
 import { SecurityHubPublisher } from '../securityhub/publisher.js';
-import { createAwsClients, type AwsClients } from './clients.js';
+import { createAwsClients, sqsEndpointConfigured, type AwsClients } from './clients.js';
 import type { AwsAdapterConfig } from './config.js';
 import type { AwsPipelineDeps } from './sweep.js';
 
@@ -30,6 +36,12 @@ export interface AwsRuntimeOptions {
   readonly dryRunOut: Writable;
   readonly waiverFor?: ((observation: Observation) => WaiverRef | undefined) | undefined;
   readonly metrics?: PipelineMetrics | undefined;
+  /**
+   * Cuts Security Hub calls in flight when it aborts: a sweep's stop (the
+   * findings stay pending in the state and go out on the next run). A worker
+   * leaves it out, to finish what it started.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -39,7 +51,11 @@ export interface AwsRuntimeOptions {
  */
 export async function openAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRuntime> {
   const { config, logger } = options;
-  const clients = createAwsClients({ memberRole: config.memberRole });
+  const clients = createAwsClients({
+    memberRole: config.memberRole,
+    timeouts: { connectTimeoutMs: config.connectTimeoutMs, requestTimeoutMs: config.requestTimeoutMs },
+    sqsEndpointConfigured: await sqsEndpointConfigured(),
+  });
   const homeRegion = config.homeRegion ?? (await clients.defaultRegion());
   if (!config.homeRegionSet) {
     // IAM findings go to the home region's hub: a sweep and a worker defaulting
@@ -51,7 +67,16 @@ export async function openAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRun
   }
   let store: SqliteStateStore;
   try {
-    store = new SqliteStateStore(config.statePath);
+    // One writer at a time: a second worker or sweep on this state waits, then is refused by name.
+    store = await SqliteStateStore.open(config.statePath, {
+      command: 'drift-detective aws',
+      waitMs: stateWaitMs(),
+      onWait: (holder) =>
+        logger.warn(
+          { statePath: config.statePath, holder },
+          `waiting for the state file: in use by ${describeHolder(holder)}`,
+        ),
+    });
   } catch (error) {
     clients.destroy();
     throw error;
@@ -66,6 +91,7 @@ export async function openAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRun
           clientFor: (region, account) => clients.securityHub(region, account),
           homeRegion,
           logger,
+          signal: options.signal,
         }),
     logger,
     metrics: options.metrics ?? createMemoryMetrics(),
