@@ -34,7 +34,9 @@ export function findingsListCommand(
     // Only reads: listing works while a worker or a scan writes the state.
     store = new SqliteStateStore(options.state, { lock: false });
   } catch (error) {
-    if (error instanceof StateStoreError) throw new UsageError(error.message);
+    if (error instanceof StateStoreError) {
+      throw new UsageError(error.message, { showUsage: false });
+    }
     throw error;
   }
   try {

@@ -8,7 +8,7 @@ import { waiversCheckCommand } from './waivers-command.js';
 import { scanCommand } from './scan-command.js';
 import { awsMain } from '@drift-detective/provider-aws';
 import { bundleLocation } from './bundle-location.js';
-import { EXIT, USAGE, UsageError } from './usage.js';
+import { COMMAND_USAGE, EXIT, USAGE, UsageError } from './usage.js';
 
 const io: CommandIo = {
   out: (text) => process.stdout.write(text),
@@ -29,6 +29,9 @@ function parseArgsOrUsage<T extends ParseArgsConfig>(config: T): ReturnType<type
   }
 }
 
+/** `-h` or `--help`, wherever it stands among a subcommand's arguments. */
+const isHelp = (arg: string) => arg === '-h' || arg === '--help';
+
 async function scanMain(args: string[]): Promise<number> {
   const { values, positionals } = parseArgsOrUsage({
     args,
@@ -48,7 +51,7 @@ async function scanMain(args: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    io.out(USAGE);
+    io.out(COMMAND_USAGE.scan);
     return EXIT.ok;
   }
   if (positionals.length > 0) {
@@ -86,7 +89,7 @@ async function normalizeMain(args: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    io.out(USAGE);
+    io.out(COMMAND_USAGE.normalize);
     return EXIT.ok;
   }
   return normalizeCommand({ inputs: values.input ?? [], provider: values.provider }, io);
@@ -103,7 +106,7 @@ async function evaluateMain(args: string[]): Promise<number> {
     },
   });
   if (values.help) {
-    io.out(USAGE);
+    io.out(COMMAND_USAGE.evaluate);
     return EXIT.ok;
   }
   if (values.format !== 'text' && values.format !== 'json') {
@@ -129,26 +132,41 @@ async function main(argv: readonly string[]): Promise<number> {
     return awsMain(
       rest,
       { ...io, log: process.stderr, stdout: process.stdout },
-      { defaultBundle: bundleLocation(undefined), usage: USAGE },
+      { defaultBundle: bundleLocation(undefined), usage: COMMAND_USAGE.aws },
     );
   }
-  if (command === 'findings' && rest[0] === 'list') {
-    const { values } = parseArgsOrUsage({
-      args: rest.slice(1),
-      options: {
-        state: { type: 'string' },
-        status: { type: 'string' },
-        format: { type: 'string' },
-      },
-    });
-    return findingsListCommand(values, io);
-  }
-  if (command === 'waivers' && rest[0] === 'check') {
-    const { values } = parseArgsOrUsage({
-      args: rest.slice(1),
-      options: { file: { type: 'string' }, within: { type: 'string' } },
-    });
-    return waiversCheckCommand(values, io);
+  if (command === 'findings' || command === 'waivers') {
+    const [subcommand, ...args] = rest;
+    if (
+      subcommand === undefined ||
+      subcommand === '-h' ||
+      subcommand === '--help' ||
+      args.some(isHelp)
+    ) {
+      io.out(COMMAND_USAGE[command]);
+      return subcommand === undefined ? EXIT.error : EXIT.ok;
+    }
+    if (command === 'findings' && subcommand === 'list') {
+      const { values } = parseArgsOrUsage({
+        args,
+        options: {
+          state: { type: 'string' },
+          status: { type: 'string' },
+          format: { type: 'string' },
+        },
+      });
+      return findingsListCommand(values, io);
+    }
+    if (command === 'waivers' && subcommand === 'check') {
+      const { values } = parseArgsOrUsage({
+        args,
+        options: { file: { type: 'string' }, within: { type: 'string' } },
+      });
+      return waiversCheckCommand(values, io);
+    }
+    throw new UsageError(
+      `${command} takes ${command === 'findings' ? 'list' : 'check'}, not '${subcommand}'`,
+    );
   }
   throw new UsageError(`unknown command '${command}'`);
 }

@@ -15,6 +15,7 @@ import type { ScanFinding } from './scan/finding.js';
 import { syncState } from './scan/state-sync.js';
 import { now } from './clock.js';
 import { waiverLookup, waiversFrom } from './waivers-source.js';
+import { printable } from '@drift-detective/pipeline';
 import {
   describeHolder,
   SqliteStateStore,
@@ -113,7 +114,9 @@ export async function scanCommand(
           io.err(`waiting for state file ${options.state}: in use by ${describeHolder(holder)}\n`),
       });
     } catch (error) {
-      if (error instanceof StateStoreError) throw new UsageError(error.message);
+      if (error instanceof StateStoreError) {
+        throw new UsageError(error.message, { showUsage: false });
+      }
       throw error;
     }
     const reported = syncState(store, scanned, {
@@ -141,7 +144,8 @@ export async function scanCommand(
   };
   io.out(render[format]());
   if (format !== 'table' && format !== 'json' && result.summary.skipped.length > 0) {
-    for (const s of result.summary.skipped) io.err(`skipped ${s.input}: ${s.reason}\n`);
+    for (const s of result.summary.skipped)
+      io.err(`${printable(`skipped ${s.input}: ${s.reason}`)}\n`);
   }
   if (store) {
     // Reported: the transitions are taken. A crash before this line reports them again on the

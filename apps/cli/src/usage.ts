@@ -2,9 +2,11 @@ import { AWS_USAGE } from '@drift-detective/provider-aws';
 
 export { EXIT, UsageError } from '@drift-detective/pipeline';
 
-export const USAGE = `Usage: drift-detective <command> [options]
+const EXIT_CODES = `Exit codes: 0 ran (findings or not), 1 --fail-on was hit by an ACTIVE finding, 2 bad usage or
+unreadable input.
+`;
 
-Commands:
+const COMMANDS = `Commands:
   scan                 Scan exported native inventories (AWS Config, Azure Resource Graph / ARM,
                        GCP Cloud Asset) against the policy bundle.
   normalize            Print the normalized resources of native inventories (NDJSON), as the
@@ -17,7 +19,10 @@ Commands:
                        Security Hub.
   aws worker           Judge AWS Config change events from an SQS queue as they come.
 
-scan options:
+Run drift-detective <command> --help for a command's options.
+`;
+
+const SCAN_OPTIONS = `scan options:
   -i, --input PATH         A file, a folder (all its files as one inventory) or - for stdin;
                            JSON or NDJSON. Repeatable.
   --provider aws|azure|gcp Skip detection of the cloud from the content.
@@ -28,13 +33,59 @@ scan options:
   --state FILE             Reconcile against a SQLite state file: each finding gains a transition
                            (new, updated, unchanged, resolved, reopened, suppressed, unsuppressed)
                            and fixed or vanished findings in the scanned scope come back RESOLVED.
+                           One writer at a time: waits $DRIFT_STATE_WAIT_SECONDS (30) for another.
   --waivers FILE           Waiver file (default: policies/waivers.yaml when it exists).
   --progress               Progress on stderr (default: when stderr is a terminal).
-
-${AWS_USAGE}Common options:
-  --bundle DIR         Policy bundle folder (default: $DRIFT_POLICY_BUNDLE, else dist/policies)
-  -h, --help           Show this help
-
-Exit codes: 0 ran (findings or not), 1 --fail-on was hit by an ACTIVE finding, 2 bad usage or
-unreadable input.
+  --bundle DIR             Policy bundle folder (default: $DRIFT_POLICY_BUNDLE, else dist/policies)
 `;
+
+/** The help of each command: what `drift-detective <command> --help` prints. */
+export const COMMAND_USAGE = {
+  scan: `Usage: drift-detective scan --input PATH [--input PATH…] [options]\n\n${SCAN_OPTIONS}\n${EXIT_CODES}`,
+  normalize: `Usage: drift-detective normalize --input PATH [--input PATH…] [--provider aws|azure|gcp]
+
+Prints the normalized resources of native inventories as NDJSON, as the rules see them.
+  -i, --input PATH         A file, a folder or - for stdin; JSON or NDJSON. Repeatable.
+  --provider aws|azure|gcp Skip detection of the cloud from the content.
+
+Exit codes: 0 done, 2 bad usage or unreadable input.
+`,
+  evaluate: `Usage: drift-detective evaluate [--format text|json] [--bundle DIR] FILE…
+
+Evaluates resources already in the normalized model (JSON or NDJSON files).
+  --format text|json   Output (default text).
+  --bundle DIR         Policy bundle folder (default: $DRIFT_POLICY_BUNDLE, else dist/policies)
+
+Exit codes: 0 done, 2 bad usage, unreadable input or a resource that could not be evaluated.
+`,
+  findings: `Usage: drift-detective findings list --state FILE [--status ACTIVE|RESOLVED|SUPPRESSED] [--format table|json]
+
+Lists the findings of a state file. Only reads: it works while a scan or an adapter writes it.
+
+Exit codes: 0 done, 2 bad usage or a state file that cannot be read.
+`,
+  waivers: `Usage: drift-detective waivers check [--file policies/waivers.yaml] [--within DAYS]
+
+Lists the waivers that expire within DAYS (default 30), for a policy repo's CI.
+
+Exit codes: 0 none expired, 1 an expired waiver, 2 bad usage or a malformed waiver file.
+`,
+  aws: `Usage: drift-detective aws sweep|worker [options]
+
+  sweep    Sweep AWS Config (each account and region, or an aggregator) into Security Hub.
+  worker   Judge AWS Config change events from an SQS queue as they come.
+
+${AWS_USAGE}
+Exit codes: 0 done (a worker: stopped by SIGTERM or Ctrl-C after draining), 2 bad settings, an
+AWS error past the retries or timeouts, or a sweep that could not read every record or was
+stopped by SIGTERM or Ctrl-C (it resolved nothing as deleted and resumes next run).
+`,
+} as const;
+
+export const USAGE = `Usage: drift-detective <command> [options]
+
+${COMMANDS}
+  -h, --help           Show this help
+  -v, --version        Show the version
+
+${EXIT_CODES}`;

@@ -76,6 +76,25 @@ describe('drift-detective evaluate', () => {
   });
 });
 
+describe('--help', () => {
+  it.each([
+    [['--help'], /^Usage: drift-detective <command>/],
+    [['scan', '--help'], /^Usage: drift-detective scan --input/],
+    [['normalize', '-h'], /^Usage: drift-detective normalize/],
+    [['evaluate', '--help'], /^Usage: drift-detective evaluate/],
+    [['findings', '--help'], /^Usage: drift-detective findings list/],
+    [['findings', 'list', '--help'], /^Usage: drift-detective findings list/],
+    [['waivers', 'check', '--help'], /^Usage: drift-detective waivers check/],
+    [['aws', '--help'], /^Usage: drift-detective aws sweep\|worker/],
+    [['aws', 'worker', '--help'], /^Usage: drift-detective aws sweep\|worker/],
+  ])('%j prints its own usage, exit 0', async (args, usage) => {
+    const result = await cli(args);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(usage);
+    expect(result.stderr).toBe('');
+  });
+});
+
 describe('the runtime', () => {
   it('prints no runtime warning, with the SQLite state in use', async () => {
     const state = await tempFile('state.db', '');
@@ -101,7 +120,7 @@ describe('drift-detective aws', () => {
   it('hands aws sweep|worker to the AWS adapter command, with its settings in the help', async () => {
     const help = await cli(['aws', 'sweep', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: drift-detective <command>/);
+    expect(help.stdout).toMatch(/^Usage: drift-detective aws sweep\|worker/);
     expect(help.stdout).toContain('--queue-url URL');
     expect(help.stdout).toContain('$DRIFT_AWS_HOME_REGION');
   });

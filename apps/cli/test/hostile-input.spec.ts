@@ -99,3 +99,51 @@ describe('NDJSON, whatever its first line', () => {
     expect(output.summary).toMatchObject({ resources: 1, skipped: [] });
   });
 });
+
+describe('input bytes never reach the terminal raw', () => {
+  const esc = '\u001b';
+
+  it('escapes ESC sequences of a bad record in the table and of a bad file in the error line', async () => {
+    const record = JSON.stringify(JSON.parse(await readFile(sshOpen, 'utf8')));
+    // V8 quotes the start of a line it cannot parse in its message.
+    const ndjson = await tempFile('items.ndjson', `${record}\n${esc}]0;owned${esc}\\ not json\n`);
+    const table = await cli(['scan', '--format', 'table', '--input', ndjson]);
+    expect(table.code).toBe(0);
+    expect(table.stdout + table.stderr).not.toContain(esc);
+    expect(table.stdout).toContain('\\u001b]0;owned');
+
+    const bad = await tempFile('snapshot.json', `{\n  "a": ${esc}[2J\n}\n`);
+    const failed = await cli(['scan', '--input', bad]);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).not.toContain(esc);
+    expect(failed.stderr.split('\n')[0]).toMatch(/is not valid JSON or NDJSON: .*\\u001b/);
+  });
+});
+
+describe('the summary counts', () => {
+  it('counts distinct resources once and every state judged: resources ≤ evaluated', async () => {
+    const item = JSON.parse(await readFile(sshOpen, 'utf8')) as Record<string, unknown>;
+    const states = [
+      '2026-12-01T00:00:00.000Z',
+      '2026-12-03T00:00:00.000Z',
+      '2026-12-02T00:00:00.000Z',
+    ];
+    const lines = [
+      ...states.map((at) => JSON.stringify({ ...item, configurationItemCaptureTime: at })),
+      JSON.stringify({
+        ...item,
+        resourceId: 'sg-0other',
+        ARN: 'arn:aws:ec2:us-east-1:123456789012:security-group/sg-0other',
+      }),
+      '{"not": "a cloud record"}',
+    ];
+    const file = await tempFile('history.ndjson', `${lines.join('\n')}\n`);
+    const result = await cli(['scan', '--format', 'json', '--input', file]);
+    expect(result.code).toBe(0);
+    const { summary } = JSON.parse(result.stdout);
+    expect(summary.resources).toBe(2);
+    expect(summary.evaluated).toBe(4);
+    expect(summary.evaluated + summary.skipped.length).toBe(lines.length);
+    expect(summary.resources).toBeLessThanOrEqual(summary.evaluated);
+  });
+});

@@ -1,3 +1,4 @@
+import { printable } from '@drift-detective/pipeline';
 import type { ScanResult } from '../scan/scan.js';
 import { findingBlock } from './finding-block.js';
 
@@ -14,5 +15,6 @@ export function formatTable(result: ScanResult): string {
       `${summary.evaluated} evaluated, ${summary.skipped.length} skipped.`,
   );
   for (const s of summary.skipped) lines.push(`  skipped ${s.input}: ${s.reason}`);
-  return lines.map((line) => `${line}\n`).join('');
+  // Names and messages come from the inputs: nothing in them reaches the terminal raw.
+  return lines.map((line) => `${printable(line)}\n`).join('');
 }

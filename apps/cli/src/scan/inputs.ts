@@ -20,7 +20,7 @@ export function readFailure(label: string, error: unknown): UsageError {
       : code === 'EACCES' || code === 'EPERM'
         ? `permission denied (${code})`
         : (code ?? (error as Error).message);
-  return new UsageError(`cannot read ${label}: ${why}`);
+  return new UsageError(`cannot read ${label}: ${why}`, { showUsage: false });
 }
 
 async function filesUnder(dir: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { UsageError } from './exit.js';
+import { printable } from './printable.js';
 
 /**
  * A failure of the world around an adapter (settings, credentials, a cloud's
@@ -23,5 +24,5 @@ export function isEnvironmentFailure(error: unknown): error is Error {
 export function cloudFailureLine(command: string, error: Error): string {
   const cause =
     error.cause instanceof Error ? ` (${error.cause.name}: ${error.cause.message})` : '';
-  return `drift-detective: ${command} failed: ${error.name}: ${error.message}${cause}\n`;
+  return `drift-detective: ${command} failed: ${printable(`${error.name}: ${error.message}${cause}`)}\n`;
 }

@@ -1,6 +1,17 @@
-/** A mistake in how a command was called: printed without a stack, exit code 2. */
+/**
+ * A mistake in how a command was called, or an input or file it cannot use:
+ * printed without a stack, exit code 2. `showUsage` (the default) adds where
+ * to read the usage; a file that cannot be read or written is not a question
+ * of usage, and its one line stands alone.
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly showUsage: boolean;
+
+  constructor(message: string, options: { readonly showUsage?: boolean } = {}) {
+    super(message);
+    this.showUsage = options.showUsage ?? true;
+  }
 }
 
 /** Exit codes: a contract for CI pipelines and schedulers, the same in every command. */

@@ -3,3 +3,4 @@ export { EXIT, UsageError } from './exit.js';
 export type { CommandIo } from './exit.js';
 export { DEFAULT_WAIVERS, waiversFrom } from './waivers-source.js';
 export { runCommandLine } from './run-command-line.js';
+export { printable } from './printable.js';

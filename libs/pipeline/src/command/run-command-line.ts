@@ -1,5 +1,6 @@
 import { PolicyEngineError } from '@drift-detective/policy-engine';
 import { EXIT, UsageError, type CommandIo } from './exit.js';
+import { printable } from './printable.js';
 
 /**
  * Runs a command line's main and sets the process exit code: known failures
@@ -15,8 +16,9 @@ export async function runCommandLine(
     process.exitCode = await main();
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof PolicyEngineError)) throw error;
-    io.err(`drift-detective: ${error.message}\n`);
-    if (error instanceof UsageError) io.err(`Run ${program} --help for usage.\n`);
+    io.err(`drift-detective: ${printable(error.message)}\n`);
+    if (error instanceof UsageError && error.showUsage)
+      io.err(`Run ${program} --help for usage.\n`);
     process.exitCode = EXIT.error;
   }
 }
