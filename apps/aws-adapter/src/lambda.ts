@@ -135,7 +135,14 @@ export interface SweepHandlerResult {
   readonly completed: boolean;
   readonly sweeps: readonly Pick<
     RegionSweep,
-    'region' | 'account' | 'pages' | 'resources' | 'skipped' | 'completed' | 'resolvedDeleted'
+    | 'region'
+    | 'account'
+    | 'pages'
+    | 'resources'
+    | 'skipped'
+    | 'completed'
+    | 'resolvedDeleted'
+    | 'findings'
   >[];
 }
 
@@ -156,7 +163,7 @@ export async function sweepHandler(): Promise<SweepHandlerResult> {
   const result = {
     completed: sweeps.every((s) => s.completed),
     sweeps: sweeps.map(
-      ({ region, account, pages, resources, skipped, completed, resolvedDeleted }) => ({
+      ({ region, account, pages, resources, skipped, completed, resolvedDeleted, findings }) => ({
         region,
         account,
         pages,
@@ -164,6 +171,8 @@ export async function sweepHandler(): Promise<SweepHandlerResult> {
         skipped,
         completed,
         resolvedDeleted,
+        // What happened to findings in this run, by transition, as `aws sweep` prints it.
+        findings,
       }),
     ),
   };

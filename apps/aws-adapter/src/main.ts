@@ -14,7 +14,8 @@ const USAGE = `Usage: drift-detective-aws sweep|worker [options]
   sweep    Sweep AWS Config (each account and region, or an aggregator) into Security Hub.
   worker   Judge AWS Config change events from an SQS queue as they come.
 ${AWS_USAGE}Exit codes: 0 done (a worker: stopped by SIGTERM or Ctrl-C after draining), 2 bad
-settings, an AWS error past the retries, or a sweep that could not read every record.
+settings, an AWS error past the retries or timeouts, a sweep that could not read every record,
+or a sweep stopped by SIGTERM or Ctrl-C (the next run resumes after its last saved page).
 `;
 
 /**

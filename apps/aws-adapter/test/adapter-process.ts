@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 /** The adapter's process entry, as a container or a cron job runs it. */
@@ -23,4 +23,39 @@ export function adapter(args: readonly string[], options: { env?: NodeJS.Process
       },
     );
   });
+}
+
+export interface RunningAdapter {
+  readonly child: ChildProcess;
+  /** stderr so far. */
+  readonly stderr: () => string;
+  /** Resolves when the process exits: its code (null when a signal ended it) and when. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+/** Starts the built `drift-detective-aws` with these arguments, for a test to signal it. */
+export function startAdapter(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv } = {},
+): RunningAdapter {
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>(
+    (resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  return { child, stderr: () => stderr, exited };
+}
+
+/**
+ * What a command's stderr must look like when it fails: JSON log lines (when
+ * logs are on), then the one-line failure last; no stack frame, no runtime
+ * warning banner, nothing else.
+ */
+export function failureLines(stderr: string): { last: string; others: string[] } {
+  const lines = stderr.split('\n').filter((line) => line !== '');
+  return { last: lines.at(-1) ?? '', others: lines.slice(0, -1) };
 }

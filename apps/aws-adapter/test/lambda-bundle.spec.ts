@@ -212,6 +212,11 @@ describe('the Lambda bundle', () => {
     expect(bucketFindings(once, 'open-bucket')).toHaveLength(1);
     const second = await invoke('sweepHandler', {});
     expect(second.answer).toMatchObject({ completed: true });
+    // Each run says what happened to findings: all opened by the first, none changed by the second.
+    const counts = (answer: unknown) =>
+      (answer as { sweeps: { findings: Record<string, number> }[] }).sweeps[0]?.findings;
+    expect(counts(first.answer)).toMatchObject({ new: once.length, updated: 0, resolved: 0 });
+    expect(counts(second.answer)).toMatchObject({ new: 0, updated: 0, resolved: 0, reopened: 0 });
     const twice = await securityHubFindings(moto.endpoint);
     expect(twice.map((f) => f.Id).sort()).toEqual(once.map((f) => f.Id).sort());
     expect(new Set(twice.map((f) => f.Id)).size).toBe(twice.length);

@@ -23,7 +23,7 @@ export {
 } from './event-mode.js';
 export type { EventDeps, EventOptions, EventSummary } from './event-mode.js';
 export { KeyedLock } from './keyed-lock.js';
-export { createMemoryMetrics, silentLogger } from './observability.js';
+export { createMemoryMetrics, ERROR_KINDS, silentLogger } from './observability.js';
 export type {
   DurationHistogram,
   ErrorKind,
@@ -40,14 +40,22 @@ export { runSweep } from './sweep-mode.js';
 export type { SweepOptions, SweepProgressReport, SweepSummary } from './sweep-mode.js';
 export { createPrometheusMetrics } from './prometheus.js';
 export { createLogger } from './logger.js';
-export { startHealthServer } from './health-server.js';
+export { DEFAULT_HEALTH_HOST, startHealthServer } from './health-server.js';
 export type { HealthServer } from './health-server.js';
+export {
+  DEFAULT_UNREADY_AFTER_MS,
+  DependencyHealth,
+  reasonOf,
+} from './health/dependency-health.js';
+export type { DependencyProbe, Readiness } from './health/dependency-health.js';
+export { trackedPublisher } from './health/tracked-publisher.js';
 export { CoalescingPublisher } from './publishers/coalescing.js';
 export {
   cloudFailureLine,
   DEFAULT_WAIVERS,
   EXIT,
   isEnvironmentFailure,
+  printable,
   runCommandLine,
   UsageError,
   waiversFrom,

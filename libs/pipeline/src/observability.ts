@@ -30,18 +30,27 @@ export interface DurationHistogram {
 
 export type EventOutcome = 'acked' | 'retried' | 'dead_lettered';
 
-/** Error kinds counted in drift_errors_total. */
-export type ErrorKind =
-  | 'normalize'
-  | 'fetch'
-  | 'evaluation'
-  | 'store'
-  | 'publish'
+/**
+ * Error kinds counted in drift_errors_total. A list, not only a type: the
+ * Prometheus registry starts every kind at 0, so a scrape (and a rate() or an
+ * alert on it) sees each series before its first error.
+ */
+export const ERROR_KINDS = [
+  /** The change-event source could not be read (a queue receive failed; retried). */
+  'receive',
+  'normalize',
+  'fetch',
+  'evaluation',
+  'store',
+  'publish',
   /** A finding the hub refused for good (kept pending in the state, logged). */
-  | 'publish_rejected'
-  | 'dead_letter'
-  | 'ack'
-  | 'internal';
+  'publish_rejected',
+  'dead_letter',
+  'ack',
+  'internal',
+] as const;
+
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /**
  * The metrics the pipeline updates:

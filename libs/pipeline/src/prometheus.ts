@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { PipelineMetrics } from './observability.js';
+import { ERROR_KINDS, type PipelineMetrics } from './observability.js';
 
 /**
  * The pipeline's metrics as Prometheus series in `registry` (a fresh one by
@@ -9,6 +9,15 @@ export function createPrometheusMetrics(
   registry = new Registry(),
 ): PipelineMetrics & { registry: Registry } {
   const registers = [registry];
+  const errors = new Counter({
+    name: 'drift_errors_total',
+    help: `Errors, by kind (${ERROR_KINDS.join(', ')}).`,
+    labelNames: ['kind'],
+    registers,
+  });
+  // A series appears only once it has a sample: without these, "no errors" and
+  // "not counted" look the same, and rate() has nothing to start from.
+  for (const kind of ERROR_KINDS) errors.inc({ kind }, 0);
   return {
     registry,
     events: new Counter({
@@ -28,12 +37,7 @@ export function createPrometheusMetrics(
       labelNames: ['transition'],
       registers,
     }),
-    errors: new Counter({
-      name: 'drift_errors_total',
-      help: 'Errors, by kind (normalize, fetch, evaluation, store, publish, publish_rejected, dead_letter, ack, internal).',
-      labelNames: ['kind'],
-      registers,
-    }),
+    errors,
     publishDuration: new Histogram({
       name: 'drift_publish_duration_seconds',
       help: 'Time to publish one batch of findings to the hub.',

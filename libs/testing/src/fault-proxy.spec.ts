@@ -1,4 +1,5 @@
 import {
+  BatchGetResourceConfigCommand,
   ConfigServiceClient,
   DescribeConfigurationRecordersCommand,
   PutConfigurationRecorderCommand,
@@ -72,6 +73,17 @@ describe('plan helpers', () => {
     expect(plan(request('A', 1))).toEqual(faults.serverError(503));
     expect(plan(request('A', 2))).toBeNull();
     expect(plan(request('B', 0))).toEqual(faults.delay(5));
+  });
+
+  it("garbage answers 200 in the protocol's content type unless told otherwise; silent has no options", () => {
+    expect(faults.garbage('not json')).toEqual({ kind: 'garbage', status: 200, body: 'not json' });
+    expect(faults.garbage('<html/>', 500, 'text/html')).toEqual({
+      kind: 'garbage',
+      status: 500,
+      body: '<html/>',
+      contentType: 'text/html',
+    });
+    expect(faults.silent()).toEqual({ kind: 'silent' });
   });
 });
 
@@ -234,6 +246,105 @@ describe('startFaultProxy against moto', () => {
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     expect(await queue.bodies()).toEqual(['late']);
+  });
+
+  it('garbage: a 200 that is not JSON fails the SDK deserializer, and moto never sees the request', async () => {
+    const queue = await queueOnMoto();
+    const p = await through(failFirst(1, faults.garbage('not json'), { operation: 'SendMessage' }));
+    const sqs = new SQSClient(clientConfig(p.endpoint));
+
+    const error = await sqs
+      .send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'lost?' }))
+      .catch((e: unknown) => e);
+
+    // A 200 is no retryable failure: one request, the SDK's deserialization error, the status kept.
+    expect(error).toBeInstanceOf(SyntaxError);
+    expect(error).toMatchObject({ $metadata: { httpStatusCode: 200 } });
+    expect(sendMessages(p).map((r) => r.fault)).toEqual([faults.garbage('not json')]);
+    expect(await queue.bodies()).toEqual([]);
+  });
+
+  it('garbage: an HTML 500 is retried by the SDK as a server error, then fails unread', async () => {
+    const p = await through(
+      failFirst(2, faults.garbage('<html><body>502 Bad Gateway</body></html>', 500, 'text/html'), {
+        operation: 'DescribeConfigurationRecorders',
+      }),
+    );
+    const config = new ConfigServiceClient(clientConfig(p.endpoint, 2));
+
+    const error = await config
+      .send(new DescribeConfigurationRecordersCommand({}))
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ $metadata: { httpStatusCode: 500, attempts: 2 } });
+    expect((error as Error).message).toMatch(/is not valid JSON/);
+    expect(p.requests.map((r) => r.fault?.kind)).toEqual(['garbage', 'garbage']);
+  });
+
+  it('garbage: a text timestamp where awsJson has epoch seconds fails the SDK deserializer', async () => {
+    const item = {
+      resourceType: 'AWS::S3::Bucket',
+      resourceId: 'b',
+      configurationItemCaptureTime: '2026-01-01T00:00:00Z',
+    };
+    const p = await through(
+      failFirst(1, faults.garbage(JSON.stringify({ baseConfigurationItems: [item] })), {
+        operation: 'BatchGetResourceConfig',
+      }),
+    );
+    const config = new ConfigServiceClient(clientConfig(p.endpoint, 1));
+
+    await expect(
+      config.send(
+        new BatchGetResourceConfigCommand({
+          resourceKeys: [{ resourceType: 'AWS::S3::Bucket', resourceId: 'b' }],
+        }),
+      ),
+    ).rejects.toThrow(/Expected real number/);
+  });
+
+  it('garbage: query-protocol callers get it as text/xml, as their answers come', async () => {
+    const p = await through(failFirst(1, faults.garbage('<html>sign in</html>')));
+
+    const answer = await stsGetCallerIdentity(p.endpoint);
+
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('text/xml');
+    expect(await answer.text()).toBe('<html>sign in</html>');
+  });
+
+  it("silent: the request never gets an answer; only the caller's timeout ends it", async () => {
+    const queue = await queueOnMoto();
+    const p = await through(failFirst(1, faults.silent(), { operation: 'SendMessage' }));
+    const sqs = new SQSClient({
+      ...clientConfig(p.endpoint, 1),
+      requestHandler: { requestTimeout: 300, throwOnRequestTimeout: true },
+    });
+
+    const started = Date.now();
+    await expect(
+      sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'never' })),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
+
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(sendMessages(p).map((r) => r.fault)).toEqual([faults.silent()]);
+    expect(await queue.bodies()).toEqual([]);
+  });
+
+  it('silent: stop() closes the connections it holds, so nothing waits on it', async () => {
+    const p = await through(() => faults.silent());
+    const pending = fetch(p.endpoint, { method: 'POST', body: 'x' }).then(
+      () => 'answered',
+      () => 'closed',
+    );
+    for (let i = 0; p.requests.length === 0 && i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    await p.stop();
+    proxy = undefined;
+
+    expect(await pending).toBe('closed');
   });
 
   it('identifies service and operation for JSON, REST-JSON and query requests', async () => {

@@ -18,7 +18,15 @@ export type Fault =
   | { readonly kind: 'serverError'; readonly status: 500 | 503 }
   | { readonly kind: 'dropBeforeForward' }
   | { readonly kind: 'dropAfterForward' }
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  | {
+      readonly kind: 'garbage';
+      readonly status: number;
+      readonly body: string;
+      /** Default: what the protocol's answers carry (see answerContentType). */
+      readonly contentType?: string;
+    }
+  | { readonly kind: 'silent' };
 
 export const faults = {
   /** The protocol's throttling error; `code` overrides its name (e.g. a modeled LimitExceededException). */
@@ -30,6 +38,22 @@ export const faults = {
   /** The emulator does the work, then the caller's connection closes before it hears the answer. */
   dropAfterForward: (): Fault => ({ kind: 'dropAfterForward' }),
   delay: (ms: number): Fault => ({ kind: 'delay', ms }),
+  /**
+   * Answers `body` with `status` instead of forwarding: what a captive portal,
+   * a misrouted load balancer or a broken emulator says (200 `not json`, an
+   * HTML 500, a text timestamp where the protocol has epoch seconds). The
+   * content type defaults to the protocol's own, so the SDK tries to read it.
+   */
+  garbage: (body: string, status = 200, contentType?: string): Fault =>
+    contentType === undefined
+      ? { kind: 'garbage', status, body }
+      : { kind: 'garbage', status, body, contentType },
+  /**
+   * Takes the request and never answers, holding the connection open: an
+   * endpoint that hangs. Only the caller's timeout or abort ends the call (or
+   * the proxy stopping).
+   */
+  silent: (): Fault => ({ kind: 'silent' }),
 };
 
 export interface RequestInfo {
@@ -159,6 +183,14 @@ const throttling: Readonly<Record<Protocol, { status: number; code: string }>> =
 };
 const serverErrorCodes = { 500: 'InternalFailure', 503: 'ServiceUnavailable' } as const;
 
+/** The content type the protocol's answers carry: awsJson echoes the caller's version. */
+function answerContentType(request: { protocol: Protocol; contentType: string }): string {
+  if (request.protocol === 'query') return 'text/xml';
+  return request.protocol === 'json' && request.contentType !== ''
+    ? request.contentType // application/x-amz-json-1.0 or -1.1, as the caller spoke
+    : 'application/json';
+}
+
 function sendError(
   res: ServerResponse,
   request: { protocol: Protocol; contentType: string },
@@ -176,12 +208,8 @@ function sendError(
     );
     return;
   }
-  const contentType =
-    request.protocol === 'json' && request.contentType !== ''
-      ? request.contentType // application/x-amz-json-1.0 or -1.1, as the caller spoke
-      : 'application/json';
   res.writeHead(status, {
-    'content-type': contentType,
+    'content-type': answerContentType(request),
     'x-amzn-ErrorType': code,
     'x-amzn-RequestId': requestId,
   });
@@ -255,6 +283,16 @@ export async function startFaultProxy(options: {
         return sendError(res, wire, fault.status, serverErrorCodes[fault.status]);
       case 'dropBeforeForward':
         req.socket.destroy();
+        return;
+      case 'garbage':
+        res.writeHead(fault.status, {
+          'content-type': fault.contentType ?? answerContentType(wire),
+          'x-amzn-RequestId': randomUUID(),
+        });
+        res.end(fault.body);
+        return;
+      case 'silent':
+        // The request was read; the answer never comes. stop() closes the connection.
         return;
       case 'delay':
         await new Promise((resolve) => setTimeout(resolve, fault.ms));

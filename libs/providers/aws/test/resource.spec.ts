@@ -280,3 +280,61 @@ describe('records that give no resource', () => {
     expect((thrown as NormalizeError).message).toMatch(reason);
   });
 });
+
+describe('an item whose time or account is no time or account', () => {
+  const item = (changes: Record<string, unknown>) => ({
+    ...(structuredClone(native('dd-net-001-violating-ssh-open.json')) as Record<string, unknown>),
+    ...changes,
+  });
+
+  it.each([
+    ['text that is no time', 'yesterday', /configurationItemCaptureTime "yesterday" is not a time/],
+    ['a date that does not exist', '2024-02-30T10:00:00Z', /"2024-02-30T10:00:00Z" is not a time/],
+    ['a negative epoch', -5, /configurationItemCaptureTime -5 is not a time/],
+    ['an object', { when: 'now' }, /configurationItemCaptureTime \{"when":"now"\} is not a time/],
+  ])('is skipped with the reason, not observed "now": capture time as %s', (_, time, reason) => {
+    const error = normalizeError(item({ configurationItemCaptureTime: time }), 'bad-time');
+    expect(error).not.toBeInstanceOf(ResourceDeletedNotice);
+    expect(error.message).toMatch(reason);
+  });
+
+  it('refuses an unreadable time on a deletion too, rather than a deletion at no time', () => {
+    const error = normalizeError(
+      item({ configurationItemStatus: 'ResourceDeleted', configurationItemCaptureTime: 'soon' }),
+      'bad-deletion',
+    );
+    expect(error).not.toBeInstanceOf(ResourceDeletedNotice);
+    expect(error.message).toMatch(/configurationItemCaptureTime "soon" is not a time/);
+  });
+
+  it('still takes the scan time for an item that states no capture time at all', () => {
+    const { configurationItemCaptureTime: _, ...rest } = item({});
+    expect(normalizeOne(rest, 'no-time').observedAt).toBe(SCAN_STARTED);
+  });
+
+  it.each([
+    ['awsAccountId', 1.5e308, /awsAccountId 1\.5e\+308 is not an AWS account id \(12 digits\)/],
+    ['awsAccountId', 123456789012, /awsAccountId 123456789012 is not an AWS account id/],
+    ['awsAccountId', '12345', /awsAccountId "12345" is not an AWS account id/],
+    ['accountId', 'not-an-account', /accountId "not-an-account" is not an AWS account id/],
+  ])('is skipped with a reason naming %s when it is %s', (field, value, reason) => {
+    const { awsAccountId: _, ...rest } = item({});
+    const error = normalizeError({ ...rest, [field]: value }, 'bad-account');
+    expect(error).toBeInstanceOf(NormalizeError);
+    expect(error.message).toMatch(reason);
+  });
+
+  it('keeps an account block with an account that is none out of the context, and says why', () => {
+    const block = structuredClone(corpus('aws/rdk-ci-s3-account-public-access-block.json'));
+    const record = awsInventory.unwrap(block, 'block')[0]!;
+    const value = { ...(record.value as Record<string, unknown>) };
+    for (const field of ['awsAccountId', 'accountId']) {
+      if (field in value) value[field] = 1.5e308;
+    }
+    const context = scanContext();
+    expect(awsInventory.collect({ ...record, value }, context)).toBe(false);
+    expect(() => awsInventory.normalize({ ...record, value }, context)).toThrow(
+      /is not an AWS account id/,
+    );
+  });
+});

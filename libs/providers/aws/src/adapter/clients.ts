@@ -3,6 +3,13 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { nameFailedCalls } from '../sdk/call-errors.js';
+import {
+  DEFAULT_TIMEOUTS,
+  LONG_POLL_ALLOWANCE_MS,
+  requestHandlerOptions,
+  type CallTimeouts,
+} from './timeouts.js';
 
 /**
  * The SDK clients the adapter talks through, one per service and region.
@@ -10,6 +17,8 @@ import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/creden
  * credential chain (environment, profile, SSO, container and instance roles)
  * and its standard endpoint variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>,
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html) decide.
+ * Every client has connect and request timeouts (timeouts.ts), and names the
+ * call in the errors of answers it cannot read or never got (call-errors.ts).
  */
 export interface AwsClients {
   /** AWS Config of `account` (default: the adapter's own), through the member role for another. */
@@ -48,6 +57,13 @@ export interface AwsClientOptions {
    * Deployments leave it out, so only the default chain supplies credentials.
    */
   readonly emulator?: { endpoint: string; credentials: Keys; region: string } | undefined;
+  /** Per attempt of every call; default 5 s to connect, 30 s for the answer. */
+  readonly timeouts?: CallTimeouts | undefined;
+  /**
+   * Whether the SDK has an endpoint configured for SQS (sqsEndpointConfigured):
+   * then SQS calls go there, not to the host of the queue URL.
+   */
+  readonly sqsEndpointConfigured?: boolean | undefined;
 }
 
 type AnyClient = ConfigServiceClient | SecurityHubClient | SQSClient | STSClient;
@@ -61,12 +77,17 @@ export function partitionOfRegion(region: string): string {
 
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const { emulator } = options;
-  const base = emulator ? { endpoint: emulator.endpoint, credentials: emulator.credentials } : {};
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const requestHandler = requestHandlerOptions(timeouts);
+  const base = {
+    requestHandler,
+    ...(emulator ? { endpoint: emulator.endpoint, credentials: emulator.credentials } : {}),
+  };
   const made = new Map<string, AnyClient>();
   const cached = <C extends AnyClient>(key: string, make: () => C): C => {
     let client = made.get(key);
     if (!client) {
-      client = make();
+      client = nameFailedCalls(make());
       made.set(key, client);
     }
     return client as C;
@@ -85,14 +106,20 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     return callerAccount;
   };
   const memberCredentials = (region: string, account: string): (() => Promise<Keys>) => {
-    const own = emulator ? () => Promise.resolve(emulator.credentials) : fromNodeProviderChain();
+    const own = emulator
+      ? () => Promise.resolve(emulator.credentials)
+      : fromNodeProviderChain({ clientConfig: { requestHandler } });
     const assumed = fromTemporaryCredentials({
       params: {
         RoleArn: `arn:${partitionOfRegion(region)}:iam::${account}:role/${options.memberRole}`,
         RoleSessionName: 'drift-detective',
       },
       ...(emulator ? { masterCredentials: emulator.credentials } : {}),
-      clientConfig: { region, ...(emulator ? { endpoint: emulator.endpoint } : {}) },
+      clientConfig: {
+        region,
+        requestHandler,
+        ...(emulator ? { endpoint: emulator.endpoint } : {}),
+      },
     });
     // Asked on each request (the SDK caches): the own account keeps its own credentials.
     return async () => ((await ownAccount(region)) === account ? own() : assumed());
@@ -106,6 +133,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       region: string;
       endpoint?: string;
       credentials?: Keys | (() => Promise<Keys>);
+      requestHandler: ReturnType<typeof requestHandlerOptions>;
     }) => C,
   ): C =>
     options.memberRole && account
@@ -118,7 +146,23 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       forAccount('config', region, account, (c) => new ConfigServiceClient(c)),
     securityHub: (region, account) =>
       forAccount('securityhub', region, account, (c) => new SecurityHubClient(c)),
-    sqs: (region) => cached(`sqs/${region}`, () => new SQSClient({ ...base, region })),
+    sqs: (region) =>
+      cached(
+        `sqs/${region}`,
+        () =>
+          new SQSClient({
+            ...base,
+            region,
+            requestHandler: requestHandlerOptions(timeouts, LONG_POLL_ALLOWANCE_MS),
+            // Since SDK 3.507.0 each call goes to its queue URL's host, with a
+            // console warning when that differs from the endpoint the SDK resolved,
+            // unless useQueueUrlAsEndpoint is false
+            // (https://github.com/aws/aws-sdk-js-v3/blob/main/packages/middleware-sdk-sqs/src/queue-url.ts).
+            // A configured endpoint (AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL,
+            // endpoint_url) must win, as for every other service.
+            ...(options.sqsEndpointConfigured || emulator ? { useQueueUrlAsEndpoint: false } : {}),
+          }),
+      ),
     sts: (region, account) => forAccount('sts', region, account, (c) => new STSClient(c)),
     async defaultRegion() {
       if (emulator) return emulator.region;
@@ -139,6 +183,22 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       made.clear();
     },
   };
+}
+
+/**
+ * Whether the SDK's own rules give SQS an endpoint: AWS_ENDPOINT_URL_SQS,
+ * AWS_ENDPOINT_URL, or endpoint_url in the profile (or its services section),
+ * unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+ * Asked of the SDK rather than read here, so that both agree.
+ */
+export async function sqsEndpointConfigured(): Promise<boolean> {
+  const probe = new SQSClient({});
+  try {
+    return (await probe.config.serviceConfiguredEndpoint?.()) !== undefined;
+  } finally {
+    probe.destroy();
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './timeouts.js';
 
 /**
  * How the AWS adapter runs, for `drift-detective aws sweep|worker` and the
@@ -47,15 +48,32 @@ export interface AwsAdapterConfig {
   readonly concurrency: number;
   /** Deliveries before a failing message is dead-lettered with its reason. */
   readonly maxAttempts: number;
+  /** Milliseconds an AWS call may take to connect, per attempt. */
+  readonly connectTimeoutMs: number;
+  /** Milliseconds an AWS call may wait for its answer, per attempt (SQS: plus its long poll). */
+  readonly requestTimeoutMs: number;
   readonly waivers: string | null;
   readonly bundle: string | null;
   /** Serve /healthz, /readyz and /metrics (Prometheus) on this port; null: none. */
   readonly metricsPort: number | null;
+  /**
+   * The address that server listens on: the loopback by default, since it
+   * names queues and errors; a container sets 0.0.0.0 to be probed from outside.
+   */
+  readonly metricsAddress: string;
+  /**
+   * Seconds the queue (source) or Security Hub (hub) may fail without one
+   * success before /readyz answers 503; ready again at the next success.
+   */
+  readonly unreadyAfterSeconds: number;
 }
 
 export const DEFAULT_STATE_PATH = 'drift-state.db';
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_METRICS_ADDRESS = '127.0.0.1';
+/** As DEFAULT_UNREADY_AFTER_MS of the pipeline: longer than one receive retry cycle (≤ 30 s). */
+export const DEFAULT_UNREADY_AFTER_SECONDS = 60;
 
 /** The settings: every member but what is derived from them. */
 type Key = Exclude<keyof AwsAdapterConfig, 'homeRegionSet'>;
@@ -110,6 +128,18 @@ export const SETTINGS: Record<Key, { kind: Kind; flag: string; env: string; file
     env: 'DRIFT_MAX_ATTEMPTS',
     file: 'maxAttempts',
   },
+  connectTimeoutMs: {
+    kind: 'count',
+    flag: 'connect-timeout-ms',
+    env: 'DRIFT_AWS_CONNECT_TIMEOUT_MS',
+    file: 'connectTimeoutMs',
+  },
+  requestTimeoutMs: {
+    kind: 'count',
+    flag: 'request-timeout-ms',
+    env: 'DRIFT_AWS_REQUEST_TIMEOUT_MS',
+    file: 'requestTimeoutMs',
+  },
   waivers: { kind: 'string', flag: 'waivers', env: 'DRIFT_WAIVERS', file: 'waivers' },
   bundle: { kind: 'string', flag: 'bundle', env: 'DRIFT_POLICY_BUNDLE', file: 'bundle' },
   metricsPort: {
@@ -117,6 +147,18 @@ export const SETTINGS: Record<Key, { kind: Kind; flag: string; env: string; file
     flag: 'metrics-port',
     env: 'DRIFT_METRICS_PORT',
     file: 'metricsPort',
+  },
+  metricsAddress: {
+    kind: 'string',
+    flag: 'metrics-address',
+    env: 'DRIFT_METRICS_ADDRESS',
+    file: 'metricsAddress',
+  },
+  unreadyAfterSeconds: {
+    kind: 'count',
+    flag: 'unready-after-seconds',
+    env: 'DRIFT_UNREADY_AFTER_SECONDS',
+    file: 'unreadyAfterSeconds',
   },
 };
 
@@ -178,9 +220,16 @@ export function resolveAwsConfig(sources: ConfigSources = {}): AwsAdapterConfig 
     dryRun: (value('dryRun') as boolean | undefined) ?? false,
     concurrency: (value('concurrency') as number | undefined) ?? DEFAULT_CONCURRENCY,
     maxAttempts: (value('maxAttempts') as number | undefined) ?? DEFAULT_MAX_ATTEMPTS,
+    connectTimeoutMs:
+      (value('connectTimeoutMs') as number | undefined) ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs:
+      (value('requestTimeoutMs') as number | undefined) ?? DEFAULT_REQUEST_TIMEOUT_MS,
     waivers: (value('waivers') as string | undefined) ?? null,
     bundle: (value('bundle') as string | undefined) ?? null,
     metricsPort: (value('metricsPort') as number | undefined) ?? null,
+    metricsAddress: (value('metricsAddress') as string | undefined) ?? DEFAULT_METRICS_ADDRESS,
+    unreadyAfterSeconds:
+      (value('unreadyAfterSeconds') as number | undefined) ?? DEFAULT_UNREADY_AFTER_SECONDS,
   };
 }
 

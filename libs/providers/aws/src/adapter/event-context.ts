@@ -74,7 +74,8 @@ function s3ItemsOf(document: unknown, source: string) {
       continue; // unreadable or oversized: judging the event reports it
     }
     const type = nonEmptyString(own(item, 'resourceType'));
-    const account = envelopeAccount(item);
+    // An account that is none throws NormalizeError: the event is poison.
+    const account = envelopeAccount(item, record.source);
     const region = nonEmptyString(own(item, 'awsRegion'));
     if (account === null || region === null) continue;
     if (type === S3_BUCKET) buckets.set(key({ account, region }), { account, region });

@@ -53,7 +53,10 @@ export async function openAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRun
   const { config, logger } = options;
   const clients = createAwsClients({
     memberRole: config.memberRole,
-    timeouts: { connectTimeoutMs: config.connectTimeoutMs, requestTimeoutMs: config.requestTimeoutMs },
+    timeouts: {
+      connectTimeoutMs: config.connectTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+    },
     sqsEndpointConfigured: await sqsEndpointConfigured(),
   });
   const homeRegion = config.homeRegion ?? (await clients.defaultRegion());

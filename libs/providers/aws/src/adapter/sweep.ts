@@ -9,10 +9,14 @@ import {
 } from '@drift-detective/pipeline';
 import { configSweepReader, defaultSweepTypes } from '../config/config-sweep.js';
 import { sweepScope } from '../config/sweep-scope.js';
+import { isAccountId, shown } from '../decode/account-id.js';
 import { awsInventory } from '../inventory.js';
 import { SUPPORTED_TYPES } from '../normalize/registry.js';
+import { abortOptions } from '../sdk/abort.js';
+import { AwsAnswerError } from '../sdk/call-errors.js';
 import type { AwsClients } from './clients.js';
 import type { AwsAdapterConfig } from './config.js';
+import { countingTransitions, type TransitionCounts } from './transition-counts.js';
 
 /** What an AWS sweep is wired to: the pipeline's parts except the inventory, which is AWS's. */
 export type AwsPipelineDeps = Omit<PipelineDeps, 'inventory'>;
@@ -21,7 +25,11 @@ export interface AwsSweepOptions {
   readonly config: AwsAdapterConfig;
   readonly clients: AwsClients;
   readonly deps: AwsPipelineDeps;
-  /** Stops between pages; a stopped sweep resolves nothing and resumes on its next run. */
+  /**
+   * A stop: cuts the AWS call in flight (it then throws) or ends the sweep
+   * after the page it saved last; either way it resolves nothing and the next
+   * run resumes after that page.
+   */
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((region: string, progress: SweepProgressReport) => void) | undefined;
 }
@@ -31,6 +39,8 @@ export interface RegionSweep extends SweepSummary {
   /** The account swept, or the aggregator's name. */
   readonly account: string;
   readonly region: string;
+  /** What happened to findings in this run, by transition (the resolved include resolvedDeleted). */
+  readonly findings: TransitionCounts;
 }
 
 /** The resource types a sweep reads; an unsupported one is a settings mistake, named. */
@@ -68,7 +78,13 @@ export async function awsSweep(options: AwsSweepOptions): Promise<RegionSweep[]>
     const region = regions[0] as string;
     const client = clients.config(region);
     const aggregator = { name: config.aggregator };
-    const scope = await sweepScope({ client, aggregator, resourceTypes: types, logger });
+    const scope = await sweepScope({
+      client,
+      aggregator,
+      resourceTypes: types,
+      logger,
+      signal: options.signal,
+    });
     const summary = await sweepOne(options, {
       sweepId: `aws/aggregator/${config.aggregator}`,
       region,
@@ -83,16 +99,30 @@ export async function awsSweep(options: AwsSweepOptions): Promise<RegionSweep[]>
     for (const region of regions) {
       if (options.signal?.aborted) return done;
       // The account the clients act as: a named one through the member role.
-      const identity = await clients.sts(region, named).send(new GetCallerIdentityCommand({}));
+      const identity = await clients
+        .sts(region, named)
+        .send(new GetCallerIdentityCommand({}), abortOptions(options.signal));
       const account = identity.Account;
-      if (!account) throw new Error(`STS GetCallerIdentity in ${region} named no account`);
+      if (!isAccountId(account)) {
+        throw new AwsAnswerError(
+          'STS GetCallerIdentity',
+          `Account ${shown(account)} in ${region}, which is no account id (12 digits)`,
+        );
+      }
       if (named !== undefined && account !== named) {
         throw new Error(
           `sweeping account ${named} needs a member role to assume there (--member-role); the credentials act as ${account}`,
         );
       }
       const client = clients.config(region, named);
-      const scope = await sweepScope({ client, account, resourceTypes: types, homeRegion, logger });
+      const scope = await sweepScope({
+        client,
+        account,
+        resourceTypes: types,
+        homeRegion,
+        logger,
+        signal: options.signal,
+      });
       const summary = await sweepOne(options, {
         sweepId: `aws/${account}/${region}`,
         region,
@@ -129,14 +159,16 @@ async function sweepOne(
     },
     'sweep scope',
   );
+  const { metrics, counts } = countingTransitions(deps.metrics);
   const summary = await runSweep(
     configSweepReader({
       client,
       resourceTypes: sweep.types,
       logger: deps.logger,
+      signal: options.signal,
       ...(sweep.aggregator ? { aggregator: sweep.aggregator } : {}),
     }),
-    { ...deps, inventory: awsInventory },
+    { ...deps, metrics, inventory: awsInventory },
     {
       sweepId,
       scope,
@@ -144,5 +176,5 @@ async function sweepOne(
       onProgress: (progress) => options.onProgress?.(region, progress),
     },
   );
-  return { ...summary, sweepId, region };
+  return { ...summary, sweepId, region, findings: counts() };
 }

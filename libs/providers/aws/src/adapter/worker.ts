@@ -1,10 +1,19 @@
 import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
   CoalescingPublisher,
+  DependencyHealth,
   runEvents,
+  trackedPublisher,
   type DeadLetterSink,
+  type DependencyProbe,
   type EventDeps,
   type EventSource,
   type EventSummary,
+  type PipelineMetrics,
 } from '@drift-detective/pipeline';
 import type { ConfigurationNotIncluded } from '@drift-detective/resource-model';
 import { fetchLatestConfiguration } from '../config/history-fetch.js';
@@ -61,6 +70,11 @@ export interface AwsWorkerOptions {
   readonly deps: AwsPipelineDeps;
   /** Aborting drains: no new receive, what was started finishes. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Told how each queue receive (`source`) and each Security Hub import
+   * (`hub`) ends: what /readyz reports. Default: a record nobody reads.
+   */
+  readonly health?: DependencyHealth | undefined;
 }
 
 /** `drift-detective aws worker`: long-polls the queue until the signal aborts. */
@@ -70,8 +84,13 @@ export async function awsWorker(options: AwsWorkerOptions): Promise<EventSummary
   if (!queueUrl) throw new Error('the worker needs a queue URL (--queue-url, DRIFT_AWS_QUEUE_URL)');
   const region = queueRegion(queueUrl) ?? (await clients.defaultRegion());
   const sqs = clients.sqs(region);
+  const health = options.health ?? new DependencyHealth();
   const source = sqsEventSource({
-    client: sqs,
+    client: observingReceives(sqs, {
+      source: health.dependency('source'),
+      metrics: options.deps.metrics,
+      signal: options.signal,
+    }),
     queueUrl,
     signal: options.signal,
     logger: options.deps.logger,
@@ -85,9 +104,55 @@ export async function awsWorker(options: AwsWorkerOptions): Promise<EventSummary
   });
   const deps = awsEventDeps({
     clients,
-    deps: options.deps,
+    // Inside the coalescing publisher: one combined Security Hub call, one record.
+    deps: {
+      ...options.deps,
+      publisher: trackedPublisher(options.deps.publisher, health.dependency('hub')),
+    },
     deadLetter,
     homeRegion: config.homeRegion ?? region,
   });
   return runAwsEvents(source, deps, config);
+}
+
+/**
+ * The queue client as the source sees it: each receive — ReceiveMessage, and
+ * the GetQueueAttributes that reads the visibility timeout before the first —
+ * tells `source` how it ended, and a failure counts in
+ * drift_errors_total{kind="receive"}. The source retries failed receives on
+ * its own and only logs them, so without this a worker whose queue refuses
+ * every connection would look healthy. Only the source holds this view of the
+ * client (the dead-letter sink uses the client itself), so only its receives
+ * count; a poll cut by the drain is no failure.
+ */
+function observingReceives(
+  client: SQSClient,
+  options: {
+    readonly source: DependencyProbe;
+    readonly metrics: PipelineMetrics | undefined;
+    readonly signal: AbortSignal | undefined;
+  },
+): SQSClient {
+  const send = client.send.bind(client) as (command: unknown, sendOptions?: unknown) => unknown;
+  const receives = (command: unknown) =>
+    command instanceof ReceiveMessageCommand || command instanceof GetQueueAttributesCommand;
+  // Everything but send (config, middleware, destroy) stays the client's own.
+  const observed = Object.create(client) as SQSClient;
+  Object.defineProperty(observed, 'send', {
+    value: async (command: unknown, sendOptions?: unknown) => {
+      if (!receives(command)) return send(command, sendOptions);
+      try {
+        const out = await send(command, sendOptions);
+        options.source.succeeded();
+        return out;
+      } catch (error) {
+        if (!options.signal?.aborted) {
+          options.source.failed(error);
+          options.metrics?.errors.inc({ kind: 'receive' });
+        }
+        throw error;
+      }
+    },
+  });
+  return observed;
 }

@@ -6,12 +6,14 @@ import {
   cloudFailureLine,
   createLogger,
   createPrometheusMetrics,
+  DependencyHealth,
   EXIT,
   isEnvironmentFailure,
   startHealthServer,
   UsageError,
   waiversFrom,
   type CommandIo,
+  type Readiness,
 } from '@drift-detective/pipeline';
 import { PolicyEngine } from '@drift-detective/policy-engine';
 import {
@@ -24,6 +26,8 @@ import {
 import { openAwsRuntime, type AwsRuntime } from '../adapter/runtime.js';
 import { awsSweep } from '../adapter/sweep.js';
 import { awsWorker } from '../adapter/worker.js';
+import { oneLine } from '../sdk/call-errors.js';
+import { stoppedLine, sweepLine } from './sweep-report.js';
 import { AWS_USAGE } from './usage.js';
 
 export type AwsSubcommand = 'sweep' | 'worker';
@@ -32,7 +36,10 @@ export interface AwsCommandOptions {
   readonly flags: FlagValues;
   /** --config FILE; else $DRIFT_CONFIG. */
   readonly configFile?: string | undefined;
-  /** Aborted on SIGTERM / SIGINT: the worker drains, a sweep stops between pages. */
+  /**
+   * Aborted on SIGTERM / SIGINT: the worker drains; a sweep stops at once (the
+   * AWS call in flight is cut) and resumes on its next run.
+   */
   readonly signal?: AbortSignal | undefined;
   /** The policy bundle folder when neither --bundle nor DRIFT_POLICY_BUNDLE names one. */
   readonly defaultBundle: string;
@@ -58,8 +65,14 @@ export async function awsCommand(
   try {
     return await runAws(subcommand, options, io);
   } catch (error) {
+    // A stop cuts the AWS call in flight: whatever that throws, the sweep was stopped.
+    if (subcommand === 'sweep' && options.signal?.aborted) {
+      io.err(stoppedLine(options.signal));
+      return EXIT.error;
+    }
     if (!isEnvironmentFailure(error)) throw error;
-    io.err(cloudFailureLine(`aws ${subcommand}`, error));
+    // One line, whatever the SDK's message holds (its hints come on a second line).
+    io.err(`${oneLine(cloudFailureLine(`aws ${subcommand}`, error))}\n`);
     return EXIT.error;
   }
 }
@@ -88,16 +101,31 @@ async function runAws(
   const waivers = await waiversFrom(config.waivers ?? undefined);
   const logger = createLogger({ destination: io.log });
   const metrics = config.metricsPort === null ? undefined : createPrometheusMetrics();
+  // What the worker's receives and imports report; /readyz reads it.
+  const dependencies = new DependencyHealth({
+    unreadyAfterMs: config.unreadyAfterSeconds * 1000,
+  });
   let ready = false;
+  const readiness = (): Readiness => {
+    if (!ready) return { ready: false, reason: 'starting' };
+    if (options.signal?.aborted) return { ready: false, reason: 'draining' };
+    return dependencies.readiness();
+  };
   const health =
     metrics && config.metricsPort !== null
       ? await startHealthServer({
           port: config.metricsPort,
+          host: config.metricsAddress,
           registry: metrics.registry,
-          ready: () => ready && !options.signal?.aborted,
+          ready: readiness,
         })
       : undefined;
-  if (health) logger.info({ port: health.port }, 'serving /healthz, /readyz and /metrics');
+  if (health) {
+    logger.info(
+      { host: health.host, port: health.port, unreadyAfterSeconds: config.unreadyAfterSeconds },
+      'serving /healthz, /readyz and /metrics',
+    );
+  }
   let runtime: AwsRuntime;
   try {
     runtime = await openAwsRuntime({
@@ -107,10 +135,14 @@ async function runAws(
       metrics,
       dryRunOut: io.stdout,
       waiverFor: waiverRefLookup(waivers),
+      // A sweep's stop also cuts Security Hub calls; a worker finishes what it started.
+      signal: subcommand === 'sweep' ? options.signal : undefined,
     });
   } catch (error) {
     await health?.stop();
-    if (error instanceof StateStoreError) throw new UsageError(error.message);
+    if (error instanceof StateStoreError) {
+      throw new UsageError(error.message, { showUsage: false });
+    }
     throw error;
   }
   const { clients, deps } = runtime;
@@ -125,16 +157,17 @@ async function runAws(
         onProgress: (region, p) =>
           logger.info({ region, pages: p.pages, resources: p.resources }, 'sweep progress'),
       });
-      for (const s of sweeps) {
-        io.err(
-          `aws sweep ${s.region} (${s.account}): ${s.resources} resources in ${s.pages} pages, ` +
-            `${s.completed ? `${s.resolvedDeleted} resolved as deleted` : 'incomplete: nothing resolved as deleted'}` +
-            `${s.skipped > 0 ? `, ${s.skipped} records skipped` : ''}\n`,
-        );
-      }
-      return sweeps.every((s) => s.completed) ? EXIT.ok : EXIT.error;
+      for (const s of sweeps) io.err(sweepLine(s));
+      if (options.signal?.aborted) io.err(stoppedLine(options.signal));
+      return sweeps.every((s) => s.completed) && !options.signal?.aborted ? EXIT.ok : EXIT.error;
     }
-    const summary = await awsWorker({ config, clients, deps, signal: options.signal });
+    const summary = await awsWorker({
+      config,
+      clients,
+      deps,
+      signal: options.signal,
+      health: dependencies,
+    });
     io.err(
       `aws worker stopped: ${summary.acked} acked, ${summary.retried} retried, ${summary.deadLettered} dead-lettered\n`,
     );
@@ -204,7 +237,8 @@ export async function awsMain(
     if (value !== undefined) flags[key as keyof FlagValues] = value as string | string[] | boolean;
   }
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
+  // The reason names the signal, for the line of a stopped sweep.
+  const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   try {

@@ -16,8 +16,15 @@ export const AWS_USAGE = `aws options (each also from the environment or a confi
   --concurrency N               Messages judged at once ($DRIFT_CONCURRENCY; default 16)
   --max-attempts N              Deliveries before a failing message is dead-lettered
                                 ($DRIFT_MAX_ATTEMPTS; default 5)
+  --connect-timeout-ms N        Per attempt of an AWS call, to connect
+                                ($DRIFT_AWS_CONNECT_TIMEOUT_MS; default 5000)
+  --request-timeout-ms N        Per attempt of an AWS call, for the answer; SQS adds its
+                                20 s long poll ($DRIFT_AWS_REQUEST_TIMEOUT_MS; default 30000)
   --waivers FILE                Waiver file ($DRIFT_WAIVERS)
   --metrics-port N              Serve /healthz, /readyz and Prometheus /metrics ($DRIFT_METRICS_PORT)
+  --metrics-address A           ...on this address ($DRIFT_METRICS_ADDRESS; default 127.0.0.1)
+  --unready-after-seconds N     /readyz 503 once the queue or Security Hub fails this long
+                                ($DRIFT_UNREADY_AFTER_SECONDS; default 60)
   --bundle DIR                  Policy bundle folder ($DRIFT_POLICY_BUNDLE)
   Credentials come only from the AWS SDK's default chain; AWS_ENDPOINT_URL and
   AWS_ENDPOINT_URL_<SERVICE> override endpoints.

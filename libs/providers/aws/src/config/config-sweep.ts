@@ -1,5 +1,10 @@
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import type { PipelineLogger, SweepPage, SweepReaderFactory } from '@drift-detective/pipeline';
+import {
+  sleep,
+  type PipelineLogger,
+  type SweepPage,
+  type SweepReaderFactory,
+} from '@drift-detective/pipeline';
 import { SUPPORTED_TYPES } from '../normalize/registry.js';
 import type { BatchRetryInfo, BatchRetryOptions } from './batch-get.js';
 import {
@@ -33,6 +38,8 @@ export interface ConfigSweepOptions {
   readonly retry?: Omit<BatchRetryOptions, 'onRetry'> | undefined;
   /** Told when a saved cursor of another type list is set aside. */
   readonly logger?: Pick<PipelineLogger, 'warn'> | undefined;
+  /** A stop: aborting cuts the AWS Config call in flight and any wait before a retry. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The types a sweep reads when none are named: every type the library normalizes. */
@@ -58,13 +65,17 @@ export function configSweepReader(options: ConfigSweepOptions): SweepReaderFacto
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
   }
-  const retry: BatchRetryOptions = { ...options.retry, onRetry: options.onRetry };
-  const { client, aggregator, logger } = options;
+  const { client, aggregator, logger, signal } = options;
+  const retry: BatchRetryOptions = {
+    ...(signal ? { sleep: (ms: number) => sleep(ms, signal) } : {}),
+    ...options.retry,
+    onRetry: options.onRetry,
+  };
   return (after) => {
     const start = () => startAt(after, types, logger);
     return aggregator
-      ? sweepPages(aggregatorSource(client, aggregator.name), types, pageSize, start, retry)
-      : sweepPages(accountSource(client), types, pageSize, start, retry);
+      ? sweepPages(aggregatorSource(client, aggregator.name, signal), types, pageSize, start, retry)
+      : sweepPages(accountSource(client, signal), types, pageSize, start, retry);
   };
 }
 

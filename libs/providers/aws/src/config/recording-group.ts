@@ -74,7 +74,7 @@ export function canRecordGlobalIam(region: string): boolean {
  * would let a sweep resolve that type's findings as deleted.
  */
 export function recordsType(group: RecordingGroup | undefined, type: string): boolean {
-  if (group === undefined) return false;
+  if (typeof group !== 'object' || group === null) return false;
   const strategy =
     group.recordingStrategy?.useOnly ??
     (group.allSupported === true ? 'ALL_SUPPORTED_RESOURCE_TYPES' : 'INCLUSION_BY_RESOURCE_TYPES');
@@ -90,6 +90,7 @@ export function recordsType(group: RecordingGroup | undefined, type: string): bo
   }
 }
 
+/** A list of types; anything else lists none (the SDK passes on what the wire held, lists or not). */
 function listed(types: readonly string[] | undefined): readonly string[] {
-  return types ?? [];
+  return Array.isArray(types) ? types : [];
 }

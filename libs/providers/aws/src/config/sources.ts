@@ -11,6 +11,8 @@ import {
   type ResourceType,
 } from '@aws-sdk/client-config-service';
 import { ACCOUNT_PUBLIC_ACCESS_BLOCK } from '../normalize/s3-account-public-access-block.js';
+import { abortOptions } from '../sdk/abort.js';
+import { answerList, answerToken } from '../sdk/answers.js';
 import type { BatchGet } from './batch-get.js';
 
 /** One listed page: the keys to fetch, and the token of the next page (none on the last). */
@@ -45,9 +47,13 @@ export interface ConfigSource<K> extends PageSource<K> {
 
 /**
  * The resources the client's own account records in the client's region:
- * ListDiscoveredResources + BatchGetResourceConfig.
+ * ListDiscoveredResources + BatchGetResourceConfig. Aborting `signal` cuts
+ * the call in flight.
  */
-export function accountSource(client: ConfigServiceClient): ConfigSource<ResourceKey> {
+export function accountSource(
+  client: ConfigServiceClient,
+  signal?: AbortSignal,
+): ConfigSource<ResourceKey> {
   const describeKey = (key: ResourceKey) => `${key.resourceType} ${key.resourceId}`;
   const list = async (
     resourceType: string,
@@ -65,9 +71,12 @@ export function accountSource(client: ConfigServiceClient): ConfigSource<Resourc
         ...(nextToken === undefined ? {} : { nextToken }),
         ...(resourceIds === undefined ? {} : { resourceIds }),
       }),
+      abortOptions(signal),
     );
-    const keys = keysToFetch(answer.resourceIdentifiers ?? [], resourceType);
-    return { keys, nextToken: answer.nextToken || undefined };
+    const operation = 'ConfigService ListDiscoveredResources';
+    const identifiers = answerList(answer.resourceIdentifiers, operation, 'resourceIdentifiers');
+    const keys = keysToFetch(identifiers, resourceType);
+    return { keys, nextToken: answerToken(answer.nextToken, operation, 'nextToken') };
   };
 
   return {
@@ -76,10 +85,16 @@ export function accountSource(client: ConfigServiceClient): ConfigSource<Resourc
       // https://docs.aws.amazon.com/config/latest/APIReference/API_BatchGetResourceConfig.html
       const answer = await client.send(
         new BatchGetResourceConfigCommand({ resourceKeys: [...keys] }),
+        abortOptions(signal),
       );
+      const operation = 'ConfigService BatchGetResourceConfig';
       return {
-        items: answer.baseConfigurationItems ?? [],
-        unprocessed: answer.unprocessedResourceKeys ?? [],
+        items: answerList(answer.baseConfigurationItems, operation, 'baseConfigurationItems'),
+        unprocessed: answerList(
+          answer.unprocessedResourceKeys,
+          operation,
+          'unprocessedResourceKeys',
+        ),
       };
     },
     // The item's resourceId is the account id (AWS Config resource schema,
@@ -109,6 +124,11 @@ export function keysToFetch(
 ): ResourceKey[] {
   const keys: ResourceKey[] = [];
   for (const identifier of identifiers) {
+    if (typeof identifier !== 'object' || identifier === null) {
+      throw new Error(
+        `ListDiscoveredResources returned an identifier that is no object (${resourceType})`,
+      );
+    }
     if (identifier.resourceDeletionTime !== undefined) continue;
     const { resourceType: type, resourceId } = identifier;
     if (type === undefined || resourceId === undefined) {
@@ -124,10 +144,12 @@ export function keysToFetch(
 /**
  * The resources a configuration aggregator gathered from its source accounts
  * and regions: ListAggregateDiscoveredResources + BatchGetAggregateResourceConfig.
+ * Aborting `signal` cuts the call in flight.
  */
 export function aggregatorSource(
   client: ConfigServiceClient,
   aggregatorName: string,
+  signal?: AbortSignal,
 ): ConfigSource<AggregateResourceIdentifier> {
   const describeKey = (key: AggregateResourceIdentifier) =>
     `${key.ResourceType} ${key.ResourceId} (account ${key.SourceAccountId}, ${key.SourceRegion})`;
@@ -146,8 +168,16 @@ export function aggregatorSource(
         ...(nextToken === undefined ? {} : { NextToken: nextToken }),
         ...(filters === undefined ? {} : { Filters: filters }),
       }),
+      abortOptions(signal),
     );
-    const keys = (answer.ResourceIdentifiers ?? []).map((identifier) => {
+    const operation = 'ConfigService ListAggregateDiscoveredResources';
+    const listed = answerList(answer.ResourceIdentifiers, operation, 'ResourceIdentifiers');
+    const keys = listed.map((identifier) => {
+      if (typeof identifier !== 'object' || identifier === null) {
+        throw new Error(
+          `ListAggregateDiscoveredResources returned an identifier that is no object (${resourceType})`,
+        );
+      }
       const { SourceAccountId, SourceRegion, ResourceId, ResourceType: type } = identifier;
       if (!SourceAccountId || !SourceRegion || !ResourceId || !type) {
         throw new Error(
@@ -156,7 +186,7 @@ export function aggregatorSource(
       }
       return identifier;
     });
-    return { keys, nextToken: answer.NextToken || undefined };
+    return { keys, nextToken: answerToken(answer.NextToken, operation, 'NextToken') };
   };
 
   return {
@@ -168,10 +198,16 @@ export function aggregatorSource(
           ConfigurationAggregatorName: aggregatorName,
           ResourceIdentifiers: [...keys],
         }),
+        abortOptions(signal),
       );
+      const operation = 'ConfigService BatchGetAggregateResourceConfig';
       return {
-        items: answer.BaseConfigurationItems ?? [],
-        unprocessed: answer.UnprocessedResourceIdentifiers ?? [],
+        items: answerList(answer.BaseConfigurationItems, operation, 'BaseConfigurationItems'),
+        unprocessed: answerList(
+          answer.UnprocessedResourceIdentifiers,
+          operation,
+          'UnprocessedResourceIdentifiers',
+        ),
       };
     },
     // Each source region records the account's setting as its own item: the

@@ -7,6 +7,8 @@ import {
 import type { CoveredScope } from '@drift-detective/findings';
 import type { PipelineLogger } from '@drift-detective/pipeline';
 import { SUPPORTED_TYPES } from '../normalize/registry.js';
+import { abortOptions } from '../sdk/abort.js';
+import { answerList, answerToken } from '../sdk/answers.js';
 import { defaultSweepTypes } from './config-sweep.js';
 import {
   canRecordGlobalIam,
@@ -22,6 +24,8 @@ interface CommonScopeOptions {
   readonly resourceTypes?: readonly string[] | undefined;
   /** Told when the scope is narrowed because AWS Config would not say what it covers. */
   readonly logger?: Pick<PipelineLogger, 'warn'> | undefined;
+  /** A stop: aborting cuts the AWS Config call in flight. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface AccountScopeOptions extends CommonScopeOptions {
@@ -63,9 +67,15 @@ export type SweepScopeOptions = AccountScopeOptions | AggregatorScopeOptions;
  */
 export async function sweepScope(options: SweepScopeOptions): Promise<CoveredScope> {
   const types = options.resourceTypes ?? defaultSweepTypes();
+  const send = abortOptions(options.signal);
   return 'aggregator' in options
-    ? aggregatorScope(options.client, options.aggregator.name, types, options.logger)
-    : accountScope(options.client, options.account, types, options.homeRegion);
+    ? aggregatorScope(options.client, options.aggregator.name, types, options.logger, send)
+    : accountScope(options.client, options.account, types, options.homeRegion, send);
+}
+
+/** What each call is sent with: the stop signal, when there is one. */
+interface SendOptions {
+  readonly abortSignal?: AbortSignal;
 }
 
 async function accountScope(
@@ -73,14 +83,22 @@ async function accountScope(
   account: string,
   types: readonly string[],
   homeRegion: string | undefined,
+  send: SendOptions,
 ): Promise<CoveredScope> {
   if (account === '') throw new TypeError('sweepScope needs the account id');
   const region = await client.config.region();
   // https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeConfigurationRecorders.html
-  const answer = await client.send(new DescribeConfigurationRecordersCommand({}));
+  const answer = await client.send(new DescribeConfigurationRecordersCommand({}), send);
+  const recorders = answerList(
+    answer.ConfigurationRecorders,
+    'ConfigService DescribeConfigurationRecorders',
+    'ConfigurationRecorders',
+  );
   // Service-linked recorders (servicePrincipal set) record for another
-  // service's own use; only customer managed recorders are counted.
-  const groups = (answer.ConfigurationRecorders ?? [])
+  // service's own use; only customer managed recorders are counted. A
+  // recorder that is no object records nothing (recordsType).
+  const groups = recorders
+    .filter((recorder) => typeof recorder === 'object' && recorder !== null)
     .filter((recorder) => recorder.servicePrincipal === undefined)
     .map((recorder) => recorder.recordingGroup);
   // Another region's recorder may record IAM too (older setups did), or say
@@ -105,11 +123,13 @@ async function aggregatorScope(
   name: string,
   types: readonly string[],
   logger: Pick<PipelineLogger, 'warn'> | undefined,
+  send: SendOptions,
 ): Promise<CoveredScope> {
   let answers: DescribeConfigurationAggregatorSourcesStatusResponse[];
   try {
-    answers = await sourcesStatus(client, name);
+    answers = await sourcesStatus(client, name, send);
   } catch (error) {
+    if (send.abortSignal?.aborted) throw error;
     // Denied (a role without config:DescribeConfigurationAggregatorSourcesStatus),
     // or not implemented (moto): which sources loaded is unknown, so none is claimed.
     logger?.warn(
@@ -131,6 +151,7 @@ async function aggregatorScope(
 async function sourcesStatus(
   client: ConfigServiceClient,
   name: string,
+  send: SendOptions,
 ): Promise<DescribeConfigurationAggregatorSourcesStatusResponse[]> {
   const answers: DescribeConfigurationAggregatorSourcesStatusResponse[] = [];
   let nextToken: string | undefined;
@@ -141,9 +162,12 @@ async function sourcesStatus(
         ConfigurationAggregatorName: name,
         ...(nextToken === undefined ? {} : { NextToken: nextToken }),
       }),
+      send,
     );
+    const operation = 'ConfigService DescribeConfigurationAggregatorSourcesStatus';
+    answerList(answer.AggregatedSourceStatusList, operation, 'AggregatedSourceStatusList');
     answers.push(answer);
-    const next = answer.NextToken || undefined;
+    const next = answerToken(answer.NextToken, operation, 'NextToken');
     if (next !== undefined && next === nextToken) {
       throw new Error(
         'DescribeConfigurationAggregatorSourcesStatus answered its own NextToken again',

@@ -1,4 +1,6 @@
-import { isRecord } from './values.js';
+import { NormalizeError } from '@drift-detective/resource-model';
+import { shown } from './account-id.js';
+import { isRecord, own, type JsonObject } from './values.js';
 
 const ISO_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?([Zz]|[+-]\d{2}:?\d{2})$/;
@@ -22,6 +24,24 @@ export function captureTimeToRfc3339(value: unknown): string | null {
   if (typeof value === 'number') return fromEpoch(value);
   if (isRecord(value) && value['__class__'] === 'datetime') return fromPlaceboDatetime(value);
   return null;
+}
+
+/**
+ * A configuration item's configurationItemCaptureTime as RFC 3339 UTC; null
+ * when the item has none. One that is there but reads as no time throws
+ * NormalizeError naming it: taking the time of processing instead would store
+ * a wrong observation time, which outranks every older state yet to come
+ * (the state keeps the newest observation of each resource), so the record is
+ * skipped, or its event dead-lettered, with that reason.
+ */
+export function itemCaptureTime(item: JsonObject, source: string): string | null {
+  const value = own(item, 'configurationItemCaptureTime');
+  if (value === undefined || value === null) return null;
+  const time = captureTimeToRfc3339(value);
+  if (time === null) {
+    throw new NormalizeError(source, `configurationItemCaptureTime ${shown(value)} is not a time`);
+  }
+  return time;
 }
 
 function fromIsoText(text: string): string | null {

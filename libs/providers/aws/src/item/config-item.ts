@@ -1,4 +1,5 @@
 import { NormalizeError } from '@drift-detective/resource-model';
+import { isAccountId, shown } from '../decode/account-id.js';
 import { parseArn } from '../decode/arn.js';
 import { decodeJsonLayers, parseJsonText } from '../decode/json-text.js';
 import { has, isRecord, nonEmptyString, own, setKey, type JsonObject } from '../decode/values.js';
@@ -79,7 +80,24 @@ export function envelopeArn(raw: JsonObject): string | null {
   return null;
 }
 
-/** The account the envelope states (`awsAccountId` in notifications, `accountId` in API answers). */
-export function envelopeAccount(raw: JsonObject): string | null {
-  return nonEmptyString(own(raw, 'awsAccountId')) ?? nonEmptyString(own(raw, 'accountId'));
+/**
+ * The account the envelope states (`awsAccountId` in notifications,
+ * `accountId` in API answers); null when it states none. One it states that
+ * is no account id (12 digits) throws NormalizeError naming the field: its
+ * findings would belong to no account (or another one), so the record is
+ * skipped, or its event dead-lettered, with that reason.
+ */
+export function envelopeAccount(raw: JsonObject, source: string): string | null {
+  for (const field of ['awsAccountId', 'accountId']) {
+    const value = own(raw, field);
+    if (value === undefined || value === null || value === '') continue;
+    if (!isAccountId(value)) {
+      throw new NormalizeError(
+        source,
+        `${field} ${shown(value)} is not an AWS account id (12 digits)`,
+      );
+    }
+    return value;
+  }
+  return null;
 }

@@ -7,7 +7,7 @@ import {
   type Resource,
 } from '@drift-detective/resource-model';
 import { parseArn } from '../decode/arn.js';
-import { captureTimeToRfc3339 } from '../decode/capture-time.js';
+import { itemCaptureTime } from '../decode/capture-time.js';
 import { tagsOf } from '../decode/tags.js';
 import { nonEmptyString, own, stringOr, type JsonObject } from '../decode/values.js';
 import { changeOf, itemOf } from '../envelope/message.js';
@@ -32,6 +32,9 @@ import {
 export function normalizeRecord(record: NativeRecord, context: InventoryContext): Resource {
   const { source } = record;
   const { item: raw, diff } = itemOf(record.value, source);
+  // Read first, so that an account or a time that is none names itself as the reason.
+  const statedAccount = envelopeAccount(raw, source);
+  const capturedAt = itemCaptureTime(raw, source);
 
   // https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigurationItem.html
   // (configurationItemStatus): a deleted resource has no state to evaluate.
@@ -39,8 +42,7 @@ export function normalizeRecord(record: NativeRecord, context: InventoryContext)
   if (status !== null && DELETED_STATUSES.includes(status)) {
     const id = envelopeArn(raw) ?? nonEmptyString(own(raw, 'resourceId'));
     if (id === null) throw new NormalizeError(source, `${status} item names no resource`);
-    const deletedAt = captureTimeToRfc3339(own(raw, 'configurationItemCaptureTime')) ?? undefined;
-    throw new ResourceDeletedNotice(source, id, deletedAt);
+    throw new ResourceDeletedNotice(source, id, capturedAt ?? undefined);
   }
 
   const item = readItem(raw, source);
@@ -50,7 +52,6 @@ export function normalizeRecord(record: NativeRecord, context: InventoryContext)
   }
   if (type === ACCOUNT_PUBLIC_ACCESS_BLOCK) throw accountPublicAccessBlockIsContext(source);
 
-  const capturedAt = captureTimeToRfc3339(own(raw, 'configurationItemCaptureTime'));
   const observedAt = observedAtOr(context, capturedAt);
   const region = nonEmptyString(own(raw, 'awsRegion'));
   const resourceId = nonEmptyString(own(raw, 'resourceId'));
@@ -67,7 +68,7 @@ export function normalizeRecord(record: NativeRecord, context: InventoryContext)
     if (id === null) throw new NormalizeError(source, `${type} item has no ARN`);
     base = baseOf(raw, id, type, observedAt, configuration, supplementary, {
       region,
-      account: envelopeAccount(raw),
+      account: statedAccount,
       name: resourceName ?? resourceId,
     });
     resource = { ...base, kind: 'other', properties: {} };
@@ -82,7 +83,7 @@ export function normalizeRecord(record: NativeRecord, context: InventoryContext)
         source,
       ));
     }
-    const account = envelopeAccount(raw) ?? normalizer.account?.(configuration) ?? null;
+    const account = statedAccount ?? normalizer.account?.(configuration) ?? null;
     const id =
       envelopeArn(raw) ??
       normalizer.arn({ configuration, region, account, resourceId, resourceName });

@@ -31,7 +31,13 @@ export function collectAccountPublicAccessBlock(
     throw error;
   }
   const settings = readPublicAccessBlock(configuration);
-  const account = envelopeAccount(item) ?? nonEmptyString(own(item, 'resourceId'));
+  let account;
+  try {
+    account = envelopeAccount(item, source) ?? nonEmptyString(own(item, 'resourceId'));
+  } catch (error) {
+    if (error instanceof NormalizeError) return false;
+    throw error;
+  }
   if (settings === null || account === null) return false;
   context.set(accountPublicAccessBlockKey(account), settings);
   return true;

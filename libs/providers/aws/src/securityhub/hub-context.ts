@@ -17,6 +17,8 @@ export interface HubContext {
   readonly maxAttempts: number;
   readonly backoff: BackoffOptions;
   readonly sleep: Sleep;
+  /** Passed to each request: aborting cuts the one in flight, and no retry follows. */
+  readonly sendOptions?: { readonly abortSignal?: AbortSignal } | undefined;
 }
 
 /** A finding the hub did not take, with the code and message it gave. */

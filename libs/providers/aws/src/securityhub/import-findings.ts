@@ -101,7 +101,9 @@ export async function importFindings(
   const { accepted, failed } = await sendInRounds(hub, findings, batchBySize, async (batch) =>
     classifyImportAnswer(
       batch,
-      await hub.call(() => hub.client.send(new BatchImportFindingsCommand({ Findings: batch }))),
+      await hub.call(() =>
+        hub.client.send(new BatchImportFindingsCommand({ Findings: batch }), hub.sendOptions),
+      ),
     ),
   );
   return { imported: accepted, failed };

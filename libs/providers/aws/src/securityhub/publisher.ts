@@ -1,6 +1,7 @@
 import type { AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { FindingRecord } from '@drift-detective/findings';
 import { silentLogger, type PipelineLogger, type Publisher } from '@drift-detective/pipeline';
+import { abortOptions } from '../sdk/abort.js';
 import { asffId, toAsff } from './asff.js';
 import { FindingTooLargeError } from './asff-limits.js';
 import { hubRegion } from './asff-resource.js';
@@ -36,6 +37,11 @@ export interface SecurityHubPublisherOptions {
   /** Uniform in [0, 1), for the backoff jitter. */
   readonly random?: () => number;
   readonly sleep?: Sleep;
+  /**
+   * Stops publishing when it aborts: the request in flight is cut and nothing
+   * is retried, so the findings stay pending for the next run (a sweep's stop).
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export const DEFAULT_REQUESTS_PER_SECOND = 10;
@@ -184,11 +190,12 @@ export class SecurityHubPublisher implements Publisher {
 
   private hub(group: Group): HubContext {
     const key = `${group.account}/${group.region}`;
+    const signal = this.options.signal;
     const retry = {
       ...this.backoff,
       maxAttempts: this.maxAttempts,
       sleep: this.sleep,
-      isRetryable: isTransientError,
+      isRetryable: (error: unknown) => !signal?.aborted && isTransientError(error),
       onRetry: (error: unknown, attempt: number, delayMs: number) =>
         this.logger.warn(
           { account: group.account, region: group.region, attempt, delayMs, err: error },
@@ -207,6 +214,7 @@ export class SecurityHubPublisher implements Publisher {
       maxAttempts: this.maxAttempts,
       backoff: this.backoff,
       sleep: this.sleep,
+      sendOptions: abortOptions(signal),
     };
   }
 

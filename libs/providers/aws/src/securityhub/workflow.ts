@@ -142,6 +142,7 @@ export async function updateWorkflow(
                   FindingIdentifiers: batch,
                   Workflow: { Status: status },
                 }),
+                hub.sendOptions,
               ),
             ),
           ),

@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsClients, type AwsClients } from '../adapter/clients.js';
+import type { CallTimeouts } from '../adapter/timeouts.js';
 import { ACCOUNT, bucketChangeDetail, REGION } from './config-events.js';
 
 /** moto takes any keys; these never leave the loopback. */
@@ -196,9 +197,14 @@ export const bucketFindings = (all: readonly AwsSecurityFinding[], bucket: strin
  * of it): createAwsClients with the endpoint and keys a test names instead of
  * the environment's.
  */
-export function endpointClients(endpoint: string, memberRole: string | null = null): AwsClients {
+export function endpointClients(
+  endpoint: string,
+  memberRole: string | null = null,
+  timeouts?: CallTimeouts,
+): AwsClients {
   return createAwsClients({
     memberRole,
     emulator: { endpoint, credentials: TEST_CREDENTIALS, region: REGION },
+    timeouts,
   });
 }

@@ -8,6 +8,10 @@ import {
   DEFAULT_STATE_PATH,
   resolveAwsConfig,
 } from '../../src/adapter/config.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from '../../src/adapter/timeouts.js';
 
 function configFile(name: string, text: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'drift-aws-config-'));
@@ -85,6 +89,32 @@ describe('resolveAwsConfig', () => {
     [{ env: { DRIFT_AWS_REGIONS: ' , ' } }, /DRIFT_AWS_REGIONS is empty/],
   ])('names the input and the problem: %o', (sources, message) => {
     expect(() => resolveAwsConfig({ env: {}, ...sources })).toThrow(message);
+  });
+
+  it('times every AWS call: 5 s to connect and 30 s for the answer unless set', () => {
+    expect(resolveAwsConfig({ env: {} })).toMatchObject({
+      connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+    });
+    expect([DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS]).toEqual([5_000, 30_000]);
+    const file = configFile('timeouts.yaml', 'connectTimeoutMs: 2500\nrequestTimeoutMs: 9000\n');
+    expect(
+      resolveAwsConfig({
+        file,
+        env: { DRIFT_AWS_CONNECT_TIMEOUT_MS: '1000' },
+        flags: { requestTimeoutMs: '12000' },
+      }),
+    ).toMatchObject({ connectTimeoutMs: 1_000, requestTimeoutMs: 12_000 });
+    expect(resolveAwsConfig({ env: {}, file })).toMatchObject({
+      connectTimeoutMs: 2_500,
+      requestTimeoutMs: 9_000,
+    });
+    expect(() => resolveAwsConfig({ env: { DRIFT_AWS_REQUEST_TIMEOUT_MS: '0' } })).toThrow(
+      /DRIFT_AWS_REQUEST_TIMEOUT_MS must be a whole number of at least 1, not '0'/,
+    );
+    expect(() => resolveAwsConfig({ env: {}, flags: { connectTimeoutMs: '5s' } })).toThrow(
+      /--connect-timeout-ms must be a whole number of at least 1, not '5s'/,
+    );
   });
 
   it('rejects a file it cannot use, naming it', () => {

@@ -197,4 +197,44 @@ describe('the worker on Config change events', () => {
       /after 1 attempts: .*fetching never-recorded failed: .*ResourceNotDiscovered/,
     );
   });
+
+  it('dead-letters an item whose capture time or account is none, naming the field, and records nothing', async () => {
+    const { queueUrl, dlqUrl, putDetail } = await configEventPath(t.moto.endpoint);
+    const spoiled = (bucket: string, field: string, value: unknown) => {
+      const detail = bucketChangeDetail(bucket, false);
+      (detail['configurationItem'] as Record<string, unknown>)[field] = value;
+      return detail;
+    };
+    const { summary, findings } = await judge(queueUrl, async () => {
+      await putDetail(spoiled('timeless', 'configurationItemCaptureTime', 'not a time'));
+      await putDetail(spoiled('ownerless', 'awsAccountId', 1.5e308));
+    });
+    expect(summary).toMatchObject({ acked: 0, retried: 0, deadLettered: 2 });
+    expect(bucketFindings(findings, 'timeless')).toEqual([]);
+    expect(bucketFindings(findings, 'ownerless')).toEqual([]);
+    // Neither became an observation at the time of processing, nor a finding of account "".
+    expect(t.store.list()).toEqual([]);
+    const sqs = new SQSClient(clientOptions());
+    const dead = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: dlqUrl,
+        MessageAttributeNames: ['All'],
+        MaxNumberOfMessages: 10,
+      }),
+    );
+    const reasons = (dead.Messages ?? []).map(
+      (m) => m.MessageAttributes?.['DriftDeadLetterReason']?.StringValue ?? '',
+    );
+    expect(reasons).toHaveLength(2);
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^NormalizeError: .*awsAccountId 1\.5e\+308 is not an AWS account id/,
+        ),
+        expect.stringMatching(
+          /^NormalizeError: .*configurationItemCaptureTime "not a time" is not a time/,
+        ),
+      ]),
+    );
+  });
 });

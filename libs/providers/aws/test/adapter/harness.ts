@@ -25,8 +25,8 @@ export function adapter(
   flags: FlagValues = {},
   memberRole: string | null = null,
 ) {
-  const clients = endpointClients(endpoint, memberRole);
   const config = resolveAwsConfig({ env: {}, flags: { regions: [REGION], ...flags } });
+  const clients = endpointClients(endpoint, memberRole, config);
   const deps = {
     engine,
     store,

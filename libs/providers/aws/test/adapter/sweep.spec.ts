@@ -57,3 +57,29 @@ describe('awsSweep across regions', () => {
     expect(adminRoleFinding()).toEqual([['RESOLVED', 'deleted']]);
   }, 60_000);
 });
+
+describe('awsSweep summaries', () => {
+  it('count what happened to findings in each run: opened, updated, resolved, reopened', async () => {
+    const { blockBucket, deleteRole } = await seedAccount(t.moto.endpoint);
+    const none = { new: 0, updated: 0, resolved: 0, reopened: 0, suppressed: 0, unsuppressed: 0 };
+
+    const [first] = await sweep({});
+    const opened = t.store.list().length;
+    expect(opened).toBeGreaterThan(1);
+    expect(first?.findings).toMatchObject({ ...none, new: opened });
+
+    const [again] = await sweep({});
+    expect(again?.findings).toMatchObject(none);
+
+    // The bucket fixed (resolved as compliant), the role deleted (resolved as deleted).
+    await blockBucket('open-bucket');
+    await deleteRole();
+    const [third] = await sweep({});
+    const resolved = t.store.list().filter((f) => f.status === 'RESOLVED');
+    expect(resolved.map((f) => f.resolution)).toEqual(
+      expect.arrayContaining(['compliant', 'deleted']),
+    );
+    expect(third).toMatchObject({ completed: true, resolvedDeleted: 1 });
+    expect(third?.findings).toMatchObject({ ...none, resolved: resolved.length });
+  }, 60_000);
+});
