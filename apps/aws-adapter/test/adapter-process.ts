@@ -59,3 +59,40 @@ export function failureLines(stderr: string): { last: string; others: string[] }
   const lines = stderr.split('\n').filter((line) => line !== '');
   return { last: lines.at(-1) ?? '', others: lines.slice(0, -1) };
 }
+
+/**
+ * The environment of an adapter process in a test: only the SDK's standard
+ * variables (the adapter has no endpoint or key settings of its own), a state
+ * file of its own, and logs on.
+ */
+export function adapterEnv(
+  endpoint: string,
+  stateDir: string,
+  credentials: { readonly accessKeyId: string; readonly secretAccessKey: string },
+  region: string,
+): NodeJS.ProcessEnv {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_REGION: region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    DRIFT_STATE_PATH: path.join(stateDir, 'state.db'),
+    LOG_LEVEL: 'info',
+  };
+}
+
+/** Polls `probe` every 100 ms until it answers something, or fails naming `what`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

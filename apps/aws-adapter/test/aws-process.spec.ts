@@ -37,7 +37,7 @@ import {
 } from '@drift-detective/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStateStore } from '@drift-detective/findings';
-import { adapter, bin } from './adapter-process.js';
+import { adapter, bin, adapterEnv, waitFor } from './adapter-process.js';
 
 let moto: MotoServer;
 let env: NodeJS.ProcessEnv;
@@ -55,26 +55,8 @@ beforeEach(async () => {
   await moto.reset();
   const dir = await mkdtemp(path.join(tmpdir(), 'drift-aws-cli-'));
   // Only the SDK's standard variables: the adapter has no endpoint or key settings of its own.
-  env = {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    DRIFT_STATE_PATH: path.join(dir, 'state.db'),
-    LOG_LEVEL: 'info',
-  };
+  env = { ...adapterEnv(moto.endpoint, dir, credentials, REGION) };
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 interface Worker {
   readonly child: ChildProcess;

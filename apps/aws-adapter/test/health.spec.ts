@@ -20,7 +20,7 @@ import {
   type MotoServer,
 } from '@drift-detective/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bin } from './adapter-process.js';
+import { bin, adapterEnv, waitFor } from './adapter-process.js';
 
 let moto: MotoServer;
 let env: NodeJS.ProcessEnv;
@@ -35,27 +35,8 @@ afterAll(async () => {
 beforeEach(async () => {
   await moto.reset();
   const dir = await mkdtemp(path.join(tmpdir(), 'drift-aws-health-'));
-  env = {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_REGION: REGION,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    DRIFT_STATE_PATH: path.join(dir, 'state.db'),
-    DRIFT_AWS_HOME_REGION: REGION,
-    LOG_LEVEL: 'info',
-  };
+  env = { ...adapterEnv(moto.endpoint, dir, credentials, REGION), DRIFT_AWS_HOME_REGION: REGION };
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 interface Worker {
   readonly child: ChildProcess;
