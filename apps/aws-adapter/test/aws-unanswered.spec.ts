@@ -19,9 +19,10 @@ import {
 } from '@drift-detective/provider-aws/testing';
 import {
   faults,
+  faultsFrom,
   startFaultProxy,
   startMotoServer,
-  type Fault,
+  type FaultFrom,
   type FaultProxy,
   type MotoServer,
 } from '@drift-detective/testing';
@@ -32,7 +33,7 @@ let moto: MotoServer;
 let proxy: FaultProxy;
 let env: NodeJS.ProcessEnv;
 /** The fault for every call of an operation from its n-th on (0-based, retries counted). */
-let planned: Record<string, { from: number; fault: Fault }> = {};
+let planned: Record<string, FaultFrom> = {};
 
 beforeAll(async () => {
   moto = await startMotoServer();
@@ -45,10 +46,7 @@ beforeEach(async () => {
   planned = {};
   proxy = await startFaultProxy({
     target: moto.endpoint,
-    plan: (request) => {
-      const step = planned[request.operation] ?? planned['*'];
-      return step && request.index >= step.from ? step.fault : null;
-    },
+    plan: faultsFrom(() => planned),
   });
   const dir = await mkdtemp(path.join(tmpdir(), 'drift-aws-unanswered-'));
   // Only the SDK's standard variables: every call goes through the proxy.

@@ -23,9 +23,11 @@ import {
   combinePlans,
   failFirst,
   faults,
+  faultsFrom,
   noFaults,
   sequence,
   startFaultProxy,
+  type FaultFrom,
   type FaultPlan,
   type FaultProxy,
   type RequestInfo,
@@ -411,3 +413,20 @@ function finding(id: string): AwsSecurityFinding {
     Resources: [{ Type: 'AwsSqsQueue', Id: 'arn:aws:sqs:us-east-1:123456789012:orders' }],
   };
 }
+
+describe('faultsFrom', () => {
+  it("faults an operation from its n-th call on, '*' for the others, as planned at each request", () => {
+    let planned: Record<string, FaultFrom> = {
+      BatchImportFindings: { from: 1, fault: faults.serverError(503) },
+      '*': { from: 0, fault: faults.silent() },
+    };
+    const plan = faultsFrom(() => planned);
+    const call = (operation: string, index: number) =>
+      plan({ operation, index } as Parameters<FaultPlan>[0]);
+    expect(call('BatchImportFindings', 0)).toBeNull();
+    expect(call('BatchImportFindings', 1)).toEqual({ kind: 'serverError', status: 503 });
+    expect(call('ListDiscoveredResources', 0)).toEqual({ kind: 'silent' });
+    planned = {};
+    expect(call('BatchImportFindings', 5)).toBeNull();
+  });
+});

@@ -110,6 +110,24 @@ export function sequence(steps: readonly (Fault | null)[], filter: PlanFilter = 
   return (request) => (matches(request, filter) ? (steps[request.index] ?? null) : null);
 }
 
+/** From which call of an operation on (0-based, retries counted) a fault holds. */
+export interface FaultFrom {
+  readonly from: number;
+  readonly fault: Fault;
+}
+
+/**
+ * Each operation gets its fault from its `from`-th call on; `'*'` stands for
+ * every operation not named. `steps` is asked at each request, so a test can
+ * change what it plans between runs of one proxy.
+ */
+export function faultsFrom(steps: () => Readonly<Record<string, FaultFrom>>): FaultPlan {
+  return (request) => {
+    const step = steps()[request.operation] ?? steps()['*'];
+    return step && request.index >= step.from ? step.fault : null;
+  };
+}
+
 /** The first plan that injects something wins. */
 export function combinePlans(...plans: readonly FaultPlan[]): FaultPlan {
   return (request) => plans.reduce<Fault | null>((found, plan) => found ?? plan(request), null);

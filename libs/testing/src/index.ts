@@ -6,12 +6,14 @@ export {
   combinePlans,
   failFirst,
   faults,
+  faultsFrom,
   noFaults,
   sequence,
   startFaultProxy,
 } from './fault-proxy.js';
 export type {
   Fault,
+  FaultFrom,
   FaultPlan,
   FaultProxy,
   InjectedFault,

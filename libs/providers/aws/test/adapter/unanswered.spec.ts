@@ -9,10 +9,10 @@ import type { PolicyEngine } from '@drift-detective/policy-engine';
 import {
   builtPolicyEngine,
   faults,
+  faultsFrom,
   startFaultProxy,
   startMotoServer,
-  type Fault,
-  type FaultPlan,
+  type FaultFrom,
   type FaultProxy,
   type MotoServer,
 } from '@drift-detective/testing';
@@ -29,11 +29,8 @@ let engine: PolicyEngine;
 let proxy: FaultProxy;
 let store: SqliteStateStore;
 /** The fault for every call of an operation from its n-th on (0-based, retries counted). */
-let planned: Record<string, { from: number; fault: Fault }> = {};
-const plan: FaultPlan = (request) => {
-  const step = planned[request.operation];
-  return step && request.index >= step.from ? step.fault : null;
-};
+let planned: Record<string, FaultFrom> = {};
+const plan = faultsFrom(() => planned);
 
 beforeAll(async () => {
   [moto, engine] = await Promise.all([startMotoServer(), builtPolicyEngine()]);
