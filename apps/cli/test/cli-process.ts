@@ -13,28 +13,29 @@ export interface CliResult {
 }
 
 /**
- * The uid and gid of an unprivileged user when the tests run as root (CI
- * does): file permissions hold only for such a user. Undefined otherwise, as a
- * non-root user already is one.
+ * The command line that runs the CLI with file permissions binding it. A
+ * non-root user is bound already. Root (CI runs as root) is not: it runs
+ * without the capabilities that bypass them (CAP_DAC_OVERRIDE,
+ * CAP_DAC_READ_SEARCH), dropped by util-linux's setpriv — still root, so it
+ * reads the checkout wherever it lies, but a mode-000 file stops it.
  */
-export function unprivileged(): { uid: number; gid: number } | undefined {
-  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+function commandLine(args: readonly string[], unprivileged: boolean): [string, string[]] {
+  const node: [string, string[]] = [process.execPath, [bin, ...args]];
+  if (!unprivileged || process.getuid?.() !== 0) return node;
+  return ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', '--', node[0], ...node[1]]];
 }
 
-/** Runs the built CLI as a user would, optionally feeding stdin, optionally as an unprivileged user. */
+/** Runs the built CLI as a user would, optionally feeding stdin, optionally bound by file permissions. */
 export function cli(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; stdin?: string; unprivileged?: boolean } = {},
 ) {
   return new Promise<CliResult>((resolve) => {
+    const [command, commandArgs] = commandLine(args, options.unprivileged === true);
     const child = execFile(
-      process.execPath,
-      [bin, ...args],
-      {
-        env: { ...process.env, ...options.env },
-        maxBuffer: 64 * 1024 * 1024,
-        ...(options.unprivileged ? unprivileged() : {}),
-      },
+      command,
+      commandArgs,
+      { env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? ((error as { code?: number }).code ?? 1) : 0;
         resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
