@@ -13,14 +13,9 @@ export type {
   SweepCheckpoint,
   SweepProgress,
 } from './store/state-store.js';
-export {
-  SqliteStateStore,
-  StateLockedError,
-  StateStoreError,
-  stateWaitMs,
-} from './store/sqlite-store.js';
+export { SqliteStateStore, StateLockedError, StateStoreError } from './store/sqlite-store.js';
 export type { SqliteStateStoreOptions } from './store/sqlite-store.js';
-export { describeHolder, lockFileOf } from './store/state-lock.js';
+export { describeHolder } from './store/state-lock.js';
 export type { StateLockHolder } from './store/state-lock.js';
 export { DEFAULT_REFRESH_DAYS, needsPublish } from './publish-policy.js';
 export {

@@ -6,6 +6,8 @@ import { mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../src/store/migrations.js';
+import { openSqlite } from '../src/store/sqlite-driver.js';
 import { lockFileOf } from '../src/store/state-lock.js';
 import { SqliteStateStore, StateLockedError } from '../src/store/sqlite-store.js';
 
@@ -64,6 +66,21 @@ describe('the state writer lock', () => {
     reader.close();
     expect(existsSync(lockFileOf(file))).toBe(true);
     writer.close();
+  });
+
+  it('lets a reader change nothing: an older schema is named, not upgraded without the lock', async () => {
+    const file = await stateFile();
+    const { db } = openSqlite(file);
+    db.exec(MIGRATIONS[0] ?? '');
+    db.exec('PRAGMA user_version = 1');
+    db.close();
+    expect(() => new SqliteStateStore(file, { lock: false })).toThrow(
+      /has schema version 1, older than this drift-detective's .*; a scan, sweep or worker upgrades it/,
+    );
+    const { db: after } = openSqlite(file);
+    expect(after.prepare('PRAGMA user_version').get()).toEqual({ user_version: 1 });
+    after.close();
+    expect(existsSync(lockFileOf(file))).toBe(false);
   });
 
   it('takes over the lock of a process on this host that has ended (a kill -9)', async () => {

@@ -35,7 +35,7 @@ export class StateLockedError extends StateStoreError {
 }
 
 /** How long a run waits for another to finish with the state file: DRIFT_STATE_WAIT_SECONDS, else 30 s. */
-export function stateWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+function stateWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   const seconds = Number(env['DRIFT_STATE_WAIT_SECONDS']);
   return Number.isFinite(seconds) && seconds >= 0 && env['DRIFT_STATE_WAIT_SECONDS'] !== ''
     ? seconds * 1000
@@ -113,17 +113,20 @@ export class SqliteStateStore implements StateStore {
       if (writer) this.db.exec('PRAGMA journal_mode = WAL');
       this.db.exec('PRAGMA synchronous = FULL');
       this.db.exec('PRAGMA busy_timeout = 5000');
-      this.migrate();
+      this.migrate(writer);
     } catch (error) {
       try {
         db?.close();
       } catch {
         // Closing a database that failed to open: nothing more to release.
       }
-      for (const suffix of COMPANIONS) {
-        if (!existed.has(suffix)) rmSync(`${file}${suffix}`, { force: true });
+      // Only the writer cleans up: a reader's "created" WAL may be a live writer's.
+      if (writer) {
+        for (const suffix of COMPANIONS) {
+          if (!existed.has(suffix)) rmSync(`${file}${suffix}`, { force: true });
+        }
+        if (!fileExisted) rmSync(file, { force: true });
       }
-      if (!fileExisted) rmSync(file, { force: true });
       this.lock?.release();
       if (error instanceof StateStoreError) throw error;
       throw new StateStoreError(
@@ -134,7 +137,8 @@ export class SqliteStateStore implements StateStore {
   }
 
   /**
-   * Opens the state file as its one writer, waiting up to `waitMs` for another
+   * Opens the state file as its one writer, waiting up to `waitMs` (default
+   * DRIFT_STATE_WAIT_SECONDS, else 30 s) for another
    * run to finish with it (`onWait` hears once who holds it); then
    * StateLockedError names the holder.
    */
@@ -146,6 +150,7 @@ export class SqliteStateStore implements StateStore {
     } = {},
   ): Promise<SqliteStateStore> {
     const started = Date.now();
+    const waitMs = options.waitMs ?? stateWaitMs();
     let told = false;
     for (;;) {
       try {
@@ -153,7 +158,7 @@ export class SqliteStateStore implements StateStore {
       } catch (error) {
         if (!(error instanceof StateLockedError)) throw error;
         const waited = Date.now() - started;
-        if (waited >= (options.waitMs ?? 0)) {
+        if (waited >= waitMs) {
           throw new StateLockedError(file, error.holder, waited);
         }
         if (!told) options.onWait?.(error.holder);
@@ -163,7 +168,8 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  private migrate(): void {
+  /** Brings the schema up to date; a reader, which holds no lock, only checks it. */
+  private migrate(writer: boolean): void {
     const { user_version: version } = this.db.prepare('PRAGMA user_version').get() as {
       user_version: number;
     };
@@ -174,6 +180,11 @@ export class SqliteStateStore implements StateStore {
     }
     const pendingSteps = MIGRATIONS.slice(version);
     if (pendingSteps.length === 0) return;
+    if (!writer) {
+      throw new StateStoreError(
+        `state file ${this.file} has schema version ${version}, older than this drift-detective's (${MIGRATIONS.length}); a scan, sweep or worker upgrades it`,
+      );
+    }
     inTransaction(this.db, () => {
       for (const step of pendingSteps) this.db.exec(step);
       this.db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
