@@ -1,3 +1,4 @@
+import type { CommandIo } from '@drift-detective/pipeline';
 import {
   PolicyEngine,
   PolicyEngineError,
@@ -27,10 +28,6 @@ export interface EvaluateOptions {
   readonly bundle?: string | undefined;
   readonly format: 'text' | 'json';
 }
-
-import type { CommandIo } from '@drift-detective/pipeline';
-
-export type { CommandIo };
 
 /**
  * Evaluates normalized resources and prints their violations. Returns the exit

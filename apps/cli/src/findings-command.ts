@@ -5,7 +5,7 @@ import {
   type FindingStatus,
 } from '@drift-detective/findings';
 import { existsSync } from 'node:fs';
-import type { CommandIo } from './evaluate-command.js';
+import type { CommandIo } from '@drift-detective/pipeline';
 import { EXIT, UsageError } from './usage.js';
 
 /** drift-detective findings list --state FILE [--status S] [--format table|json] */

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { runCommandLine } from '@drift-detective/pipeline';
-import { evaluateCommand, type CommandIo } from './evaluate-command.js';
+import type { CommandIo } from '@drift-detective/pipeline';
+import { evaluateCommand } from './evaluate-command.js';
 import { findingsListCommand } from './findings-command.js';
 import { normalizeCommand } from './normalize-command.js';
 import { waiversCheckCommand } from './waivers-command.js';
@@ -137,12 +138,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'findings' || command === 'waivers') {
     const [subcommand, ...args] = rest;
-    if (
-      subcommand === undefined ||
-      subcommand === '-h' ||
-      subcommand === '--help' ||
-      args.some(isHelp)
-    ) {
+    if (subcommand === undefined || rest.some(isHelp)) {
       io.out(COMMAND_USAGE[command]);
       return subcommand === undefined ? EXIT.error : EXIT.ok;
     }

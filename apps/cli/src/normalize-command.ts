@@ -1,5 +1,5 @@
 import { PROVIDERS, type Provider } from '@drift-detective/resource-model';
-import type { CommandIo } from './evaluate-command.js';
+import { printable, type CommandIo } from '@drift-detective/pipeline';
 import { resolveInputs } from './scan/inputs.js';
 import { INVENTORIES } from './scan/inventories.js';
 import { normalizeInventory } from './scan/normalize-inventory.js';
@@ -24,9 +24,10 @@ export async function normalizeCommand(
   const provider = parseProvider(options.provider);
   const { files: inputs, ignored } = await resolveInputs(options.inputs);
   for (const file of ignored)
-    io.err(`skipped ${file}: not a .json, .ndjson or .jsonl file; not read\n`);
+    io.err(`${printable(`skipped ${file}: not a .json, .ndjson or .jsonl file; not read`)}\n`);
   for await (const item of normalizeInventory({ inputs, inventories: INVENTORIES, provider })) {
-    if ('skipped' in item) io.err(`skipped ${item.skipped.input}: ${item.skipped.reason}\n`);
+    if ('skipped' in item)
+      io.err(`${printable(`skipped ${item.skipped.input}: ${item.skipped.reason}`)}\n`);
     else io.out(`${JSON.stringify(item.resource)}\n`);
   }
   return EXIT.ok;

@@ -1,6 +1,6 @@
 import { PolicyEngine } from '@drift-detective/policy-engine';
 import { bundleLocation } from './bundle-location.js';
-import type { CommandIo } from './evaluate-command.js';
+import type { CommandIo } from '@drift-detective/pipeline';
 import { formatAsff } from './format/asff.js';
 import { formatJson } from './format/json.js';
 import { formatSarif } from './format/sarif.js';
@@ -16,12 +16,7 @@ import { syncState } from './scan/state-sync.js';
 import { now } from './clock.js';
 import { waiverLookup, waiversFrom } from './waivers-source.js';
 import { printable } from '@drift-detective/pipeline';
-import {
-  describeHolder,
-  SqliteStateStore,
-  stateWaitMs,
-  StateStoreError,
-} from '@drift-detective/findings';
+import { describeHolder, SqliteStateStore, StateStoreError } from '@drift-detective/findings';
 import { EXIT, UsageError } from './usage.js';
 
 export const FORMATS = ['table', 'json', 'sarif', 'asff'] as const;
@@ -109,7 +104,6 @@ export async function scanCommand(
       // One writer at a time: a second scan, sweep or worker waits, then is refused by name.
       store = await SqliteStateStore.open(options.state, {
         command: 'drift-detective scan',
-        waitMs: stateWaitMs(),
         onWait: (holder) =>
           io.err(`waiting for state file ${options.state}: in use by ${describeHolder(holder)}\n`),
       });

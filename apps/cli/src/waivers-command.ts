@@ -1,6 +1,6 @@
 import { checkWaivers } from '@drift-detective/findings';
 import { now } from './clock.js';
-import type { CommandIo } from './evaluate-command.js';
+import type { CommandIo } from '@drift-detective/pipeline';
 import { EXIT, UsageError } from './usage.js';
 import { DEFAULT_WAIVERS, waiversFrom } from './waivers-source.js';
 

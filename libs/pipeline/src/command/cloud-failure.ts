@@ -24,5 +24,8 @@ export function isEnvironmentFailure(error: unknown): error is Error {
 export function cloudFailureLine(command: string, error: Error): string {
   const cause =
     error.cause instanceof Error ? ` (${error.cause.name}: ${error.cause.message})` : '';
-  return `drift-detective: ${command} failed: ${printable(`${error.name}: ${error.message}${cause}`)}\n`;
+  // A cloud SDK's message may go on over several lines (hints, indented
+  // details): joined with spaces, so the failure stays one line.
+  const text = `${error.name}: ${error.message}${cause}`.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return `drift-detective: ${command} failed: ${printable(text)}\n`;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_HEALTH_HOST, DEFAULT_UNREADY_AFTER_MS } from '@drift-detective/pipeline';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './timeouts.js';
 
@@ -71,9 +72,9 @@ export interface AwsAdapterConfig {
 export const DEFAULT_STATE_PATH = 'drift-state.db';
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_MAX_ATTEMPTS = 5;
-export const DEFAULT_METRICS_ADDRESS = '127.0.0.1';
-/** As DEFAULT_UNREADY_AFTER_MS of the pipeline: longer than one receive retry cycle (≤ 30 s). */
-export const DEFAULT_UNREADY_AFTER_SECONDS = 60;
+export const DEFAULT_METRICS_ADDRESS = DEFAULT_HEALTH_HOST;
+/** The pipeline's threshold: longer than one receive retry cycle (≤ 30 s). */
+export const DEFAULT_UNREADY_AFTER_SECONDS = DEFAULT_UNREADY_AFTER_MS / 1000;
 
 /** The settings: every member but what is derived from them. */
 type Key = Exclude<keyof AwsAdapterConfig, 'homeRegionSet'>;

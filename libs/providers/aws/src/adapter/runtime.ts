@@ -2,7 +2,6 @@ import type { Writable } from 'node:stream';
 import {
   describeHolder,
   SqliteStateStore,
-  stateWaitMs,
   type Observation,
   type WaiverRef,
 } from '@drift-detective/findings';
@@ -73,7 +72,6 @@ export async function openAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRun
     // One writer at a time: a second worker or sweep on this state waits, then is refused by name.
     store = await SqliteStateStore.open(config.statePath, {
       command: 'drift-detective aws',
-      waitMs: stateWaitMs(),
       onWait: (holder) =>
         logger.warn(
           { statePath: config.statePath, holder },

@@ -26,7 +26,6 @@ import {
 import { openAwsRuntime, type AwsRuntime } from '../adapter/runtime.js';
 import { awsSweep } from '../adapter/sweep.js';
 import { awsWorker } from '../adapter/worker.js';
-import { oneLine } from '../sdk/call-errors.js';
 import { stoppedLine, sweepLine } from './sweep-report.js';
 import { AWS_USAGE } from './usage.js';
 
@@ -71,8 +70,7 @@ export async function awsCommand(
       return EXIT.error;
     }
     if (!isEnvironmentFailure(error)) throw error;
-    // One line, whatever the SDK's message holds (its hints come on a second line).
-    io.err(`${oneLine(cloudFailureLine(`aws ${subcommand}`, error))}\n`);
+    io.err(cloudFailureLine(`aws ${subcommand}`, error));
     return EXIT.error;
   }
 }

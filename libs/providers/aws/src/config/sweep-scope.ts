@@ -7,7 +7,7 @@ import {
 import type { CoveredScope } from '@drift-detective/findings';
 import type { PipelineLogger } from '@drift-detective/pipeline';
 import { SUPPORTED_TYPES } from '../normalize/registry.js';
-import { abortOptions } from '../sdk/abort.js';
+import { abortOptions, type SendOptions } from '../sdk/abort.js';
 import { answerList, answerToken } from '../sdk/answers.js';
 import { defaultSweepTypes } from './config-sweep.js';
 import {
@@ -71,11 +71,6 @@ export async function sweepScope(options: SweepScopeOptions): Promise<CoveredSco
   return 'aggregator' in options
     ? aggregatorScope(options.client, options.aggregator.name, types, options.logger, send)
     : accountScope(options.client, options.account, types, options.homeRegion, send);
-}
-
-/** What each call is sent with: the stop signal, when there is one. */
-interface SendOptions {
-  readonly abortSignal?: AbortSignal;
 }
 
 async function accountScope(

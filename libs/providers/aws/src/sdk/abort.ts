@@ -5,6 +5,10 @@
  * (https://aws.amazon.com/blogs/developer/abortcontroller-in-modular-aws-sdk-for-javascript/).
  * No signal, no options.
  */
-export function abortOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+export interface SendOptions {
+  readonly abortSignal?: AbortSignal;
+}
+
+export function abortOptions(signal: AbortSignal | undefined): SendOptions {
   return signal ? { abortSignal: signal } : {};
 }

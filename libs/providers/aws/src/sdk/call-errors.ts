@@ -14,11 +14,6 @@ export interface AwsMetadata {
   readonly attempts?: number | undefined;
 }
 
-/** The text on one line: line breaks and the indentation after them become one space. */
-export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-}
-
 /** A message's first line: the SDK appends a hint about a hidden field on the next one. */
 function firstLine(text: string): string {
   return (text.split(/\r?\n/, 1)[0] ?? '').trim();

@@ -1,4 +1,5 @@
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { SendOptions } from '../sdk/abort.js';
 import type { Sleep } from './rate-limiter.js';
 import { errorFields } from './errors.js';
 import { backoffDelayMs, type BackoffOptions } from './retry.js';
@@ -18,7 +19,7 @@ export interface HubContext {
   readonly backoff: BackoffOptions;
   readonly sleep: Sleep;
   /** Passed to each request: aborting cuts the one in flight, and no retry follows. */
-  readonly sendOptions?: { readonly abortSignal?: AbortSignal } | undefined;
+  readonly sendOptions?: SendOptions | undefined;
 }
 
 /** A finding the hub did not take, with the code and message it gave. */

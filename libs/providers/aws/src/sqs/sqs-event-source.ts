@@ -15,6 +15,7 @@ import {
   type PipelineLogger,
   type ReceivedEvent,
 } from '@drift-detective/pipeline';
+import { abortOptions, type SendOptions } from '../sdk/abort.js';
 import { MessageLease } from './lease.js';
 import { queueNameOfUrl } from './queue-names.js';
 import { MAX_VISIBILITY_TIMEOUT_SECONDS, visibilitySeconds } from './visibility.js';
@@ -138,11 +139,11 @@ class SqsPoller {
   private held = 0;
   private wake: (() => void) | undefined;
   private timeoutSeconds: number | undefined;
-  private readonly sendOptions: { abortSignal?: AbortSignal };
+  private readonly sendOptions: SendOptions;
 
   constructor(private readonly s: Settings) {
     this.timeoutSeconds = s.visibilityTimeoutSeconds;
-    this.sendOptions = s.signal ? { abortSignal: s.signal } : {};
+    this.sendOptions = abortOptions(s.signal);
   }
 
   private get stopped(): boolean {
