@@ -40,7 +40,8 @@ await runMain(async () => {
         // The main run's Node built the native addons; this line may not load them.
         DRIFT_TEST_RUN: `node${line}`,
         DRIFT_VITEST_REPORT: `${projectName}@node${line}`,
-        LAMBDA_NODE_BIN: await ensureLambdaNode(),
+        // On 24 the Node just ensured is the baseline, the Lambda runtime's line.
+        LAMBDA_NODE_BIN: onLts ? node : await ensureLambdaNode(),
       },
     },
   );

@@ -401,6 +401,7 @@ describe('workflow structure', () => {
       'tools/go/*/go.sum',
       'tools/python/requirements.txt',
       '.nvmrc',
+      'tools/node-current-lts',
       'tools/src/toolchain/node-lines.ts',
     ]) {
       expect(String(cache['key'])).toContain(`'${input}'`);

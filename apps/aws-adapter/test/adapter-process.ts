@@ -1,4 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 
 /** The adapter's process entry, as a container or a cron job runs it. */
@@ -95,4 +97,45 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A `drift-detective-aws worker` process a test starts, probes and stops. */
+export interface Worker {
+  readonly child: ChildProcess;
+  /** stderr so far. */
+  readonly stderr: () => string;
+}
+
+/** Starts `drift-detective-aws worker --queue-url URL` with these extra flags and environment. */
+export function startWorker(
+  queueUrl: string,
+  extra: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Worker {
+  const child = spawn(process.execPath, [bin, 'worker', '--queue-url', queueUrl, ...extra], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, stderr: () => stderr };
+}
+
+/** SIGTERM, as a deployment stops the worker; its exit code (at once if it has ended). */
+export async function stopWorker(worker: Worker): Promise<number | null> {
+  if (worker.child.exitCode !== null) return worker.child.exitCode;
+  const exited = once(worker.child, 'exit');
+  worker.child.kill('SIGTERM');
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
+/** A free loopback port (for a health server, or a gate in front of moto). */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
 }

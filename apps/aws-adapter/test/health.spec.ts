@@ -2,10 +2,9 @@
 // its dependencies fail: the queue refusing connections, Security Hub
 // answering 503. Everything through the SDK's default chain to moto_server,
 // with a TCP gate in between that the test opens and shuts.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -20,7 +19,14 @@ import {
   type MotoServer,
 } from '@drift-detective/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bin, adapterEnv, waitFor } from './adapter-process.js';
+import {
+  adapterEnv,
+  freePort,
+  startWorker,
+  stopWorker,
+  waitFor,
+  type Worker,
+} from './adapter-process.js';
 
 let moto: MotoServer;
 let env: NodeJS.ProcessEnv;
@@ -38,29 +44,6 @@ beforeEach(async () => {
   env = { ...adapterEnv(moto.endpoint, dir, credentials, REGION), DRIFT_AWS_HOME_REGION: REGION };
 });
 
-interface Worker {
-  readonly child: ChildProcess;
-  readonly stderr: () => string;
-}
-
-function startWorker(queueUrl: string, extra: readonly string[], workerEnv = env): Worker {
-  const child = spawn(process.execPath, [bin, 'worker', '--queue-url', queueUrl, ...extra], {
-    env: { ...process.env, ...workerEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { child, stderr: () => stderr };
-}
-
-async function stopWorker(worker: Worker): Promise<number | null> {
-  if (worker.child.exitCode !== null) return worker.child.exitCode;
-  const exited = once(worker.child, 'exit');
-  worker.child.kill('SIGTERM');
-  const [code] = (await exited) as [number | null];
-  return code;
-}
-
 /**
  * The queue's URL at another endpoint: the SQS client sends to the host a
  * queue URL names, whatever AWS_ENDPOINT_URL says, so the URL must name the
@@ -68,15 +51,6 @@ async function stopWorker(worker: Worker): Promise<number | null> {
  */
 function queueAt(queueUrl: string, endpoint: string): string {
   return queueUrl.replace(new URL(queueUrl).origin, endpoint);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** The worker's log line naming where its health server listens. */
@@ -248,7 +222,7 @@ describe('drift-detective-aws worker health', () => {
       .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
 
     const metricsPort = await freePort();
-    const worker = startWorker(queueUrl, ['--metrics-port', String(metricsPort)]);
+    const worker = startWorker(queueUrl, ['--metrics-port', String(metricsPort)], env);
     try {
       const serving = await waitFor('the serving log line', async () => servingLine(worker));
       expect(serving).toMatchObject({ host: '127.0.0.1', port: metricsPort });

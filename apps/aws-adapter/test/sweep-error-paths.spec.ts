@@ -2,10 +2,11 @@
 // 5xx, dropped connections, garbage, silence) at any call, and any state
 // (fresh, or held by another writer), `drift-detective-aws sweep` exits 0 or 2
 // as documented, never with a stack trace, its failure on one line of its own.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { SqliteStateStore } from '@drift-detective/findings';
 import {
   REGION,
   seedAccount,
@@ -13,13 +14,14 @@ import {
 } from '@drift-detective/provider-aws/testing';
 import {
   faults,
+  faultsFrom,
   startFaultProxy,
   startMotoServer,
   type Fault,
   type MotoServer,
 } from '@drift-detective/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapter, failureLines } from './adapter-process.js';
+import { adapter, adapterEnv, failureLines } from './adapter-process.js';
 
 let moto: MotoServer;
 beforeAll(async () => {
@@ -63,33 +65,20 @@ describe('aws sweep error paths, for any AWS fault and state', () => {
         const fault = FAULTS[c.fault];
         const proxy = await startFaultProxy({
           target: moto.endpoint,
-          plan: (request) =>
-            fault && request.operation === c.operation && request.index >= c.from ? fault : null,
+          plan: faultsFrom(() => (fault ? { [c.operation]: { from: c.from, fault } } : {})),
         });
+        const dir = await mkdtemp(path.join(tmpdir(), 'drift-sweep-paths-'));
+        // A live writer of the state: this test process, as a worker would hold it.
+        const holder = c.held
+          ? new SqliteStateStore(path.join(dir, 'state.db'), {
+              command: 'drift-detective aws worker',
+            })
+          : undefined;
         try {
-          const dir = await mkdtemp(path.join(tmpdir(), 'drift-sweep-paths-'));
-          const state = path.join(dir, 'state.db');
-          if (c.held) {
-            await writeFile(
-              `${state}.lock`,
-              JSON.stringify({
-                pid: process.pid,
-                host: hostname(),
-                command: 'drift-detective aws worker',
-                since: new Date().toISOString(),
-                token: 'held',
-              }),
-            );
-          }
           const run = await adapter(['sweep'], {
             env: {
-              AWS_ENDPOINT_URL: proxy.endpoint,
-              AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-              AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-              AWS_REGION: REGION,
-              AWS_EC2_METADATA_DISABLED: 'true',
+              ...adapterEnv(proxy.endpoint, dir, credentials, REGION),
               DRIFT_AWS_HOME_REGION: REGION,
-              DRIFT_STATE_PATH: state,
               DRIFT_STATE_WAIT_SECONDS: '0',
               DRIFT_AWS_CONNECT_TIMEOUT_MS: '500',
               DRIFT_AWS_REQUEST_TIMEOUT_MS: '1000',
@@ -119,6 +108,7 @@ describe('aws sweep error paths, for any AWS fault and state', () => {
           }
           if (fault === undefined) expect(run.code).toBe(0);
         } finally {
+          holder?.close();
           await proxy.stop();
         }
       }),

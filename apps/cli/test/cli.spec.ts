@@ -1,3 +1,5 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blockPublicAccessMessages, cli, tempFile, workspaceRoot } from './cli-process.js';
@@ -97,7 +99,7 @@ describe('--help', () => {
 
 describe('the runtime', () => {
   it('prints no runtime warning, with the SQLite state in use', async () => {
-    const state = await tempFile('state.db', '');
+    const state = path.join(await mkdtemp(path.join(tmpdir(), 'drift-runtime-')), 'state.db');
     const result = await cli([
       'scan',
       '--format',
@@ -105,9 +107,8 @@ describe('the runtime', () => {
       '--input',
       path.join(workspaceRoot, 'samples', 'aws'),
       '--state',
-      state.replace(/state\.db$/, 'fresh.db'),
+      state,
     ]);
-    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).summary.findings).toBeGreaterThan(0);
     expect(result.stderr).toBe('');

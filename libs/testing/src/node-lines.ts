@@ -36,8 +36,11 @@ export function lambdaNodeBinary(): string {
   return binary;
 }
 
-/** The current LTS release the test command also runs on (tools/src/toolchain/node-lines.ts). */
-export const CURRENT_LTS_NODE_VERSION = '24.22.3';
+/** The current LTS release the test command also runs on, pinned where the toolchain reads it. */
+export const CURRENT_LTS_NODE_VERSION = readFileSync(
+  path.join(workspaceRoot, 'tools', 'node-current-lts'),
+  'utf8',
+).trim();
 
 /**
  * A Node.js of another line than the one running the tests (another native

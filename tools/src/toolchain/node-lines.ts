@@ -6,8 +6,8 @@ import { run, ToolError } from '../process.js';
 /**
  * The Node.js lines the project supports and tests: 22 LTS, pinned in .nvmrc
  * (the baseline every step of `make` runs on, and the Lambda runtime's line,
- * nodejs22.x), and the current LTS, 24, on which the test command runs the
- * suite again. Both are installed from the npm registry, where each release
+ * nodejs22.x), and the current LTS, 24, pinned in tools/node-current-lts, on which the test
+ * command runs the suite again. Both are installed from the npm registry, where each release
  * is published as node-<platform>-<arch>, into tools/.node/<version> — the
  * layout tools/bootstrap/node.sh uses too.
  */
@@ -15,7 +15,10 @@ export const NODE_BASELINE_VERSION = readFileSync(
   path.join(workspaceRoot, '.nvmrc'),
   'utf8',
 ).trim();
-export const NODE_CURRENT_LTS_VERSION = '24.22.3';
+export const NODE_CURRENT_LTS_VERSION = readFileSync(
+  path.join(workspaceRoot, 'tools', 'node-current-lts'),
+  'utf8',
+).trim();
 
 export const nodeInstallRoot = path.join(workspaceRoot, 'tools', '.node');
 
