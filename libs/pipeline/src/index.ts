@@ -61,3 +61,4 @@ export {
   waiversFrom,
 } from './command/index.js';
 export type { CommandIo } from './command/index.js';
+export * from './adapter/index.js';

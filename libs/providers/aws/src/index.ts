@@ -10,7 +10,8 @@ export {
   AwsConfigError,
   CONFIG_FILE_ENV,
   resolveAwsConfig,
-  SETTINGS as AWS_SETTINGS,
+  AWS_SETTINGS,
+  SETTINGS as AWS_ADAPTER_SETTINGS,
 } from './adapter/config.js';
 export type { AwsAdapterConfig, ConfigSources, FlagValues } from './adapter/config.js';
 export { createAwsClients, queueRegion } from './adapter/clients.js';

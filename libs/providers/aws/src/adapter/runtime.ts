@@ -1,13 +1,9 @@
 import type { Writable } from 'node:stream';
-import {
-  describeHolder,
-  SqliteStateStore,
-  type Observation,
-  type WaiverRef,
-} from '@drift-detective/findings';
+import type { Observation, SqliteStateStore, WaiverRef } from '@drift-detective/findings';
 import {
   createMemoryMetrics,
   JsonLinesPublisher,
+  openAdapterState,
   type PipelineDeps,
   type PipelineLogger,
   type PipelineMetrics,
@@ -69,20 +65,11 @@ export async function openAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRun
   }
   let store: SqliteStateStore;
   try {
-    // One writer at a time: a second worker or sweep on this state waits, then is refused by name.
-    store = await SqliteStateStore.open(config.statePath, {
-      command: 'drift-detective aws',
-      onWait: (holder) =>
-        logger.warn(
-          { statePath: config.statePath, holder },
-          `waiting for the state file: in use by ${describeHolder(holder)}`,
-        ),
-    });
+    store = await openAdapterState(config.statePath, 'drift-detective aws', logger);
   } catch (error) {
     clients.destroy();
     throw error;
   }
-  logger.info({ statePath: config.statePath, stateDriver: store.driver }, 'state store open');
   const deps: AwsPipelineDeps = {
     engine: options.engine,
     store,

@@ -2,10 +2,11 @@ import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import type { CoveredScope } from '@drift-detective/findings';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import {
+  countingTransitions,
   runSweep,
   type PipelineDeps,
+  type ScopeSweep,
   type SweepProgressReport,
-  type SweepSummary,
 } from '@drift-detective/pipeline';
 import { configSweepReader, defaultSweepTypes } from '../config/config-sweep.js';
 import { sweepScope } from '../config/sweep-scope.js';
@@ -16,7 +17,6 @@ import { abortOptions } from '../sdk/abort.js';
 import { AwsAnswerError } from '../sdk/call-errors.js';
 import type { AwsClients } from './clients.js';
 import type { AwsAdapterConfig } from './config.js';
-import { countingTransitions, type TransitionCounts } from './transition-counts.js';
 
 /** What an AWS sweep is wired to: the pipeline's parts except the inventory, which is AWS's. */
 export type AwsPipelineDeps = Omit<PipelineDeps, 'inventory'>;
@@ -34,13 +34,10 @@ export interface AwsSweepOptions {
   readonly onProgress?: ((region: string, progress: SweepProgressReport) => void) | undefined;
 }
 
-export interface RegionSweep extends SweepSummary {
-  readonly sweepId: string;
+export interface RegionSweep extends ScopeSweep {
   /** The account swept, or the aggregator's name. */
   readonly account: string;
   readonly region: string;
-  /** What happened to findings in this run, by transition (the resolved include resolvedDeleted). */
-  readonly findings: TransitionCounts;
 }
 
 /** The resource types a sweep reads; an unsupported one is a settings mistake, named. */

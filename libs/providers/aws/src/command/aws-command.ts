@@ -1,32 +1,23 @@
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Writable } from 'node:stream';
-import { StateStoreError, waiverRefLookup } from '@drift-detective/findings';
 import {
-  cloudFailureLine,
-  createLogger,
-  createPrometheusMetrics,
-  DependencyHealth,
+  adapterMain,
   EXIT,
-  isEnvironmentFailure,
-  startHealthServer,
+  openOrRefuse,
+  runAdapterCommand,
+  startAdapterServices,
+  stoppedLine,
+  sweepLine,
   UsageError,
-  waiversFrom,
-  type CommandIo,
-  type Readiness,
+  type AdapterIo,
 } from '@drift-detective/pipeline';
-import { PolicyEngine } from '@drift-detective/policy-engine';
 import {
-  SETTINGS as AWS_SETTINGS,
-  AwsConfigError,
   resolveAwsConfig,
+  SETTINGS,
   type AwsAdapterConfig,
   type FlagValues,
 } from '../adapter/config.js';
 import { openAwsRuntime, type AwsRuntime } from '../adapter/runtime.js';
 import { awsSweep } from '../adapter/sweep.js';
 import { awsWorker } from '../adapter/worker.js';
-import { stoppedLine, sweepLine } from './sweep-report.js';
 import { AWS_USAGE } from './usage.js';
 
 export type AwsSubcommand = 'sweep' | 'worker';
@@ -44,49 +35,28 @@ export interface AwsCommandOptions {
   readonly defaultBundle: string;
 }
 
-export interface AwsIo extends CommandIo {
-  /** Logs (JSON lines). */
-  readonly log: Writable;
-  /** Where --dry-run writes findings. */
-  readonly stdout: Writable;
-}
+export type AwsIo = AdapterIo;
 
 /**
  * `aws sweep | worker`: the AWS adapter as a long-running or scheduled
  * process. Findings go to Security Hub (or stdout with --dry-run), state to
  * the SQLite file, logs as JSON lines to stderr.
  */
-export async function awsCommand(
+export function awsCommand(
   subcommand: AwsSubcommand,
   options: AwsCommandOptions,
   io: AwsIo,
 ): Promise<number> {
-  try {
-    return await runAws(subcommand, options, io);
-  } catch (error) {
-    // A stop cuts the AWS call in flight: whatever that throws, the sweep was stopped.
-    if (subcommand === 'sweep' && options.signal?.aborted) {
-      io.err(stoppedLine(options.signal));
-      return EXIT.error;
-    }
-    if (!isEnvironmentFailure(error)) throw error;
-    io.err(cloudFailureLine(`aws ${subcommand}`, error));
-    return EXIT.error;
-  }
+  return runAdapterCommand(
+    `aws ${subcommand}`,
+    { sweep: subcommand === 'sweep', signal: options.signal },
+    io,
+    () => runAws(subcommand, options, io),
+  );
 }
 
-async function runAws(
-  subcommand: AwsSubcommand,
-  options: AwsCommandOptions,
-  io: AwsIo,
-): Promise<number> {
-  let config: AwsAdapterConfig;
-  try {
-    config = resolveAwsConfig({ flags: options.flags, file: options.configFile });
-  } catch (error) {
-    if (error instanceof AwsConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+/** The settings a subcommand cannot run with, as usage errors. */
+function checkFor(subcommand: AwsSubcommand, config: AwsAdapterConfig): void {
   if (subcommand === 'worker' && config.queueUrl === null) {
     throw new UsageError('aws worker needs a queue: --queue-url URL or DRIFT_AWS_QUEUE_URL');
   }
@@ -95,56 +65,40 @@ async function runAws(
   if (subcommand === 'worker' && config.dryRun) {
     throw new UsageError('--dry-run is for sweeps: a worker deletes each message it handles');
   }
-  const engine = await PolicyEngine.load(path.resolve(config.bundle ?? options.defaultBundle));
-  const waivers = await waiversFrom(config.waivers ?? undefined);
-  const logger = createLogger({ destination: io.log });
-  const metrics = config.metricsPort === null ? undefined : createPrometheusMetrics();
-  // What the worker's receives and imports report; /readyz reads it.
-  const dependencies = new DependencyHealth({
-    unreadyAfterMs: config.unreadyAfterSeconds * 1000,
+}
+
+async function runAws(
+  subcommand: AwsSubcommand,
+  options: AwsCommandOptions,
+  io: AwsIo,
+): Promise<number> {
+  const config = resolveAwsConfig({ flags: options.flags, file: options.configFile });
+  checkFor(subcommand, config);
+  const services = await startAdapterServices(config, {
+    defaultBundle: options.defaultBundle,
+    log: io.log,
+    signal: options.signal,
   });
-  let ready = false;
-  const readiness = (): Readiness => {
-    if (!ready) return { ready: false, reason: 'starting' };
-    if (options.signal?.aborted) return { ready: false, reason: 'draining' };
-    return dependencies.readiness();
-  };
-  const health =
-    metrics && config.metricsPort !== null
-      ? await startHealthServer({
-          port: config.metricsPort,
-          host: config.metricsAddress,
-          registry: metrics.registry,
-          ready: readiness,
-        })
-      : undefined;
-  if (health) {
-    logger.info(
-      { host: health.host, port: health.port, unreadyAfterSeconds: config.unreadyAfterSeconds },
-      'serving /healthz, /readyz and /metrics',
-    );
-  }
   let runtime: AwsRuntime;
   try {
-    runtime = await openAwsRuntime({
-      config,
-      engine,
-      logger,
-      metrics,
-      dryRunOut: io.stdout,
-      waiverFor: waiverRefLookup(waivers),
-      // A sweep's stop also cuts Security Hub calls; a worker finishes what it started.
-      signal: subcommand === 'sweep' ? options.signal : undefined,
-    });
+    runtime = await openOrRefuse(() =>
+      openAwsRuntime({
+        config,
+        engine: services.engine,
+        logger: services.logger,
+        metrics: services.metrics,
+        dryRunOut: io.stdout,
+        waiverFor: services.waiverFor,
+        // A sweep's stop also cuts Security Hub calls; a worker finishes what it started.
+        signal: subcommand === 'sweep' ? options.signal : undefined,
+      }),
+    );
   } catch (error) {
-    await health?.stop();
-    if (error instanceof StateStoreError) {
-      throw new UsageError(error.message, { showUsage: false });
-    }
+    await services.stop();
     throw error;
   }
   const { clients, deps } = runtime;
-  ready = true;
+  services.markReady();
   try {
     if (subcommand === 'sweep') {
       const sweeps = await awsSweep({
@@ -153,10 +107,13 @@ async function runAws(
         deps,
         signal: options.signal,
         onProgress: (region, p) =>
-          logger.info({ region, pages: p.pages, resources: p.resources }, 'sweep progress'),
+          services.logger.info(
+            { region, pages: p.pages, resources: p.resources },
+            'sweep progress',
+          ),
       });
-      for (const s of sweeps) io.err(sweepLine(s));
-      if (options.signal?.aborted) io.err(stoppedLine(options.signal));
+      for (const s of sweeps) io.err(sweepLine('aws sweep', `${s.region} (${s.account})`, s));
+      if (options.signal?.aborted) io.err(stoppedLine('aws sweep', options.signal));
       return sweeps.every((s) => s.completed) && !options.signal?.aborted ? EXIT.ok : EXIT.error;
     }
     const summary = await awsWorker({
@@ -164,7 +121,7 @@ async function runAws(
       clients,
       deps,
       signal: options.signal,
-      health: dependencies,
+      health: services.dependencies,
     });
     io.err(
       `aws worker stopped: ${summary.acked} acked, ${summary.retried} retried, ${summary.deadLettered} dead-lettered\n`,
@@ -172,86 +129,34 @@ async function runAws(
     return EXIT.ok;
   } finally {
     runtime.close();
-    await health?.stop();
-  }
-}
-
-/** The flags of `aws sweep|worker`: one per adapter setting, plus --config. */
-function awsOptions() {
-  const options: Record<
-    string,
-    { type: 'string' | 'boolean'; multiple?: boolean; short?: string }
-  > = {
-    config: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  };
-  for (const setting of Object.values(AWS_SETTINGS)) {
-    options[setting.flag] =
-      setting.kind === 'boolean'
-        ? { type: 'boolean' }
-        : { type: 'string', ...(setting.kind === 'list' ? { multiple: true } : {}) };
-  }
-  return options;
-}
-
-function parseAwsArgs(args: readonly string[]) {
-  try {
-    return parseArgs({ args: [...args], options: awsOptions() });
-  } catch (error) {
-    // node:util parseArgs throws TypeErrors for unknown or malformed options: usage errors.
-    if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      throw new UsageError((error as Error).message);
-    }
-    throw error;
+    await services.stop();
   }
 }
 
 /**
  * The `aws` command line — `sweep|worker [flags]` — as the CLI's `aws`
- * subcommand and the adapter's own process entry run it: SIGTERM (a
- * deployment stopping the worker) and Ctrl-C drain instead of dropping work.
+ * subcommand and the adapter's own process entry run it.
  */
-export async function awsMain(
+export function awsMain(
   args: readonly string[],
   io: AwsIo,
   options: { readonly defaultBundle: string; readonly usage?: string },
 ): Promise<number> {
-  const [subcommand, ...rest] = args;
-  if (subcommand === '-h' || subcommand === '--help') {
-    io.out(options.usage ?? AWS_USAGE);
-    return EXIT.ok;
-  }
-  if (subcommand !== 'sweep' && subcommand !== 'worker') {
-    throw new UsageError(`aws takes sweep or worker, not '${subcommand ?? ''}'`);
-  }
-  const { values } = parseAwsArgs(rest);
-  if (values['help']) {
-    io.out(options.usage ?? AWS_USAGE);
-    return EXIT.ok;
-  }
-  const flags: FlagValues = {};
-  for (const [key, setting] of Object.entries(AWS_SETTINGS)) {
-    const value = values[setting.flag];
-    if (value !== undefined) flags[key as keyof FlagValues] = value as string | string[] | boolean;
-  }
-  const stop = new AbortController();
-  // The reason names the signal, for the line of a stopped sweep.
-  const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  try {
-    return await awsCommand(
-      subcommand,
-      {
-        flags,
-        configFile: typeof values['config'] === 'string' ? values['config'] : undefined,
-        signal: stop.signal,
-        defaultBundle: options.defaultBundle,
-      },
-      io,
-    );
-  } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-  }
+  return adapterMain(args, io, {
+    cloud: 'aws',
+    subcommands: ['sweep', 'worker'] as const,
+    settings: SETTINGS,
+    usage: options.usage ?? AWS_USAGE,
+    run: (subcommand, parsed) =>
+      awsCommand(
+        subcommand,
+        {
+          flags: parsed.flags,
+          configFile: parsed.configFile,
+          signal: parsed.signal,
+          defaultBundle: options.defaultBundle,
+        },
+        io,
+      ),
+  });
 }

@@ -1,5 +1,5 @@
 import { TRANSITIONS, type Transition } from '@drift-detective/findings';
-import { createMemoryMetrics, type PipelineMetrics } from '@drift-detective/pipeline';
+import { createMemoryMetrics, type PipelineMetrics } from '../observability.js';
 
 /** Finding transitions of one run, by kind. */
 export type TransitionCounts = Readonly<Record<Transition, number>>;
