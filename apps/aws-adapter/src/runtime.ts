@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadWaivers, waiverRefLookup } from '@drift-detective/findings';
 import { createLogger, type PipelineLogger } from '@drift-detective/pipeline';
-import { assembleBundle, PolicyEngine, WASM_FILE } from '@drift-detective/policy-engine';
+import { loadEmbeddedEngine, PolicyEngine } from '@drift-detective/policy-engine';
 import {
   openAwsRuntime,
   resolveAwsConfig,
@@ -34,9 +33,7 @@ async function loadEngine(config: AwsAdapterConfig): Promise<PolicyEngine> {
   if (typeof DRIFT_POLICY_MANIFEST !== 'string') {
     throw new Error('no policy bundle: set DRIFT_POLICY_BUNDLE or run the bundled handler');
   }
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const wasm = await readFile(path.join(here, WASM_FILE));
-  return PolicyEngine.load(assembleBundle(here, wasm, Buffer.from(DRIFT_POLICY_MANIFEST, 'utf8')));
+  return loadEmbeddedEngine(path.dirname(fileURLToPath(import.meta.url)), DRIFT_POLICY_MANIFEST);
 }
 
 export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promise<AdapterRuntime> {

@@ -38,7 +38,7 @@ export type {
 export { findingLine, JsonLinesPublisher } from './publishers/json-lines.js';
 export { runSweep } from './sweep-mode.js';
 export type { SweepOptions, SweepProgressReport, SweepSummary } from './sweep-mode.js';
-export { createPrometheusMetrics } from './prometheus.js';
+export { createPrometheusMetrics, labelledCounter } from './prometheus.js';
 export { createLogger } from './logger.js';
 export { DEFAULT_HEALTH_HOST, startHealthServer } from './health-server.js';
 export type { HealthServer } from './health-server.js';
@@ -62,3 +62,4 @@ export {
 } from './command/index.js';
 export type { CommandIo } from './command/index.js';
 export * from './adapter/index.js';
+export * from './push/index.js';

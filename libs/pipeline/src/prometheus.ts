@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
-import { ERROR_KINDS, type PipelineMetrics } from './observability.js';
+import { ERROR_KINDS, type LabelledCounter, type PipelineMetrics } from './observability.js';
 
 /**
  * The pipeline's metrics as Prometheus series in `registry` (a fresh one by
@@ -45,4 +45,17 @@ export function createPrometheusMetrics(
       registers,
     }),
   };
+}
+
+/**
+ * A counter of an adapter's own (a webhook's requests by status…) in the same
+ * registry as the pipeline's, so one /metrics scrape shows both.
+ */
+export function labelledCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+): LabelledCounter {
+  return new Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
 }

@@ -22,3 +22,4 @@ export {
   RuleMetadataMissingError,
 } from './errors.js';
 export type { PolicyEngineErrorCode } from './errors.js';
+export { loadEmbeddedEngine } from './embedded.js';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Registry } from 'prom-client';
 import type { Writable } from 'node:stream';
 import { waiverRefLookup, type Observation, type WaiverRef } from '@drift-detective/findings';
 import { PolicyEngine } from '@drift-detective/policy-engine';
@@ -8,6 +9,7 @@ import { startHealthServer, type HealthServer } from '../health-server.js';
 import { createLogger } from '../logger.js';
 import type { PipelineLogger, PipelineMetrics } from '../observability.js';
 import { createPrometheusMetrics } from '../prometheus.js';
+import type { Route } from '../push/http-route.js';
 import type { AdapterSettings } from './adapter-settings.js';
 
 /** What every adapter process runs on, whatever its cloud. */
@@ -35,6 +37,18 @@ export interface AdapterServicesOptions {
   readonly log: Writable;
   /** Aborted on SIGTERM: /readyz says draining from then on. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * A server the adapter needs whatever the metrics settings (a webhook): it
+   * listens here with these routes beside /healthz, /readyz and /metrics.
+   */
+  readonly serve?:
+    | {
+        readonly port: number;
+        readonly host: string;
+        /** Given the registry, so the routes count in the same /metrics. */
+        readonly routes: (registry: Registry) => readonly Route[];
+      }
+    | undefined;
 }
 
 /**
@@ -50,7 +64,9 @@ export async function startAdapterServices(
   const engine = await PolicyEngine.load(path.resolve(settings.bundle ?? options.defaultBundle));
   const waivers = await waiversFrom(settings.waivers ?? undefined);
   const logger = createLogger({ destination: options.log });
-  const prometheus = settings.metricsPort === null ? undefined : createPrometheusMetrics();
+  const serve = options.serve;
+  const port = serve?.port ?? settings.metricsPort;
+  const prometheus = port === null ? undefined : createPrometheusMetrics();
   const dependencies = new DependencyHealth({
     unreadyAfterMs: settings.unreadyAfterSeconds * 1000,
   });
@@ -60,18 +76,25 @@ export async function startAdapterServices(
     if (options.signal?.aborted) return { ready: false, reason: 'draining' };
     return dependencies.readiness();
   };
+  const routes = serve && prometheus ? serve.routes(prometheus.registry) : [];
   const health =
-    prometheus && settings.metricsPort !== null
+    prometheus && port !== null
       ? await startHealthServer({
-          port: settings.metricsPort,
-          host: settings.metricsAddress,
+          port,
+          host: serve?.host ?? settings.metricsAddress,
           registry: prometheus.registry,
           ready: readiness,
+          routes,
         })
       : undefined;
   if (health) {
     logger.info(
-      { host: health.host, port: health.port, unreadyAfterSeconds: settings.unreadyAfterSeconds },
+      {
+        host: health.host,
+        port: health.port,
+        routes: routes.map((r) => r.path),
+        unreadyAfterSeconds: settings.unreadyAfterSeconds,
+      },
       'serving /healthz, /readyz and /metrics',
     );
   }
