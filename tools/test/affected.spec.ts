@@ -29,20 +29,32 @@ describe('nx affected selects each pipeline exactly', () => {
       'libs/providers/aws/src/index.ts',
       ['aws-adapter', 'aws-deploy', 'bench', 'cli', 'provider-aws'],
     ],
-    ['libs/providers/azure/src/index.ts', ['cli', 'provider-azure']],
+    ['libs/providers/azure/src/index.ts', ['azure-adapter', 'cli', 'provider-azure']],
     ['libs/providers/gcp/src/index.ts', ['cli', 'provider-gcp']],
     ['apps/aws-adapter/src/lambda.ts', ['aws-adapter', 'aws-deploy']],
+    ['apps/azure-adapter/src/functions.ts', ['azure-adapter']],
     ['deploy/aws/template.yaml', ['aws-deploy']],
     ['apps/cli/src/main.ts', ['cli']],
     [
       'libs/findings/src/index.ts',
-      ['aws-adapter', 'aws-deploy', 'bench', 'cli', 'findings', 'pipeline', 'provider-aws'],
+      [
+        'aws-adapter',
+        'aws-deploy',
+        'azure-adapter',
+        'bench',
+        'cli',
+        'findings',
+        'pipeline',
+        'provider-aws',
+        'provider-azure',
+      ],
     ],
     [
       'policies/main.rego',
       [
         'aws-adapter',
         'aws-deploy',
+        'azure-adapter',
         'bench',
         'cli',
         'findings',
@@ -52,6 +64,8 @@ describe('nx affected selects each pipeline exactly', () => {
         'provider-azure',
         'provider-gcp',
         'testing',
+        // tools runs the Azure stand-in (tools/src/standins), which lives in testing.
+        'tools',
       ],
     ],
   ])('a change to %s selects %j', async (file, expected) => {
