@@ -87,6 +87,7 @@ describe('tools/src/standins/main.ts azure', () => {
       expect(Object.keys(ready.env).sort()).toEqual(
         [
           'AZURE_TOKEN_CREDENTIALS',
+          'DRIFT_AZURE_RESOURCE_MANAGER_AUDIENCE',
           'DRIFT_AZURE_RESOURCE_MANAGER_ENDPOINT',
           'DRIFT_AZURE_SUBSCRIPTIONS',
           'IDENTITY_ENDPOINT',

@@ -8,6 +8,7 @@ import { normalizeCommand } from './normalize-command.js';
 import { waiversCheckCommand } from './waivers-command.js';
 import { scanCommand } from './scan-command.js';
 import { awsMain } from '@drift-detective/provider-aws';
+import { azureMain } from '@drift-detective/provider-azure';
 import { bundleLocation } from './bundle-location.js';
 import { COMMAND_USAGE, EXIT, USAGE, UsageError } from './usage.js';
 
@@ -134,6 +135,13 @@ async function main(argv: readonly string[]): Promise<number> {
       rest,
       { ...io, log: process.stderr, stdout: process.stdout },
       { defaultBundle: bundleLocation(undefined), usage: COMMAND_USAGE.aws },
+    );
+  }
+  if (command === 'azure') {
+    return azureMain(
+      rest,
+      { ...io, log: process.stderr, stdout: process.stdout },
+      { defaultBundle: bundleLocation(undefined), usage: COMMAND_USAGE.azure },
     );
   }
   if (command === 'findings' || command === 'waivers') {

@@ -1,4 +1,5 @@
 import { AWS_USAGE } from '@drift-detective/provider-aws';
+import { AZURE_USAGE } from '@drift-detective/provider-azure';
 
 export { EXIT, UsageError } from '@drift-detective/pipeline';
 
@@ -18,6 +19,9 @@ const COMMANDS = `Commands:
   aws sweep            Sweep AWS Config (each account and region, or an aggregator) into
                        Security Hub.
   aws worker           Judge AWS Config change events from an SQS queue as they come.
+  azure sweep          Sweep Resource Graph (subscriptions, or a management group's) into
+                       Defender for Cloud.
+  azure serve          Judge Event Grid resource events delivered to a webhook as they come.
 
 Run drift-detective <command> --help for a command's options.
 `;
@@ -79,6 +83,17 @@ ${AWS_USAGE}
 Exit codes: 0 done (a worker: stopped by SIGTERM or Ctrl-C after draining), 2 bad settings, an
 AWS error past the retries or timeouts, or a sweep that could not read every record or was
 stopped by SIGTERM or Ctrl-C (it resolved nothing as deleted and resumes next run).
+`,
+  azure: `Usage: drift-detective azure sweep|serve [options]
+
+  sweep    Sweep Resource Graph (subscriptions, or a management group's) into Defender for Cloud.
+  serve    Judge Event Grid resource events delivered to a webhook as they come.
+
+${AZURE_USAGE}
+Exit codes: 0 done (serve: stopped by SIGTERM or Ctrl-C after finishing what it accepted), 2 bad
+settings, an Azure error past the retries or timeouts, a subscription that could not be read, or
+a sweep that could not read every record or was stopped by SIGTERM or Ctrl-C (it resolved
+nothing as deleted and resumes next run).
 `,
 } as const;
 

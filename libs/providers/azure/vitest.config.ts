@@ -1,3 +1,7 @@
+import path from 'node:path';
 import { projectTestConfig } from '../../../vitest.shared.js';
 
-export default projectTestConfig(import.meta.dirname, 'provider-azure');
+export default projectTestConfig(import.meta.dirname, 'provider-azure', {
+  // One test CA per run, trusted by every worker through NODE_EXTRA_CA_CERTS (Azure stand-in).
+  globalSetup: [path.join(import.meta.dirname, '../../testing/src/azure/global-setup.ts')],
+});

@@ -50,7 +50,8 @@ export interface AzureStandIn {
    * Everything a process needs to run against the stand-in: NODE_EXTRA_CA_CERTS,
    * IDENTITY_ENDPOINT and IDENTITY_HEADER (App Service managed identity),
    * AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential,
-   * DRIFT_AZURE_RESOURCE_MANAGER_ENDPOINT and DRIFT_AZURE_SUBSCRIPTIONS.
+   * DRIFT_AZURE_RESOURCE_MANAGER_ENDPOINT, DRIFT_AZURE_RESOURCE_MANAGER_AUDIENCE and
+   * DRIFT_AZURE_SUBSCRIPTIONS.
    */
   readonly env: Readonly<Record<string, string>>;
   readonly identity: Identity;
@@ -124,6 +125,8 @@ export async function startAzureStandIn(options: AzureStandInOptions = {}): Prom
     // https://learn.microsoft.com/javascript/api/@azure/identity/defaultazurecredential
     AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential',
     DRIFT_AZURE_RESOURCE_MANAGER_ENDPOINT: endpoint,
+    // Tokens are asked for the public cloud's Resource Manager, whose audience the stand-in checks as ARM does.
+    DRIFT_AZURE_RESOURCE_MANAGER_AUDIENCE: 'https://management.azure.com',
     DRIFT_AZURE_SUBSCRIPTIONS: seedSubscriptions.join(','),
   };
   return {

@@ -1,12 +1,14 @@
 import {
   NormalizeError,
   observedAtOr,
+  type Change,
   type InventoryContext,
   type Kind,
   type NativeRecord,
   type PropertiesOf,
   type ResourceOf,
 } from '@drift-detective/resource-model';
+import { isAttributed, isNotRead, readChange } from '../envelope/attributed.js';
 import { lastSegment, subscriptionOf } from './arm-id.js';
 import { asObject, asText, at, isObject, parseJsonText, type JsonObject } from './json.js';
 import { toRfc3339Utc } from './time.js';
@@ -22,6 +24,8 @@ export interface ArmRecord {
   readonly type: string;
   /** `properties`, or {} when absent or not an object. */
   readonly properties: JsonObject;
+  /** The change that made the resource what it is, when an attributed envelope carried one. */
+  readonly change?: Change;
 }
 
 /**
@@ -54,13 +58,23 @@ function decodeColumns(value: JsonObject, source: string): JsonObject {
 }
 
 /**
- * Reads one native record. Throws NormalizeError when it is not an object, has no
- * id or no type, or carries a JSON column that does not parse.
+ * Reads one native record: an ARM body or Resource Graph row, or one wrapped
+ * in an attributed envelope (envelope/attributed.ts). Throws NormalizeError
+ * when it is not an object, has no id or no type, carries a JSON column that
+ * does not parse, or is a resource that could not be read.
  */
 export function readArmRecord(record: NativeRecord): ArmRecord {
   const { source } = record;
   let value = record.value;
   if (typeof value === 'string') value = parseJsonText(value, source, 'record');
+  if (isNotRead(value)) {
+    throw new NormalizeError(source, `${value.id} could not be read: ${value.reason}`);
+  }
+  let change: Change | undefined;
+  if (isAttributed(value)) {
+    change = readChange(value.change);
+    value = value.resource;
+  }
   if (!isObject(value)) {
     const what = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
     throw new NormalizeError(source, `record is ${what}, not an ARM resource object`);
@@ -70,7 +84,8 @@ export function readArmRecord(record: NativeRecord): ArmRecord {
   if (id === null) throw new NormalizeError(source, 'record has no ARM id (`id`)');
   const type = asText(native['type']);
   if (type === null) throw new NormalizeError(source, `record ${id} has no type (\`type\`)`);
-  return { source, native, id, type, properties: asObject(native['properties']) ?? {} };
+  const properties = asObject(native['properties']) ?? {};
+  return { source, native, id, type, properties, ...(change ? { change } : {}) };
 }
 
 /** Tags as a string map; null or absent tags are {} (Resource Graph writes null). */
@@ -109,5 +124,6 @@ export function armResource<K extends Kind>(
     observedAt: observedAtOr(context, lastModified),
     properties,
     native,
+    ...(arm.change ? { change: arm.change } : {}),
   } as unknown as ResourceOf<K>;
 }

@@ -1,5 +1,6 @@
 import { isObject } from '../decode/json.js';
 import { isArmPage, looksLikeArmResource } from './arm-page.js';
+import { isAttributed, isNotRead } from './attributed.js';
 import { isForeign } from './foreign.js';
 import { columnNames, hasAnswerMetadata, isResourceGraphAnswer } from './resource-graph.js';
 
@@ -15,6 +16,11 @@ function detectValue(document: unknown, depth: number): boolean {
   if (depth > MAX_DEPTH) return false;
   if (Array.isArray(document)) return detectList(document, depth);
   if (!isObject(document) || isForeign(document)) return false;
+  // This library's own envelopes: an ARM resource with its change, or one that could not be read.
+  if (isAttributed(document)) {
+    return !isForeign(document.resource) && looksLikeArmResource(document.resource);
+  }
+  if (isNotRead(document)) return true;
   if (isResourceGraphAnswer(document)) {
     const data = document['data'];
     if (Array.isArray(data)) {
@@ -44,7 +50,8 @@ function detectText(text: string): boolean {
 /**
  * Whether a parsed document (or NDJSON line/text) is Azure input: a Resource Graph
  * answer, an ARM list page, an ARM body or Resource Graph row (ARM id
- * "/subscriptions/…" or "/providers/…" and a "Namespace/type"), or a list of them.
+ * "/subscriptions/…" or "/providers/…" and a "Namespace/type"), one of these
+ * in an envelope of envelope/attributed.ts, or a list of them.
  * AWS Config items (configurationItem keys, ARNs) and Cloud Asset records
  * (assetType, "//" names) are rejected.
  */

@@ -1,6 +1,7 @@
 import { NormalizeError, type NativeRecord } from '@drift-detective/resource-model';
 import { isObject, type JsonObject } from '../decode/json.js';
 import { isArmPage } from './arm-page.js';
+import { isAttributed, isNotRead } from './attributed.js';
 import { isForeign } from './foreign.js';
 import { isResourceGraphAnswer, rowsOf } from './resource-graph.js';
 
@@ -25,6 +26,13 @@ function unwrapValue(value: unknown, source: string, depth: number): NativeRecor
         ? value.value
         : null;
   if (items === null) {
+    // This library's envelopes are one record each; readArmRecord opens them.
+    if (isAttributed(value) || isNotRead(value)) {
+      if (isAttributed(value) && isForeign(value.resource)) {
+        throw new NormalizeError(source, 'an AWS or GCP record, not an Azure document');
+      }
+      return [record(source, value)];
+    }
     if (!isObject(value)) {
       throw new NormalizeError(
         source,
@@ -69,7 +77,8 @@ function unwrapText(text: string, source: string): NativeRecord[] {
 /**
  * Native records of one document: a Resource Graph answer (objectArray or table,
  * REST or `az graph query` output), an ARM list page, one ARM GET body or Resource
- * Graph row, a plain list of any of these, or NDJSON text of them.
+ * Graph row (bare or in an envelope of envelope/attributed.ts), a plain list of
+ * any of these, or NDJSON text of them.
  */
 export function unwrap(document: unknown, source: string): NativeRecord[] {
   if (typeof document === 'string') return unwrapText(document, source);

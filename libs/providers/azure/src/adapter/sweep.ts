@@ -1,0 +1,125 @@
+import {
+  countingTransitions,
+  runSweep,
+  SettingsError,
+  type ScopeSweep,
+  type SweepProgressReport,
+} from '@drift-detective/pipeline';
+import type { AzureClients } from '../arm/clients.js';
+import { managementGroupSubscriptions } from '../graph/management-group.js';
+import { sweepTypes } from '../graph/sweep-plan.js';
+import { resourceGraphSweep } from '../graph/sweep-reader.js';
+import { sweepScopeOf } from '../graph/sweep-scope.js';
+import { azureInventory } from '../inventory.js';
+import type { AzureAdapterConfig } from './config.js';
+import type { AzurePipelineDeps } from './runtime.js';
+
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+
+export interface AzureSweepOptions {
+  readonly config: AzureAdapterConfig;
+  readonly clients: AzureClients;
+  readonly deps: AzurePipelineDeps;
+  /**
+   * A stop: cuts the Azure call in flight (it then throws) or ends the sweep
+   * after the page it saved last; either way it resolves nothing and the next
+   * run resumes after that page.
+   */
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((subscription: string, progress: SweepProgressReport) => void) | undefined;
+}
+
+/** One subscription's sweep, or why it could not run. */
+export type SubscriptionSweep =
+  | (ScopeSweep & { readonly subscription: string; readonly failure?: undefined })
+  | { readonly subscription: string; readonly failure: Error };
+
+/** The types a sweep reads (canonical case); one it cannot read is a settings mistake, named. */
+export function sweptAzureTypes(config: Pick<AzureAdapterConfig, 'resourceTypes'>): string[] {
+  try {
+    return sweepTypes(config.resourceTypes ?? undefined);
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) {
+      throw new SettingsError(`--resource-types: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** The subscriptions a sweep covers: those named, or a management group's. */
+async function subscriptionsToSweep(options: AzureSweepOptions): Promise<string[]> {
+  const { config } = options;
+  if (config.managementGroup !== null && config.subscriptions.length > 0) {
+    throw new SettingsError('sweep either named subscriptions or a management group, not both');
+  }
+  if (config.managementGroup !== null) {
+    const found = await managementGroupSubscriptions({
+      clients: options.clients,
+      managementGroup: config.managementGroup,
+      signal: options.signal,
+    });
+    options.deps.logger?.info(
+      { managementGroup: config.managementGroup, subscriptions: found.length },
+      'management group subscriptions listed',
+    );
+    return found.map((s) => s.subscriptionId);
+  }
+  if (config.subscriptions.length === 0) {
+    throw new SettingsError(
+      'azure sweep needs subscriptions (--subscriptions, DRIFT_AZURE_SUBSCRIPTIONS) or a management group (--management-group)',
+    );
+  }
+  for (const subscription of config.subscriptions) {
+    if (!SUBSCRIPTION_ID.test(subscription)) {
+      throw new SettingsError(`subscription '${subscription}' is not a subscription id (a GUID)`);
+    }
+  }
+  return [...config.subscriptions];
+}
+
+/**
+ * Sweeps each subscription through Resource Graph, one after the other. Each
+ * is a sweep of its own, with its own scope and checkpoint: a subscription
+ * that cannot be read (access denied, a failure past the retries) is named in
+ * its result and resolves nothing, and the others still run; an interrupted
+ * sweep resumes after its last saved page.
+ */
+export async function azureSweep(options: AzureSweepOptions): Promise<SubscriptionSweep[]> {
+  const { deps } = options;
+  const types = sweptAzureTypes(options.config);
+  const subscriptions = await subscriptionsToSweep(options);
+  const done: SubscriptionSweep[] = [];
+  for (const subscription of subscriptions) {
+    if (options.signal?.aborted) break;
+    const sweepId = `azure/${subscription.toLowerCase()}`;
+    const scope = sweepScopeOf(subscription, types);
+    deps.logger?.info({ sweepId, kinds: scope.kinds && [...scope.kinds] }, 'sweep scope');
+    const { metrics, counts } = countingTransitions(deps.metrics);
+    try {
+      const summary = await runSweep(
+        resourceGraphSweep({
+          clients: options.clients,
+          subscription,
+          types,
+          signal: options.signal,
+          logger: deps.logger,
+        }),
+        { ...deps, metrics, inventory: azureInventory },
+        {
+          sweepId,
+          scope,
+          signal: options.signal,
+          onProgress: (progress) => options.onProgress?.(subscription, progress),
+        },
+      );
+      done.push({ ...summary, sweepId, subscription, findings: counts() });
+    } catch (error) {
+      // A stop cuts the call in flight: that is the command's to report, not this subscription's.
+      if (options.signal?.aborted || !(error instanceof Error)) throw error;
+      if (error instanceof TypeError || error instanceof ReferenceError) throw error;
+      deps.logger?.error({ sweepId, reason: error.message }, 'subscription sweep failed');
+      done.push({ subscription, failure: error });
+    }
+  }
+  return done;
+}

@@ -1,0 +1,3 @@
+export { azureCommand, azureMain } from './azure-command.js';
+export type { AzureCommandOptions, AzureSubcommand } from './azure-command.js';
+export { AZURE_USAGE } from './usage.js';
