@@ -42,7 +42,7 @@ const examples = contracts.operations.flatMap((operation) =>
   Object.entries(operation.examples).map(([name, file]) => ({ operation, name, file })),
 );
 
-describe('the contracts in ../shared/specs/azure', () => {
+describe('the contracts in libs/testing/contracts/azure', () => {
   it('declare the operations the stand-in serves', () => {
     expect(contracts.operations.map((o) => o.operationId)).toEqual(
       expect.arrayContaining([

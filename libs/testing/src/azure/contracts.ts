@@ -233,7 +233,7 @@ function safeDecode(value: string): string {
 
 const loaded = new Map<string, Contracts>();
 
-/** The contracts in `../shared/specs/azure`, loaded once per process. */
+/** The contracts in `libs/testing/contracts/azure`, loaded once per process. */
 export function azureContracts(specsDir: string = azureSpecsDir()): AzureContracts {
   let contracts = loaded.get(specsDir);
   if (contracts === undefined) {

@@ -18,7 +18,7 @@ const cassette = JSON.parse(
   readFileSync(
     path.resolve(
       import.meta.dirname,
-      '../../../../../shared/corpus/azure/cassette-resource-graph-and-arm-storage.json',
+      '../../../providers/azure/test/fixtures/corpus/azure/cassette-resource-graph-and-arm-storage.json',
     ),
     'utf8',
   ),

@@ -1,7 +1,7 @@
-// Finds and reads Microsoft's OpenAPI (Swagger 2.0) contracts from the shared,
-// read-only copy of azure-rest-api-specs next to the repository. Files keep
-// their upstream paths, so relative $refs between them resolve as they do
-// upstream.
+// Finds and reads Microsoft's OpenAPI (Swagger 2.0) contracts: the copy of
+// azure-rest-api-specs files in libs/testing/contracts (see its SOURCE.md).
+// Files keep their upstream paths, so relative $refs between them resolve as
+// they do upstream.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,9 +9,9 @@ import { pathToFileURL } from 'node:url';
 /** The repository root, from this file's place in libs/testing/src/azure (or dist/azure). */
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..', '..');
 
-/** `<repo>/../shared/specs/azure`, where the contracts are kept (see its README). */
+/** `libs/testing/contracts/azure`, where the contracts are kept (see its README). */
 export function azureSpecsDir(): string {
-  const dir = path.resolve(repoRoot, '../shared/specs/azure');
+  const dir = path.resolve(repoRoot, 'libs/testing/contracts/azure');
   if (!existsSync(path.join(dir, 'specification'))) {
     throw new Error(
       `Azure API contracts not found at ${dir}: the stand-in validates against Microsoft's ` +

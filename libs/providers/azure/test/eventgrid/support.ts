@@ -1,14 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { azureSpecsDir } from '@drift-detective/testing';
 import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose';
 
-/**
- * Microsoft's contracts, beside the repository (never copied into it):
- * DRIFT_SHARED_SPECS, or ../shared/specs from the workspace root.
- */
-export const SPECS =
-  process.env['DRIFT_SHARED_SPECS'] ??
-  path.resolve(import.meta.dirname, '../../../../../../shared/specs');
+/** Microsoft's contracts and example events, as the stand-in validates against them. */
+export const SPECS = path.dirname(azureSpecsDir());
 
 const RESOURCE_EXAMPLES = path.join(
   SPECS,
