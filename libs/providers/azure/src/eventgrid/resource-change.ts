@@ -3,6 +3,8 @@ import { asText, at, isObject } from '../decode/json.js';
 import { toRfc3339Utc } from '../decode/time.js';
 import { changedByOf } from './changed-by.js';
 import type { GridEvent, RejectReason } from './grid-event.js';
+import { canonicalArmId } from '../decode/arm-id.js';
+import { SUPPORTED_TYPES } from '../types.js';
 
 export const CHANGE_NOTICE = 'drift.azure.eventgrid.change';
 export const UNREADABLE_NOTICE = 'drift.azure.eventgrid.unreadable';
@@ -80,7 +82,8 @@ export function changeNoticeOf(
   return {
     kind: CHANGE_NOTICE,
     operation,
-    resourceId,
+    // The findings of the resource carry the id as Resource Graph and ARM write it.
+    resourceId: canonicalArmId(resourceId, Object.keys(SUPPORTED_TYPES)),
     eventId: event.id,
     eventType: event.type,
     change,
