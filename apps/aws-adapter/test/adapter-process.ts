@@ -1,38 +1,17 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { runNodeScript, startNodeScript, type RunningProcess } from '@drift-detective/testing';
 
 /** The adapter's process entry, as a container or a cron job runs it. */
 export const bin = path.resolve(import.meta.dirname, '..', 'bin', 'drift-detective-aws.js');
 
-export interface ProcessResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { ProcessResult } from '@drift-detective/testing';
+export type RunningAdapter = RunningProcess;
 
 /** Runs the built `drift-detective-aws` with these arguments to its end. */
 export function adapter(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}) {
-  return new Promise<ProcessResult>((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-        resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-      },
-    );
-  });
-}
-
-export interface RunningAdapter {
-  readonly child: ChildProcess;
-  /** stderr so far. */
-  readonly stderr: () => string;
-  /** Resolves when the process exits: its code (null when a signal ended it) and when. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  return runNodeScript(bin, args, { ...process.env, ...options.env });
 }
 
 /** Starts the built `drift-detective-aws` with these arguments, for a test to signal it. */
@@ -40,16 +19,7 @@ export function startAdapter(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv } = {},
 ): RunningAdapter {
-  const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>(
-    (resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
-  );
-  return { child, stderr: () => stderr, exited };
+  return startNodeScript(bin, args, { ...process.env, ...options.env });
 }
 
 /**
@@ -84,21 +54,6 @@ export function adapterEnv(
   };
 }
 
-/** Polls `probe` every 100 ms until it answers something, or fails naming `what`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** A `drift-detective-aws worker` process a test starts, probes and stops. */
 export interface Worker {
   readonly child: ChildProcess;
@@ -130,12 +85,4 @@ export async function stopWorker(worker: Worker): Promise<number | null> {
   return code;
 }
 
-/** A free loopback port (for a health server, or a gate in front of moto). */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort, waitFor } from '@drift-detective/testing';

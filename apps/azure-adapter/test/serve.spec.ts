@@ -511,7 +511,10 @@ describe('drift-detective-azure serve', () => {
         ? true
         : undefined,
     );
-    expect(await stopAdapter(first.process, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await stopAdapter(first.process, 'SIGKILL')).toMatchObject({
+      code: null,
+      signal: 'SIGKILL',
+    });
     // No answer: Event Grid delivers the batch again.
     expect(await cut).toBeInstanceOf(Error);
     expect(assessment('ddnet001-open-ssh', 'DD-NET-001')?.properties.status.code).toBe('Unhealthy');

@@ -2,15 +2,19 @@
 // the built Functions package in a worker process, the sample inventory, Event
 // Grid deliveries made from Microsoft's example Resource events, and Entra ID
 // tokens signed by a key pair of the test's own.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { azureSpecsDir } from '@drift-detective/testing';
+import {
+  azureSpecsDir,
+  runNodeScript,
+  startNodeScript,
+  type ProcessResult,
+  type RunningProcess,
+} from '@drift-detective/testing';
 
 const appDir = path.resolve(import.meta.dirname, '..');
 const workspaceRoot = path.resolve(appDir, '..', '..');
@@ -251,50 +255,19 @@ export async function deliver(
 // ---------------------------------------------------------------------------
 // Processes
 
-export interface ProcessResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { ProcessResult, RunningProcess } from '@drift-detective/testing';
 
 /** Runs the built `drift-detective-azure` with these arguments to its end. */
 export function runAdapter(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
 ): Promise<ProcessResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (error as { code?: unknown }).code : 0;
-        resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-      },
-    );
-  });
-}
-
-export interface RunningProcess {
-  readonly child: ChildProcess;
-  /** stderr so far. */
-  readonly stderr: () => string;
-  /** Resolves when the process exits: its code (null when a signal ended it) and signal. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  return runNodeScript(bin, args, { ...process.env, ...env });
 }
 
 /** Starts the built `drift-detective-azure` with these arguments, for a test to signal it. */
 export function startAdapter(args: readonly string[], env: NodeJS.ProcessEnv): RunningProcess {
-  const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stderr: () => stderr, exited };
+  return startNodeScript(bin, args, { ...process.env, ...env });
 }
 
 /** Sends `signal` (at once if it has ended) and waits for the exit. */
@@ -308,30 +281,7 @@ export async function stopAdapter(
   return running.exited;
 }
 
-/** Polls `probe` every 50 ms until it answers something, or fails naming `what`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** A free loopback port. */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort, waitFor } from '@drift-detective/testing';
 
 // ---------------------------------------------------------------------------
 // The Functions package outside the Functions host

@@ -67,3 +67,5 @@ export type {
   ServerCertificate,
   TestCa,
 } from './azure/index.js';
+export { freePort, runNodeScript, startNodeScript, waitFor } from './process-waits.js';
+export type { ProcessResult, RunningProcess } from './process-waits.js';

@@ -62,6 +62,10 @@ async function subscriptionsToSweep(options: AzureSweepOptions): Promise<string[
       { managementGroup: config.managementGroup, subscriptions: found.length },
       'management group subscriptions listed',
     );
+    warnUnlisted(
+      options,
+      found.map((s) => s.subscriptionId),
+    );
     return found.map((s) => s.subscriptionId);
   }
   if (config.subscriptions.length === 0) {
@@ -75,6 +79,31 @@ async function subscriptionsToSweep(options: AzureSweepOptions): Promise<string[
     }
   }
   return [...config.subscriptions];
+}
+
+/**
+ * Names the subscriptions with open findings that the management group did
+ * not list: one the identity may no longer read (Resource Graph leaves it out
+ * of the group's answer), or one moved out of the group. Neither is swept, so
+ * their findings stay as they are, never resolved for want of a read.
+ */
+function warnUnlisted(options: AzureSweepOptions, listed: readonly string[]): void {
+  const known = new Set(listed.map((s) => s.toLowerCase()));
+  const unlisted = new Map<string, number>();
+  for (const finding of options.deps.store.openFindings('azure')) {
+    const account = finding.account.toLowerCase();
+    if (account !== '' && !known.has(account)) {
+      unlisted.set(account, (unlisted.get(account) ?? 0) + 1);
+    }
+  }
+  if (unlisted.size === 0) return;
+  options.deps.logger?.warn(
+    {
+      managementGroup: options.config.managementGroup,
+      unlisted: Object.fromEntries(unlisted),
+    },
+    'subscriptions with open findings that the management group did not list (unreadable or moved) were not swept: their findings are left as they are',
+  );
 }
 
 /**
