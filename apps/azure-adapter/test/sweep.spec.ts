@@ -88,6 +88,9 @@ describe('drift-detective-azure sweep', () => {
       expect.stringMatching(sweptLine(SUBSCRIPTION, { opened: 12, resolved: 0 })),
     ]);
     expect(azure.assessments()).toHaveLength(12);
+    // Credentials never reach a log: not the managed identity's secret, not a bearer token.
+    expect(first.stderr).not.toContain(String(env['IDENTITY_HEADER']));
+    expect(first.stderr).not.toMatch(/eyJ[\w-]+\.eyJ/);
     const [open] = assessmentsOn(azure, 'ddstor001public');
     expect(assessmentsOn(azure, 'ddstor001public')).toHaveLength(1);
     expect(open!.id.toLowerCase()).toBe(assessmentIdOf(storage, 'DD-STORAGE-001'));
