@@ -151,13 +151,135 @@ describe('tools/src/standins/main.ts azure', () => {
       ]);
     },
   );
+});
 
-  it('says gcp is not there yet, with the usage, exit 1', async () => {
+const gcpSeed = path.join(workspaceRoot, 'samples', 'gcp', 'cloud-asset-export.ndjson');
+
+interface GcpReady {
+  readonly endpoint: string;
+  readonly admin: string;
+  readonly env: Record<string, string>;
+}
+
+/** A separate process that knows the GCP stand-in only through the printed env. */
+const GCP_CLIENT = `
+import { v1 } from '@google-cloud/asset';
+import { credentials } from '@grpc/grpc-js';
+const endpoint = process.env.DRIFT_GCP_ENDPOINT;
+const at = endpoint.lastIndexOf(':');
+const client = new v1.AssetServiceClient({
+  apiEndpoint: endpoint.slice(0, at),
+  port: Number(endpoint.slice(at + 1)),
+  sslCreds: process.env.DRIFT_GCP_PLAINTEXT === 'true' ? credentials.createInsecure() : undefined,
+  universeDomain: 'googleapis.com',
+});
+const [assets] = await client.listAssets({ parent: 'organizations/' + process.env.DRIFT_GCP_ORGANIZATION, contentType: 'RESOURCE' });
+await client.close();
+process.stdout.write(String(assets.length));
+`;
+
+describe('tools/src/standins/main.ts gcp', () => {
+  it('prints one JSON line with endpoint, admin and env, serves a process given only that env, and stops on SIGTERM', async () => {
+    const tool = start(
+      'npx',
+      ['tsx', '--conditions=development', main, 'gcp', '--seed', gcpSeed],
+      true,
+    );
+    try {
+      const ready = (await tool.ready) as unknown as GcpReady;
+      expect(ready.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(ready.admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(ready.env).toMatchObject({
+        DRIFT_GCP_ENDPOINT: ready.endpoint,
+        DRIFT_GCP_PLAINTEXT: 'true',
+        DRIFT_GCP_ORGANIZATION: '671234098812',
+        GOOGLE_CLOUD_PROJECT: '847203951166',
+      });
+      expect(ready.env['DRIFT_GCP_PROJECTS']!.split(',')).toContain('847203951166');
+      const client = await run(process.execPath, ['--input-type=module', '-e', GCP_CLIENT], {
+        cwd: workspaceRoot,
+        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...ready.env },
+      });
+      expect(client.stderr).toBe('');
+      expect(Number(client.stdout)).toBe(14);
+      const journal = (await (await fetch(`${ready.admin}/_standin/requests`)).json()) as unknown[];
+      expect(journal).toHaveLength(1);
+
+      process.kill(-tool.child.pid!, 'SIGTERM');
+      await tool.exited;
+      expect(await groupGone(tool.child.pid!)).toBe(true);
+      expect(tool.stdout().trim().split('\n')).toHaveLength(1);
+      expect(tool.stderr()).toBe('');
+      await expect(fetch(ready.admin)).rejects.toThrow();
+    } finally {
+      try {
+        process.kill(-tool.child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('exits 0 on %s', async (signal) => {
+    const tool = start(
+      process.execPath,
+      [tsxCli, '--conditions=development', main, 'gcp', '--seed', gcpSeed],
+      false,
+    );
+    await tool.ready;
+    tool.child.kill(signal);
+    expect(await tool.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it.each([
+    ['not JSON', '{ nope', 'line 1 is not JSON'],
+    [
+      'a line without an asset type',
+      '{"name":"//x/y","resource":{}}',
+      'line 1 (//x/y) has no "asset_type"',
+    ],
+    [
+      'a line with no content',
+      '{"name":"//x/y","asset_type":"x/Y"}',
+      'line 1 (//x/y) holds no content',
+    ],
+  ])(
+    'refuses a seed that is %s with one line naming the file, exit 1',
+    async (_, text, problem) => {
+      const file = path.join(scratch, `gcp-${problem.replace(/\W+/g, '-')}.ndjson`);
+      writeFileSync(file, text);
+      const result = await run(
+        'npx',
+        ['tsx', '--conditions=development', main, 'gcp', '--seed', file],
+        { cwd: workspaceRoot },
+      );
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringContaining(`${file}: ${problem}`),
+      ]);
+    },
+  );
+
+  it('names a seed file it cannot read', async () => {
+    const file = path.join(scratch, 'missing.ndjson');
+    const result = await run(
+      'npx',
+      ['tsx', '--conditions=development', main, 'gcp', '--seed', file],
+      {
+        cwd: workspaceRoot,
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toContain(`${file}: cannot read the seed: ENOENT`);
+  });
+
+  it('asks for --seed, with the usage, exit 1', async () => {
     const result = await run('npx', ['tsx', '--conditions=development', main, 'gcp'], {
       cwd: workspaceRoot,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('not there yet');
-    expect(result.stderr).toContain('usage: standins azure --seed FILE');
+    expect(result.stderr).toContain('gcp needs --seed FILE');
+    expect(result.stderr).toContain('usage: standins azure|gcp --seed FILE');
   });
 });

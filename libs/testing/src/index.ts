@@ -69,3 +69,27 @@ export type {
 } from './azure/index.js';
 export { freePort, runNodeScript, startNodeScript, waitFor } from './process-waits.js';
 export type { ProcessResult, RunningProcess } from './process-waits.js';
+export {
+  GCP_ENV,
+  gcpFaultPlanFromRules,
+  GcpFaultRuleError,
+  gcpFaults,
+  GcpSeedError,
+  noGcpFaults,
+  plaintextClientOptions,
+  protoIncludeDirs,
+  recordsOfExport,
+  startGcpStandIn,
+} from './gcp/index.js';
+export type {
+  AssetRecord,
+  ContentType,
+  GcpCallInfo,
+  GcpFault,
+  GcpFaultPlan,
+  GcpFaultRule,
+  GcpJournalEntry,
+  GcpStandIn,
+  GcpStandInOptions,
+  PlaintextClientOptions,
+} from './gcp/index.js';

@@ -5,6 +5,10 @@
 // When ready it prints one JSON line, {"endpoint":"https://127.0.0.1:PORT","env":{…}}: the
 // variables a process needs to use it (the CA to trust, the managed-identity endpoint, the ARM
 // endpoint and subscriptions). The CA lives in a temp dir, removed at exit.
+//   tsx --conditions=development tools/src/standins/main.ts gcp --seed FILE [--port N]
+// gcp: the seed is a Cloud Asset export (NDJSON, as `gcloud asset export` writes it); the line
+// is {"endpoint":"127.0.0.1:PORT","admin":"http://127.0.0.1:PORT2","env":{…}}: plaintext gRPC
+// for Cloud Asset Inventory and Security Command Center v2, and the admin API.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,13 +18,16 @@ import { parseArgs } from 'node:util';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   createTestCertificateAuthority,
+  GcpSeedError,
+  recordsOfExport,
   rowsOfAnswer,
   SeedError,
   startAzureStandIn,
+  startGcpStandIn,
 } from '@drift-detective/testing';
 import { runMain, ToolError } from '../process.js';
 
-const USAGE = 'usage: standins azure --seed FILE [--port N]   (gcp: not yet)';
+const USAGE = 'usage: standins azure|gcp --seed FILE [--port N]';
 
 function readSeed(file: string): unknown {
   let text: string;
@@ -46,25 +53,25 @@ function readSeed(file: string): unknown {
   return seed;
 }
 
-async function runAzure(args: string[]): Promise<void> {
+/** --seed FILE and --port N, which every stand-in takes. */
+function seedAndPort(cloud: string, args: string[]): { seed: string; port: number | undefined } {
   const { values } = parseArgs({
     args,
     options: { seed: { type: 'string' }, port: { type: 'string' } },
     strict: true,
   });
-  if (values.seed === undefined) throw new ToolError(`azure needs --seed FILE\n${USAGE}`);
-  const seed = readSeed(values.seed);
+  if (values.seed === undefined) throw new ToolError(`${cloud} needs --seed FILE\n${USAGE}`);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !Number.isInteger(port))
     throw new ToolError(`--port ${values.port} is not a port`);
-  const caDir = mkdtempSync(path.join(tmpdir(), 'drift-standin-'));
-  process.once('exit', () => rmSync(caDir, { recursive: true, force: true }));
-  const standIn = await startAzureStandIn({
-    seed,
-    ca: createTestCertificateAuthority(caDir),
-    ...(port !== undefined ? { port } : {}),
-  });
-  // A signal may arrive twice (to the process group, and relayed by tsx); stop once, exit 0.
+  return { seed: values.seed, port };
+}
+
+/**
+ * Prints the one ready line and serves until SIGTERM or SIGINT. A signal may
+ * arrive twice (to the process group, and relayed by tsx): stop once, exit 0.
+ */
+function serveUntilSignal(standIn: { close(): Promise<void> }, ready: object): void {
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -73,12 +80,50 @@ async function runAzure(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  process.stdout.write(`${JSON.stringify({ endpoint: standIn.endpoint, env: standIn.env })}\n`);
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+}
+
+async function runAzure(args: string[]): Promise<void> {
+  const { seed: file, port } = seedAndPort('azure', args);
+  const seed = readSeed(file);
+  const caDir = mkdtempSync(path.join(tmpdir(), 'drift-standin-'));
+  process.once('exit', () => rmSync(caDir, { recursive: true, force: true }));
+  const standIn = await startAzureStandIn({
+    seed,
+    ca: createTestCertificateAuthority(caDir),
+    ...(port !== undefined ? { port } : {}),
+  });
+  serveUntilSignal(standIn, { endpoint: standIn.endpoint, env: standIn.env });
+}
+
+function readExport(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ToolError(
+      `${file}: cannot read the seed: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  try {
+    recordsOfExport(text);
+  } catch (error) {
+    if (error instanceof GcpSeedError) throw new ToolError(`${file}: ${error.message}`);
+    throw error;
+  }
+  return text;
+}
+
+async function runGcp(args: string[]): Promise<void> {
+  const { seed: file, port } = seedAndPort('gcp', args);
+  const seed = readExport(file);
+  const standIn = await startGcpStandIn({ seed, ...(port !== undefined ? { port } : {}) });
+  serveUntilSignal(standIn, { endpoint: standIn.endpoint, admin: standIn.admin, env: standIn.env });
 }
 
 await runMain(async () => {
   const [cloud, ...rest] = process.argv.slice(2);
   if (cloud === 'azure') return runAzure(rest);
-  if (cloud === 'gcp') throw new ToolError(`the gcp stand-in is not there yet\n${USAGE}`);
+  if (cloud === 'gcp') return runGcp(rest);
   throw new ToolError(USAGE);
 });
