@@ -221,18 +221,27 @@ async function apply(unit: Unit, wired: Wired): Promise<void> {
         resourceId: unit.resource.id,
       };
     } else {
-      ref = { provider: unit.deleted.provider, resourceId: unit.deleted.resourceId };
-      const stored = store.findingsOf(ref);
+      const stored = store.findingsOf({
+        provider: unit.deleted.provider,
+        resourceId: unit.deleted.resourceId,
+        idCaseInsensitive: wired.deps.inventory.caseInsensitiveIds,
+      });
+      // The id as the findings spell it (a notice may spell it otherwise where ids ignore case).
+      ref = {
+        provider: unit.deleted.provider,
+        resourceId: stored[0]?.resourceId ?? unit.deleted.resourceId,
+      };
       const events = resolveDeleted(stored, at, unit.deleted.deletedAt);
       // The deletion is an observation too: an older state of the resource arriving later
       // must not bring it back. (A notice names no account: those of its findings.)
       const deletedAt = unit.deleted.deletedAt;
       const accounts = new Set(stored.map((f) => f.account));
+      const deletedRef = ref;
       store.save(
         events.map((e) => e.finding),
         deletedAt === undefined
           ? []
-          : [...accounts].map((account) => ({ ...ref, account, observedAt: deletedAt })),
+          : [...accounts].map((account) => ({ ...deletedRef, account, observedAt: deletedAt })),
       );
       countTransitions(wired, events);
     }

@@ -172,7 +172,11 @@ async function sweepPage(
     }
     for (const deleted of normalized.deleted) {
       if (seen.has(deleted.resourceId)) continue; // deleted, then recreated later in the page
-      keep(resolveDeleted(store.findingsOf(deleted), at, deleted.deletedAt));
+      const stored = store.findingsOf({
+        ...deleted,
+        idCaseInsensitive: wired.deps.inventory.caseInsensitiveIds,
+      });
+      keep(resolveDeleted(stored, at, deleted.deletedAt));
     }
   }
   const changed = [...records.values()];

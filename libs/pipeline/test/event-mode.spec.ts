@@ -39,6 +39,26 @@ const event = (id: string, items: unknown[], receiveCount = 1) =>
 const runOne = (e: TestEvent, options = {}) => runEvents(events(e), deps(), options);
 
 describe('event mode', () => {
+  it('resolves a deletion spelled in another case only for a provider whose ids ignore case', async () => {
+    await runOne(event('c1', [{ name: 'web', public: true }]));
+    const shouted = { deleted: 'WEB' }; // arn:aws:s3:::WEB: the same id, in another case
+    // AWS ids are case-sensitive: another bucket, nothing to resolve.
+    await runOne(event('c2', [shouted]));
+    expect(store.list().map((f) => f.status)).toEqual(['ACTIVE']);
+    // Where ids ignore case (Azure's ARM ids), the same notice resolves it, named as stored.
+    await runEvents(events(event('c3', [shouted])), {
+      ...deps(),
+      inventory: { ...testInventory, caseInsensitiveIds: true },
+    });
+    expect(store.list().map((f) => [f.status, f.resolution, f.resourceId])).toEqual([
+      ['RESOLVED', 'deleted', arn('web')],
+    ]);
+    expect(publisher.published.at(-1)).toMatchObject({
+      resourceId: arn('web'),
+      pendingTransition: 'resolved',
+    });
+  });
+
   it('opens, keeps, resolves and deletes a finding, acking each event only after publishing', async () => {
     const first = event('e1', [{ name: 'web', public: true }]);
     await runOne(first);

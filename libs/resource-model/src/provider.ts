@@ -99,6 +99,11 @@ export function createInventoryContext(): InventoryContext {
 /** What the offline scan and the adapters need from each provider library. */
 export interface ProviderInventory {
   readonly provider: Provider;
+  /**
+   * Whether this cloud's resource ids ignore case (Azure's ARM ids do): a
+   * deletion spelled in another case must still find the resource's findings.
+   */
+  readonly caseInsensitiveIds?: boolean | undefined;
   /** Whether a parsed JSON document (or NDJSON line) is this provider's input. */
   detect(document: unknown): boolean;
   /** Unwraps one document (envelope, list, page, event…) into native records. Throws NormalizeError on a shape it cannot read. */

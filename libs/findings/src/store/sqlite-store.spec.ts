@@ -25,6 +25,13 @@ describe('SqliteStateStore', () => {
     expect(
       reopened.findingsOf({ provider: 'aws', account: 'other', resourceId: 'arn:aws:s3:::a' }),
     ).toEqual([]);
+    // Ids are matched exactly, unless the provider's ids ignore case.
+    expect(reopened.findingsOf({ provider: 'aws', resourceId: 'ARN:AWS:S3:::A' })).toEqual([]);
+    expect(
+      reopened
+        .findingsOf({ provider: 'aws', resourceId: 'ARN:AWS:S3:::A', idCaseInsensitive: true })
+        .map((r) => r.resourceId),
+    ).toEqual(['arn:aws:s3:::a']);
     reopened.close();
   });
 

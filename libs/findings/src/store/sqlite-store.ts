@@ -196,18 +196,21 @@ export class SqliteStateStore implements StateStore {
   }
 
   findingsOf(
-    resource: Omit<ResourceRef, 'account'> & { readonly account?: string },
+    resource: Omit<ResourceRef, 'account'> & {
+      readonly account?: string;
+      readonly idCaseInsensitive?: boolean | undefined;
+    },
   ): FindingRecord[] {
+    // NOCASE folds ASCII only, which is what ARM ids are made of.
+    const id = resource.idCaseInsensitive ? 'resource_id = ? COLLATE NOCASE' : 'resource_id = ?';
     const rows =
       resource.account === undefined
         ? this.db
-            .prepare(
-              'SELECT record FROM findings WHERE provider = ? AND resource_id = ? ORDER BY id',
-            )
+            .prepare(`SELECT record FROM findings WHERE provider = ? AND ${id} ORDER BY id`)
             .all(resource.provider, resource.resourceId)
         : this.db
             .prepare(
-              'SELECT record FROM findings WHERE provider = ? AND account = ? AND resource_id = ? ORDER BY id',
+              `SELECT record FROM findings WHERE provider = ? AND account = ? AND ${id} ORDER BY id`,
             )
             .all(resource.provider, resource.account, resource.resourceId);
     return this.records(rows as Row[]);

@@ -43,10 +43,15 @@ export interface SweepProgress {
 export interface StateStore {
   /**
    * The findings of one resource, in any status. Without an account (a deletion
-   * notice names only the resource) every account's findings of that id.
+   * notice names only the resource) every account's findings of that id. With
+   * idCaseInsensitive (a provider whose ids ignore case, as Azure's ARM ids
+   * do) an id spelled in another case finds them too.
    */
   findingsOf(
-    resource: Omit<ResourceRef, 'account'> & { readonly account?: string },
+    resource: Omit<ResourceRef, 'account'> & {
+      readonly account?: string;
+      readonly idCaseInsensitive?: boolean | undefined;
+    },
   ): FindingRecord[];
   /** The open (ACTIVE or SUPPRESSED) findings of a provider. */
   openFindings(provider: string): FindingRecord[];

@@ -106,6 +106,9 @@ function leftovers(context: InventoryContext): Resource[] {
 /** Azure: Resource Graph answers and ARM bodies → normalized resources. */
 export const azureInventory: ProviderInventory = {
   provider: 'azure',
+  // ARM resource ids are case-insensitive
+  // (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules).
+  caseInsensitiveIds: true,
   detect,
   unwrap,
   collect,

@@ -63,6 +63,7 @@ function isDeletionRecord(
 export function withEventGridJudgements(inventory: ProviderInventory): ProviderInventory {
   return {
     provider: inventory.provider,
+    caseInsensitiveIds: inventory.caseInsensitiveIds,
     detect: (document) => isJudgement(document) || inventory.detect(document),
     unwrap(document: unknown, source: string): NativeRecord[] {
       if (!isJudgement(document)) return inventory.unwrap(document, source);
