@@ -2,13 +2,8 @@
 // `drift-detective-aws sweep|worker [flags]`, the same command as
 // `drift-detective aws …`, without the offline scanner and the other clouds.
 import path from 'node:path';
-import { runCommandLine, type CommandIo } from '@drift-detective/pipeline';
+import { runAdapterProcess } from '@drift-detective/pipeline';
 import { AWS_USAGE, awsMain } from '@drift-detective/provider-aws';
-
-const io: CommandIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
 
 const USAGE = `Usage: drift-detective-aws sweep|worker [options]
   sweep    Sweep AWS Config (each account and region, or an aggregator) into Security Hub.
@@ -24,16 +19,6 @@ or a sweep stopped by SIGTERM or Ctrl-C (the next run resumes after its last sav
  */
 const defaultBundle = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'dist', 'policies');
 
-const args = process.argv.slice(2);
-await runCommandLine(
-  () =>
-    args.length === 0
-      ? Promise.resolve((io.err(USAGE), 2))
-      : awsMain(
-          args,
-          { ...io, log: process.stderr, stdout: process.stdout },
-          { defaultBundle, usage: USAGE },
-        ),
-  io,
-  'drift-detective-aws',
+await runAdapterProcess('drift-detective-aws', USAGE, (args, io) =>
+  awsMain(args, io, { defaultBundle, usage: USAGE }),
 );

@@ -2,13 +2,8 @@
 // `drift-detective-azure sweep|serve [flags]`, the same command as
 // `drift-detective azure …`, without the offline scanner and the other clouds.
 import path from 'node:path';
-import { runCommandLine, type CommandIo } from '@drift-detective/pipeline';
+import { runAdapterProcess } from '@drift-detective/pipeline';
 import { AZURE_USAGE, azureMain } from '@drift-detective/provider-azure';
-
-const io: CommandIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
 
 const USAGE = `Usage: drift-detective-azure sweep|serve [options]
   sweep    Sweep Resource Graph (subscriptions, or a management group's) into Defender for Cloud.
@@ -24,16 +19,6 @@ read, or a sweep stopped by SIGTERM or Ctrl-C (the next run resumes after its la
  */
 const defaultBundle = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'dist', 'policies');
 
-const args = process.argv.slice(2);
-await runCommandLine(
-  () =>
-    args.length === 0
-      ? Promise.resolve((io.err(USAGE), 2))
-      : azureMain(
-          args,
-          { ...io, log: process.stderr, stdout: process.stdout },
-          { defaultBundle, usage: USAGE },
-        ),
-  io,
-  'drift-detective-azure',
+await runAdapterProcess('drift-detective-azure', USAGE, (args, io) =>
+  azureMain(args, io, { defaultBundle, usage: USAGE }),
 );

@@ -35,7 +35,7 @@ export type {
   PipelineMetrics,
   PlainCounter,
 } from './observability.js';
-export { findingLine, JsonLinesPublisher } from './publishers/json-lines.js';
+export { findingLine, hubOrDryRun, JsonLinesPublisher } from './publishers/json-lines.js';
 export { runSweep } from './sweep-mode.js';
 export type { SweepOptions, SweepProgressReport, SweepSummary } from './sweep-mode.js';
 export { createPrometheusMetrics, labelledCounter } from './prometheus.js';
@@ -56,6 +56,7 @@ export {
   EXIT,
   isEnvironmentFailure,
   printable,
+  runAdapterProcess,
   runCommandLine,
   UsageError,
   waiversFrom,

@@ -62,15 +62,19 @@ export interface AdapterCommandLine<S extends SettingsSpec, Sub extends string> 
   /** Every setting the subcommands take: one flag each. */
   readonly settings: S;
   readonly usage: string;
-  readonly run: (
-    subcommand: Sub,
-    options: {
-      readonly flags: FlagValuesOf<S>;
-      readonly configFile: string | undefined;
-      /** Aborted with the signal's name on SIGTERM / SIGINT. */
-      readonly signal: AbortSignal;
-    },
-  ) => Promise<number>;
+  /** The policy bundle folder when neither --bundle nor DRIFT_POLICY_BUNDLE names one. */
+  readonly defaultBundle: string;
+  readonly run: (subcommand: Sub, options: AdapterRunOptions<S>) => Promise<number>;
+}
+
+/** What one subcommand runs with: its flags, its config file, its stop and the default bundle. */
+export interface AdapterRunOptions<S extends SettingsSpec> {
+  readonly flags: FlagValuesOf<S>;
+  /** --config FILE; else $DRIFT_CONFIG. */
+  readonly configFile: string | undefined;
+  /** Aborted with the signal's name on SIGTERM / SIGINT. */
+  readonly signal: AbortSignal;
+  readonly defaultBundle: string;
 }
 
 /**
@@ -110,6 +114,7 @@ export async function adapterMain<S extends SettingsSpec, Sub extends string>(
       flags: parsed.flags,
       configFile: parsed.configFile,
       signal: stop.signal,
+      defaultBundle: line.defaultBundle,
     });
   } finally {
     process.off('SIGTERM', onSignal);

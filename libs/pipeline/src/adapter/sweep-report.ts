@@ -1,3 +1,4 @@
+import type { EventSummary } from '../event-mode.js';
 import type { SweepSummary } from '../sweep-mode.js';
 import type { TransitionCounts } from './transition-counts.js';
 
@@ -43,4 +44,9 @@ export function stoppedLine(command: string, signal: AbortSignal): string {
     `${command} stopped by ${stopCause(signal)}: incomplete, nothing resolved as deleted; ` +
     'the next run resumes after the last saved page\n'
   );
+}
+
+/** The line a worker or webhook ends with once SIGTERM or Ctrl-C has drained it. */
+export function drainedLine(command: string, summary: EventSummary): string {
+  return `${command} stopped: ${summary.acked} acked, ${summary.retried} retried, ${summary.deadLettered} dead-lettered\n`;
 }

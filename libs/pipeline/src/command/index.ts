@@ -2,5 +2,5 @@ export { cloudFailureLine, isEnvironmentFailure } from './cloud-failure.js';
 export { EXIT, UsageError } from './exit.js';
 export type { CommandIo } from './exit.js';
 export { DEFAULT_WAIVERS, waiversFrom } from './waivers-source.js';
-export { runCommandLine } from './run-command-line.js';
+export { runAdapterProcess, runCommandLine } from './run-command-line.js';
 export { printable } from './printable.js';

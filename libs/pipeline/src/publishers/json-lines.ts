@@ -46,3 +46,11 @@ export class JsonLinesPublisher implements Publisher {
     });
   }
 }
+
+/**
+ * The publisher of an adapter: its cloud's hub, or for a dry run JSON lines
+ * to `out` (the hub is then never built, so no credentials are asked for).
+ */
+export function hubOrDryRun(dryRun: boolean, out: Writable, hub: () => Publisher): Publisher {
+  return dryRun ? new JsonLinesPublisher(out) : hub();
+}

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Observation, SqliteStateStore, WaiverRef } from '@drift-detective/findings';
 import {
   createMemoryMetrics,
-  JsonLinesPublisher,
+  hubOrDryRun,
   openAdapterState,
   type PipelineDeps,
   type PipelineLogger,
@@ -73,14 +73,17 @@ export async function openAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRun
   const deps: AwsPipelineDeps = {
     engine: options.engine,
     store,
-    publisher: config.dryRun
-      ? new JsonLinesPublisher(options.dryRunOut)
-      : new SecurityHubPublisher({
+    publisher: hubOrDryRun(
+      config.dryRun,
+      options.dryRunOut,
+      () =>
+        new SecurityHubPublisher({
           clientFor: (region, account) => clients.securityHub(region, account),
           homeRegion,
           logger,
           signal: options.signal,
         }),
+    ),
     logger,
     metrics: options.metrics ?? createMemoryMetrics(),
     waiverFor: options.waiverFor,

@@ -1,5 +1,6 @@
 import {
   adapterMain,
+  drainedLine,
   EXIT,
   openOrRefuse,
   runAdapterCommand,
@@ -123,9 +124,7 @@ async function runAws(
       signal: options.signal,
       health: services.dependencies,
     });
-    io.err(
-      `aws worker stopped: ${summary.acked} acked, ${summary.retried} retried, ${summary.deadLettered} dead-lettered\n`,
-    );
+    io.err(drainedLine('aws worker', summary));
     return EXIT.ok;
   } finally {
     runtime.close();
@@ -147,16 +146,7 @@ export function awsMain(
     subcommands: ['sweep', 'worker'] as const,
     settings: SETTINGS,
     usage: options.usage ?? AWS_USAGE,
-    run: (subcommand, parsed) =>
-      awsCommand(
-        subcommand,
-        {
-          flags: parsed.flags,
-          configFile: parsed.configFile,
-          signal: parsed.signal,
-          defaultBundle: options.defaultBundle,
-        },
-        io,
-      ),
+    defaultBundle: options.defaultBundle,
+    run: (subcommand, parsed) => awsCommand(subcommand, parsed, io),
   });
 }

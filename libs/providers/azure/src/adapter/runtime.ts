@@ -3,7 +3,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { Observation, SqliteStateStore, WaiverRef } from '@drift-detective/findings';
 import {
   createMemoryMetrics,
-  JsonLinesPublisher,
+  hubOrDryRun,
   openAdapterState,
   type PipelineDeps,
   type PipelineLogger,
@@ -67,9 +67,11 @@ export async function openAzureRuntime(options: AzureRuntimeOptions): Promise<Az
   const deps: AzurePipelineDeps = {
     engine: options.engine,
     store,
-    publisher: config.dryRun
-      ? new JsonLinesPublisher(options.dryRunOut)
-      : new DefenderPublisher({ clients, logger, signal: options.signal }),
+    publisher: hubOrDryRun(
+      config.dryRun,
+      options.dryRunOut,
+      () => new DefenderPublisher({ clients, logger, signal: options.signal }),
+    ),
     logger,
     metrics: options.metrics ?? createMemoryMetrics(),
     waiverFor: options.waiverFor,

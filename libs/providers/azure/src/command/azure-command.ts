@@ -1,5 +1,6 @@
 import {
   adapterMain,
+  drainedLine,
   cloudFailureLine,
   DeadLetterFile,
   EXIT,
@@ -154,9 +155,7 @@ async function runServe(options: AzureCommandOptions, io: AdapterIo): Promise<nu
       health: services.dependencies,
       signal: options.signal,
     });
-    io.err(
-      `azure serve stopped: ${summary.acked} acked, ${summary.retried} retried, ${summary.deadLettered} dead-lettered\n`,
-    );
+    io.err(drainedLine('azure serve', summary));
     return EXIT.ok;
   } finally {
     runtime.close();
@@ -178,16 +177,7 @@ export function azureMain(
     subcommands: ['sweep', 'serve'] as const,
     settings: AZURE_ADAPTER_SETTINGS,
     usage: options.usage ?? AZURE_USAGE,
-    run: (subcommand, parsed) =>
-      azureCommand(
-        subcommand,
-        {
-          flags: parsed.flags,
-          configFile: parsed.configFile,
-          signal: parsed.signal,
-          defaultBundle: options.defaultBundle,
-        },
-        io,
-      ),
+    defaultBundle: options.defaultBundle,
+    run: (subcommand, parsed) => azureCommand(subcommand, parsed, io),
   });
 }
