@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
   labelledCounter,
-  pushEventSource,
   runEvents,
   trackedPublisher,
   SettingsError,
@@ -166,5 +165,3 @@ export async function azureServe(options: {
     signal?.removeEventListener('abort', stop);
   }
 }
-
-export { pushEventSource };
