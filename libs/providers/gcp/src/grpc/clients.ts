@@ -1,4 +1,5 @@
 import { AssetServiceClient } from '@google-cloud/asset';
+import type { ClientOptions } from 'google-gax';
 import { v2 as securityCenter } from '@google-cloud/security-center';
 import { credentials } from '@grpc/grpc-js';
 import { isLoopbackHost, parseEndpoint } from './endpoint.js';
@@ -37,7 +38,7 @@ export class GcpClientSettingsError extends Error {
  * for no token) and a fixed `universeDomain` keeps google-auth-library from
  * looking for credentials just to learn it.
  */
-export function gcpClientOptions(settings: GcpClientSettings): Record<string, unknown> {
+export function gcpClientOptions(settings: GcpClientSettings): ClientOptions {
   if (settings.endpoint === null) {
     if (settings.plaintext) {
       throw new GcpClientSettingsError(
