@@ -89,6 +89,24 @@ export const ADAPTER_SETTINGS = {
   },
 } as const satisfies SettingsSpec;
 
+/** Where a push endpoint appends events that can never be judged, unless told otherwise. */
+export const DEFAULT_DEAD_LETTER_FILE = 'drift-dead-letter.ndjson';
+
+/**
+ * What every push endpoint (a webhook) takes beside the common settings: the
+ * file events that can never be judged are appended to (JSON lines, each with
+ * its reason). One variable for every cloud.
+ */
+export const PUSH_SETTINGS = {
+  deadLetterFile: {
+    kind: 'string',
+    flag: 'dead-letter-file',
+    env: 'DRIFT_DEAD_LETTER_FILE',
+    file: 'deadLetterFile',
+    path: true,
+  },
+} as const satisfies SettingsSpec;
+
 /**
  * Reads the common settings beside a cloud's own (one spec, so a config file
  * holds both and an unknown key in it is named): the common ones with their

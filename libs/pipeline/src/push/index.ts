@@ -25,3 +25,4 @@ export type { HttpServer, HttpServerOptions } from './http-server.js';
 export { healthRoutes } from './health-routes.js';
 export type { HealthRoutesOptions } from './health-routes.js';
 export { DeadLetterFile } from './dead-letter-file.js';
+export { readKeySet } from './key-set.js';

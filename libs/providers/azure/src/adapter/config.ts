@@ -1,5 +1,7 @@
 import {
   ADAPTER_SETTINGS,
+  DEFAULT_DEAD_LETTER_FILE,
+  PUSH_SETTINGS,
   readAdapterSettings,
   SettingsError,
   type AdapterSettings,
@@ -57,7 +59,6 @@ export const DEFAULT_RESOURCE_MANAGER_ENDPOINT = 'https://management.azure.com';
 export const DEFAULT_AZURE_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_AZURE_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_WEBHOOK_PORT = 8080;
-export const DEFAULT_DEAD_LETTER_FILE = 'drift-dead-letter.ndjson';
 /** Entra ID's signing keys, for v1 and v2 tokens alike. */
 export const DEFAULT_WEBHOOK_JWKS = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
 
@@ -125,13 +126,7 @@ export const AZURE_SETTINGS = {
     env: 'DRIFT_AZURE_WEBHOOK_JWKS',
     file: 'webhookJwks',
   },
-  deadLetterFile: {
-    kind: 'string',
-    flag: 'dead-letter-file',
-    env: 'DRIFT_DEAD_LETTER_FILE',
-    file: 'deadLetterFile',
-    path: true,
-  },
+  ...PUSH_SETTINGS,
 } as const satisfies SettingsSpec;
 
 /** Every setting of the Azure adapter: the common ones and Azure's own. */

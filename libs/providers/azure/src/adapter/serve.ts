@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import {
   labelledCounter,
+  readKeySet,
   runEvents,
   trackedPublisher,
   SettingsError,
@@ -10,7 +10,6 @@ import {
   type PushEventSource,
   type Route,
 } from '@drift-detective/pipeline';
-import type { JSONWebKeySet } from 'jose';
 import type { AzureClients } from '../arm/clients.js';
 import { readResourceForJudgement } from '../arm/read-resource.js';
 import { eventGridAuthenticator, type EventGridAuthOptions } from '../eventgrid/auth.js';
@@ -32,18 +31,6 @@ export const WEBHOOK_SECRET_ENV = 'DRIFT_AZURE_WEBHOOK_SECRET';
 
 /** The query parameter Event Grid sends the secret in (part of the endpoint URL). */
 export const WEBHOOK_SECRET_PARAMETER = 'code';
-
-/** A JWKS given as a file (tests, air-gapped hosts) or a URL. */
-function keySetOf(jwks: string): URL | JSONWebKeySet {
-  if (/^https:\/\//i.test(jwks)) return new URL(jwks);
-  try {
-    return JSON.parse(readFileSync(jwks, 'utf8')) as JSONWebKeySet;
-  } catch (error) {
-    throw new SettingsError(
-      `webhook JWKS ${jwks} is neither an https URL nor a readable JSON Web Key Set file: ${(error as Error).message}`,
-    );
-  }
-}
 
 /**
  * How callers of the webhook are authenticated, from the settings: an Entra
@@ -69,7 +56,7 @@ export function webhookAuth(
       ? {
           tenantId: config.webhookTenant,
           audience: config.webhookAudience,
-          jwks: keySetOf(config.webhookJwks),
+          jwks: readKeySet(config.webhookJwks, 'webhook JWKS'),
         }
       : undefined;
   const sharedSecret =
