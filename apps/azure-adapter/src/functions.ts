@@ -11,7 +11,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@a
 import {
   cloudFailureLine,
   HttpError,
-  sweepLine,
+  shardLine,
   type Route,
   type RouteRequest,
 } from '@drift-detective/pipeline';
@@ -96,8 +96,8 @@ export async function sweepTimer(_timer: Timer, context: InvocationContext): Pro
     signal: budget,
   });
   for (const s of sweeps) {
-    if (s.failure === undefined) context.log(sweepLine('azure sweep', s.subscription, s).trim());
-    else context.error(cloudFailureLine(`azure sweep ${s.subscription}`, s.failure).trim());
+    if (s.failure === undefined) context.log(shardLine('azure sweep', s).trim());
+    else context.error(shardLine('azure sweep', s).trim());
   }
   if (sweeps.some((s) => s.failure !== undefined)) {
     // A failed invocation shows in the app's monitoring; the next run starts over or resumes.

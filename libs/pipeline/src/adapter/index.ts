@@ -30,3 +30,5 @@ export { startAdapterServices } from './services.js';
 export type { AdapterServices, AdapterServicesOptions } from './services.js';
 export { adapterMain, openOrRefuse, runAdapterCommand } from './adapter-command.js';
 export type { AdapterCommandLine, AdapterIo, AdapterRunOptions } from './adapter-command.js';
+export { shardLine, sweepShards } from './sweep-shards.js';
+export type { ShardSweep, SweepShard } from './sweep-shards.js';

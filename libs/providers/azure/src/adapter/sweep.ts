@@ -1,9 +1,9 @@
 import {
-  countingTransitions,
-  runSweep,
   SettingsError,
-  type ScopeSweep,
+  sweepShards,
+  type ShardSweep,
   type SweepProgressReport,
+  type SweepShard,
 } from '@drift-detective/pipeline';
 import type { AzureClients } from '../arm/clients.js';
 import { managementGroupSubscriptions } from '../graph/management-group.js';
@@ -29,10 +29,8 @@ export interface AzureSweepOptions {
   readonly onProgress?: ((subscription: string, progress: SweepProgressReport) => void) | undefined;
 }
 
-/** One subscription's sweep, or why it could not run. */
-export type SubscriptionSweep =
-  | (ScopeSweep & { readonly subscription: string; readonly failure?: undefined })
-  | { readonly subscription: string; readonly failure: Error };
+/** One subscription's sweep (the shard named by its id), or why it could not run. */
+export type SubscriptionSweep = ShardSweep;
 
 /** The types a sweep reads (canonical case); one it cannot read is a settings mistake, named. */
 export function sweptAzureTypes(config: Pick<AzureAdapterConfig, 'resourceTypes'>): string[] {
@@ -107,48 +105,28 @@ function warnUnlisted(options: AzureSweepOptions, listed: readonly string[]): vo
 }
 
 /**
- * Sweeps each subscription through Resource Graph, one after the other. Each
- * is a sweep of its own, with its own scope and checkpoint: a subscription
- * that cannot be read (access denied, a failure past the retries) is named in
- * its result and resolves nothing, and the others still run; an interrupted
- * sweep resumes after its last saved page.
+ * Sweeps each subscription through Resource Graph, one after the other: each
+ * a shard with its own scope and checkpoint (see sweepShards).
  */
 export async function azureSweep(options: AzureSweepOptions): Promise<SubscriptionSweep[]> {
   const { deps } = options;
   const types = sweptAzureTypes(options.config);
   const subscriptions = await subscriptionsToSweep(options);
-  const done: SubscriptionSweep[] = [];
-  for (const subscription of subscriptions) {
-    if (options.signal?.aborted) break;
-    const sweepId = `azure/${subscription.toLowerCase()}`;
-    const scope = sweepScopeOf(subscription, types);
-    deps.logger?.info({ sweepId, kinds: scope.kinds && [...scope.kinds] }, 'sweep scope');
-    const { metrics, counts } = countingTransitions(deps.metrics);
-    try {
-      const summary = await runSweep(
-        resourceGraphSweep({
-          clients: options.clients,
-          subscription,
-          types,
-          signal: options.signal,
-          logger: deps.logger,
-        }),
-        { ...deps, metrics, inventory: azureInventory },
-        {
-          sweepId,
-          scope,
-          signal: options.signal,
-          onProgress: (progress) => options.onProgress?.(subscription, progress),
-        },
-      );
-      done.push({ ...summary, sweepId, subscription, findings: counts() });
-    } catch (error) {
-      // A stop cuts the call in flight: that is the command's to report, not this subscription's.
-      if (options.signal?.aborted || !(error instanceof Error)) throw error;
-      if (error instanceof TypeError || error instanceof ReferenceError) throw error;
-      deps.logger?.error({ sweepId, reason: error.message }, 'subscription sweep failed');
-      done.push({ subscription, failure: error });
-    }
-  }
-  return done;
+  const shards: SweepShard[] = subscriptions.map((subscription) => ({
+    name: subscription,
+    sweepId: `azure/${subscription.toLowerCase()}`,
+    scope: sweepScopeOf(subscription, types),
+    reader: resourceGraphSweep({
+      clients: options.clients,
+      subscription,
+      types,
+      signal: options.signal,
+      logger: deps.logger,
+    }),
+  }));
+  return sweepShards(
+    shards,
+    { ...deps, inventory: azureInventory },
+    { signal: options.signal, onProgress: options.onProgress },
+  );
 }

@@ -1,15 +1,14 @@
 import {
   adapterMain,
   drainedLine,
-  cloudFailureLine,
   DeadLetterFile,
   EXIT,
   openOrRefuse,
   pushEventSource,
   runAdapterCommand,
+  shardLine,
   startAdapterServices,
   stoppedLine,
-  sweepLine,
   UsageError,
   type AdapterIo,
   type AdapterServices,
@@ -107,13 +106,7 @@ async function runSweep(options: AzureCommandOptions, io: AdapterIo): Promise<nu
           'sweep progress',
         ),
     });
-    for (const s of sweeps) {
-      io.err(
-        s.failure === undefined
-          ? sweepLine('azure sweep', s.subscription, s)
-          : cloudFailureLine(`azure sweep ${s.subscription}`, s.failure),
-      );
-    }
+    for (const s of sweeps) io.err(shardLine('azure sweep', s));
     if (options.signal?.aborted) io.err(stoppedLine('azure sweep', options.signal));
     const complete = sweeps.every((s) => s.failure === undefined && s.completed);
     return complete && !options.signal?.aborted ? EXIT.ok : EXIT.error;
