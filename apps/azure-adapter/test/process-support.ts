@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { SqliteStateStore, type FindingRecord } from '@drift-detective/findings';
+import { readStateFindings, type FindingRecord } from '@drift-detective/findings';
 import {
   issueServerCertificate,
   runNodeScript,
@@ -253,24 +253,11 @@ export const isSecurityWrite = (e: JournalEntry): boolean =>
   e.path.toLowerCase().includes('/providers/microsoft.security/') && e.method !== 'GET';
 
 /** The state file's findings, read without taking the writer's lock. */
-export function stateFindings(statePath: string): FindingRecord[] {
-  const store = new SqliteStateStore(statePath, { lock: false });
-  try {
-    return store.list();
-  } finally {
-    store.close();
-  }
-}
+export const stateFindings = (statePath: string): FindingRecord[] => readStateFindings(statePath);
 
 /** The state's pending findings (not yet taken by Defender for Cloud). */
-export function statePending(statePath: string): FindingRecord[] {
-  const store = new SqliteStateStore(statePath, { lock: false });
-  try {
-    return store.unpublished();
-  } finally {
-    store.close();
-  }
-}
+export const statePending = (statePath: string): FindingRecord[] =>
+  readStateFindings(statePath, { unpublished: true });
 
 // ---------------------------------------------------------------------------
 // Fault plans.

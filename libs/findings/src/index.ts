@@ -15,6 +15,7 @@ export type {
 } from './store/state-store.js';
 export { SqliteStateStore, StateLockedError, StateStoreError } from './store/sqlite-store.js';
 export type { SqliteStateStoreOptions } from './store/sqlite-store.js';
+export { readStateFindings } from './store/read-findings.js';
 export { describeHolder } from './store/state-lock.js';
 export type { StateLockHolder } from './store/state-lock.js';
 export { DEFAULT_REFRESH_DAYS, needsPublish } from './publish-policy.js';
