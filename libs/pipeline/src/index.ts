@@ -64,3 +64,4 @@ export {
 export type { CommandIo } from './command/index.js';
 export * from './adapter/index.js';
 export * from './push/index.js';
+export { mapLimit } from './map-limit.js';

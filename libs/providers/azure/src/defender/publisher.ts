@@ -3,7 +3,7 @@ import type { FindingRecord } from '@drift-detective/findings';
 import { silentLogger, type PipelineLogger, type Publisher } from '@drift-detective/pipeline';
 import { callAzure, isAbort, statusOf } from '../arm/call-errors.js';
 import type { AzureClients } from '../arm/clients.js';
-import { mapLimit } from '../arm/map-limit.js';
+import { mapLimit } from '@drift-detective/pipeline';
 import { subscriptionOf } from '../decode/arm-id.js';
 import { assessmentName } from './assessment-name.js';
 import { DefenderPublishError, isPermanent, type FailedAssessment } from './errors.js';

@@ -3,7 +3,7 @@ import type { Change } from '@drift-detective/resource-model';
 import { isAbort } from '../arm/call-errors.js';
 import { withChildren } from '../arm/children.js';
 import type { AzureClients } from '../arm/clients.js';
-import { mapLimit } from '../arm/map-limit.js';
+import { mapLimit } from '@drift-detective/pipeline';
 import { idKey } from '../decode/arm-id.js';
 import { asText, isObject, type JsonObject } from '../decode/json.js';
 import { attributed, isNotRead, notRead } from '../envelope/attributed.js';

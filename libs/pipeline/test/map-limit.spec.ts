@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapLimit } from '../../src/arm/map-limit.js';
+import { mapLimit } from '../src/map-limit.js';
 
 describe('mapLimit', () => {
   it('keeps the order and never runs more than the limit at once', async () => {
