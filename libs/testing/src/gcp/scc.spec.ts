@@ -193,3 +193,35 @@ describe('findings', () => {
     expect(standIn.writes()).toBeGreaterThan(5);
   });
 });
+
+describe('what the v2 API refuses or ignores in a written finding', () => {
+  it('starts a finding ACTIVE whatever state is sent (Finding.state is OUTPUT_ONLY)', async () => {
+    const name = `${source}/locations/global/findings/outputonly1`;
+    const [created] = await scc.updateFinding({
+      finding: { ...finding('X'), name, state: 'INACTIVE' },
+    });
+    expect(created.state).toBe('ACTIVE');
+  });
+
+  it('answers INVALID_ARGUMENT for a source property key or an event time it does not take', async () => {
+    const name = `${source}/locations/global/findings/badfields1`;
+    for (const key of ['1st', 'with-dash', '_under', ''])
+      await expect(
+        scc.updateFinding({
+          finding: { ...finding('X'), name, sourceProperties: { [key]: { stringValue: 'v' } } },
+        }),
+      ).rejects.toMatchObject({ code: 3 });
+    await expect(
+      scc.updateFinding({
+        finding: {
+          ...finding('X'),
+          name,
+          eventTime: { seconds: Math.floor(Date.now() / 1000) + 3600 },
+        },
+      }),
+    ).rejects.toMatchObject({ code: 3 });
+    expect(
+      standIn.findings().some((f) => String((f as { name: string }).name).endsWith('/badfields1')),
+    ).toBe(false);
+  });
+});

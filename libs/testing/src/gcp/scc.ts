@@ -53,6 +53,24 @@ const isEmpty = (value: unknown): boolean =>
   value === '' ||
   (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
 
+/**
+ * What the service refuses in a written finding, as INVALID_ARGUMENT: source_properties keys
+ * that "must be between 1 and 255 characters, and must start with a letter and contain
+ * alphanumeric characters or underscores only", and an event_time that "must not be set to a
+ * value greater than the current timestamp" (Finding.source_properties, Finding.event_time).
+ */
+function checkFindingFields(input: Obj): void {
+  const props = input['sourceProperties'];
+  if (typeof props === 'object' && props !== null) {
+    for (const key of Object.keys(props))
+      if (!/^[A-Za-z][A-Za-z0-9_]{0,254}$/.test(key))
+        throw invalidArgument(`source_properties key ${JSON.stringify(key)} is not a valid key`);
+  }
+  const time = input['eventTime'] as { seconds?: unknown } | undefined;
+  if (time !== undefined && Number(time.seconds ?? 0) * 1000 > Date.now())
+    throw invalidArgument('event_time must not be later than the current time');
+}
+
 export class SecurityCenterState {
   private readonly sources = new Map<string, Obj>();
   private readonly findings = new Map<string, Obj>();
@@ -141,6 +159,7 @@ export class SecurityCenterState {
   }
 
   private created(name: FindingName, input: Obj): Obj {
+    checkFindingFields(input);
     const fields = Object.fromEntries(
       Object.entries(input).filter(([k]) => !OUTPUT_ONLY.includes(k)),
     );
@@ -150,10 +169,9 @@ export class SecurityCenterState {
       name: full,
       parent: parentName(name),
       canonicalName: this.canonicalName(name, String(input['resourceName'] ?? '')),
-      state:
-        isEmpty(input['state']) || input['state'] === 'STATE_UNSPECIFIED'
-          ? 'ACTIVE'
-          : input['state'],
+      // `state` is OUTPUT_ONLY in v2 (Finding.state): whatever a client sends, a new
+      // finding is ACTIVE, and only SetFindingState changes it.
+      state: 'ACTIVE',
       mute:
         isEmpty(input['mute']) || input['mute'] === 'MUTE_UNSPECIFIED'
           ? 'UNDEFINED'
@@ -202,6 +220,7 @@ export class SecurityCenterState {
       if (touched && !isEmpty(input[key]) && input[key] !== existing[key])
         throw invalidArgument(`${key} cannot be changed after the finding is created`);
     }
+    checkFindingFields(input);
     const next: Obj = { ...existing };
     if (paths.length === 0) {
       // "an empty mask is treated as updating all mutable fields and replacing source_properties"
