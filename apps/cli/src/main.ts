@@ -9,6 +9,7 @@ import { waiversCheckCommand } from './waivers-command.js';
 import { scanCommand } from './scan-command.js';
 import { awsMain } from '@drift-detective/provider-aws';
 import { azureMain } from '@drift-detective/provider-azure';
+import { gcpMain } from '@drift-detective/provider-gcp';
 import { bundleLocation } from './bundle-location.js';
 import { COMMAND_USAGE, EXIT, USAGE, UsageError } from './usage.js';
 
@@ -142,6 +143,13 @@ async function main(argv: readonly string[]): Promise<number> {
       rest,
       { ...io, log: process.stderr, stdout: process.stdout },
       { defaultBundle: bundleLocation(undefined), usage: COMMAND_USAGE.azure },
+    );
+  }
+  if (command === 'gcp') {
+    return gcpMain(
+      rest,
+      { ...io, log: process.stderr, stdout: process.stdout },
+      { defaultBundle: bundleLocation(undefined), usage: COMMAND_USAGE.gcp },
     );
   }
   if (command === 'findings' || command === 'waivers') {

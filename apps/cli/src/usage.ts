@@ -1,5 +1,6 @@
 import { AWS_USAGE } from '@drift-detective/provider-aws';
 import { AZURE_USAGE } from '@drift-detective/provider-azure';
+import { GCP_USAGE } from '@drift-detective/provider-gcp';
 
 export { EXIT, UsageError } from '@drift-detective/pipeline';
 
@@ -22,6 +23,9 @@ const COMMANDS = `Commands:
   azure sweep          Sweep Resource Graph (subscriptions, or a management group's) into
                        Defender for Cloud.
   azure serve          Judge Event Grid resource events delivered to a webhook as they come.
+  gcp sweep            Sweep Cloud Asset Inventory (projects, folders or the organization) into
+                       Security Command Center.
+  gcp serve            Judge Cloud Asset feed messages pushed by Pub/Sub as they come.
 
 Run drift-detective <command> --help for a command's options.
 `;
@@ -94,6 +98,18 @@ Exit codes: 0 done (serve: stopped by SIGTERM or Ctrl-C after finishing what it 
 settings, an Azure error past the retries or timeouts, a subscription that could not be read, or
 a sweep that could not read every record or was stopped by SIGTERM or Ctrl-C (it resolved
 nothing as deleted and resumes next run).
+`,
+  gcp: `Usage: drift-detective gcp sweep|serve [options]
+
+  sweep    Sweep Cloud Asset Inventory (projects, folders or the organization) into Security
+           Command Center.
+  serve    Judge Cloud Asset feed messages pushed by Pub/Sub as they come.
+
+${GCP_USAGE}
+Exit codes: 0 done (serve: stopped by SIGTERM or Ctrl-C after finishing what it accepted), 2 bad
+settings, a Google error past the retries or timeouts, a project, folder or organization that
+could not be read, or a sweep that could not read every record or was stopped by SIGTERM or
+Ctrl-C (it resolved nothing as deleted and resumes next run).
 `,
 } as const;
 

@@ -37,11 +37,14 @@ export async function startHealthServer(options: {
   readonly ready: () => boolean | Readiness;
   /** Routes served beside the health endpoints. */
   readonly routes?: readonly Route[] | undefined;
+  /** The largest request body taken (default the HTTP server's). */
+  readonly maxBodyBytes?: number | undefined;
 }): Promise<HealthServer> {
   const server = await startHttpServer({
     port: options.port,
     host: options.host ?? DEFAULT_HEALTH_HOST,
     routes: [...healthRoutes(options), ...(options.routes ?? [])],
+    maxBodyBytes: options.maxBodyBytes,
   });
   return {
     host: server.host,

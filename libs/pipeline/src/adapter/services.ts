@@ -47,6 +47,8 @@ export interface AdapterServicesOptions {
         readonly host: string;
         /** Given the registry, so the routes count in the same /metrics. */
         readonly routes: (registry: Registry) => readonly Route[];
+        /** The largest request body taken (default the HTTP server's, 1 MiB). */
+        readonly maxBodyBytes?: number | undefined;
       }
     | undefined;
 }
@@ -85,6 +87,7 @@ export async function startAdapterServices(
           registry: prometheus.registry,
           ready: readiness,
           routes,
+          maxBodyBytes: serve?.maxBodyBytes,
         })
       : undefined;
   if (health) {

@@ -47,6 +47,22 @@ export interface AssetRecord {
   readonly windowStart: string | null;
   /** TemporalAsset.deleted. */
   readonly deleted: boolean;
+  /** What a feed message says of the asset before this change; null when it says nothing. */
+  readonly prior: PriorAsset | null;
+}
+
+/**
+ * TemporalAsset.prior_asset_state: PRESENT (prior_asset holds the state before), INVALID (Cloud
+ * Asset failed to set it), DOES_NOT_EXIST (this is the first known state), DELETED (the asset
+ * was deleted before). Only feed messages set it.
+ * https://cloud.google.com/asset-inventory/docs/reference/rpc/google.cloud.asset.v1#google.cloud.asset.v1.TemporalAsset.PriorAssetState
+ */
+export type PriorAssetState = 'PRESENT' | 'INVALID' | 'DOES_NOT_EXIST' | 'DELETED';
+
+export interface PriorAsset {
+  readonly state: PriorAssetState;
+  /** prior_asset, only with PRESENT; null when absent or unreadable. */
+  readonly asset: CaiAsset | null;
 }
 
 /**
@@ -68,7 +84,7 @@ export function isTemporalAsset(value: JsonObject): boolean {
 export function readRecord(value: unknown, source: string): AssetRecord {
   if (!isObject(value)) throw new NormalizeError(source, 'record is not a JSON object');
   if (!isTemporalAsset(value)) {
-    return { asset: readAsset(value, source), windowStart: null, deleted: false };
+    return { asset: readAsset(value, source), windowStart: null, deleted: false, prior: null };
   }
   const deleted = value['deleted'];
   // proto3 JSON reads null as the default (false). https://protobuf.dev/programming-guides/json/
@@ -81,7 +97,41 @@ export function readRecord(value: unknown, source: string): AssetRecord {
     asset: readAsset(value['asset'], source),
     windowStart: isObject(window) ? toUtcTimestamp(pick(window, 'startTime', 'start_time')) : null,
     deleted: deleted === true,
+    prior: readPrior(value, source),
   };
+}
+
+/** The enum by name (proto3 JSON) or by number (a client decoding enums as numbers). */
+const PRIOR_STATES: Readonly<Record<string, PriorAssetState>> = {
+  PRESENT: 'PRESENT',
+  INVALID: 'INVALID',
+  DOES_NOT_EXIST: 'DOES_NOT_EXIST',
+  DELETED: 'DELETED',
+  '1': 'PRESENT',
+  '2': 'INVALID',
+  '3': 'DOES_NOT_EXIST',
+  '4': 'DELETED',
+};
+
+/**
+ * priorAssetState and priorAsset. The prior state only describes the change, so a prior asset
+ * that cannot be read costs the change its fields, never the message its judgement.
+ */
+function readPrior(value: JsonObject, source: string): PriorAsset | null {
+  const raw = pick(value, 'priorAssetState', 'prior_asset_state');
+  const state =
+    typeof raw === 'string' || typeof raw === 'number' ? PRIOR_STATES[String(raw)] : undefined;
+  if (state === undefined) return null;
+  const priorAsset = pick(value, 'priorAsset', 'prior_asset');
+  let asset: CaiAsset | null = null;
+  if (state === 'PRESENT' && isObject(priorAsset)) {
+    try {
+      asset = readAsset(priorAsset, source);
+    } catch (error) {
+      if (!(error instanceof NormalizeError)) throw error;
+    }
+  }
+  return { state, asset };
 }
 
 function readAsset(value: JsonObject, source: string): CaiAsset {

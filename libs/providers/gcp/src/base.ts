@@ -1,6 +1,7 @@
-import { observedAtOr, type InventoryContext } from '@drift-detective/resource-model';
+import { observedAtOr, type Change, type InventoryContext } from '@drift-detective/resource-model';
 import type { AssetRecord } from './asset.js';
 import { compareText, isObject, text, type JsonObject } from './decode/values.js';
+import { feedChange } from './pubsub/change.js';
 
 /** What every GCP resource carries, whatever its kind. */
 export interface BaseFields {
@@ -13,6 +14,8 @@ export interface BaseFields {
   readonly tags: Record<string, string>;
   readonly observedAt: string;
   readonly native: JsonObject;
+  /** What a feed message says changed (its priorAsset); absent for any other record. */
+  readonly change?: Change;
 }
 
 export function baseFields(
@@ -22,6 +25,7 @@ export function baseFields(
 ): BaseFields {
   const { asset } = record;
   const data = asset.resource?.data ?? null;
+  const change = feedChange(record);
   return {
     provider: 'gcp',
     nativeType: asset.assetType,
@@ -33,6 +37,7 @@ export function baseFields(
     tags: labels(data?.['labels']),
     observedAt: asset.updateTime ?? record.windowStart ?? observedAtOr(context, null),
     native,
+    ...(change === undefined ? {} : { change }),
   };
 }
 

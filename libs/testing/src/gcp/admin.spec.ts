@@ -50,7 +50,6 @@ describe('the admin API', () => {
       DRIFT_GCP_ENDPOINT: standIn.endpoint,
       DRIFT_GCP_PLAINTEXT: 'true',
       DRIFT_GCP_ORGANIZATION: '42',
-      DRIFT_GCP_PROJECTS: '7',
       GOOGLE_CLOUD_PROJECT: '7',
     });
     expect(standIn.admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -7,7 +7,7 @@ export const GCP_ENV = {
   plaintext: 'DRIFT_GCP_PLAINTEXT',
   /** The organization number: ListAssets parent `organizations/N`, SCC sources under it. */
   organization: 'DRIFT_GCP_ORGANIZATION',
-  /** Comma-separated projects (as the assets' ancestors name them). */
+  /** Comma-separated projects (as the assets' ancestors name them), when the seed has no organization. */
   projects: 'DRIFT_GCP_PROJECTS',
   /** The project the Google client libraries bill and default to. */
   project: 'GOOGLE_CLOUD_PROJECT',

@@ -31,7 +31,10 @@ const codeName = (code: number): string => status[code] ?? String(code);
 function handlers(state: GcpStandInState): Record<string, Record<string, Handler>> {
   const { inventory, scc } = state;
   return {
-    [ASSET_SERVICE]: { ListAssets: (r) => inventory.list(r) },
+    [ASSET_SERVICE]: {
+      ListAssets: (r) => inventory.list(r),
+      BatchGetAssetsHistory: (r) => inventory.history(r),
+    },
     [SECURITY_CENTER]: {
       CreateSource: (r) => scc.createSource(r),
       GetSource: (r) => scc.getSource(r),

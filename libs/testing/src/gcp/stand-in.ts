@@ -58,11 +58,15 @@ export async function startGcpStandIn(options: GcpStandInOptions = {}): Promise<
   const adminPort = await admin.listen();
   const endpoint = `127.0.0.1:${port}`;
   const projects = inventory.projects();
+  const organization = inventory.organization();
+  // What a sweep covers: the seed's organization, one sweep of all of it; its
+  // projects only when the seed names no organization.
   const env = {
     [GCP_ENV.endpoint]: endpoint,
     [GCP_ENV.plaintext]: 'true',
-    [GCP_ENV.organization]: inventory.organization() ?? '',
-    [GCP_ENV.projects]: projects.join(','),
+    ...(organization === undefined
+      ? { [GCP_ENV.projects]: projects.join(',') }
+      : { [GCP_ENV.organization]: organization }),
     [GCP_ENV.project]: projects[0] ?? '',
   };
   return {

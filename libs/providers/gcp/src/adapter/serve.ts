@@ -1,0 +1,131 @@
+import {
+  runEvents,
+  SettingsError,
+  trackedPublisher,
+  type DeadLetterSink,
+  type DependencyHealth,
+  type EventSummary,
+  type PushEventSource,
+  type Route,
+} from '@drift-detective/pipeline';
+import type { GcpClients } from '../grpc/clients.js';
+import { gcpInventory } from '../inventory.js';
+import {
+  assetFeedEnricher,
+  cloudAssetHistoryReader,
+  pubsubPushAuthenticator,
+  pubsubPushMetrics,
+  pubsubPushRoute,
+  type PushAuthenticator,
+} from '../pubsub/index.js';
+import type { GcpAdapterConfig } from './config.js';
+import type { GcpPipelineDeps } from './runtime.js';
+
+/**
+ * How push callers are authenticated, from the settings: the OIDC token a
+ * push subscription attaches, for its audience and signed as its service
+ * account (https://cloud.google.com/pubsub/docs/authenticate-push-subscriptions).
+ * Both are required: a push endpoint anyone can call would judge whatever it
+ * is told.
+ */
+export function pushAuth(
+  config: Pick<GcpAdapterConfig, 'pushAudience' | 'pushServiceAccount' | 'pushJwks'>,
+): PushAuthenticator {
+  if (config.pushAudience === null || config.pushServiceAccount === null) {
+    throw new SettingsError(
+      'gcp serve authenticates every push: set --push-audience (DRIFT_GCP_PUSH_AUDIENCE) and --push-service-account (DRIFT_GCP_PUSH_SERVICE_ACCOUNT)',
+    );
+  }
+  return pubsubPushAuthenticator({
+    audience: config.pushAudience,
+    serviceAccountEmail: config.pushServiceAccount,
+    jwks: config.pushJwks,
+  });
+}
+
+/**
+ * Where the feed's messages are completed from (batchGetAssetsHistory takes
+ * an organization or a project, not a folder): the organization when it is
+ * set, else the one project swept.
+ */
+export function historyParent(config: Pick<GcpAdapterConfig, 'organization' | 'projects'>): string {
+  if (config.organization !== null) return `organizations/${config.organization}`;
+  const [project, ...others] = config.projects;
+  if (project !== undefined && others.length === 0) return `projects/${project}`;
+  throw new SettingsError(
+    'gcp serve reads the other half of each feed message under the organization (--organization, DRIFT_GCP_ORGANIZATION) or one project (--projects)',
+  );
+}
+
+/** The push endpoint's routes, counting in the adapter's registry. */
+export function pushRoutes(options: {
+  readonly auth: PushAuthenticator;
+  readonly push: PushEventSource;
+  readonly deadLetter: DeadLetterSink;
+  /** The adapter's Prometheus registry (the pipeline's metrics are in it too). */
+  readonly registry: Parameters<typeof pubsubPushMetrics>[0];
+  readonly logger?: GcpPipelineDeps['logger'];
+}): Route[] {
+  return [
+    pubsubPushRoute({
+      auth: options.auth,
+      deliver: (events, signal) => options.push.deliver(events, signal),
+      deadLetter: options.deadLetter,
+      logger: options.logger,
+      metrics: pubsubPushMetrics(options.registry),
+    }),
+  ];
+}
+
+/**
+ * The event pipeline wired for GCP: feed messages completed with the other
+ * content type of their asset (a RESOURCE message with its IAM policy, an
+ * IAM_POLICY message with its resource) and judged by the GCP inventory,
+ * which also reads their deletions.
+ */
+export function gcpEventDeps(options: {
+  readonly config: Pick<GcpAdapterConfig, 'organization' | 'projects'>;
+  readonly clients: GcpClients;
+  readonly deps: GcpPipelineDeps;
+  readonly deadLetter: DeadLetterSink;
+  /** Told how each SCC write ends: what /readyz reports as `hub`. */
+  readonly health?: DependencyHealth | undefined;
+}) {
+  const { clients, deps, health } = options;
+  const parent = historyParent(options.config);
+  return {
+    ...deps,
+    publisher: health ? trackedPublisher(deps.publisher, health.dependency('hub')) : deps.publisher,
+    inventory: gcpInventory,
+    deadLetter: options.deadLetter,
+    enrich: assetFeedEnricher({ history: cloudAssetHistoryReader(clients, { parent }), parent }),
+  };
+}
+
+/**
+ * `drift-detective gcp serve`: judges what Pub/Sub pushes until the signal
+ * aborts; then refuses new deliveries (Pub/Sub redelivers them) and finishes
+ * those it accepted.
+ */
+export async function gcpServe(options: {
+  readonly config: GcpAdapterConfig;
+  readonly push: PushEventSource;
+  readonly clients: GcpClients;
+  readonly deps: GcpPipelineDeps;
+  readonly deadLetter: DeadLetterSink;
+  readonly health?: DependencyHealth | undefined;
+  readonly signal?: AbortSignal | undefined;
+}): Promise<EventSummary> {
+  const { push, signal } = options;
+  const stop = () => push.close();
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    return await runEvents(push.source, gcpEventDeps(options), {
+      concurrency: options.config.concurrency,
+      maxAttempts: options.config.maxAttempts,
+    });
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+}

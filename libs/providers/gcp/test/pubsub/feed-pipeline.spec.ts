@@ -1,0 +1,378 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SqliteStateStore, type FindingRecord } from '@drift-detective/findings';
+import {
+  createMemoryMetrics,
+  pushEventSource,
+  runEvents,
+  startHttpServer,
+  type HttpServer,
+  type PushEventSource,
+} from '@drift-detective/pipeline';
+import {
+  builtPolicyEngine,
+  gcpFaults,
+  noGcpFaults,
+  startGcpStandIn,
+  type GcpStandIn,
+} from '@drift-detective/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { gcpInventory } from '../../src/index.js';
+import { createGcpClients, type GcpClients } from '../../src/grpc/clients.js';
+import {
+  assetFeedEnricher,
+  cloudAssetHistoryReader,
+  pubsubPushAuthenticator,
+  pubsubPushRoute,
+} from '../../src/pubsub/index.js';
+import { clone, nativeFixture } from '../helpers.js';
+import {
+  at,
+  AUDIENCE,
+  BACKUPS,
+  backupsIamPolicy,
+  backupsResource,
+  DeadLetters,
+  minutesAgo,
+  ndjson,
+  ORG,
+  pubsubFixture,
+  pushClaims,
+  pushOf,
+  PUSH_ACCOUNT,
+  testIssuer,
+  type Json,
+} from './support.js';
+
+// The whole way a feed message goes in production: authenticated push → pipeline → the
+// enricher reading the rest of the asset from Cloud Asset (the stand-in, through the official
+// client) → the GCP inventory → the real policy bundle → the state store.
+
+const EXPORTS = '//storage.googleapis.com/acme-exports';
+const orgPolicy = () => nativeFixture('org-policy-project-public-access-prevention.json');
+/** acme-exports as Cloud Asset holds it: the current asset of the feed fixture, PAP "inherited". */
+const exportsAsset = () =>
+  (clone(nativeFixture('feed-temporal-asset-bucket.json')) as { asset: Json }).asset;
+
+/** A RESOURCE feed message of an export record (camelCase, as the feed writes it), at `time`. */
+function resourceMessage(record: Json, time: string): Json {
+  const resource = record['resource'] as Json;
+  return {
+    asset: {
+      name: record['name'],
+      assetType: record['asset_type'],
+      resource: {
+        version: resource['version'],
+        discoveryDocumentUri: resource['discovery_document_uri'],
+        discoveryName: resource['discovery_name'],
+        parent: resource['parent'],
+        data: resource['data'],
+        location: resource['location'],
+      },
+      ancestors: record['ancestors'],
+      updateTime: time,
+    },
+    priorAssetState: 'DOES_NOT_EXIST',
+    window: { startTime: time },
+  };
+}
+
+let standIn: GcpStandIn;
+let clients: GcpClients;
+let token: string;
+let issuer: Awaited<ReturnType<typeof testIssuer>>;
+
+beforeAll(async () => {
+  standIn = await startGcpStandIn();
+  clients = createGcpClients({
+    endpoint: standIn.endpoint,
+    plaintext: true,
+    requestTimeoutMs: 5000,
+  });
+  issuer = await testIssuer();
+  token = await issuer.sign(pushClaims());
+});
+
+afterAll(async () => {
+  await clients.close();
+  await standIn.close();
+});
+
+interface Running {
+  readonly store: SqliteStateStore;
+  readonly published: FindingRecord[][];
+  readonly deadLetters: DeadLetters;
+  post(body: unknown): Promise<Response>;
+  findings(resourceId: string): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const running: Running[] = [];
+
+/** The pipeline behind the push endpoint, with or without the enricher. */
+async function pipeline(options: { enrich: boolean } = { enrich: true }): Promise<Running> {
+  const store = new SqliteStateStore(
+    path.join(await mkdtemp(path.join(tmpdir(), 'drift-pubsub-')), 'state.db'),
+  );
+  const published: FindingRecord[][] = [];
+  const deadLetters = new DeadLetters();
+  const push: PushEventSource = pushEventSource({ maxBuffered: 4 });
+  const loop = runEvents(
+    push.source,
+    {
+      inventory: gcpInventory,
+      engine: await builtPolicyEngine(),
+      store,
+      publisher: { publish: async (batch) => void published.push([...batch]) },
+      deadLetter: deadLetters,
+      metrics: createMemoryMetrics(),
+      enrich: options.enrich
+        ? assetFeedEnricher({
+            history: cloudAssetHistoryReader(clients, {
+              parent: ORG,
+              retry: { maxRetries: 1, baseMs: 5, capMs: 20 },
+            }),
+            parent: ORG,
+          })
+        : undefined,
+    },
+    { backoffBaseMs: 10, backoffCapMs: 20 },
+  );
+  const server: HttpServer = await startHttpServer({
+    port: 0,
+    routes: [
+      pubsubPushRoute({
+        auth: pubsubPushAuthenticator({
+          audience: AUDIENCE,
+          serviceAccountEmail: PUSH_ACCOUNT,
+          jwks: issuer.jwks,
+        }),
+        deliver: (events, signal) => push.deliver(events, signal),
+        deadLetter: deadLetters,
+      }),
+    ],
+  });
+  const run: Running = {
+    store,
+    published,
+    deadLetters,
+    post: (body) =>
+      fetch(`http://127.0.0.1:${server.port}/pubsub/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      }),
+    findings: (resourceId) =>
+      Object.fromEntries(
+        store.findingsOf({ provider: 'gcp', resourceId }).map((f) => [f.ruleId, f.status]),
+      ),
+    async stop() {
+      push.close();
+      await loop;
+      await server.stop(100);
+      store.close();
+    },
+  };
+  running.push(run);
+  return run;
+}
+
+afterEach(async () => {
+  standIn.setFaults(noGcpFaults);
+  await Promise.all(running.splice(0).map((r) => r.stop()));
+});
+
+const historyCalls = () => standIn.requests().filter((e) => e.method === 'BatchGetAssetsHistory');
+
+describe('an IAM_POLICY feed message (a bucket made public)', () => {
+  it('is joined to the RESOURCE Cloud Asset holds: public → ACTIVE, the versioning finding stays', async () => {
+    standIn.replaceAssets(ndjson(backupsResource(), backupsIamPolicy(), orgPolicy()));
+    const run = await pipeline();
+    // The bucket as the RESOURCE feed reported it: versioning off (DD-STORAGE-005).
+    expect(
+      (await run.post(pushOf(resourceMessage(backupsResource(), minutesAgo(10))))).status,
+    ).toBe(204);
+    expect(run.findings(BACKUPS)).toEqual({ 'DD-STORAGE-005': 'ACTIVE' });
+
+    const before = historyCalls().length;
+    const changedAt = minutesAgo(5);
+    const iam = at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), changedAt);
+    expect((await run.post(pushOf(iam))).status).toBe(204);
+    expect(run.findings(BACKUPS)).toEqual({
+      'DD-STORAGE-005': 'ACTIVE',
+      'DD-STORAGE-002': 'ACTIVE',
+    });
+
+    // The RESOURCE as of the message's time, then the org policies of the bucket's ancestors.
+    const calls = historyCalls().slice(before);
+    expect(calls.map((c) => [c.request['contentType'], c.request['assetNames']])).toEqual([
+      ['RESOURCE', [BACKUPS]],
+      [
+        'ORG_POLICY',
+        [
+          '//cloudresourcemanager.googleapis.com/projects/847203951166',
+          '//cloudresourcemanager.googleapis.com/folders/302194586720',
+          '//cloudresourcemanager.googleapis.com/organizations/671234098812',
+        ],
+      ],
+    ]);
+    // The finding carries what the message changed.
+    const publicFinding = run.published.flat().find((f) => f.ruleId === 'DD-STORAGE-002');
+    expect(publicFinding?.change).toMatchObject({
+      changedAt: changedAt.replace(/\.(\d{3})Z$/, '.$1Z'),
+      changeType: 'update',
+      fields: [
+        {
+          path: 'iamPolicy.bindings["roles/storage.objectViewer"]',
+          before: null,
+          after: ['allUsers'],
+        },
+      ],
+    });
+  });
+
+  it('judged alone (no enricher) would resolve the versioning finding it cannot see', async () => {
+    standIn.replaceAssets(ndjson(backupsResource(), backupsIamPolicy(), orgPolicy()));
+    const run = await pipeline({ enrich: false });
+    await run.post(pushOf(resourceMessage(backupsResource(), minutesAgo(10))));
+    expect(run.findings(BACKUPS)).toEqual({ 'DD-STORAGE-005': 'ACTIVE' });
+    const iam = at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), minutesAgo(5));
+    expect((await run.post(pushOf(iam))).status).toBe(204);
+    // This is the false resolution the enricher exists to prevent.
+    expect(run.findings(BACKUPS)['DD-STORAGE-005']).toBe('RESOLVED');
+  });
+
+  it('changes nothing when Pub/Sub redelivers it ten times', async () => {
+    standIn.replaceAssets(ndjson(backupsResource(), backupsIamPolicy(), orgPolicy()));
+    const run = await pipeline();
+    const push = pushOf(at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), minutesAgo(5)));
+    expect((await run.post(push)).status).toBe(204);
+    const findings = run.store.findingsOf({ provider: 'gcp', resourceId: BACKUPS });
+    const writes = run.published.length;
+    for (let i = 0; i < 10; i += 1) expect((await run.post(push)).status).toBe(204);
+    expect(run.published.length).toBe(writes);
+    expect(run.store.findingsOf({ provider: 'gcp', resourceId: BACKUPS })).toEqual(findings);
+  });
+
+  it('is answered non-2xx while Cloud Asset fails, and judged once it answers again', async () => {
+    standIn.replaceAssets(ndjson(backupsResource(), backupsIamPolicy(), orgPolicy()));
+    const run = await pipeline();
+    standIn.setFaults(({ method }) =>
+      method === 'BatchGetAssetsHistory' ? gcpFaults.unavailable() : null,
+    );
+    const push = pushOf(at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), minutesAgo(5)));
+    const refused = await run.post(push);
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toMatch(/UNAVAILABLE/);
+    expect(run.findings(BACKUPS)).toEqual({});
+    expect(run.deadLetters.items).toEqual([]);
+    standIn.setFaults(noGcpFaults);
+    expect((await run.post(push)).status).toBe(204);
+    expect(run.findings(BACKUPS)).toMatchObject({ 'DD-STORAGE-002': 'ACTIVE' });
+  });
+
+  it('is never judged alone when Cloud Asset holds no RESOURCE for it: retried instead', async () => {
+    // Only the IAM policy is held: the RESOURCE read answers nothing.
+    standIn.replaceAssets(ndjson(backupsIamPolicy()));
+    const run = await pipeline();
+    const response = await run.post(
+      pushOf(at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), minutesAgo(5))),
+    );
+    expect(response.status).toBe(503);
+    expect(await response.text()).toMatch(
+      /FeedEnrichmentError: the RESOURCE of \/\/storage.googleapis.com\/acme-backups is not in/,
+    );
+    expect(run.findings(BACKUPS)).toEqual({});
+  });
+});
+
+describe('a RESOURCE feed message', () => {
+  it('is joined to the IAM policy Cloud Asset holds, and stands alone for an asset without one', async () => {
+    standIn.replaceAssets(
+      ndjson(backupsResource(), backupsIamPolicy(), orgPolicy(), exportsAsset()),
+    );
+    const run = await pipeline();
+    const publicIam = clone(backupsIamPolicy());
+    ((publicIam['iam_policy'] as Json)['bindings'] as Json[]).push({
+      role: 'roles/storage.objectViewer',
+      members: ['allUsers'],
+    });
+    standIn.replaceAssets(ndjson(backupsResource(), publicIam, orgPolicy(), exportsAsset()));
+    await run.post(pushOf(resourceMessage(backupsResource(), minutesAgo(3))));
+    // The public grant lives in the IAM part only: it is judged all the same.
+    expect(run.findings(BACKUPS)).toEqual({
+      'DD-STORAGE-005': 'ACTIVE',
+      'DD-STORAGE-002': 'ACTIVE',
+    });
+    // acme-exports has no IAM_POLICY record: judged on its resource alone.
+    const exportsMessage = at(
+      nativeFixture('feed-temporal-asset-bucket.json') as Json,
+      minutesAgo(2),
+    );
+    expect((await run.post(pushOf(exportsMessage))).status).toBe(204);
+    expect(run.store.findingsOf({ provider: 'gcp', resourceId: EXPORTS })).toEqual([]);
+  });
+
+  it('reads the org policy of the bucket’s project: enforced there, no guardrail finding', async () => {
+    standIn.replaceAssets(ndjson(orgPolicy(), exportsAsset()));
+    const run = await pipeline();
+    // publicAccessPrevention "inherited", and the project enforces the constraint.
+    const message = at(nativeFixture('feed-temporal-asset-bucket.json') as Json, minutesAgo(4));
+    expect((await run.post(pushOf(message))).status).toBe(204);
+    expect(run.findings(EXPORTS)).toEqual({});
+    // Without that policy (the project no longer sets it) the guardrail is off: ACTIVE.
+    standIn.replaceAssets(ndjson(exportsAsset()));
+    const later = at(nativeFixture('feed-temporal-asset-bucket.json') as Json, minutesAgo(1));
+    expect((await run.post(pushOf(later))).status).toBe(204);
+    expect(run.findings(EXPORTS)).toEqual({ 'DD-STORAGE-001': 'ACTIVE' });
+    const finding = run.published.flat().find((f) => f.ruleId === 'DD-STORAGE-001');
+    expect(finding?.change?.fields).toEqual([
+      {
+        path: 'resource.data.iamConfiguration.publicAccessPrevention',
+        before: 'enforced',
+        after: 'inherited',
+      },
+    ]);
+  });
+});
+
+describe('a deleted asset', () => {
+  it('resolves its findings, with nothing read from Cloud Asset', async () => {
+    standIn.replaceAssets(ndjson(orgPolicy(), exportsAsset()));
+    const run = await pipeline();
+    await run.post(
+      pushOf(at(nativeFixture('feed-temporal-asset-bucket.json') as Json, minutesAgo(4))),
+    );
+    standIn.replaceAssets(ndjson(exportsAsset()));
+    await run.post(
+      pushOf(at(nativeFixture('feed-temporal-asset-bucket.json') as Json, minutesAgo(3))),
+    );
+    expect(run.findings(EXPORTS)).toEqual({ 'DD-STORAGE-001': 'ACTIVE' });
+    const before = historyCalls().length;
+    const deleted = {
+      asset: {
+        name: EXPORTS,
+        assetType: 'storage.googleapis.com/Bucket',
+        updateTime: minutesAgo(2),
+      },
+      deleted: true,
+      window: { startTime: minutesAgo(2) },
+    };
+    expect((await run.post(pushOf(deleted))).status).toBe(204);
+    expect(run.findings(EXPORTS)).toEqual({ 'DD-STORAGE-001': 'RESOLVED' });
+    expect(historyCalls().length).toBe(before);
+  });
+});
+
+describe('the feed welcome message and unreadable messages', () => {
+  it('acknowledges the welcome message with nothing judged, and dead-letters a broken message', async () => {
+    const run = await pipeline();
+    expect((await run.post(nativeFixture('pubsub-push-feed-welcome.json'))).status).toBe(204);
+    expect((await run.post(pushOf('{"asset": '))).status).toBe(204);
+    expect(run.published).toEqual([]);
+    expect(run.deadLetters.items.map((d) => d.reason)).toEqual([
+      expect.stringMatching(/^unreadable \(bad_data\): Pub\/Sub message data is not JSON/),
+    ]);
+  });
+});
