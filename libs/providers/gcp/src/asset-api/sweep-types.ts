@@ -36,7 +36,11 @@ export function sweptGcpTypes(types: readonly string[] = SWEEP_TYPES): string[] 
   return [...new Set(types)];
 }
 
-/** Whether buckets are swept: only they read organization policies (org-policy.ts). */
+/**
+ * Whether these types are judged with the organization policies above them: a bucket's public
+ * access prevention may be enforced by `constraints/storage.publicAccessPrevention` on its
+ * project, folder or organization (org-policy.ts; https://cloud.google.com/storage/docs/public-access-prevention).
+ */
 export function needsOrgPolicies(types: readonly string[]): boolean {
   return types.includes(BUCKET_TYPE);
 }

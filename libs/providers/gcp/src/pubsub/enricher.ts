@@ -4,6 +4,7 @@ import { isObject, type JsonObject } from '../decode/values.js';
 import { unwrapDocument } from '../envelope/unwrap.js';
 import { laterOf, stateAt } from './as-of.js';
 import type { AssetHistoryReader } from './history.js';
+import { needsOrgPolicies } from '../asset-api/sweep-types.js';
 
 export interface AssetFeedEnricherOptions {
   /** cloudAssetHistoryReader(clients, {parent}), or a reader of the tests' own. */
@@ -18,14 +19,6 @@ export interface AssetFeedEnricherOptions {
 }
 
 export const DEFAULT_ENRICH_TIMEOUT_MS = 10_000;
-
-/**
- * Asset types whose judgement needs the ORG_POLICY of their ancestors: a bucket's public
- * access prevention may be enforced by `constraints/storage.publicAccessPrevention` on its
- * project, folder or organization (normalize/storage-bucket.ts, org-policy.ts).
- * https://cloud.google.com/storage/docs/public-access-prevention
- */
-export const ORG_POLICY_TYPES: ReadonlySet<string> = new Set(['storage.googleapis.com/Bucket']);
 
 /** What the enricher throws when the rest of an asset cannot be read now: the pipeline retries. */
 export class FeedEnrichmentError extends Error {
@@ -94,7 +87,8 @@ export function assetFeedEnricher(
         );
       }
     }
-    const context = ORG_POLICY_TYPES.has(asset.assetType)
+    // A bucket's public access prevention may be enforced on its project, folder or organization.
+    const context = needsOrgPolicies([asset.assetType])
       ? await orgPolicyStates(joined, source, options.parent, at, read)
       : [];
     return [joined, ...context];

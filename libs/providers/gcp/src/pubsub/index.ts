@@ -23,7 +23,6 @@ export {
   assetFeedEnricher,
   DEFAULT_ENRICH_TIMEOUT_MS,
   FeedEnrichmentError,
-  ORG_POLICY_TYPES,
   type AssetFeedEnricherOptions,
 } from './enricher.js';
 export {
