@@ -1,6 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startGcpStandIn } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
 import { blockPublicAccessMessages, cli, tempFile, workspaceRoot } from './cli-process.js';
 
@@ -89,6 +90,9 @@ describe('--help', () => {
     [['waivers', 'check', '--help'], /^Usage: drift-detective waivers check/],
     [['aws', '--help'], /^Usage: drift-detective aws sweep\|worker/],
     [['aws', 'worker', '--help'], /^Usage: drift-detective aws sweep\|worker/],
+    [['azure', '--help'], /^Usage: drift-detective azure sweep\|serve/],
+    [['gcp', '--help'], /^Usage: drift-detective gcp sweep\|serve/],
+    [['gcp', 'serve', '--help'], /^Usage: drift-detective gcp sweep\|serve/],
   ])('%j prints its own usage, exit 0', async (args, usage) => {
     const result = await cli(args);
     expect(result.code).toBe(0);
@@ -138,5 +142,42 @@ describe('drift-detective aws', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--concurrency must be a whole number of at least 1, not 'lots'/);
     expect(bad.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('drift-detective gcp', () => {
+  // The GCP adapter's own process (apps/gcp-adapter) runs these end to end; here: the CLI
+  // hands `gcp …` to the same command, which reads the stand-in and prints a dry run.
+  it('sweeps the stand-in with --dry-run: the findings as JSON lines, nothing sent to SCC', async () => {
+    const seed = await readFile(
+      path.join(workspaceRoot, 'samples', 'gcp', 'cloud-asset-export.ndjson'),
+      'utf8',
+    );
+    const standIn = await startGcpStandIn({ seed });
+    try {
+      const dir = await mkdtemp(path.join(tmpdir(), 'drift-cli-gcp-'));
+      const result = await cli(['gcp', 'sweep', '--dry-run', '--state', path.join(dir, 's.db')], {
+        env: { ...standIn.env, LOG_LEVEL: 'warn' },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const lines = result.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { ruleId: string });
+      expect(lines).toHaveLength(12);
+      expect(lines.map((f) => f.ruleId)).toContain('DD-STORAGE-002');
+      expect(result.stderr).toMatch(/^gcp sweep organizations\/671234098812: 18 resources/m);
+      expect(standIn.writes()).toBe(0);
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it('names an unknown subcommand in one line, exit 2', async () => {
+    const unknown = await cli(['gcp', 'sweeep']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      "drift-detective: gcp takes sweep or serve, not 'sweeep'\nRun drift-detective --help for usage.\n",
+    );
   });
 });
