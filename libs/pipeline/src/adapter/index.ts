@@ -32,3 +32,10 @@ export { adapterMain, openOrRefuse, runAdapterCommand } from './adapter-command.
 export type { AdapterCommandLine, AdapterIo, AdapterRunOptions } from './adapter-command.js';
 export { shardLine, sweepShards } from './sweep-shards.js';
 export type { ShardSweep, SweepShard } from './sweep-shards.js';
+export { sweepServeMain } from './sweep-serve-command.js';
+export type {
+  AdapterRuntime,
+  AdapterRuntimeOptions,
+  PushAdapterSettings,
+  SweepServeAdapter,
+} from './sweep-serve-command.js';

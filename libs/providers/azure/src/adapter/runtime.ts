@@ -1,13 +1,11 @@
-import type { Writable } from 'node:stream';
 import { DefaultAzureCredential } from '@azure/identity';
-import type { Observation, SqliteStateStore, WaiverRef } from '@drift-detective/findings';
+import type { SqliteStateStore } from '@drift-detective/findings';
 import {
   createMemoryMetrics,
   hubOrDryRun,
   openAdapterState,
+  type AdapterRuntimeOptions,
   type PipelineDeps,
-  type PipelineLogger,
-  type PipelineMetrics,
 } from '@drift-detective/pipeline';
 import { createAzureClients, type AzureClients } from '../arm/clients.js';
 import { DefenderPublisher } from '../defender/publisher.js';
@@ -24,21 +22,8 @@ export interface AzureRuntime {
   close(): void;
 }
 
-export interface AzureRuntimeOptions {
-  readonly config: AzureAdapterConfig;
-  readonly engine: PipelineDeps['engine'];
-  readonly logger: PipelineLogger;
-  /** Where --dry-run writes findings (JSON lines). */
-  readonly dryRunOut: Writable;
-  readonly waiverFor?: ((observation: Observation) => WaiverRef | undefined) | undefined;
-  readonly metrics?: PipelineMetrics | undefined;
-  /**
-   * Cuts Defender calls in flight when it aborts: a sweep's stop (the
-   * findings stay pending in the state and go out on the next run). The
-   * webhook leaves it out, to finish what it started.
-   */
-  readonly signal?: AbortSignal | undefined;
-}
+/** What the runtime is built from: the services every adapter starts, and its settings. */
+export type AzureRuntimeOptions = AdapterRuntimeOptions<AzureAdapterConfig>;
 
 /**
  * Builds the clients on DefaultAzureCredential (a managed identity in

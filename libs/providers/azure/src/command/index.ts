@@ -1,3 +1,2 @@
-export { azureCommand, azureMain } from './azure-command.js';
-export type { AzureCommandOptions, AzureSubcommand } from './azure-command.js';
+export { AZURE_ADAPTER, azureMain } from './azure-command.js';
 export { AZURE_USAGE } from './usage.js';

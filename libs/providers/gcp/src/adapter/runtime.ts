@@ -1,13 +1,11 @@
-import type { Writable } from 'node:stream';
-import type { Observation, SqliteStateStore, WaiverRef } from '@drift-detective/findings';
+import type { SqliteStateStore } from '@drift-detective/findings';
 import {
   createMemoryMetrics,
   hubOrDryRun,
   openAdapterState,
   SettingsError,
+  type AdapterRuntimeOptions,
   type PipelineDeps,
-  type PipelineLogger,
-  type PipelineMetrics,
 } from '@drift-detective/pipeline';
 import { createGcpClients, type GcpClients } from '../grpc/clients.js';
 import { SccPublisher } from '../scc/index.js';
@@ -24,21 +22,8 @@ export interface GcpRuntime {
   close(): Promise<void>;
 }
 
-export interface GcpRuntimeOptions {
-  readonly config: GcpAdapterConfig;
-  readonly engine: PipelineDeps['engine'];
-  readonly logger: PipelineLogger;
-  /** Where --dry-run writes findings (JSON lines). */
-  readonly dryRunOut: Writable;
-  readonly waiverFor?: ((observation: Observation) => WaiverRef | undefined) | undefined;
-  readonly metrics?: PipelineMetrics | undefined;
-  /**
-   * Cuts SCC calls in flight when it aborts: a sweep's stop (the findings
-   * stay pending in the state and go out on the next run). The push endpoint
-   * leaves it out, to finish what it started.
-   */
-  readonly signal?: AbortSignal | undefined;
-}
+/** What the runtime is built from: the services every adapter starts, and its settings. */
+export type GcpRuntimeOptions = AdapterRuntimeOptions<GcpAdapterConfig>;
 
 /** The organization SCC findings go under: required unless nothing is published. */
 function organizationFor(config: GcpAdapterConfig): string {

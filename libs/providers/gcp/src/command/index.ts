@@ -1,3 +1,2 @@
-export { gcpCommand, gcpMain } from './gcp-command.js';
-export type { GcpCommandOptions, GcpSubcommand } from './gcp-command.js';
+export { GCP_ADAPTER, gcpMain } from './gcp-command.js';
 export { GCP_USAGE } from './usage.js';
