@@ -79,6 +79,34 @@ export async function tempDir(prefix: string): Promise<string> {
 export const stateFindings = (statePath: string): FindingRecord[] => readStateFindings(statePath);
 
 // ---------------------------------------------------------------------------
+// Security Command Center as the stand-in holds it.
+
+/** An SCC finding in the v2 API's JSON form, the fields the tests read. */
+export interface SccFinding {
+  readonly name: string;
+  readonly state: string;
+  readonly category: string;
+  readonly resourceName: string;
+  readonly severity: string;
+  readonly mute: string;
+  readonly findingClass: string;
+  readonly sourceProperties: Record<string, unknown>;
+}
+
+export const sccFindingsOf = (standIn: Pick<GcpStandIn, 'findings'>): SccFinding[] =>
+  standIn.findings() as SccFinding[];
+
+/** The stand-in's findings of one resource (and one rule). */
+export const sccFindingsFor = (
+  standIn: Pick<GcpStandIn, 'findings'>,
+  resource: string,
+  rule?: string,
+): SccFinding[] =>
+  sccFindingsOf(standIn).filter(
+    (f) => f.resourceName === resource && (rule === undefined || f.category === rule),
+  );
+
+// ---------------------------------------------------------------------------
 // The sample export, and what tests build from it.
 
 export const SAMPLE_PATH = path.join(ROOT, 'samples', 'gcp', 'cloud-asset-export.ndjson');

@@ -12,6 +12,8 @@ import {
   PUBLIC_BUCKET,
   PUBLIC_RULE,
   reportLines,
+  sccFindingsFor,
+  sccFindingsOf,
   sampleRecords,
   SSH_OPEN,
   SSH_RULE,
@@ -22,22 +24,6 @@ import {
   toNdjson,
   WARNING_BANNER,
 } from './support.js';
-
-interface SccFinding {
-  readonly name: string;
-  readonly state: string;
-  readonly category: string;
-  readonly resourceName: string;
-  readonly severity: string;
-  readonly mute: string;
-  readonly findingClass: string;
-  readonly sourceProperties: Record<string, unknown>;
-}
-
-const findingsOf = (standIn: GcpStandIn): SccFinding[] => standIn.findings() as SccFinding[];
-
-const findingFor = (standIn: GcpStandIn, resource: string, rule: string) =>
-  findingsOf(standIn).filter((f) => f.resourceName === resource && f.category === rule);
 
 describe('gcp sweep against the stand-in', () => {
   let standIn: GcpStandIn;
@@ -61,7 +47,7 @@ describe('gcp sweep against the stand-in', () => {
       ),
     ]);
 
-    const publicBucket = findingFor(standIn, PUBLIC_BUCKET, PUBLIC_RULE);
+    const publicBucket = sccFindingsFor(standIn, PUBLIC_BUCKET, PUBLIC_RULE);
     expect(publicBucket).toHaveLength(1);
     expect(publicBucket[0]).toMatchObject({
       state: 'ACTIVE',
@@ -70,18 +56,18 @@ describe('gcp sweep against the stand-in', () => {
       mute: expect.not.stringMatching(/^MUTED$/),
     });
     expect(publicBucket[0]!.sourceProperties['ruleId']).toBe(PUBLIC_RULE);
-    expect(findingFor(standIn, SSH_OPEN, SSH_RULE)).toMatchObject([{ state: 'ACTIVE' }]);
-    expect(findingFor(standIn, PRIVATE_TWIN, PUBLIC_RULE)).toEqual([]);
-    expect(findingFor(standIn, SSH_TWIN, SSH_RULE)).toEqual([]);
+    expect(sccFindingsFor(standIn, SSH_OPEN, SSH_RULE)).toMatchObject([{ state: 'ACTIVE' }]);
+    expect(sccFindingsFor(standIn, PRIVATE_TWIN, PUBLIC_RULE)).toEqual([]);
+    expect(sccFindingsFor(standIn, SSH_TWIN, SSH_RULE)).toEqual([]);
 
     // Every finding of the state went out, each once, under its identity.
     const findings = stateFindings(state);
     expect(findings).toHaveLength(12);
-    expect(findingsOf(standIn)).toHaveLength(12);
+    expect(sccFindingsOf(standIn)).toHaveLength(12);
     for (const finding of findings) {
       expect(finding.publishedAt).not.toBeNull();
       expect(
-        findingsOf(standIn).filter((f) => f.name.endsWith(`/findings/${finding.id}`)),
+        sccFindingsOf(standIn).filter((f) => f.name.endsWith(`/findings/${finding.id}`)),
       ).toHaveLength(1);
     }
 
@@ -92,7 +78,7 @@ describe('gcp sweep against the stand-in', () => {
       /findings: 0 opened, 0 updated, 0 resolved, 0 reopened/,
     );
     expect(standIn.writes()).toBe(writes);
-    expect(findingsOf(standIn)).toHaveLength(12);
+    expect(sccFindingsOf(standIn)).toHaveLength(12);
   });
 
   it('resolves the fixed bucket and firewall: the same finding names go INACTIVE', async () => {
@@ -101,8 +87,8 @@ describe('gcp sweep against the stand-in', () => {
     try {
       expect((await adapter(['sweep'], adapterEnv(fresh, state))).code).toBe(0);
       const before = [
-        ...findingFor(fresh, PUBLIC_BUCKET, PUBLIC_RULE),
-        ...findingFor(fresh, SSH_OPEN, SSH_RULE),
+        ...sccFindingsFor(fresh, PUBLIC_BUCKET, PUBLIC_RULE),
+        ...sccFindingsFor(fresh, SSH_OPEN, SSH_RULE),
       ].map((f) => f.name);
       expect(before).toHaveLength(2);
 
@@ -113,14 +99,14 @@ describe('gcp sweep against the stand-in', () => {
         /findings: 0 opened, 0 updated, 2 resolved, 0 reopened/,
       );
       const after = [
-        ...findingFor(fresh, PUBLIC_BUCKET, PUBLIC_RULE),
-        ...findingFor(fresh, SSH_OPEN, SSH_RULE),
+        ...sccFindingsFor(fresh, PUBLIC_BUCKET, PUBLIC_RULE),
+        ...sccFindingsFor(fresh, SSH_OPEN, SSH_RULE),
       ];
       expect(after.map((f) => f.name).sort()).toEqual([...before].sort());
       expect(after.every((f) => f.state === 'INACTIVE')).toBe(true);
       // The other findings stay as they were.
-      expect(findingsOf(fresh).filter((f) => f.state === 'ACTIVE')).toHaveLength(10);
-      expect(findingsOf(fresh)).toHaveLength(12);
+      expect(sccFindingsOf(fresh).filter((f) => f.state === 'ACTIVE')).toHaveLength(10);
+      expect(sccFindingsOf(fresh)).toHaveLength(12);
     } finally {
       await fresh.close();
     }
