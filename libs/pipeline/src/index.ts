@@ -10,7 +10,7 @@ export type {
   SweepReaderFactory,
 } from './interfaces.js';
 export type { PipelineDeps } from './core.js';
-export { describe as describeError, toObservation } from './core.js';
+export { describe as describeError, normalizeDocument, toObservation } from './core.js';
 export { fullJitterDelayMs, sleep } from './backoff.js';
 export type { BackoffBounds } from './backoff.js';
 export {

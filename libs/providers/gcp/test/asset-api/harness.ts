@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SweepPage } from '@drift-detective/pipeline';
-import { createInventoryContext, type Resource } from '@drift-detective/resource-model';
+import { normalizeDocument } from '@drift-detective/pipeline';
+import type { Resource } from '@drift-detective/resource-model';
 import { gcpInventory } from '../../src/inventory.js';
 import { createGcpClients, type GcpClients } from '../../src/grpc/clients.js';
 import { nativeFixture } from '../helpers.js';
@@ -57,14 +58,9 @@ export function offlineResources(lines: readonly string[] = seedLines()): Resour
   return normalize(lines.map((line) => JSON.parse(line) as unknown));
 }
 
-/** What the pipeline does with one sweep document (core.ts normalizeDocument). */
-export function normalize(document: unknown, source = 'doc'): Resource[] {
-  const records = gcpInventory.unwrap(document, source);
-  const context = createInventoryContext();
-  const rest = records.filter((record) => !gcpInventory.collect(record, context));
-  const resources = rest.map((record) => gcpInventory.normalize(record, context));
-  return [...resources, ...gcpInventory.leftovers(context)];
-}
+/** What the pipeline does with one sweep document. */
+export const normalize = (document: unknown, source = 'doc'): Resource[] =>
+  normalizeDocument(gcpInventory, document, source).resources;
 
 export const byId = (resources: readonly Resource[]) =>
   [...resources].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
