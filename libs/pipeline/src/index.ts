@@ -50,6 +50,8 @@ export {
 export type { DependencyProbe, Readiness } from './health/dependency-health.js';
 export { trackedPublisher } from './health/tracked-publisher.js';
 export { CoalescingPublisher } from './publishers/coalescing.js';
+export { HubPublishError } from './publishers/hub-publish-error.js';
+export type { HubRefusal } from './publishers/hub-publish-error.js';
 export {
   cloudFailureLine,
   DEFAULT_WAIVERS,

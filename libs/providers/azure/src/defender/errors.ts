@@ -1,4 +1,4 @@
-import type { PartialPublishFailure } from '@drift-detective/pipeline';
+import { HubPublishError } from '@drift-detective/pipeline';
 import { statusOf } from '../arm/call-errors.js';
 
 /** One finding Defender for Cloud did not take, and why. */
@@ -33,31 +33,14 @@ function describe(failure: FailedAssessment): string {
   return `${failure.id} (${failure.resourceId}, ${failure.operation}): ${failure.message}`;
 }
 
-/** At most this many failures are spelled out in the message; every one is in `failures` and `rejected`. */
-const LISTED = 10;
-
 /**
- * Thrown by DefenderPublisher.publish when findings were not taken: the
- * pipeline marks the others published, keeps these pending, and counts the
- * permanent ones instead of retrying them forever.
+ * Thrown by DefenderPublisher.publish when findings were not taken (see
+ * HubPublishError).
  */
-export class DefenderPublishError extends Error implements PartialPublishFailure {
+export class DefenderPublishError extends HubPublishError<FailedAssessment> {
   override readonly name = 'DefenderPublishError';
-  readonly rejected: PartialPublishFailure['rejected'];
 
-  constructor(
-    readonly failures: readonly FailedAssessment[],
-    readonly total: number,
-  ) {
-    const listed = failures.slice(0, LISTED).map(describe).join('; ');
-    const more = failures.length > LISTED ? `; and ${failures.length - LISTED} more` : '';
-    super(
-      `Defender for Cloud did not take ${failures.length} of ${total} finding(s): ${listed}${more}`,
-    );
-    this.rejected = failures.map((f) => ({
-      id: f.id,
-      permanent: f.permanent,
-      reason: describe(f),
-    }));
+  constructor(failures: readonly FailedAssessment[], total: number) {
+    super('Defender for Cloud', failures, total, describe);
   }
 }

@@ -1,4 +1,4 @@
-import type { PartialPublishFailure } from '@drift-detective/pipeline';
+import { HubPublishError } from '@drift-detective/pipeline';
 
 /** One finding Security Command Center did not take, and why. */
 export interface FailedFinding {
@@ -20,31 +20,14 @@ function describe(failure: FailedFinding): string {
   return `${failure.id} (${failure.resourceName}, ${failure.operation}): ${failure.message}`;
 }
 
-/** At most this many failures are spelled out in the message; every one is in `failures` and `rejected`. */
-const LISTED = 10;
-
 /**
- * Thrown by SccPublisher.publish when findings were not taken: the pipeline
- * marks the others published, keeps these pending, and counts the permanent
- * ones instead of failing every later publish on them.
+ * Thrown by SccPublisher.publish when findings were not taken (see
+ * HubPublishError).
  */
-export class SccPublishError extends Error implements PartialPublishFailure {
+export class SccPublishError extends HubPublishError<FailedFinding> {
   override readonly name = 'SccPublishError';
-  readonly rejected: PartialPublishFailure['rejected'];
 
-  constructor(
-    readonly failures: readonly FailedFinding[],
-    readonly total: number,
-  ) {
-    const listed = failures.slice(0, LISTED).map(describe).join('; ');
-    const more = failures.length > LISTED ? `; and ${failures.length - LISTED} more` : '';
-    super(
-      `Security Command Center did not take ${failures.length} of ${total} finding(s): ${listed}${more}`,
-    );
-    this.rejected = failures.map((f) => ({
-      id: f.id,
-      permanent: f.permanent,
-      reason: describe(f),
-    }));
+  constructor(failures: readonly FailedFinding[], total: number) {
+    super('Security Command Center', failures, total, describe);
   }
 }
