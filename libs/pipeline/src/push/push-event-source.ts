@@ -1,3 +1,4 @@
+import { runEvents, type EventDeps, type EventOptions, type EventSummary } from '../event-mode.js';
 import type { EventSource, ReceivedEvent } from '../interfaces.js';
 import { silentLogger, type PipelineLogger } from '../observability.js';
 import type { DeliveryOutcome, ReceivedEventInit, RefusalReason } from './delivery.js';
@@ -216,4 +217,25 @@ function untilAborted(
       resolve(outcome);
     });
   });
+}
+
+/**
+ * Judges what the push source is handed until the signal aborts (SIGTERM);
+ * then the source refuses new deliveries (the sender retries them) and the
+ * events it accepted finish before this resolves.
+ */
+export async function runPushedEvents(
+  push: PushEventSource,
+  deps: EventDeps,
+  options: EventOptions & { readonly signal?: AbortSignal | undefined },
+): Promise<EventSummary> {
+  const { signal, ...eventOptions } = options;
+  const stop = () => push.close();
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    return await runEvents(push.source, deps, eventOptions);
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
 }

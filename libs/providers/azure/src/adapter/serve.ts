@@ -1,7 +1,7 @@
 import {
   labelledCounter,
   readKeySet,
-  runEvents,
+  runPushedEvents,
   trackedPublisher,
   SettingsError,
   type DeadLetterSink,
@@ -130,7 +130,7 @@ export function azureEventDeps(options: {
  * signal aborts; then refuses new deliveries (Event Grid retries them) and
  * finishes those it accepted.
  */
-export async function azureServe(options: {
+export function azureServe(options: {
   readonly config: AzureAdapterConfig;
   readonly push: PushEventSource;
   readonly clients: AzureClients;
@@ -139,16 +139,9 @@ export async function azureServe(options: {
   readonly health?: DependencyHealth | undefined;
   readonly signal?: AbortSignal | undefined;
 }): Promise<EventSummary> {
-  const { push, signal } = options;
-  const stop = () => push.close();
-  if (signal?.aborted) stop();
-  signal?.addEventListener('abort', stop, { once: true });
-  try {
-    return await runEvents(push.source, azureEventDeps(options), {
-      concurrency: options.config.concurrency,
-      maxAttempts: options.config.maxAttempts,
-    });
-  } finally {
-    signal?.removeEventListener('abort', stop);
-  }
+  return runPushedEvents(options.push, azureEventDeps(options), {
+    concurrency: options.config.concurrency,
+    maxAttempts: options.config.maxAttempts,
+    signal: options.signal,
+  });
 }

@@ -1,5 +1,5 @@
 import {
-  runEvents,
+  runPushedEvents,
   SettingsError,
   trackedPublisher,
   type DeadLetterSink,
@@ -107,7 +107,7 @@ export function gcpEventDeps(options: {
  * aborts; then refuses new deliveries (Pub/Sub redelivers them) and finishes
  * those it accepted.
  */
-export async function gcpServe(options: {
+export function gcpServe(options: {
   readonly config: GcpAdapterConfig;
   readonly push: PushEventSource;
   readonly clients: GcpClients;
@@ -116,16 +116,9 @@ export async function gcpServe(options: {
   readonly health?: DependencyHealth | undefined;
   readonly signal?: AbortSignal | undefined;
 }): Promise<EventSummary> {
-  const { push, signal } = options;
-  const stop = () => push.close();
-  if (signal?.aborted) stop();
-  signal?.addEventListener('abort', stop, { once: true });
-  try {
-    return await runEvents(push.source, gcpEventDeps(options), {
-      concurrency: options.config.concurrency,
-      maxAttempts: options.config.maxAttempts,
-    });
-  } finally {
-    signal?.removeEventListener('abort', stop);
-  }
+  return runPushedEvents(options.push, gcpEventDeps(options), {
+    concurrency: options.config.concurrency,
+    maxAttempts: options.config.maxAttempts,
+    signal: options.signal,
+  });
 }
