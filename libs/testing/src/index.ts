@@ -76,9 +76,11 @@ export {
   gcpFaults,
   GcpSeedError,
   noGcpFaults,
+  permissionOf,
   plaintextClientOptions,
   protoIncludeDirs,
   recordsOfExport,
+  requestNames,
   startGcpStandIn,
 } from './gcp/index.js';
 export type {

@@ -11,6 +11,8 @@ import {
   GcpFaultRuleError,
   gcpFaults,
   noGcpFaults,
+  permissionOf,
+  type GcpCallInfo,
   type GcpFault,
   type GcpFaultPlan,
 } from './faults.js';
@@ -46,6 +48,11 @@ beforeEach(() => standIn.setFaults(noGcpFaults));
 function firstOf(method: string, n: number, fault: GcpFault): GcpFaultPlan {
   let seen = 0;
   return (call) => (call.method === method && seen++ < n ? fault : null);
+}
+
+async function waitFor(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !done(); i += 1) await new Promise((r) => setTimeout(r, 20));
+  expect(done()).toBe(true);
 }
 
 const since = (start: number) => standIn.requests().slice(start);
@@ -102,6 +109,8 @@ describe('faults from a plan function', () => {
     await expect(scc.getSource({ name: source }, { timeout: 100 })).rejects.toMatchObject({
       code: 4,
     });
+    // The late answer lands (and is journaled) before the next test starts counting.
+    await waitFor(() => standIn.requests().filter((e) => e.fault === 'delay').length >= 2);
   });
 
   it('drop: the connection is cut; SCC sees UNAVAILABLE, ListAssets reconnects and retries', async () => {
@@ -120,6 +129,100 @@ describe('faults from a plan function', () => {
   });
 });
 
+describe('refusals for good, and the request in the plan', () => {
+  const upsert = (findingId: string) =>
+    scc.updateFinding({
+      finding: {
+        name: `${source}/locations/global/findings/${findingId}`,
+        resourceName: '//storage.googleapis.com/acme-public-assets',
+        category: 'C',
+        state: 'ACTIVE',
+        eventTime: { seconds: 1_760_000_000, nanos: 0 },
+      },
+    });
+
+  it('the plan sees the decoded request: one finding of several is refused with PERMISSION_DENIED as IAM words it', async () => {
+    const seen: GcpCallInfo[] = [];
+    standIn.setFaults((call) => {
+      seen.push(call);
+      const finding = call.request['finding'] as { name?: string } | undefined;
+      return finding?.name?.endsWith('/findings/denied1') === true
+        ? gcpFaults.permissionDenied()
+        : null;
+    });
+    await upsert('allowed1');
+    const error = (await upsert('denied1').catch((e: unknown) => e)) as {
+      code: number;
+      details: string;
+      reason?: string;
+      domain?: string;
+      errorInfoMetadata?: Record<string, string>;
+    };
+    await upsert('allowed2');
+    const name = `${source}/locations/global/findings/denied1`;
+    expect(error.code).toBe(7);
+    expect(error.details).toBe(
+      `Permission 'securitycenter.findings.update' denied on resource '${name}' (or it may not exist).`,
+    );
+    // google-gax promotes the ErrorInfo detail.
+    expect(error).toMatchObject({
+      reason: 'IAM_PERMISSION_DENIED',
+      domain: 'iam.googleapis.com',
+      errorInfoMetadata: { permission: 'securitycenter.findings.update', resource: name },
+    });
+    expect(seen.map((c) => [c.method, (c.request['finding'] as { name: string }).name])).toEqual([
+      ['UpdateFinding', `${source}/locations/global/findings/allowed1`],
+      ['UpdateFinding', name],
+      ['UpdateFinding', `${source}/locations/global/findings/allowed2`],
+    ]);
+    const stored = (standIn.findings() as { name: string }[]).map((f) => f.name.split('/').pop());
+    expect(stored).toContain('allowed1');
+    expect(stored).toContain('allowed2');
+    expect(stored).not.toContain('denied1');
+    expect(standIn.requests().at(-2)).toMatchObject({
+      status: 'PERMISSION_DENIED',
+      fault: 'permissionDenied',
+      request: { 'finding.name': name },
+    });
+  });
+
+  it('PERMISSION_DENIED is not retried by the clients, even for ListAssets; the permission follows the content type', async () => {
+    const start = standIn.requests().length;
+    standIn.setFaults((call) =>
+      call.method === 'ListAssets' ? gcpFaults.permissionDenied() : null,
+    );
+    await expect(
+      assets.listAssets({ parent: ORG, contentType: 'IAM_POLICY' }),
+    ).rejects.toMatchObject({
+      code: 7,
+      details: `Permission 'cloudasset.assets.listIamPolicy' denied on resource '${ORG}' (or it may not exist).`,
+    });
+    expect(since(start).filter((e) => e.method === 'ListAssets')).toHaveLength(1);
+    expect(permissionOf('ListAssets', { contentType: 'RESOURCE' })).toBe(
+      'cloudasset.assets.listResource',
+    );
+    expect(permissionOf('CreateSource')).toBe('securitycenter.sources.update');
+  });
+
+  it("INVALID_ARGUMENT, with a message of its own or Google's generic one; not retried", async () => {
+    const start = standIn.requests().length;
+    let n = 0;
+    standIn.setFaults((call) =>
+      call.method !== 'ListAssets'
+        ? null
+        : n++ === 0
+          ? gcpFaults.invalidArgument('Invalid page token.')
+          : gcpFaults.invalidArgument(),
+    );
+    await expect(listAssets()).rejects.toMatchObject({ code: 3, details: 'Invalid page token.' });
+    await expect(listAssets()).rejects.toMatchObject({
+      code: 3,
+      details: 'Request contains an invalid argument.',
+    });
+    expect(since(start).map((e) => e.fault)).toEqual(['invalidArgument', 'invalidArgument']);
+  });
+});
+
 describe('faults from rules', () => {
   it('applies the from-th to (from+count-1)-th matching calls', async () => {
     standIn.setFaults(
@@ -135,12 +238,95 @@ describe('faults from rules', () => {
     const start = standIn.requests().length;
     await listAssets();
     await listAssets();
-    expect(since(start).map((e) => e.status)).toEqual(['OK', 'UNAVAILABLE', 'OK']);
+    // (The delay test's late GetSource may land meanwhile.)
+    expect(
+      since(start)
+        .filter((e) => e.method === 'ListAssets')
+        .map((e) => e.status),
+    ).toEqual(['OK', 'UNAVAILABLE', 'OK']);
+  });
+
+  it('match.name picks the calls naming one finding; permissionDenied and invalidArgument come from rules too', async () => {
+    const start = standIn.requests().length;
+    standIn.setFaults(
+      gcpFaultPlanFromRules([
+        {
+          match: { service: 'SecurityCenter', method: 'SetFindingState', name: '/findings/ruled1' },
+          fault: 'permissionDenied',
+        },
+        { match: { method: 'SetMute', name: 'ruled1' }, fault: 'invalidArgument', message: 'no' },
+        {
+          match: { method: 'SetFindingState' },
+          fault: 'permissionDenied',
+          permission: 'securitycenter.findings.bulkMuteUpdate',
+          from: 1,
+        },
+      ]),
+    );
+    const name = (id: string) => `${source}/locations/global/findings/${id}`;
+    for (const id of ['ruled1', 'ruled2', 'ruled3']) {
+      await scc.createFinding({
+        parent: source,
+        findingId: id,
+        finding: { resourceName: '//x/y', category: 'C', state: 'ACTIVE' },
+      });
+    }
+    await expect(
+      scc.setFindingState({ name: name('ruled1'), state: 'INACTIVE' }),
+    ).rejects.toMatchObject({
+      code: 7,
+      details: expect.stringContaining("'securitycenter.findings.setState' denied"),
+    });
+    await expect(scc.setMute({ name: name('ruled1'), mute: 'MUTED' })).rejects.toMatchObject({
+      code: 3,
+      details: 'no',
+    });
+    // The first SetFindingState not naming ruled1 passes, the next is refused with the rule's permission.
+    await scc.setFindingState({ name: name('ruled2'), state: 'INACTIVE' });
+    await expect(
+      scc.setFindingState({ name: name('ruled3'), state: 'INACTIVE' }),
+    ).rejects.toMatchObject({
+      code: 7,
+      details: expect.stringContaining("'securitycenter.findings.bulkMuteUpdate' denied"),
+    });
+    expect(
+      since(start)
+        .filter((e) => e.method !== 'CreateFinding')
+        .map((e) => [e.method, e.request['name'], e.status]),
+    ).toEqual([
+      ['SetFindingState', name('ruled1'), 'PERMISSION_DENIED'],
+      ['SetMute', name('ruled1'), 'INVALID_ARGUMENT'],
+      ['SetFindingState', name('ruled2'), 'OK'],
+      ['SetFindingState', name('ruled3'), 'PERMISSION_DENIED'],
+    ]);
+  });
+
+  it('PUT /_standin/faults takes the new kinds and match.name', async () => {
+    const put = (body: string) =>
+      fetch(`${standIn.admin}/_standin/faults`, { method: 'PUT', body });
+    const ok = await put(
+      JSON.stringify([
+        { match: { method: 'ListAssets', name: ORG }, fault: 'permissionDenied', count: 1 },
+      ]),
+    );
+    expect(ok.status).toBe(200);
+    await expect(listAssets()).rejects.toMatchObject({ code: 7 });
+    expect((await listAssets())[0]).toHaveLength(14);
+    const bad = await put(JSON.stringify([{ match: { name: 3 }, fault: 'invalidArgument' }]));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'rule 0: match.name must be a non-empty string' });
   });
 
   it('refuses malformed rules, saying which', () => {
     expect(() => gcpFaultPlanFromRules({})).toThrow(GcpFaultRuleError);
     expect(() => gcpFaultPlanFromRules([{ fault: 'delay' }])).toThrow('rule 0: delay needs ms');
     expect(() => gcpFaultPlanFromRules([{ fault: 'boom' }])).toThrow(/fault must be/);
+    expect(() => gcpFaultPlanFromRules([{ fault: 'boom' }])).toThrow(/permissionDenied/);
+    expect(() => gcpFaultPlanFromRules([{ fault: 'permissionDenied', permission: 7 }])).toThrow(
+      'rule 0: permission must be a string',
+    );
+    expect(() => gcpFaultPlanFromRules([{ match: 'x', fault: 'drop' }])).toThrow(
+      'rule 0: match must be an object',
+    );
   });
 });

@@ -2,7 +2,14 @@
 export { startGcpStandIn } from './stand-in.js';
 export type { GcpStandIn, GcpStandInOptions } from './stand-in.js';
 export { GCP_ENV } from './env.js';
-export { gcpFaultPlanFromRules, GcpFaultRuleError, gcpFaults, noGcpFaults } from './faults.js';
+export {
+  gcpFaultPlanFromRules,
+  GcpFaultRuleError,
+  gcpFaults,
+  noGcpFaults,
+  permissionOf,
+  requestNames,
+} from './faults.js';
 export type { GcpCallInfo, GcpFault, GcpFaultPlan, GcpFaultRule } from './faults.js';
 export type { GcpJournalEntry } from './journal.js';
 export { GcpSeedError, recordsOfExport } from './seed.js';

@@ -10,9 +10,9 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { resourceExhausted, StatusError } from './status.js';
+import { iamPermissionDenied, resourceExhausted, StatusError } from './status.js';
 import { ASSET_SERVICE, gcpProtos, SECURITY_CENTER } from './protos.js';
-import type { GcpFault } from './faults.js';
+import { permissionOf, requestNames, type GcpFault } from './faults.js';
 import { summarize } from './journal.js';
 import type { GcpStandInState } from './state.js';
 
@@ -48,7 +48,11 @@ function handlers(state: GcpStandInState): Record<string, Record<string, Handler
   };
 }
 
-function faultError(fault: GcpFault): StatusError | undefined {
+function faultError(
+  fault: GcpFault,
+  method: string,
+  request: Record<string, unknown>,
+): StatusError | undefined {
   switch (fault.kind) {
     case 'unavailable':
       return new StatusError(status.UNAVAILABLE, 'The service is currently unavailable.');
@@ -59,6 +63,16 @@ function faultError(fault: GcpFault): StatusError | undefined {
       );
     case 'deadlineExceeded':
       return new StatusError(status.DEADLINE_EXCEEDED, 'Deadline exceeded.');
+    case 'permissionDenied':
+      return iamPermissionDenied(
+        fault.permission ?? permissionOf(method, request),
+        requestNames(request)[0] ?? '',
+      );
+    case 'invalidArgument':
+      return new StatusError(
+        status.INVALID_ARGUMENT,
+        fault.message ?? 'Request contains an invalid argument.',
+      );
     default:
       return undefined;
   }
@@ -91,13 +105,31 @@ export class GcpGrpcServer {
       const index = this.counts.get(key) ?? 0;
       this.counts.set(key, index + 1);
       if (WRITES.has(method)) this.state.writes += 1;
-      const fault = this.state.plan({ service, method, index });
+      const request = call.request ?? {};
+      let fault: GcpFault | null;
+      try {
+        fault = this.state.plan({ service, method, index, request });
+      } catch (error) {
+        // A test's plan that throws is the test's bug: said in the answer and the journal.
+        const message = `the fault plan threw: ${(error as Error).message}`;
+        this.state.journal.push({
+          at: new Date().toISOString(),
+          service,
+          method,
+          request: summarize(request),
+          code: status.INTERNAL,
+          status: codeName(status.INTERNAL),
+          message,
+        });
+        callback({ code: status.INTERNAL, details: message });
+        return;
+      }
       const record = (code: number | null, message?: string): void =>
         void this.state.journal.push({
           at: new Date().toISOString(),
           service,
           method,
-          request: summarize(call.request),
+          request: summarize(request),
           code,
           status: code === null ? 'DROPPED' : codeName(code),
           ...(message === undefined ? {} : { message }),
@@ -108,7 +140,7 @@ export class GcpGrpcServer {
         this.drop(call.getPeer());
         return;
       }
-      const injected = fault === null ? undefined : faultError(fault);
+      const injected = fault === null ? undefined : faultError(fault, method, request);
       if (injected !== undefined) {
         record(injected.code, injected.message);
         callback({

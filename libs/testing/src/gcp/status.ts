@@ -53,15 +53,62 @@ export function retryInfoStatus(code: status, message: string, retryDelayMs: num
   const nanos = (retryDelayMs % 1000) * 1_000_000;
   const duration = Buffer.concat([numberField(1, seconds), numberField(2, nanos)]);
   const retryInfo = bytesField(1, duration);
-  const any = Buffer.concat([
-    bytesField(1, Buffer.from('type.googleapis.com/google.rpc.RetryInfo')),
-    bytesField(2, retryInfo),
-  ]);
+  const any = anyOf('google.rpc.RetryInfo', retryInfo);
   return Buffer.concat([
     numberField(1, code),
     bytesField(2, Buffer.from(message)),
     bytesField(3, any),
   ]);
+}
+
+const anyOf = (type: string, value: Buffer): Buffer =>
+  Buffer.concat([bytesField(1, Buffer.from(`type.googleapis.com/${type}`)), bytesField(2, value)]);
+
+/**
+ * google.rpc.Status{code, message, details: [Any(ErrorInfo{reason, domain, metadata})]}:
+ * the detail Google APIs attach to most errors (https://cloud.google.com/apis/design/errors#error_info),
+ * which google-gax promotes to `error.reason`, `error.domain` and `error.errorInfoMetadata`.
+ */
+export function errorInfoStatus(
+  code: status,
+  message: string,
+  info: { reason: string; domain: string; metadata: Readonly<Record<string, string>> },
+): Buffer {
+  const entries = Object.entries(info.metadata).map(([key, value]) =>
+    bytesField(
+      3,
+      Buffer.concat([bytesField(1, Buffer.from(key)), bytesField(2, Buffer.from(value))]),
+    ),
+  );
+  const errorInfo = Buffer.concat([
+    bytesField(1, Buffer.from(info.reason)),
+    bytesField(2, Buffer.from(info.domain)),
+    ...entries,
+  ]);
+  return Buffer.concat([
+    numberField(1, code),
+    bytesField(2, Buffer.from(message)),
+    bytesField(3, anyOf('google.rpc.ErrorInfo', errorInfo)),
+  ]);
+}
+
+/**
+ * PERMISSION_DENIED as IAM answers a call whose identity lacks a permission:
+ * "Permission 'P' denied on resource 'R' (or it may not exist).", with an ErrorInfo
+ * (reason IAM_PERMISSION_DENIED, domain iam.googleapis.com, metadata {permission, resource}).
+ */
+export function iamPermissionDenied(permission: string, resource: string): StatusError {
+  const message = `Permission '${permission}' denied on resource '${resource}' (or it may not exist).`;
+  const metadata = new Metadata();
+  metadata.set(
+    'grpc-status-details-bin',
+    errorInfoStatus(status.PERMISSION_DENIED, message, {
+      reason: 'IAM_PERMISSION_DENIED',
+      domain: 'iam.googleapis.com',
+      metadata: { permission, resource },
+    }),
+  );
+  return new StatusError(status.PERMISSION_DENIED, message, metadata);
 }
 
 /** A StatusError carrying a RetryInfo detail, as quota errors do: https://cloud.google.com/apis/design/errors#retrying_errors */

@@ -87,7 +87,8 @@ export async function listPage(
   try {
     answer = await callGcp(
       call,
-      () => settings.clients.assets.listAssets(request, callOptions(settings.clients)),
+      () =>
+        settings.clients.assets.listAssets(request, callOptions(settings.clients, settings.signal)),
       { ...settings.retry, signal: settings.signal },
     );
   } catch (error) {

@@ -1,7 +1,7 @@
 import { AssetServiceClient } from '@google-cloud/asset';
 import type { ClientOptions } from 'google-gax';
 import { v2 as securityCenter } from '@google-cloud/security-center';
-import { credentials } from '@grpc/grpc-js';
+import { credentials, InterceptingCall, status, type Interceptor } from '@grpc/grpc-js';
 import { isLoopbackHost, parseEndpoint } from './endpoint.js';
 
 /** The Google clients one adapter process talks through. */
@@ -88,10 +88,45 @@ export function createGcpClients(settings: GcpClientSettings): GcpClients {
 }
 
 /**
- * Per-call options: the deadline, and the client's own retries off (`retry:
+ * Per-call options: the deadline, the client's own retries off (`retry:
  * null`, google-gax CallSettings) so callGcp's shared backoff is the one
- * policy.
+ * policy, and, with a signal, a grpc-js interceptor that cancels the call in
+ * flight when it aborts. The generated clients hand back a plain promise (no
+ * cancel()), so without it a stopped sweep would keep the process alive until
+ * its last call answered or timed out: longer than Cloud Run's grace period.
+ * google-gax passes `otherArgs.options` to grpc-js as its CallOptions.
  */
-export function callOptions(clients: Pick<GcpClients, 'requestTimeoutMs'>) {
-  return { timeout: clients.requestTimeoutMs, retry: null, autoPaginate: false } as const;
+export function callOptions(clients: Pick<GcpClients, 'requestTimeoutMs'>, signal?: AbortSignal) {
+  return {
+    timeout: clients.requestTimeoutMs,
+    retry: null,
+    autoPaginate: false,
+    ...(signal === undefined
+      ? {}
+      : { otherArgs: { options: { interceptors: [cancelOn(signal)] } } }),
+  } as const;
+}
+
+/** An interceptor that cancels its call when the signal aborts (and forgets the signal once the call ends). */
+function cancelOn(signal: AbortSignal): Interceptor {
+  return (options, nextCall) => {
+    const call: InterceptingCall = new InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        const stop = () => call.cancelWithStatus(status.CANCELLED, 'stopped');
+        if (signal.aborted) {
+          next(metadata, listener);
+          stop();
+          return;
+        }
+        signal.addEventListener('abort', stop, { once: true });
+        next(metadata, {
+          onReceiveStatus(received, nextStatus) {
+            signal.removeEventListener('abort', stop);
+            nextStatus(received);
+          },
+        });
+      },
+    });
+    return call;
+  };
 }

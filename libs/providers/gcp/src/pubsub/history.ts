@@ -71,7 +71,7 @@ export function cloudAssetHistoryReader(
             contentType: request.contentType,
             readTimeWindow: { startTime: timestampOf(request.since, millis) },
           },
-          callOptions(clients),
+          callOptions(clients, signal),
         ),
       { ...options.retry, signal },
     );

@@ -220,7 +220,7 @@ export class SccPublisher implements Publisher {
           finding: sccFindingOf(finding, source, this.clock()),
           updateMask: { paths: [...UPDATE_MASK] },
         },
-        callOptions(this.options.clients),
+        callOptions(this.options.clients, this.options.signal),
       ),
     );
     const state: SccState = sccState(finding);
@@ -228,7 +228,7 @@ export class SccPublisher implements Publisher {
       await this.step('SetFindingState', name, finding, () =>
         this.options.clients.scc.setFindingState(
           { name, state },
-          callOptions(this.options.clients),
+          callOptions(this.options.clients, this.options.signal),
         ),
       );
     }
@@ -237,7 +237,7 @@ export class SccPublisher implements Publisher {
       await this.step('SetMute', name, finding, () =>
         this.options.clients.scc.setMute(
           { name, mute: mute ? 'MUTED' : 'UNMUTED' },
-          callOptions(this.options.clients),
+          callOptions(this.options.clients, this.options.signal),
         ),
       );
     }

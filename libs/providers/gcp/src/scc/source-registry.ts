@@ -73,7 +73,7 @@ export class SccSourceRegistry {
         () =>
           clients.scc.listSources(
             { parent: organization, pageSize: PAGE_SIZE, pageToken },
-            callOptions(clients),
+            callOptions(clients, this.settings.signal),
           ),
         this.retry(),
       );
@@ -91,7 +91,7 @@ export class SccSourceRegistry {
       () =>
         clients.scc.createSource(
           { parent: organization, source: { displayName, description } },
-          callOptions(clients),
+          callOptions(clients, this.settings.signal),
         ),
       this.retry(),
     );

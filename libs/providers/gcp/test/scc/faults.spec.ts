@@ -1,14 +1,16 @@
 // Quotas and outages on the publisher's calls: retried with the shared backoff, nothing
 // lost and nothing duplicated; a refusal for good on one finding leaves the others written.
-import { gcpFaults, type GcpFault, type GcpFaultPlan } from '@drift-detective/testing';
+import {
+  gcpFaults,
+  requestNames,
+  type GcpFault,
+  type GcpFaultPlan,
+} from '@drift-detective/testing';
 import { isPartialPublishFailure } from '@drift-detective/pipeline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SccPublishError } from '../../src/scc/index.js';
-import { startDenyRelay, type DenyRelay } from './deny-relay.js';
 import { startHarness, type Harness } from './harness.js';
-import { FAST_RETRY, idOf, ORG_ID, record, resolved, waived } from './records.js';
-import { createGcpClients, type GcpClients } from '../../src/grpc/clients.js';
-import { SccPublisher } from '../../src/scc/index.js';
+import { FAST_RETRY, idOf, record, resolved, waived } from './records.js';
 
 let h: Harness;
 const closers: (() => Promise<void>)[] = [];
@@ -139,21 +141,8 @@ describe('transient failures', () => {
 });
 
 describe('a refusal for good', () => {
-  let relay: DenyRelay;
-  let clients: GcpClients;
-
   it('PERMISSION_DENIED on one finding: that one is reported permanent, the others are written', async () => {
     await harness();
-    relay = await startDenyRelay(h.standIn.endpoint);
-    clients = createGcpClients({
-      endpoint: relay.endpoint,
-      plaintext: true,
-      requestTimeoutMs: 5000,
-    });
-    closers.push(
-      () => relay.close(),
-      () => clients.close(),
-    );
     const logged: Record<string, unknown>[] = [];
     const logger = {
       debug: () => undefined,
@@ -161,19 +150,25 @@ describe('a refusal for good', () => {
       warn: (fields: Record<string, unknown>) => void logged.push(fields),
       error: (fields: Record<string, unknown>) => void logged.push(fields),
     };
-    const publisher = new SccPublisher({
-      clients,
-      organization: ORG_ID,
-      retry: FAST_RETRY,
-      logger,
-    });
-    relay.deny(idOf(3));
+    const publisher = h.publisher({ logger });
+    // IAM refuses every call on the third finding, as a deny policy on it would.
+    h.standIn.setFaults((call) =>
+      requestNames(call.request).some((name) => name.endsWith(`/findings/${idOf(3)}`))
+        ? gcpFaults.permissionDenied()
+        : null,
+    );
     const start = h.standIn.requests().length;
     const error = await publisher.publish(batch()).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(SccPublishError);
     expect((error as SccPublishError).rejected).toEqual([
-      { id: idOf(3), permanent: true, reason: expect.stringContaining('PERMISSION_DENIED') },
+      {
+        id: idOf(3),
+        permanent: true,
+        reason: expect.stringMatching(
+          /UpdateFinding\): PERMISSION_DENIED: Permission 'securitycenter\.findings\.update' denied/,
+        ),
+      },
     ]);
     const written = h.findings().map((f) => String(f['name']).split('/').pop());
     expect(written.sort()).toEqual(
@@ -181,8 +176,13 @@ describe('a refusal for good', () => {
         .map((r) => r.id)
         .filter((id) => id !== idOf(3)),
     );
-    // Refused for good: not retried, and logged once with the finding's id.
-    expect(h.calls(start).filter((c) => c.startsWith('UpdateFinding'))).toHaveLength(7);
+    // Refused for good: tried once, not retried; the others written once each.
+    const updates = h.calls(start).filter((c) => c.startsWith('UpdateFinding'));
+    expect(updates.filter((c) => c === 'UpdateFinding OK')).toHaveLength(7);
+    expect(updates.filter((c) => c !== 'UpdateFinding OK')).toEqual([
+      'UpdateFinding PERMISSION_DENIED',
+    ]);
+    // Logged once, with the finding's id.
     expect(logged).toEqual([
       expect.objectContaining({ findingId: idOf(3), permanent: true, operation: 'UpdateFinding' }),
     ]);
