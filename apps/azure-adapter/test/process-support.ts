@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { readStateFindings, type FindingRecord } from '@drift-detective/findings';
 import {
+  adapterProcessEnv,
   issueServerCertificate,
   runNodeScript,
   startNodeScript,
@@ -43,29 +44,14 @@ const FOREIGN = /^(AZURE_|IDENTITY_|MSI_|IMDS_|DRIFT_)/;
 
 /**
  * The environment of an adapter process: the runner's (PATH, NODE_EXTRA_CA_CERTS)
- * without any Azure or drift setting of its own, then the stand-in's variables,
- * a state file of its own, JSON logs on, and no wait for a held state file.
+ * without any Azure or drift setting of its own, then the stand-in's variables.
  */
-export function sweepEnv(
+export const sweepEnv = (
   standIn: Pick<AzureStandIn, 'env'>,
   statePath: string,
   extra: Record<string, string | undefined> = {},
-): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!FOREIGN.test(key)) env[key] = value;
-  }
-  Object.assign(env, standIn.env, {
-    DRIFT_STATE_PATH: statePath,
-    DRIFT_STATE_WAIT_SECONDS: '0',
-    LOG_LEVEL: 'info',
-  });
-  for (const [key, value] of Object.entries(extra)) {
-    if (value === undefined) delete env[key];
-    else env[key] = value;
-  }
-  return env;
-}
+): NodeJS.ProcessEnv =>
+  adapterProcessEnv({ foreign: FOREIGN, standInEnv: standIn.env, statePath, extra });
 
 /** stderr's lines: JSON log lines, the sweep's own report lines, a failure line. */
 function stderrLines(stderr: string): string[] {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Buffer } from 'node:buffer';
 import { readStateFindings, type FindingRecord } from '@drift-detective/findings';
 import {
+  adapterProcessEnv,
   runNodeScript,
   startNodeScript,
   type GcpStandIn,
@@ -38,30 +39,14 @@ const FOREIGN = /^(GOOGLE_|GCLOUD_|CLOUDSDK_|DRIFT_|PORT$|K_SERVICE$)/;
 
 /**
  * The environment of an adapter process: the runner's (PATH…) without any
- * Google or drift setting of its own, then the stand-in's variables, a state
- * file of its own, JSON logs, and no wait for a held state file. A value of
- * undefined in `extra` removes the variable.
+ * Google or drift setting of its own, then the stand-in's variables.
  */
-export function adapterEnv(
+export const adapterEnv = (
   standIn: Pick<GcpStandIn, 'env'>,
   statePath: string,
   extra: Record<string, string | undefined> = {},
-): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!FOREIGN.test(key)) env[key] = value;
-  }
-  Object.assign(env, standIn.env, {
-    DRIFT_STATE_PATH: statePath,
-    DRIFT_STATE_WAIT_SECONDS: '0',
-    LOG_LEVEL: 'info',
-  });
-  for (const [key, value] of Object.entries(extra)) {
-    if (value === undefined) delete env[key];
-    else env[key] = value;
-  }
-  return env;
-}
+): NodeJS.ProcessEnv =>
+  adapterProcessEnv({ foreign: FOREIGN, standInEnv: standIn.env, statePath, extra });
 
 /** The lines of stderr that are not JSON log lines: what the command says to a person. */
 export function reportLines(stderr: string): string[] {

@@ -67,7 +67,13 @@ export type {
   ServerCertificate,
   TestCa,
 } from './azure/index.js';
-export { freePort, runNodeScript, startNodeScript, waitFor } from './process-waits.js';
+export {
+  adapterProcessEnv,
+  freePort,
+  runNodeScript,
+  startNodeScript,
+  waitFor,
+} from './process-waits.js';
 export type { ProcessResult, RunningProcess } from './process-waits.js';
 export {
   GCP_ENV,

@@ -88,3 +88,32 @@ export function startNodeScript(
   );
   return { child, stderr: () => stderr, exited };
 }
+
+/**
+ * The environment of an adapter process a test starts: the runner's (PATH,
+ * NODE_EXTRA_CA_CERTS…) without the variables `foreign` matches (the cloud's
+ * and the adapter's own, which would leak the runner's settings in), then
+ * the stand-in's variables, a state file of its own, JSON logs, and no wait
+ * for a held state file. A value of undefined in `extra` removes the variable.
+ */
+export function adapterProcessEnv(options: {
+  readonly foreign: RegExp;
+  readonly standInEnv: Readonly<Record<string, string>>;
+  readonly statePath: string;
+  readonly extra?: Readonly<Record<string, string | undefined>> | undefined;
+}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!options.foreign.test(key)) env[key] = value;
+  }
+  Object.assign(env, options.standInEnv, {
+    DRIFT_STATE_PATH: options.statePath,
+    DRIFT_STATE_WAIT_SECONDS: '0',
+    LOG_LEVEL: 'info',
+  });
+  for (const [key, value] of Object.entries(options.extra ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
