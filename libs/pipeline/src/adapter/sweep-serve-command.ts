@@ -102,6 +102,20 @@ export interface SweepServeAdapter<
   }): Promise<EventSummary>;
 }
 
+/** A dead-letter sink that counts what it took. */
+function countingSink(sink: DeadLetterSink): DeadLetterSink & { readonly count: number } {
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    async put(event, reason) {
+      await sink.put(event, reason);
+      count += 1;
+    },
+  };
+}
+
 async function openRuntime<C extends PushAdapterSettings, R extends AdapterRuntime>(
   adapter: Pick<SweepServeAdapter<SettingsSpec, C, R>, 'openRuntime'>,
   config: C,
@@ -176,7 +190,9 @@ async function runServe<
   if (config.dryRun) {
     throw new UsageError('--dry-run is for sweeps: the push endpoint acknowledges each event');
   }
-  const deadLetter = new DeadLetterFile(config.deadLetterFile);
+  // Counted here, so the drained line also counts what the routes dead-letter
+  // themselves (a delivery too broken to become an event).
+  const deadLetter = countingSink(new DeadLetterFile(config.deadLetterFile));
   const push = pushEventSource({ maxBuffered: config.concurrency * 2 });
   const routes = adapter.pushRoutes(config, push, deadLetter);
   const services = await startAdapterServices(config, {
@@ -202,7 +218,7 @@ async function runServe<
       health: services.dependencies,
       signal: options.signal,
     });
-    io.err(drainedLine(`${adapter.cloud} serve`, summary));
+    io.err(drainedLine(`${adapter.cloud} serve`, { ...summary, deadLettered: deadLetter.count }));
     return EXIT.ok;
   } finally {
     await runtime.close();
