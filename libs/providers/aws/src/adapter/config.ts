@@ -6,6 +6,7 @@ import {
   type AdapterSettings,
   type FlagValuesOf,
   type SettingsSpec,
+  type SettingsSources,
 } from '@drift-detective/pipeline';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './timeouts.js';
 
@@ -114,12 +115,8 @@ export type AwsConfigError = SettingsError;
 /** Flag values as parsed from the command line: strings, string lists, booleans. */
 export type FlagValues = FlagValuesOf<typeof SETTINGS>;
 
-export interface ConfigSources {
-  readonly flags?: FlagValues | undefined;
-  readonly env?: NodeJS.ProcessEnv | undefined;
-  /** A config file; default: $DRIFT_CONFIG when set. */
-  readonly file?: string | undefined;
-}
+/** Where the settings come from: flags, the environment, a config file ($DRIFT_CONFIG by default). */
+export type ConfigSources = SettingsSources<typeof SETTINGS>;
 
 export function resolveAwsConfig(sources: ConfigSources = {}): AwsAdapterConfig {
   const { common, cloud } = readAdapterSettings(AWS_SETTINGS, sources);

@@ -7,6 +7,7 @@ import {
   type AdapterSettings,
   type FlagValuesOf,
   type SettingsSpec,
+  type SettingsSources,
 } from '@drift-detective/pipeline';
 
 /**
@@ -134,12 +135,8 @@ export const AZURE_ADAPTER_SETTINGS = { ...ADAPTER_SETTINGS, ...AZURE_SETTINGS }
 
 export type AzureFlagValues = FlagValuesOf<typeof AZURE_ADAPTER_SETTINGS>;
 
-export interface AzureConfigSources {
-  readonly flags?: AzureFlagValues | undefined;
-  readonly env?: NodeJS.ProcessEnv | undefined;
-  /** A config file; default: $DRIFT_CONFIG when set. */
-  readonly file?: string | undefined;
-}
+/** Where the settings come from: flags, the environment, a config file ($DRIFT_CONFIG by default). */
+export type AzureConfigSources = SettingsSources<typeof AZURE_ADAPTER_SETTINGS>;
 
 /** An ARM endpoint: https only, since a token goes with every call. */
 function endpointOf(raw: string | undefined): string {

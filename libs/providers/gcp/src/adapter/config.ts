@@ -7,6 +7,7 @@ import {
   type AdapterSettings,
   type FlagValuesOf,
   type SettingsSpec,
+  type SettingsSources,
 } from '@drift-detective/pipeline';
 import { isLoopbackHost, parseEndpoint } from '../grpc/endpoint.js';
 import { GOOGLE_JWKS_URL } from '../pubsub/auth.js';
@@ -115,12 +116,8 @@ export const GCP_ADAPTER_SETTINGS = { ...ADAPTER_SETTINGS, ...GCP_SETTINGS };
 
 export type GcpFlagValues = FlagValuesOf<typeof GCP_ADAPTER_SETTINGS>;
 
-export interface GcpConfigSources {
-  readonly flags?: GcpFlagValues | undefined;
-  readonly env?: NodeJS.ProcessEnv | undefined;
-  /** A config file; default: $DRIFT_CONFIG when set. */
-  readonly file?: string | undefined;
-}
+/** Where the settings come from: flags, the environment, a config file ($DRIFT_CONFIG by default). */
+export type GcpConfigSources = SettingsSources<typeof GCP_ADAPTER_SETTINGS>;
 
 const ORGANIZATION = /^[1-9]\d{0,19}$/;
 
