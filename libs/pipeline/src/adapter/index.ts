@@ -33,9 +33,10 @@ export type { AdapterCommandLine, AdapterIo, AdapterRunOptions } from './adapter
 export { shardLine, sweepShards } from './sweep-shards.js';
 export type { ShardSweep, SweepShard } from './sweep-shards.js';
 export { sweepServeMain } from './sweep-serve-command.js';
+export { adapterPipelineDeps } from './runtime-deps.js';
+export type { AdapterRuntimeOptions } from './runtime-deps.js';
 export type {
   AdapterRuntime,
-  AdapterRuntimeOptions,
   PushAdapterSettings,
   SweepServeAdapter,
 } from './sweep-serve-command.js';

@@ -1,17 +1,15 @@
 import type { Writable } from 'node:stream';
-import type { Observation, WaiverRef } from '@drift-detective/findings';
 import type { Registry } from 'prom-client';
 import { EXIT, UsageError } from '../command/exit.js';
-import type { PipelineDeps } from '../core.js';
 import type { EventSummary } from '../event-mode.js';
 import type { DependencyHealth } from '../health/dependency-health.js';
 import type { DeadLetterSink } from '../interfaces.js';
-import type { PipelineLogger, PipelineMetrics } from '../observability.js';
 import { DeadLetterFile } from '../push/dead-letter-file.js';
 import type { Route } from '../push/http-route.js';
 import { pushEventSource, type PushEventSource } from '../push/push-event-source.js';
 import type { SweepProgressReport } from '../sweep-mode.js';
 import type { AdapterSettings } from './adapter-settings.js';
+import type { AdapterRuntimeOptions } from './runtime-deps.js';
 import {
   adapterMain,
   openOrRefuse,
@@ -31,23 +29,6 @@ export interface PushAdapterSettings extends AdapterSettings {
   readonly address: string;
   /** Where events that can never be judged are appended (JSON lines), with their reason. */
   readonly deadLetterFile: string;
-}
-
-/** What a cloud's runtime is built from: the services every adapter starts, and its settings. */
-export interface AdapterRuntimeOptions<C> {
-  readonly config: C;
-  readonly engine: PipelineDeps['engine'];
-  readonly logger: PipelineLogger;
-  /** Where --dry-run writes findings (JSON lines). */
-  readonly dryRunOut: Writable;
-  readonly waiverFor?: ((observation: Observation) => WaiverRef | undefined) | undefined;
-  readonly metrics?: PipelineMetrics | undefined;
-  /**
-   * Cuts the hub's calls in flight when it aborts: a sweep's stop (the
-   * findings stay pending in the state and go out on the next run). `serve`
-   * leaves it out, to finish what it accepted.
-   */
-  readonly signal?: AbortSignal | undefined;
 }
 
 /** A cloud's clients, state and publisher, open for one command. */

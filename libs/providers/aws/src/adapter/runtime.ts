@@ -1,12 +1,8 @@
-import type { Writable } from 'node:stream';
-import type { Observation, SqliteStateStore, WaiverRef } from '@drift-detective/findings';
+import type { SqliteStateStore } from '@drift-detective/findings';
 import {
-  createMemoryMetrics,
-  hubOrDryRun,
+  adapterPipelineDeps,
   openAdapterState,
-  type PipelineDeps,
-  type PipelineLogger,
-  type PipelineMetrics,
+  type AdapterRuntimeOptions,
 } from '@drift-detective/pipeline';
 import { SecurityHubPublisher } from '../securityhub/publisher.js';
 import { createAwsClients, sqsEndpointConfigured, type AwsClients } from './clients.js';
@@ -23,21 +19,8 @@ export interface AwsRuntime {
   close(): void;
 }
 
-export interface AwsRuntimeOptions {
-  readonly config: AwsAdapterConfig;
-  readonly engine: PipelineDeps['engine'];
-  readonly logger: PipelineLogger;
-  /** Where --dry-run writes findings (JSON lines). */
-  readonly dryRunOut: Writable;
-  readonly waiverFor?: ((observation: Observation) => WaiverRef | undefined) | undefined;
-  readonly metrics?: PipelineMetrics | undefined;
-  /**
-   * Cuts Security Hub calls in flight when it aborts: a sweep's stop (the
-   * findings stay pending in the state and go out on the next run). A worker
-   * leaves it out, to finish what it started.
-   */
-  readonly signal?: AbortSignal | undefined;
-}
+/** What the runtime is built from: the services every adapter starts, and its settings. */
+export type AwsRuntimeOptions = AdapterRuntimeOptions<AwsAdapterConfig>;
 
 /**
  * Opens the state file, builds the clients and the publisher (Security Hub, or
@@ -70,24 +53,17 @@ export async function openAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRun
     clients.destroy();
     throw error;
   }
-  const deps: AwsPipelineDeps = {
-    engine: options.engine,
+  const deps: AwsPipelineDeps = adapterPipelineDeps(
+    options,
     store,
-    publisher: hubOrDryRun(
-      config.dryRun,
-      options.dryRunOut,
-      () =>
-        new SecurityHubPublisher({
-          clientFor: (region, account) => clients.securityHub(region, account),
-          homeRegion,
-          logger,
-          signal: options.signal,
-        }),
-    ),
-    logger,
-    metrics: options.metrics ?? createMemoryMetrics(),
-    waiverFor: options.waiverFor,
-  };
+    () =>
+      new SecurityHubPublisher({
+        clientFor: (region, account) => clients.securityHub(region, account),
+        homeRegion,
+        logger,
+        signal: options.signal,
+      }),
+  );
   return {
     config,
     clients,

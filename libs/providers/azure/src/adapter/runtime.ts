@@ -1,8 +1,7 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import type { SqliteStateStore } from '@drift-detective/findings';
 import {
-  createMemoryMetrics,
-  hubOrDryRun,
+  adapterPipelineDeps,
   openAdapterState,
   type AdapterRuntimeOptions,
   type PipelineDeps,
@@ -49,18 +48,11 @@ export async function openAzureRuntime(options: AzureRuntimeOptions): Promise<Az
     'drift-detective azure',
     logger,
   );
-  const deps: AzurePipelineDeps = {
-    engine: options.engine,
+  const deps: AzurePipelineDeps = adapterPipelineDeps(
+    options,
     store,
-    publisher: hubOrDryRun(
-      config.dryRun,
-      options.dryRunOut,
-      () => new DefenderPublisher({ clients, logger, signal: options.signal }),
-    ),
-    logger,
-    metrics: options.metrics ?? createMemoryMetrics(),
-    waiverFor: options.waiverFor,
-  };
+    () => new DefenderPublisher({ clients, logger, signal: options.signal }),
+  );
   return {
     config,
     clients,

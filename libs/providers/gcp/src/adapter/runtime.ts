@@ -1,7 +1,6 @@
 import type { SqliteStateStore } from '@drift-detective/findings';
 import {
-  createMemoryMetrics,
-  hubOrDryRun,
+  adapterPipelineDeps,
   openAdapterState,
   SettingsError,
   type AdapterRuntimeOptions,
@@ -56,25 +55,18 @@ export async function openGcpRuntime(options: GcpRuntimeOptions): Promise<GcpRun
     await clients.close();
     throw error;
   }
-  const deps: GcpPipelineDeps = {
-    engine: options.engine,
+  const deps: GcpPipelineDeps = adapterPipelineDeps(
+    options,
     store,
-    publisher: hubOrDryRun(
-      config.dryRun,
-      options.dryRunOut,
-      () =>
-        new SccPublisher({
-          clients,
-          organization: organization ?? '',
-          sourceDisplayName: config.sourceDisplayName,
-          logger,
-          signal: options.signal,
-        }),
-    ),
-    logger,
-    metrics: options.metrics ?? createMemoryMetrics(),
-    waiverFor: options.waiverFor,
-  };
+    () =>
+      new SccPublisher({
+        clients,
+        organization: organization ?? '',
+        sourceDisplayName: config.sourceDisplayName,
+        logger,
+        signal: options.signal,
+      }),
+  );
   return {
     config,
     clients,
