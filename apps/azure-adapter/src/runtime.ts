@@ -107,8 +107,7 @@ export async function createFunctionsRuntime(
   const events = azureServe({
     config,
     push,
-    clients: azure.clients,
-    deps: azure.deps,
+    runtime: azure,
     // Beside the state, on the persisted share, unless given as an absolute path.
     deadLetter: new DeadLetterFile(
       path.resolve(path.dirname(config.statePath), config.deadLetterFile),

@@ -8,7 +8,12 @@ export {
 } from './bearer-token.js';
 export type { BearerTokenOptions, BearerTokenVerifier } from './bearer-token.js';
 export { verifySharedSecret } from './shared-secret.js';
-export { pushEventSource, runPushedEvents, DEFAULT_REMEMBER_ACKED } from './push-event-source.js';
+export {
+  pushEventSource,
+  pushedEventDeps,
+  runPushedEvents,
+  DEFAULT_REMEMBER_ACKED,
+} from './push-event-source.js';
 export type { PushEventSource, PushEventSourceOptions } from './push-event-source.js';
 export { pushAnswer, DEFAULT_RETRY_AFTER_SECONDS } from './push-answer.js';
 export type { PushAnswer } from './push-answer.js';

@@ -1,4 +1,6 @@
 import { runEvents, type EventDeps, type EventOptions, type EventSummary } from '../event-mode.js';
+import type { DependencyHealth } from '../health/dependency-health.js';
+import { trackedPublisher } from '../health/tracked-publisher.js';
 import type { EventSource, ReceivedEvent } from '../interfaces.js';
 import { silentLogger, type PipelineLogger } from '../observability.js';
 import type { DeliveryOutcome, ReceivedEventInit, RefusalReason } from './delivery.js';
@@ -238,4 +240,24 @@ export async function runPushedEvents(
   } finally {
     signal?.removeEventListener('abort', stop);
   }
+}
+
+/**
+ * A push endpoint's event pipeline: the adapter's parts with the cloud's
+ * inventory, its dead-letter sink and its enricher, and the hub tracked for
+ * /readyz when a health registry is given.
+ */
+export function pushedEventDeps(
+  deps: Omit<EventDeps, 'inventory' | 'deadLetter'>,
+  parts: Pick<EventDeps, 'inventory' | 'deadLetter' | 'enrich'> & {
+    /** Told how each hub write ends: what /readyz reports as `hub`. */
+    readonly health?: DependencyHealth | undefined;
+  },
+): EventDeps {
+  const { health, ...rest } = parts;
+  return {
+    ...deps,
+    ...rest,
+    publisher: health ? trackedPublisher(deps.publisher, health.dependency('hub')) : deps.publisher,
+  };
 }

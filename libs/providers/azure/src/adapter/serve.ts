@@ -2,15 +2,15 @@ import {
   labelledCounter,
   readKeySet,
   runPushedEvents,
-  trackedPublisher,
+  pushedEventDeps,
   SettingsError,
   type DeadLetterSink,
   type DependencyHealth,
+  type EventDeps,
   type EventSummary,
   type PushEventSource,
   type Route,
 } from '@drift-detective/pipeline';
-import type { AzureClients } from '../arm/clients.js';
 import { readResourceForJudgement } from '../arm/read-resource.js';
 import { eventGridAuthenticator, type EventGridAuthOptions } from '../eventgrid/auth.js';
 import { eventGridEnricher } from '../eventgrid/enricher.js';
@@ -19,7 +19,7 @@ import { withEventGridJudgements } from '../eventgrid/judgement.js';
 import { EVENT_GRID_METRIC_NAMES } from '../eventgrid/metrics.js';
 import { azureInventory } from '../inventory.js';
 import type { AzureAdapterConfig } from './config.js';
-import type { AzurePipelineDeps } from './runtime.js';
+import type { AzurePipelineDeps, AzureRuntime } from './runtime.js';
 
 /**
  * The environment variable holding the webhook's shared secret(s), comma
@@ -107,22 +107,20 @@ export function webhookRoutes(options: {
  * inventory, which also reads their deletions.
  */
 export function azureEventDeps(options: {
-  readonly clients: AzureClients;
-  readonly deps: AzurePipelineDeps;
+  readonly runtime: Pick<AzureRuntime, 'clients' | 'deps'>;
   readonly deadLetter: DeadLetterSink;
   /** Told how each Defender write ends: what /readyz reports as `hub`. */
   readonly health?: DependencyHealth | undefined;
-}) {
-  const { clients, deps, health } = options;
-  return {
-    ...deps,
-    publisher: health ? trackedPublisher(deps.publisher, health.dependency('hub')) : deps.publisher,
+}): EventDeps {
+  const { clients, deps } = options.runtime;
+  return pushedEventDeps(deps, {
     inventory: withEventGridJudgements(azureInventory),
     deadLetter: options.deadLetter,
+    health: options.health,
     enrich: eventGridEnricher({
       readResource: (id, signal) => readResourceForJudgement(clients, id, signal),
     }),
-  };
+  });
 }
 
 /**
@@ -131,10 +129,9 @@ export function azureEventDeps(options: {
  * finishes those it accepted.
  */
 export function azureServe(options: {
-  readonly config: AzureAdapterConfig;
+  readonly config: Pick<AzureAdapterConfig, 'concurrency' | 'maxAttempts'>;
+  readonly runtime: Pick<AzureRuntime, 'clients' | 'deps'>;
   readonly push: PushEventSource;
-  readonly clients: AzureClients;
-  readonly deps: AzurePipelineDeps;
   readonly deadLetter: DeadLetterSink;
   readonly health?: DependencyHealth | undefined;
   readonly signal?: AbortSignal | undefined;

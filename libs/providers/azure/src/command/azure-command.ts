@@ -31,16 +31,7 @@ export const AZURE_ADAPTER: SweepServeAdapter<
     const auth = webhookAuth(config);
     return (registry) => webhookRoutes({ auth, push, registry });
   },
-  serve: ({ config, runtime, push, deadLetter, health, signal }) =>
-    azureServe({
-      config,
-      push,
-      clients: runtime.clients,
-      deps: runtime.deps,
-      deadLetter,
-      health,
-      signal,
-    }),
+  serve: azureServe,
 };
 
 /**

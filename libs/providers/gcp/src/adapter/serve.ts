@@ -1,14 +1,14 @@
 import {
   runPushedEvents,
   SettingsError,
-  trackedPublisher,
+  pushedEventDeps,
   type DeadLetterSink,
   type DependencyHealth,
+  type EventDeps,
   type EventSummary,
   type PushEventSource,
   type Route,
 } from '@drift-detective/pipeline';
-import type { GcpClients } from '../grpc/clients.js';
 import { gcpInventory } from '../inventory.js';
 import {
   assetFeedEnricher,
@@ -19,7 +19,7 @@ import {
   type PushAuthenticator,
 } from '../pubsub/index.js';
 import type { GcpAdapterConfig } from './config.js';
-import type { GcpPipelineDeps } from './runtime.js';
+import type { GcpPipelineDeps, GcpRuntime } from './runtime.js';
 
 /**
  * How push callers are authenticated, from the settings: the OIDC token a
@@ -85,21 +85,19 @@ export function pushRoutes(options: {
  */
 export function gcpEventDeps(options: {
   readonly config: Pick<GcpAdapterConfig, 'organization' | 'projects'>;
-  readonly clients: GcpClients;
-  readonly deps: GcpPipelineDeps;
+  readonly runtime: Pick<GcpRuntime, 'clients' | 'deps'>;
   readonly deadLetter: DeadLetterSink;
   /** Told how each SCC write ends: what /readyz reports as `hub`. */
   readonly health?: DependencyHealth | undefined;
-}) {
-  const { clients, deps, health } = options;
+}): EventDeps {
+  const { clients, deps } = options.runtime;
   const parent = historyParent(options.config);
-  return {
-    ...deps,
-    publisher: health ? trackedPublisher(deps.publisher, health.dependency('hub')) : deps.publisher,
+  return pushedEventDeps(deps, {
     inventory: gcpInventory,
     deadLetter: options.deadLetter,
+    health: options.health,
     enrich: assetFeedEnricher({ history: cloudAssetHistoryReader(clients, { parent }), parent }),
-  };
+  });
 }
 
 /**
@@ -108,10 +106,12 @@ export function gcpEventDeps(options: {
  * those it accepted.
  */
 export function gcpServe(options: {
-  readonly config: GcpAdapterConfig;
+  readonly config: Pick<
+    GcpAdapterConfig,
+    'organization' | 'projects' | 'concurrency' | 'maxAttempts'
+  >;
+  readonly runtime: Pick<GcpRuntime, 'clients' | 'deps'>;
   readonly push: PushEventSource;
-  readonly clients: GcpClients;
-  readonly deps: GcpPipelineDeps;
   readonly deadLetter: DeadLetterSink;
   readonly health?: DependencyHealth | undefined;
   readonly signal?: AbortSignal | undefined;

@@ -39,16 +39,7 @@ export const GCP_ADAPTER: SweepServeAdapter<
     return (registry) => pushRoutes({ auth, push, deadLetter, registry });
   },
   maxBodyBytes: PUBSUB_PUSH_MAX_BODY_BYTES,
-  serve: ({ config, runtime, push, deadLetter, health, signal }) =>
-    gcpServe({
-      config,
-      push,
-      clients: runtime.clients,
-      deps: runtime.deps,
-      deadLetter,
-      health,
-      signal,
-    }),
+  serve: gcpServe,
 };
 
 /**
