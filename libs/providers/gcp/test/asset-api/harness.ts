@@ -2,6 +2,8 @@
 // records of the same assets, the stand-in serving it to the real client, and the
 // normalization the pipeline runs on each sweep document.
 import { readFileSync } from 'node:fs';
+import { startGcpStandIn, type GcpStandIn } from '@drift-detective/testing';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import path from 'node:path';
 import type { SweepPage } from '@drift-detective/pipeline';
 import { normalizeDocument } from '@drift-detective/pipeline';
@@ -81,3 +83,30 @@ export function clientsFor(endpoint: string, requestTimeoutMs = 5_000): GcpClien
 
 /** Backoff bounds that keep a fault test fast: no jitter, millisecond waits. */
 export const FAST_RETRY = { baseMs: 1, capMs: 200, random: () => 0 } as const;
+
+/**
+ * The stand-in seeded with seed() and clients on it, for one spec file: started
+ * before its tests, closed after, its faults cleared before each test.
+ */
+export function seededStandIn(): { readonly standIn: GcpStandIn; readonly clients: GcpClients } {
+  const held: { standIn?: GcpStandIn; clients?: GcpClients } = {};
+  beforeAll(async () => {
+    held.standIn = await startGcpStandIn({ seed: seed() });
+    held.clients = clientsFor(held.standIn.endpoint);
+  });
+  afterAll(async () => {
+    await held.clients?.close();
+    await held.standIn?.close();
+  });
+  beforeEach(() => held.standIn?.setFaults(() => null));
+  return {
+    get standIn() {
+      if (held.standIn === undefined) throw new Error('the stand-in starts in beforeAll');
+      return held.standIn;
+    },
+    get clients() {
+      if (held.clients === undefined) throw new Error('the clients start in beforeAll');
+      return held.clients;
+    },
+  };
+}

@@ -1,48 +1,28 @@
 // Resuming from saved cursors, faults on listAssets, permanent refusals and the stop.
-import {
-  gcpFaults,
-  startGcpStandIn,
-  type GcpFault,
-  type GcpStandIn,
-} from '@drift-detective/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { gcpFaults, type GcpFault } from '@drift-detective/testing';
+import { describe, expect, it } from 'vitest';
 import { assetSweep, type AssetSweepOptions } from '../../src/asset-api/index.js';
-import type { GcpClients } from '../../src/grpc/clients.js';
 import type { GcpRetryInfo } from '../../src/grpc/retry.js';
 import {
   byId,
-  clientsFor,
   FAST_RETRY,
   offlineResources,
   ORG,
   pagesOf,
   resourcesOf,
-  seed,
+  seededStandIn,
 } from './harness.js';
 
-let standIn: GcpStandIn;
-let clients: GcpClients;
-
-beforeAll(async () => {
-  standIn = await startGcpStandIn({ seed: seed() });
-  clients = clientsFor(standIn.endpoint);
-});
-
-afterAll(async () => {
-  await clients.close();
-  await standIn.close();
-});
-
-beforeEach(() => standIn.setFaults(() => null));
+const file = seededStandIn();
 
 const sweep = (options: Partial<AssetSweepOptions> = {}) =>
-  assetSweep({ clients, parent: ORG, retry: FAST_RETRY, pageSize: 4, ...options });
+  assetSweep({ clients: file.clients, parent: ORG, retry: FAST_RETRY, pageSize: 4, ...options });
 
 const ids = (pages: Parameters<typeof resourcesOf>[0]) => resourcesOf(pages).map((r) => r.id);
 
 /** The ListAssets calls numbered `at` (from 0, retries included, counted from now) fail with `fault`. */
 function failing(at: readonly number[], fault: GcpFault) {
-  const start = standIn.requests().filter((e) => e.method === 'ListAssets').length;
+  const start = file.standIn.requests().filter((e) => e.method === 'ListAssets').length;
   return ({ method, index }: { method: string; index: number }) =>
     method === 'ListAssets' && at.includes(index - start) ? fault : null;
 }
@@ -98,12 +78,12 @@ describe('resuming a saved cursor', () => {
   });
 
   it('refuses what is no cursor of this reader, before any call', async () => {
-    const calls = standIn.requests().length;
+    const calls = file.standIn.requests().length;
     await expect(pagesOf(sweep()('{"v":1,"subscription":"x"}'))).rejects.toThrow(
       /not a Cloud Asset sweep cursor/,
     );
     await expect(pagesOf(sweep()('garbage'))).rejects.toThrow(/not JSON/);
-    expect(standIn.requests()).toHaveLength(calls);
+    expect(file.standIn.requests()).toHaveLength(calls);
   });
 });
 
@@ -114,7 +94,7 @@ describe('faults', () => {
     // Calls 0–2: projects, ORG_POLICY, IAM_POLICY; 3 on: RESOURCE pages (and their retries).
     const quota = failing([1, 4, 5], gcpFaults.resourceExhausted(30));
     const down = failing([2, 8], gcpFaults.unavailable());
-    standIn.setFaults((call) => quota(call) ?? down(call));
+    file.standIn.setFaults((call) => quota(call) ?? down(call));
     const pages = await pagesOf(
       sweep({ retry: { ...FAST_RETRY, onRetry: (info) => void retries.push(info) } })(null),
     );
@@ -136,7 +116,7 @@ describe('faults', () => {
   });
 
   it('gives up after its retries with the code of the last failure', async () => {
-    standIn.setFaults(failing([0, 1, 2], gcpFaults.unavailable()));
+    file.standIn.setFaults(failing([0, 1, 2], gcpFaults.unavailable()));
     await expect(
       pagesOf(sweep({ retry: { ...FAST_RETRY, maxRetries: 2 } })(null)),
     ).rejects.toMatchObject({
@@ -147,7 +127,7 @@ describe('faults', () => {
 
   it('the signal stops the call in flight and the sweep', async () => {
     const controller = new AbortController();
-    standIn.setFaults(failing([3], gcpFaults.delay(2_000)));
+    file.standIn.setFaults(failing([3], gcpFaults.delay(2_000)));
     const started = Date.now();
     const pages: unknown[] = [];
     const run = (async () => {

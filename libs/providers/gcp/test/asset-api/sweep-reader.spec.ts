@@ -1,13 +1,10 @@
 // assetSweep against the GCP stand-in, through the real @google-cloud/asset client.
-import { startGcpStandIn, type GcpStandIn } from '@drift-detective/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inScope, type FindingRecord } from '@drift-detective/findings';
 import { assetSweep, coveredKinds, gcpSweepScope } from '../../src/asset-api/index.js';
-import type { GcpClients } from '../../src/grpc/clients.js';
 import {
   ANCESTORS,
   byId,
-  clientsFor,
   FAST_RETRY,
   FOLDER,
   offlineResources,
@@ -16,29 +13,16 @@ import {
   PROJECT_ID,
   PROJECT_NUMBER,
   resourcesOf,
-  seed,
+  seededStandIn,
 } from './harness.js';
 
-let standIn: GcpStandIn;
-let clients: GcpClients;
-
-beforeAll(async () => {
-  standIn = await startGcpStandIn({ seed: seed() });
-  clients = clientsFor(standIn.endpoint);
-});
-
-afterAll(async () => {
-  await clients.close();
-  await standIn.close();
-});
-
-beforeEach(() => standIn.setFaults(() => null));
+const file = seededStandIn();
 
 const sweep = (options: Partial<Parameters<typeof assetSweep>[0]> = {}) =>
-  assetSweep({ clients, parent: ORG, retry: FAST_RETRY, ...options });
+  assetSweep({ clients: file.clients, parent: ORG, retry: FAST_RETRY, ...options });
 
 const listCalls = (from: number) =>
-  standIn
+  file.standIn
     .requests()
     .slice(from)
     .filter((entry) => entry.method === 'ListAssets');
@@ -142,7 +126,7 @@ describe('assetSweep: what it reads', () => {
   });
 
   it('lists every content type at one pinned snapshot, with the asked types', async () => {
-    const from = standIn.requests().length;
+    const from = file.standIn.requests().length;
     await pagesOf(sweep({ assetTypes: ['compute.googleapis.com/Firewall'] })(null));
     const calls = listCalls(from).map((e) => [e.request['contentType'], e.request['assetTypes']]);
     // No ORG_POLICY listing: only buckets read organization policies.
