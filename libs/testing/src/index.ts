@@ -101,3 +101,4 @@ export type {
   GcpStandInOptions,
   PlaintextClientOptions,
 } from './gcp/index.js';
+export { countingCounter } from './counting-counter.js';

@@ -51,16 +51,4 @@ export async function testIssuer(kid = 'test-key'): Promise<TestIssuer> {
   };
 }
 
-/** A labelled counter that remembers its counts, keyed `label=value,…` in label order. */
-export function countingCounter() {
-  const counts = new Map<string, number>();
-  return {
-    inc(labels: Record<string, string>, value = 1) {
-      const key = Object.entries(labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
-      counts.set(key, (counts.get(key) ?? 0) + value);
-    },
-    get: (key: string) => counts.get(key) ?? 0,
-  };
-}
+export { countingCounter } from '@drift-detective/testing';
