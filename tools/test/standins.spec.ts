@@ -73,6 +73,45 @@ async function groupGone(pid: number): Promise<boolean> {
   return false;
 }
 
+/** The tool, started on a seed, exits 0 on the signal once ready. */
+async function expectCleanExit(
+  cloud: 'azure' | 'gcp',
+  seedFile: string,
+  signal: NodeJS.Signals,
+): Promise<void> {
+  const tool = start(
+    process.execPath,
+    [tsxCli, '--conditions=development', main, cloud, '--seed', seedFile],
+    false,
+  );
+  await tool.ready;
+  tool.child.kill(signal);
+  expect(await tool.exited).toEqual({ code: 0, signal: null });
+}
+
+/** A seed file holding `text` is refused with exit 1 and one line naming the file and `problem`. */
+async function expectSeedRefused(
+  cloud: 'azure' | 'gcp',
+  name: string,
+  text: string,
+  problem: string,
+): Promise<void> {
+  const file = path.join(scratch, name);
+  writeFileSync(file, text);
+  const result = await run(
+    'npx',
+    ['tsx', '--conditions=development', main, cloud, '--seed', file],
+    {
+      cwd: workspaceRoot,
+    },
+  );
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr.trim().split('\n')).toEqual([
+    expect.stringContaining(`${file}: ${problem}`),
+  ]);
+}
+
 describe('tools/src/standins/main.ts azure', () => {
   it('prints one JSON line with endpoint and env, serves a process given only that env, and stops on SIGTERM', async () => {
     // Its own process group: npx runs tsx through a shell, which would not pass a signal on.
@@ -119,37 +158,16 @@ describe('tools/src/standins/main.ts azure', () => {
     }
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('exits 0 on %s', async (signal) => {
-    const tool = start(
-      process.execPath,
-      [tsxCli, '--conditions=development', main, 'azure', '--seed', seed],
-      false,
-    );
-    await tool.ready;
-    tool.child.kill(signal);
-    expect(await tool.exited).toEqual({ code: 0, signal: null });
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)('exits 0 on %s', (signal) =>
+    expectCleanExit('azure', seed, signal),
+  );
 
   it.each([
     ['not JSON', '{ nope', 'the seed is not JSON'],
     ['no data', '{"rows": []}', 'the answer has no "data"'],
     ['a row without an id', '{"data": [{"type": "x"}]}', 'row 0 has no resource id'],
-  ])(
-    'refuses a seed that is %s with one line naming the file, exit 1',
-    async (_, text, problem) => {
-      const file = path.join(scratch, `${problem.replace(/\W+/g, '-')}.json`);
-      writeFileSync(file, text);
-      const result = await run(
-        'npx',
-        ['tsx', '--conditions=development', main, 'azure', '--seed', file],
-        { cwd: workspaceRoot },
-      );
-      expect(result.code).toBe(1);
-      expect(result.stdout).toBe('');
-      expect(result.stderr.trim().split('\n')).toEqual([
-        expect.stringContaining(`${file}: ${problem}`),
-      ]);
-    },
+  ])('refuses a seed that is %s with one line naming the file, exit 1', (_, text, problem) =>
+    expectSeedRefused('azure', `${problem.replace(/\W+/g, '-')}.json`, text, problem),
   );
 });
 
@@ -221,16 +239,9 @@ describe('tools/src/standins/main.ts gcp', () => {
     }
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('exits 0 on %s', async (signal) => {
-    const tool = start(
-      process.execPath,
-      [tsxCli, '--conditions=development', main, 'gcp', '--seed', gcpSeed],
-      false,
-    );
-    await tool.ready;
-    tool.child.kill(signal);
-    expect(await tool.exited).toEqual({ code: 0, signal: null });
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)('exits 0 on %s', (signal) =>
+    expectCleanExit('gcp', gcpSeed, signal),
+  );
 
   it.each([
     ['not JSON', '{ nope', 'line 1 is not JSON'],
@@ -244,22 +255,8 @@ describe('tools/src/standins/main.ts gcp', () => {
       '{"name":"//x/y","asset_type":"x/Y"}',
       'line 1 (//x/y) holds no content',
     ],
-  ])(
-    'refuses a seed that is %s with one line naming the file, exit 1',
-    async (_, text, problem) => {
-      const file = path.join(scratch, `gcp-${problem.replace(/\W+/g, '-')}.ndjson`);
-      writeFileSync(file, text);
-      const result = await run(
-        'npx',
-        ['tsx', '--conditions=development', main, 'gcp', '--seed', file],
-        { cwd: workspaceRoot },
-      );
-      expect(result.code).toBe(1);
-      expect(result.stdout).toBe('');
-      expect(result.stderr.trim().split('\n')).toEqual([
-        expect.stringContaining(`${file}: ${problem}`),
-      ]);
-    },
+  ])('refuses a seed that is %s with one line naming the file, exit 1', (_, text, problem) =>
+    expectSeedRefused('gcp', `gcp-${problem.replace(/\W+/g, '-')}.ndjson`, text, problem),
   );
 
   it('names a seed file it cannot read', async () => {
