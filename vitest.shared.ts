@@ -6,6 +6,7 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 const workspaceRoot = import.meta.dirname;
 const conditions = ['development', 'node', 'import', 'default'];
+const ssrConditions = ['development', 'node'];
 
 export function projectTestConfig(
   projectDir: string,
@@ -15,7 +16,10 @@ export function projectTestConfig(
   return defineConfig({
     root: projectDir,
     resolve: { conditions },
-    ssr: { resolve: { conditions, externalConditions: conditions } },
+    // No "import" here: these become the test workers' `node --conditions`, and
+    // Node adds "import" or "require" by how a module is loaded; forcing "import"
+    // would hand a CommonJS require() of a dual package (pg → pg-pool) its ESM build.
+    ssr: { resolve: { conditions: ssrConditions, externalConditions: ssrConditions } },
     test: {
       include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
       environment: 'node',

@@ -12,22 +12,22 @@ const auto = process.env['DRIFT_CHILD_DRIVER'] === 'auto';
 const store = new SqliteStateStore(file, auto ? {} : { driver: 'node:sqlite' });
 if (mode === 'write') {
   const record = JSON.parse(recordJson ?? '{}') as FindingRecord;
-  store.save([record]);
-  store.savePage([{ ...record, id: `${record.id}-page` }], {
+  await store.save([record]);
+  await store.savePage([{ ...record, id: `${record.id}-page` }], {
     sweepId: 'sweep-1',
     cursor: 'page-2',
     seen: [record.resourceId],
     skipped: 1,
     at: 'T2',
   });
-  store.markPublished([{ id: record.id, contentHash: record.contentHash }], 'T3');
+  await store.markPublished([{ id: record.id, contentHash: record.contentHash }], 'T3');
 }
 process.stdout.write(
   `${JSON.stringify({
     driver: store.driver,
     node: process.version,
-    list: store.list().map((f) => [f.id, f.pendingTransition, f.publishedAt]),
-    progress: store.sweepProgress('sweep-1') ?? null,
+    list: (await store.list()).map((f) => [f.id, f.pendingTransition, f.publishedAt]),
+    progress: (await store.sweepProgress('sweep-1')) ?? null,
   })}\n`,
 );
-store.close();
+await store.close();

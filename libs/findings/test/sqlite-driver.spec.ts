@@ -47,7 +47,7 @@ describe('SQLite drivers', () => {
   it('uses better-sqlite3 where it is installed for this Node, else node:sqlite', async () => {
     const store = new SqliteStateStore(await stateFile());
     expect(store.driver).toBe(addonBuiltForThisNode ? 'better-sqlite3' : 'node:sqlite');
-    store.close();
+    await store.close();
   });
 
   it('names a driver the environment asks for that does not exist', async () => {
@@ -75,12 +75,12 @@ describe('SQLite drivers', () => {
     expect(written.progress).toEqual({ cursor: 'page-2', skipped: 1, startedAt: 'T2' });
 
     const store = new SqliteStateStore(file);
-    expect(store.list().map((f) => [f.id, f.pendingTransition])).toEqual([
+    expect((await store.list()).map((f) => [f.id, f.pendingTransition])).toEqual([
       ['f1', null],
       ['f1-page', 'new'],
     ]);
-    store.save([{ ...record, id: 'f2', pendingTransition: 'resolved' }]);
-    store.close();
+    await store.save([{ ...record, id: 'f2', pendingTransition: 'resolved' }]);
+    await store.close();
 
     const read = await onNode22(file, 'read');
     expect(read.list.map(([id, transition]) => [id, transition])).toEqual([
@@ -107,15 +107,15 @@ describe('SQLite drivers', () => {
     const file = await stateFile();
     // A record that cannot be written in the middle of a batch: none of the batch lands.
     const store = new SqliteStateStore(file);
-    expect(() =>
+    await expect(
       store.save([
         { ...record, id: 'ok' },
         { ...record, id: 'bad', details: { size: 1n } },
       ]),
-    ).toThrow(/BigInt/);
-    expect(store.list()).toEqual([]);
-    store.save([{ ...record, id: 'after' }]);
-    store.close();
+    ).rejects.toThrow(/BigInt/);
+    expect(await store.list()).toEqual([]);
+    await store.save([{ ...record, id: 'after' }]);
+    await store.close();
     const read = await onNode22(file, 'read');
     expect(read.list).toEqual([['after', 'new', null]]);
   }, 60_000);

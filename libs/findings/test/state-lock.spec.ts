@@ -53,19 +53,19 @@ describe('the state writer lock', () => {
         `state file .*state\\.db is in use by pid ${process.pid} \\(drift-detective scan\\) on ${hostname()} since `,
       ),
     );
-    first.close();
+    await first.close();
     expect(existsSync(lockFileOf(file))).toBe(false);
-    new SqliteStateStore(file).close();
+    await new SqliteStateStore(file).close();
   });
 
   it('lets a reader list while a writer holds the state', async () => {
     const file = await stateFile();
     const writer = new SqliteStateStore(file);
     const reader = new SqliteStateStore(file, { lock: false });
-    expect(reader.list()).toEqual([]);
-    reader.close();
+    expect(await reader.list()).toEqual([]);
+    await reader.close();
     expect(existsSync(lockFileOf(file))).toBe(true);
-    writer.close();
+    await writer.close();
   });
 
   it('lets a reader change nothing: an older schema is named, not upgraded without the lock', async () => {
@@ -87,7 +87,7 @@ describe('the state writer lock', () => {
     const file = await stateFile();
     await foreignLock(file, hostname(), deadPid());
     const store = new SqliteStateStore(file, { command: 'drift-detective scan' });
-    store.close();
+    await store.close();
   });
 
   it("waits for another host's lock while it is kept fresh, and takes it over once abandoned", async () => {
@@ -98,14 +98,14 @@ describe('the state writer lock', () => {
     );
     const threeMinutesAgo = new Date(Date.now() - 180_000);
     await utimes(lockFileOf(file), threeMinutesAgo, threeMinutesAgo);
-    new SqliteStateStore(file).close();
+    await new SqliteStateStore(file).close();
   });
 
   it('open() waits for the holder to finish, saying once who holds it; then refuses after the wait', async () => {
     const file = await stateFile();
     const first = new SqliteStateStore(file, { command: 'first' });
     const heard: string[] = [];
-    setTimeout(() => first.close(), 300);
+    setTimeout(() => void first.close(), 300);
     const second = await SqliteStateStore.open(file, {
       waitMs: 10_000,
       onWait: (holder) => heard.push(holder.command),
@@ -114,7 +114,7 @@ describe('the state writer lock', () => {
     await expect(SqliteStateStore.open(file, { waitMs: 200 })).rejects.toThrow(
       /is in use by pid \d+ \(drift-detective\) .*; waited 0 s: one state has one writer/,
     );
-    second.close();
+    await second.close();
   });
 
   it("never removes a successor's lock", async () => {
@@ -122,7 +122,7 @@ describe('the state writer lock', () => {
     const first = new SqliteStateStore(file);
     // The lock was taken over (say, judged abandoned) and is someone else's now.
     await foreignLock(file, 'other-host.internal');
-    first.close();
+    await first.close();
     expect(existsSync(lockFileOf(file))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import {
   reconcileResource,
   type FindingRecord,
   type Observation,
+  type StateAccess,
   type StateStore,
   type TransitionEvent,
   type WaiverRef,
@@ -152,8 +153,8 @@ export function evaluate(wired: Wired, resource: Resource): Observation[] {
  * one: a redelivered or reordered message, judged late. Holds for resources
  * without findings too (a compliant state leaves no finding to compare with).
  */
-export function isStale(wired: Wired, resource: Resource): boolean {
-  const last = wired.deps.store.lastObserved({
+export async function isStale(state: StateAccess, resource: Resource): Promise<boolean> {
+  const last = await state.lastObserved({
     provider: resource.provider,
     account: resource.account,
     resourceId: resource.id,
@@ -171,14 +172,18 @@ export function observationOf(resource: Resource) {
   };
 }
 
-/** The transitions of one judged resource against what the store holds; none for a stale state. */
-export function reconcile(
+/**
+ * The transitions of one judged resource against what the state holds; none
+ * for a stale state. The caller holds the resource's lock (`withResources`).
+ */
+export async function reconcile(
   wired: Wired,
+  state: StateAccess,
   resource: Resource,
   observations: readonly Observation[],
   now: string,
-): TransitionEvent[] {
-  if (isStale(wired, resource)) {
+): Promise<TransitionEvent[]> {
+  if (await isStale(state, resource)) {
     wired.logger.info(
       { resourceId: resource.id, observedAt: resource.observedAt },
       'an older state than the one recorded: ignored',
@@ -189,7 +194,7 @@ export function reconcile(
   return reconcileResource({
     resource: ref,
     observations,
-    stored: wired.deps.store.findingsOf(ref),
+    stored: await state.findingsOf(ref),
     judgedRules: wired.bundleRules,
     bundleRules: wired.bundleRules,
     now,
@@ -205,10 +210,13 @@ export function countTransitions(wired: Wired, events: readonly TransitionEvent[
 /**
  * Publishes the findings that need it, then records them as published. A
  * publisher failure throws and leaves them pending in the store, so the next
- * attempt sends them again.
+ * attempt sends them again. The caller holds their resources' locks from
+ * reading them until this returns: a run that read an older state of them
+ * can then never send it after a newer one (the hub would keep the older).
  */
 export async function publish(
   wired: Wired,
+  state: StateAccess,
   findings: readonly FindingRecord[],
   now: Date,
 ): Promise<FindingRecord[]> {
@@ -223,7 +231,7 @@ export async function publish(
     const refused = error.rejected;
     const refusedIds = new Set(refused.map((r) => r.id));
     // What the hub took is taken, whatever happens to the rest.
-    markPublished(wired, batch, refusedIds, now);
+    await markPublished(state, batch, refusedIds, now);
     if (refused.some((r) => !r.permanent)) throw error;
     for (const r of refused) {
       wired.metrics.errors.inc({ kind: 'publish_rejected' });
@@ -236,20 +244,52 @@ export async function publish(
   } finally {
     wired.metrics.publishDuration.observe((performance.now() - started) / 1000);
   }
-  markPublished(wired, batch, new Set(), now);
+  await markPublished(state, batch, new Set(), now);
   return batch;
 }
 
-function markPublished(
-  wired: Wired,
+async function markPublished(
+  state: StateAccess,
   batch: readonly FindingRecord[],
   except: ReadonlySet<string>,
   now: Date,
-): void {
-  wired.deps.store.markPublished(
+): Promise<void> {
+  await state.markPublished(
     batch.filter((f) => !except.has(f.id)).map((f) => ({ id: f.id, contentHash: f.contentHash })),
     now.toISOString(),
   );
+}
+
+/** Resources locked and published together by `publishPending`. */
+const PENDING_BATCH = 100;
+
+/**
+ * Publishes what is pending for the resources of these findings (read before,
+ * without their locks): each group of resources under its locks, from what
+ * the state holds then, so a newer state another run saved meanwhile is what
+ * goes out. Returns what was sent.
+ */
+export async function publishPending(
+  wired: Wired,
+  store: StateStore,
+  findings: readonly FindingRecord[],
+  now: Date,
+): Promise<FindingRecord[]> {
+  const resources = new Map<string, FindingRecord>();
+  for (const f of findings) resources.set(`${f.provider}|${f.account}|${f.resourceId}`, f);
+  const refs = [...resources.values()];
+  const sent: FindingRecord[] = [];
+  for (let start = 0; start < refs.length; start += PENDING_BATCH) {
+    const group = refs.slice(start, start + PENDING_BATCH);
+    sent.push(
+      ...(await store.withResources(group, async (state) => {
+        const current: FindingRecord[] = [];
+        for (const ref of group) current.push(...(await state.findingsOf(ref)));
+        return publish(wired, state, current, now);
+      })),
+    );
+  }
+  return sent;
 }
 
 /** An error's message, for logs and dead letters: never the payload that caused it. */

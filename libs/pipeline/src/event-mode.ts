@@ -1,4 +1,10 @@
-import { resolveDeleted, type FindingRecord, type Observation } from '@drift-detective/findings';
+import {
+  resolveDeleted,
+  type FindingRecord,
+  type LockedResource,
+  type Observation,
+  type StateAccess,
+} from '@drift-detective/findings';
 import {
   ConfigurationNotIncluded,
   NormalizeError,
@@ -18,7 +24,6 @@ import {
 } from './core.js';
 import type { DeadLetterSink, EventSource, ReceivedEvent } from './interfaces.js';
 import { fullJitterDelayMs } from './backoff.js';
-import { KeyedLock } from './keyed-lock.js';
 
 export interface EventDeps extends PipelineDeps {
   readonly deadLetter: DeadLetterSink;
@@ -63,16 +68,21 @@ export interface EventSummary {
 
 /** One unit of work of an event, done under its resource's lock. */
 type Unit =
-  | { readonly key: string; readonly resource: Resource; readonly observations: Observation[] }
   | {
-      readonly key: string;
+      readonly lock: LockedResource;
+      readonly resource: Resource;
+      readonly observations: Observation[];
+    }
+  | {
+      readonly lock: LockedResource;
       readonly deleted: { provider: string; resourceId: string; deletedAt?: string | undefined };
     };
 
 /**
  * Event mode: each event is normalized, evaluated, reconciled, saved and
  * published, and only then acknowledged. Up to `concurrency` events run at
- * once; two events of one resource take turns.
+ * once; two events of one resource take turns, in this process and across
+ * every process sharing the state (the store's resource locks).
  */
 export async function runEvents(
   source: EventSource,
@@ -80,12 +90,11 @@ export async function runEvents(
   options: EventOptions = {},
 ): Promise<EventSummary> {
   const wired = wire(deps);
-  const lock = new KeyedLock();
   const summary: EventSummary = { acked: 0, retried: 0, deadLettered: 0 };
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const running = new Set<Promise<void>>();
   for await (const event of source) {
-    const task = handleEvent(event, wired, deps.deadLetter, lock, options, summary)
+    const task = handleEvent(event, wired, deps.deadLetter, options, summary)
       .catch((error: unknown) => {
         // Left unacked: the queue redelivers it. One bad event never stops the loop.
         wired.metrics.errors.inc({ kind: 'internal' });
@@ -103,7 +112,6 @@ async function handleEvent(
   event: ReceivedEvent,
   wired: Wired,
   deadLetter: DeadLetterSink,
-  lock: KeyedLock,
   options: EventOptions,
   summary: EventSummary,
 ): Promise<void> {
@@ -123,7 +131,9 @@ async function handleEvent(
     return;
   }
   try {
-    for (const unit of units) await lock.run(unit.key, () => apply(unit, wired));
+    for (const unit of units) {
+      await wired.deps.store.withResources([unit.lock], (state) => apply(unit, wired, state));
+    }
   } catch (error) {
     await retryOrGiveUp(event, error, wired, deadLetter, options, summary);
     return;
@@ -152,9 +162,15 @@ function prepare(event: ReceivedEvent, wired: Wired): Unit[] {
       wired.metrics.errors.inc({ kind: 'evaluation' });
       throw error;
     }
-    units.push({ key: `${resource.provider}|${resource.id}`, resource, observations });
+    units.push({
+      lock: { provider: resource.provider, resourceId: resource.id },
+      resource,
+      observations,
+    });
   }
-  for (const d of deleted) units.push({ key: `${d.provider}|${d.resourceId}`, deleted: d });
+  for (const d of deleted) {
+    units.push({ lock: { provider: d.provider, resourceId: d.resourceId }, deleted: d });
+  }
   return units;
 }
 
@@ -201,16 +217,15 @@ async function enriched(event: ReceivedEvent, wired: Wired): Promise<unknown> {
   }
 }
 
-/** Reconcile → save → publish → mark published, for one resource. */
-async function apply(unit: Unit, wired: Wired): Promise<void> {
+/** Reconcile → save → publish → mark published, for one resource, under its lock. */
+async function apply(unit: Unit, wired: Wired, state: StateAccess): Promise<void> {
   const now = wired.now();
   const at = now.toISOString();
-  const { store } = wired.deps;
   let ref: { provider: string; account?: string; resourceId: string };
   try {
     if ('resource' in unit) {
-      const events = reconcile(wired, unit.resource, unit.observations, at);
-      store.save(
+      const events = await reconcile(wired, state, unit.resource, unit.observations, at);
+      await state.save(
         events.map((e) => e.finding),
         [observationOf(unit.resource)],
       );
@@ -221,7 +236,7 @@ async function apply(unit: Unit, wired: Wired): Promise<void> {
         resourceId: unit.resource.id,
       };
     } else {
-      const stored = store.findingsOf({
+      const stored = await state.findingsOf({
         provider: unit.deleted.provider,
         resourceId: unit.deleted.resourceId,
         idCaseInsensitive: wired.deps.inventory.caseInsensitiveIds,
@@ -237,7 +252,7 @@ async function apply(unit: Unit, wired: Wired): Promise<void> {
       const deletedAt = unit.deleted.deletedAt;
       const accounts = new Set(stored.map((f) => f.account));
       const deletedRef = ref;
-      store.save(
+      await state.save(
         events.map((e) => e.finding),
         deletedAt === undefined
           ? []
@@ -250,8 +265,8 @@ async function apply(unit: Unit, wired: Wired): Promise<void> {
     throw error;
   }
   // Read back: this also re-sends what an earlier failed attempt left pending.
-  const current: FindingRecord[] = store.findingsOf(ref);
-  await publish(wired, current, now);
+  const current: FindingRecord[] = await state.findingsOf(ref);
+  await publish(wired, state, current, now);
 }
 
 async function retryOrGiveUp(

@@ -22,7 +22,6 @@ export {
   runEvents,
 } from './event-mode.js';
 export type { EventDeps, EventOptions, EventSummary } from './event-mode.js';
-export { KeyedLock } from './keyed-lock.js';
 export { createMemoryMetrics, ERROR_KINDS, silentLogger } from './observability.js';
 export type {
   DurationHistogram,

@@ -3,10 +3,11 @@ import {
   resolveDeleted,
   type CoveredScope,
   type FindingRecord,
+  type Observation,
   type TransitionEvent,
 } from '@drift-detective/findings';
 import { PolicyEngineError } from '@drift-detective/policy-engine';
-import { NormalizeError } from '@drift-detective/resource-model';
+import { NormalizeError, type Resource } from '@drift-detective/resource-model';
 import {
   countTransitions,
   describe,
@@ -14,8 +15,10 @@ import {
   normalizeDocument,
   observationOf,
   publish,
+  publishPending,
   reconcile,
   wire,
+  type Normalized,
   type PipelineDeps,
   type Wired,
 } from './core.js';
@@ -63,16 +66,17 @@ export async function runSweep(
   const wired = wire(deps);
   const { store } = deps;
   const { sweepId, scope } = options;
-  const saved = store.sweepProgress(sweepId);
+  const saved = await store.sweepProgress(sweepId);
   const resumedAfter = saved?.cursor ?? null;
   // A resumed sweep started when its first run did.
   const startedAt = saved?.startedAt ?? wired.now().toISOString();
   wired.logger.info({ sweepId, resumedAfter }, 'sweep started');
 
   // A crash between saving a page and publishing it left findings pending: send them first.
-  await publish(
+  await publishPending(
     wired,
-    store.unpublished().filter((f) => inScope(scope, f)),
+    store,
+    (await store.unpublished()).filter((f) => inScope(scope, f)),
     wired.now(),
   );
 
@@ -84,7 +88,7 @@ export async function runSweep(
     options.onProgress?.({ pages, resources });
     if (options.signal?.aborted) break;
   }
-  const skipped = store.sweepProgress(sweepId)?.skipped ?? 0;
+  const skipped = (await store.sweepProgress(sweepId))?.skipped ?? 0;
   const summary = { pages, resources, resumedAfter, skipped };
   if (options.signal?.aborted) {
     wired.logger.warn({ sweepId, pages }, 'sweep stopped early: nothing resolved');
@@ -93,56 +97,85 @@ export async function runSweep(
   if (skipped > 0) {
     // A record that could not be judged may be a resource that still exists: resolve nothing.
     wired.logger.warn({ sweepId, skipped }, 'sweep skipped records: nothing resolved as deleted');
-    store.clearSweep(sweepId);
+    await store.clearSweep(sweepId);
     return { ...summary, completed: false, resolvedDeleted: 0 };
   }
-  const now = wired.now();
-  // Unseen, in scope, and not seen by anything since the sweep started: a
-  // resource an event reported while the sweep ran may have been created after
-  // the sweep listed its type.
-  const unseen = store
-    .unseenOpenFindings(sweepId, scope.provider)
-    .filter((f) => inScope(scope, f))
-    .filter((f) => f.lastSeen < startedAt && (f.observedAt ?? '') < startedAt);
-  const events = resolveDeleted(unseen, now.toISOString());
-  store.save(events.map((e) => e.finding));
-  countTransitions(wired, events);
-  await publish(
-    wired,
-    events.map((e) => e.finding),
-    now,
-  );
-  store.clearSweep(sweepId);
-  wired.logger.info(
-    { sweepId, pages, resources, resolvedDeleted: events.length },
-    'sweep completed',
-  );
-  return { ...summary, completed: true, resolvedDeleted: events.length };
+  const resolvedDeleted = await resolveUnseen(wired, sweepId, scope, startedAt);
+  await store.clearSweep(sweepId);
+  wired.logger.info({ sweepId, pages, resources, resolvedDeleted }, 'sweep completed');
+  return { ...summary, completed: true, resolvedDeleted };
 }
 
-/** Judges, saves (with the checkpoint) and publishes one page; returns the resources it judged. */
-async function sweepPage(
+/** Resources whose unseen findings are resolved under one set of locks. */
+const RESOLVE_BATCH = 100;
+
+/**
+ * Resolves, as deleted, the open findings of the scope whose resource the
+ * sweep never saw and nothing else saw since the sweep started: a resource an
+ * event reported while the sweep ran may have been created after the sweep
+ * listed its type. Each group of resources is decided under its locks from
+ * what the state holds then, so an event another worker handles meanwhile is
+ * never overruled by what was read before it.
+ */
+async function resolveUnseen(
   wired: Wired,
   sweepId: string,
+  scope: CoveredScope,
   startedAt: string,
-  page: SweepPage,
 ): Promise<number> {
-  const now = wired.now();
-  const at = now.toISOString();
   const { store } = wired.deps;
-  // By finding id: a resource listed twice in a page keeps its last state.
-  const records = new Map<string, FindingRecord>();
-  const seen = new Set<string>();
-  const observed: ReturnType<typeof observationOf>[] = [];
+  const unseenNow = (f: FindingRecord) =>
+    f.status !== 'RESOLVED' &&
+    inScope(scope, f) &&
+    f.lastSeen < startedAt &&
+    (f.observedAt ?? '') < startedAt;
+  const candidates = (await store.unseenOpenFindings(sweepId, scope.provider)).filter(unseenNow);
+  const ids = new Set(candidates.map((f) => f.id));
+  const resources = new Map<string, FindingRecord>();
+  for (const f of candidates) resources.set(`${f.account}|${f.resourceId}`, f);
+  const refs = [...resources.values()];
+  let resolved = 0;
+  for (let start = 0; start < refs.length; start += RESOLVE_BATCH) {
+    const group = refs.slice(start, start + RESOLVE_BATCH);
+    resolved += await store.withResources(group, async (state) => {
+      const now = wired.now();
+      const current: FindingRecord[] = [];
+      for (const ref of group) current.push(...(await state.findingsOf(ref)));
+      const events = resolveDeleted(
+        current.filter((f) => ids.has(f.id) && unseenNow(f)),
+        now.toISOString(),
+      );
+      await state.save(events.map((e) => e.finding));
+      countTransitions(wired, events);
+      await publish(
+        wired,
+        state,
+        events.map((e) => e.finding),
+        now,
+      );
+      return events.length;
+    });
+  }
+  return resolved;
+}
+
+/** A page's documents judged, before any state is read: what reconciling needs. */
+interface JudgedPage {
+  readonly resources: { readonly resource: Resource; readonly observations: Observation[] }[];
+  readonly deleted: Normalized['deleted'];
+  /** Resource ids the page holds (judged or not): never resolved as deleted. */
+  readonly seen: Set<string>;
+  readonly skipped: number;
+}
+
+/** Normalizes and evaluates a page; a record that cannot be read or judged is skipped. */
+function judgePage(wired: Wired, sweepId: string, page: SweepPage): JudgedPage {
+  const judged: JudgedPage = { resources: [], deleted: [], seen: new Set(), skipped: 0 };
   let skipped = 0;
   const skip = (error: unknown, kind: 'normalize' | 'evaluation') => {
     skipped += 1;
     wired.metrics.errors.inc({ kind });
     wired.logger.warn({ sweepId, cursor: page.cursor, reason: describe(error) }, 'record skipped');
-  };
-  const keep = (events: readonly TransitionEvent[]) => {
-    for (const e of events) records.set(e.finding.id, e.finding);
-    countTransitions(wired, events);
   };
   for (const [index, document] of page.documents.entries()) {
     const source = `sweep ${sweepId} page ${page.cursor}[${index}]`;
@@ -158,33 +191,73 @@ async function sweepPage(
     }
     for (const resource of normalized.resources) {
       // Seen even when it cannot be judged: it exists, so it must never resolve as deleted.
-      seen.add(resource.id);
-      let observations;
+      judged.seen.add(resource.id);
       try {
-        observations = evaluate(wired, resource);
+        judged.resources.push({ resource, observations: evaluate(wired, resource) });
       } catch (error) {
         if (!(error instanceof PolicyEngineError)) throw error;
         skip(error, 'evaluation');
-        continue;
       }
-      keep(reconcile(wired, resource, observations, at));
+    }
+    // Deleted, then recreated later in the page: the later state stands.
+    judged.deleted.push(...normalized.deleted.filter((d) => !judged.seen.has(d.resourceId)));
+  }
+  return { ...judged, skipped };
+}
+
+/**
+ * Judges a page, then — under the locks of every resource it names — reconciles,
+ * saves (with the checkpoint) and publishes it; returns the resources it saw.
+ */
+async function sweepPage(
+  wired: Wired,
+  sweepId: string,
+  startedAt: string,
+  page: SweepPage,
+): Promise<number> {
+  const judged = judgePage(wired, sweepId, page);
+  const locks = [
+    ...judged.resources.map(({ resource }) => ({
+      provider: resource.provider,
+      resourceId: resource.id,
+    })),
+    ...judged.deleted,
+  ];
+  await wired.deps.store.withResources(locks, async (state) => {
+    const now = wired.now();
+    const at = now.toISOString();
+    // By finding id: a resource listed twice in a page keeps its last state.
+    const records = new Map<string, FindingRecord>();
+    const keep = (events: readonly TransitionEvent[]) => {
+      for (const e of events) records.set(e.finding.id, e.finding);
+      countTransitions(wired, events);
+    };
+    const observed: ReturnType<typeof observationOf>[] = [];
+    for (const { resource, observations } of judged.resources) {
+      keep(await reconcile(wired, state, resource, observations, at));
       observed.push(observationOf(resource));
     }
-    for (const deleted of normalized.deleted) {
-      if (seen.has(deleted.resourceId)) continue; // deleted, then recreated later in the page
-      const stored = store.findingsOf({
+    for (const deleted of judged.deleted) {
+      const stored = await state.findingsOf({
         ...deleted,
         idCaseInsensitive: wired.deps.inventory.caseInsensitiveIds,
       });
       keep(resolveDeleted(stored, at, deleted.deletedAt));
     }
-  }
-  const changed = [...records.values()];
-  store.savePage(
-    changed,
-    { sweepId, cursor: page.cursor, seen: [...seen], skipped, at, startedAt },
-    observed,
-  );
-  await publish(wired, changed, now);
-  return seen.size;
+    const changed = [...records.values()];
+    await state.savePage(
+      changed,
+      {
+        sweepId,
+        cursor: page.cursor,
+        seen: [...judged.seen],
+        skipped: judged.skipped,
+        at,
+        startedAt,
+      },
+      observed,
+    );
+    await publish(wired, state, changed, now);
+  });
+  return judged.seen.size;
 }

@@ -31,7 +31,9 @@ beforeEach(async () => {
   metrics = createMemoryMetrics();
   order = [];
 });
-afterEach(() => store.close());
+afterEach(async () => {
+  await store.close();
+});
 
 const deps = () => ({ inventory: testInventory, engine, store, publisher, deadLetter, metrics });
 const event = (id: string, items: unknown[], receiveCount = 1) =>
@@ -44,13 +46,13 @@ describe('event mode', () => {
     const shouted = { deleted: 'WEB' }; // arn:aws:s3:::WEB: the same id, in another case
     // AWS ids are case-sensitive: another bucket, nothing to resolve.
     await runOne(event('c2', [shouted]));
-    expect(store.list().map((f) => f.status)).toEqual(['ACTIVE']);
+    expect((await store.list()).map((f) => f.status)).toEqual(['ACTIVE']);
     // Where ids ignore case (Azure's ARM ids), the same notice resolves it, named as stored.
     await runEvents(events(event('c3', [shouted])), {
       ...deps(),
       inventory: { ...testInventory, caseInsensitiveIds: true },
     });
-    expect(store.list().map((f) => [f.status, f.resolution, f.resourceId])).toEqual([
+    expect((await store.list()).map((f) => [f.status, f.resolution, f.resourceId])).toEqual([
       ['RESOLVED', 'deleted', arn('web')],
     ]);
     expect(publisher.published.at(-1)).toMatchObject({
@@ -66,8 +68,8 @@ describe('event mode', () => {
       ['DD-STORAGE-001', 'new', arn('web')],
     ]);
     expect(first.acked).toBe(true);
-    expect(store.unpublished()).toEqual([]);
-    expect(store.list()[0]?.publishedAt).not.toBeNull();
+    expect(await store.unpublished()).toEqual([]);
+    expect((await store.list())[0]?.publishedAt).not.toBeNull();
 
     const again = event('e2', [{ name: 'web', public: true }]);
     await runOne(again);
@@ -91,7 +93,7 @@ describe('event mode', () => {
       ['RESOLVED', 'deleted'],
     ]);
     expect(gone.acked).toBe(true);
-    expect(store.list()).toHaveLength(1);
+    expect(await store.list()).toHaveLength(1);
     expect(metrics.value('drift_events_total', { outcome: 'acked' })).toBe(5);
     expect(metrics.value('drift_evaluations_total')).toBe(4);
     expect(metrics.value('drift_findings_transitions_total', { transition: 'new' })).toBe(1);
@@ -111,7 +113,7 @@ describe('event mode', () => {
     expect(first.nacked?.retryAfterMs).toBeLessThan(400);
     expect(first.nacked?.retryAfterMs).toBeGreaterThan(390);
     expect(first.nacked?.reason).toMatch(/hub unavailable/);
-    expect(store.unpublished().map((f) => [f.pendingTransition, f.publishedAt])).toEqual([
+    expect((await store.unpublished()).map((f) => [f.pendingTransition, f.publishedAt])).toEqual([
       ['new', null],
     ]);
     expect(metrics.value('drift_events_total', { outcome: 'retried' })).toBe(1);
@@ -121,7 +123,7 @@ describe('event mode', () => {
     const retry = event('e1', [{ name: 'web', public: true }], 4);
     await runOne(retry);
     expect(publisher.published.map((f) => f.pendingTransition)).toEqual(['new']);
-    expect(store.unpublished()).toEqual([]);
+    expect(await store.unpublished()).toEqual([]);
     expect(retry.acked).toBe(true);
     expect(order).toEqual(['nack e1', 'ack e1']);
   });
@@ -136,7 +138,7 @@ describe('event mode', () => {
     ]);
     expect([notADocument.acked, oversized.acked]).toEqual([true, true]);
     // The readable bucket of the poison event was never judged either.
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
     expect(publisher.batches).toEqual([]);
     expect(metrics.value('drift_events_total', { outcome: 'dead_lettered' })).toBe(2);
     expect(metrics.value('drift_errors_total', { kind: 'normalize' })).toBe(2);
@@ -158,7 +160,7 @@ describe('event mode', () => {
     expect(deadLetter.items).toEqual([
       { id: 'e2', reason: expect.stringMatching(/^after 3 attempts: .*wasm trap/) as string },
     ]);
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
     expect(metrics.value('drift_errors_total', { kind: 'evaluation' })).toBe(2);
   });
 
@@ -198,10 +200,10 @@ describe('retryDelayMs', () => {
     await runOne(event('r1', [{ name: 'web', public: true }]));
     // Its deletion, recorded before that observation, delivered after it: it was recreated since.
     await runOne(event('r2', [{ deleted: 'web', deletedAt: '2026-10-31T23:00:00Z' }]));
-    expect(store.list().map((f) => f.status)).toEqual(['ACTIVE']);
+    expect((await store.list()).map((f) => f.status)).toEqual(['ACTIVE']);
     // A deletion recorded after it resolves it, at the deletion's time.
     await runOne(event('r3', [{ deleted: 'web', deletedAt: '2026-11-01T01:00:00Z' }]));
-    expect(store.list().map((f) => [f.status, f.resolution, f.observedAt])).toEqual([
+    expect((await store.list()).map((f) => [f.status, f.resolution, f.observedAt])).toEqual([
       ['RESOLVED', 'deleted', '2026-11-01T01:00:00Z'],
     ]);
   });
@@ -215,13 +217,13 @@ describe('retryDelayMs', () => {
       await runOne(
         event('o2', [{ name: 'web', public: true, observedAt: '2026-11-01T00:00:00Z' }]),
       );
-      expect(store.list()).toEqual([]);
+      expect(await store.list()).toEqual([]);
       expect(publisher.published).toEqual([]);
       // A newer public state does open it.
       await runOne(
         event('o3', [{ name: 'web', public: true, observedAt: '2026-11-03T00:00:00Z' }]),
       );
-      expect(store.list().map((f) => f.status)).toEqual(['ACTIVE']);
+      expect((await store.list()).map((f) => f.status)).toEqual(['ACTIVE']);
     });
 
     it('never brings back a deleted resource from a state older than its deletion', async () => {
@@ -232,7 +234,9 @@ describe('retryDelayMs', () => {
       await runOne(
         event('d3', [{ name: 'web', public: true, observedAt: '2026-11-01T12:00:00Z' }]),
       );
-      expect(store.list().map((f) => [f.status, f.resolution])).toEqual([['RESOLVED', 'deleted']]);
+      expect((await store.list()).map((f) => [f.status, f.resolution])).toEqual([
+        ['RESOLVED', 'deleted'],
+      ]);
     });
   });
 
@@ -245,7 +249,7 @@ describe('retryDelayMs', () => {
       ]);
       await runOne(e);
       expect(e.acked).toBe(true);
-      expect(store.unpublished().map((f) => f.resourceName)).toEqual(['bad']);
+      expect((await store.unpublished()).map((f) => f.resourceName)).toEqual(['bad']);
       expect(metrics.value('drift_errors_total', { kind: 'publish_rejected' })).toBe(1);
     });
 
@@ -258,7 +262,7 @@ describe('retryDelayMs', () => {
       await runOne(e);
       expect(e.acked).toBe(false);
       expect(e.nacked?.reason).toMatch(/hub refused some/);
-      expect(store.unpublished().map((f) => f.resourceName)).toEqual(['slow']);
+      expect((await store.unpublished()).map((f) => f.resourceName)).toEqual(['slow']);
     });
   });
 
@@ -292,7 +296,7 @@ describe('retryDelayMs', () => {
       expect(e.nacked?.reason).toMatch(
         /adding context to test:c3 failed: Error: ThrottlingException/,
       );
-      expect(store.list()).toEqual([]);
+      expect(await store.list()).toEqual([]);
       expect(publisher.published).toEqual([]);
     });
   });
@@ -327,7 +331,7 @@ describe('retryDelayMs', () => {
       await runOne(unfetchable);
       expect(deadLetter.items.map((d) => d.id)).toEqual(['o3']);
       expect(deadLetter.items[0]?.reason).toMatch(/ConfigurationNotIncluded: .*oversized item/);
-      expect(store.list()).toEqual([]);
+      expect(await store.list()).toEqual([]);
     });
   });
 });

@@ -40,8 +40,9 @@ describe('JsonLinesPublisher', () => {
     const lines = text.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    const [stored] = await store.list();
     expect(line).toMatchObject({
-      id: store.list()[0]?.id,
+      id: stored?.id,
       ruleId: 'DD-STORAGE-001',
       status: 'ACTIVE',
       transition: 'new',
@@ -49,12 +50,12 @@ describe('JsonLinesPublisher', () => {
       resourceId: arn('web'),
       account: ACCOUNT,
       provider: 'aws',
-      contentHash: store.list()[0]?.contentHash,
+      contentHash: stored?.contentHash,
     });
     expect(typeof line['message']).toBe('string');
     // The native payload never goes out.
     expect(line).not.toHaveProperty('native');
-    store.close();
+    await store.close();
   });
 
   it('throws when the write fails, so the event is retried and nothing is marked published', async () => {
@@ -82,7 +83,7 @@ describe('JsonLinesPublisher', () => {
     });
     expect(e.acked).toBe(false);
     expect(e.nacked?.reason).toMatch(/disk full/);
-    expect(store.unpublished().map((f) => f.publishedAt)).toEqual([null]);
+    expect((await store.unpublished()).map((f) => f.publishedAt)).toEqual([null]);
     expect(metrics.value('drift_events_total', { outcome: 'retried' })).toBe(1);
     expect(metrics.value('drift_errors_total', { kind: 'publish' })).toBe(1);
     expect(warnings).toEqual([
@@ -93,6 +94,6 @@ describe('JsonLinesPublisher', () => {
     ]);
     // Logs carry ids and reasons, never the event's payload.
     expect(JSON.stringify(warnings)).not.toContain('"items"');
-    store.close();
+    await store.close();
   });
 });

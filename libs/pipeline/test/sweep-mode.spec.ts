@@ -35,7 +35,9 @@ beforeEach(async () => {
   ({ store } = await tempStore());
   publisher = new RecordingPublisher();
 });
-afterEach(() => store.close());
+afterEach(async () => {
+  await store.close();
+});
 
 const scope: CoveredScope = {
   provider: 'aws',
@@ -64,9 +66,8 @@ function reader(
   return Object.assign(factory, { starts });
 }
 
-const open = () =>
-  store
-    .list()
+const open = async () =>
+  (await store.list())
     .filter((f) => f.status !== 'RESOLVED')
     .map((f) => f.resourceName)
     .sort();
@@ -95,8 +96,8 @@ describe('sweep mode', () => {
       ['b', 'new'],
       ['c', 'new'],
     ]);
-    expect(store.unpublished()).toEqual([]);
-    expect(store.sweepProgress('s1')).toBeUndefined();
+    expect(await store.unpublished()).toEqual([]);
+    expect(await store.sweepProgress('s1')).toBeUndefined();
 
     const second = await runSweep(
       reader([[{ name: 'a', public: true }], [{ name: 'c', public: true }]]),
@@ -107,7 +108,7 @@ describe('sweep mode', () => {
     expect(publisher.batches.at(-1)?.map((f) => [f.resourceId, f.status, f.resolution])).toEqual([
       [arn('b'), 'RESOLVED', 'deleted'],
     ]);
-    expect(open()).toEqual(['a', 'c']);
+    expect(await open()).toEqual(['a', 'c']);
   });
 
   it('resolves nothing outside its scope', async () => {
@@ -115,7 +116,7 @@ describe('sweep mode', () => {
     const other = { ...scope, accounts: new Set(['999999999999']) };
     const summary = await runSweep(reader([[]]), deps(), { sweepId: 's2', scope: other });
     expect(summary.resolvedDeleted).toBe(0);
-    expect(open()).toEqual(['a']);
+    expect(await open()).toEqual(['a']);
   });
 
   it('resolves nothing when the reader throws, or when a record could not be judged', async () => {
@@ -126,7 +127,7 @@ describe('sweep mode', () => {
     await expect(
       runSweep(reader([[{ name: 'a', public: true }], []], 1), deps(), { sweepId: 's2', scope }),
     ).rejects.toThrow(/connection reset/);
-    expect(open()).toEqual(['a', 'b']);
+    expect(await open()).toEqual(['a', 'b']);
 
     const skipped = await runSweep(
       reader([[{ name: 'a', public: true }, { broken: true }]]),
@@ -137,8 +138,8 @@ describe('sweep mode', () => {
       },
     );
     expect(skipped).toMatchObject({ completed: false, skipped: 1, resolvedDeleted: 0 });
-    expect(open()).toEqual(['a', 'b']);
-    expect(store.sweepProgress('s3')).toBeUndefined();
+    expect(await open()).toEqual(['a', 'b']);
+    expect(await store.sweepProgress('s3')).toBeUndefined();
   });
 
   it('resumes after the last saved page and resolves correctly at the end, publishing each line once', async () => {
@@ -156,9 +157,13 @@ describe('sweep mode', () => {
     ];
     const interrupted = reader(pages, 1);
     await expect(runSweep(interrupted, jsonDeps, { sweepId: 's1', scope })).rejects.toThrow();
-    const started = store.sweepProgress('s1')?.startedAt;
-    expect(store.sweepProgress('s1')).toEqual({ cursor: 'p1', skipped: 0, startedAt: started });
-    expect(open()).toEqual(['a', 'old']);
+    const started = (await store.sweepProgress('s1'))?.startedAt;
+    expect(await store.sweepProgress('s1')).toEqual({
+      cursor: 'p1',
+      skipped: 0,
+      startedAt: started,
+    });
+    expect(await open()).toEqual(['a', 'old']);
 
     const restarted = reader(pages);
     const summary = await runSweep(restarted, jsonDeps, { sweepId: 's1', scope });
@@ -170,8 +175,8 @@ describe('sweep mode', () => {
       resolvedDeleted: 1,
     });
     // 'a' was seen before the interruption: it stays open.
-    expect(open()).toEqual(['a', 'b']);
-    expect(store.list().find((f) => f.resourceName === 'old')?.resolvedAt).toBeDefined();
+    expect(await open()).toEqual(['a', 'b']);
+    expect((await store.list()).find((f) => f.resourceName === 'old')?.resolvedAt).toBeDefined();
     expect(started).toBeDefined();
     const sent = lines.map((l) => JSON.parse(l) as { resourceId: string; transition: string });
     expect(sent.map((l) => [l.resourceId, l.transition])).toEqual([
@@ -192,7 +197,7 @@ describe('sweep mode', () => {
     clock.now = new Date('2026-11-27T10:05:00Z');
     const created = bucket('new', true);
     const [violation] = engine.evaluate(created);
-    store.save(
+    await store.save(
       reconcileResource({
         resource: { provider: 'aws', account: created.account, resourceId: created.id },
         observations: [
@@ -209,7 +214,7 @@ describe('sweep mode', () => {
     clock.now = new Date('2026-11-27T10:10:00Z');
     const summary = await runSweep(reader(pages), timed, { sweepId: 'sw', scope });
     expect(summary).toMatchObject({ completed: true, resolvedDeleted: 0 });
-    expect(open()).toEqual(['a', 'new']);
+    expect(await open()).toEqual(['a', 'new']);
   });
 
   it('completes past a finding the hub refuses for good, run after run', async () => {
@@ -220,12 +225,12 @@ describe('sweep mode', () => {
     const second = await runSweep(reader(pages), deps(), { sweepId: 'r2', scope });
     expect(second).toMatchObject({ completed: true, pages: 2 });
     expect(publisher.published.map((f) => f.resourceName)).toEqual(['good']);
-    expect(store.unpublished().map((f) => f.resourceName)).toEqual(['bad']);
+    expect((await store.unpublished()).map((f) => f.resourceName)).toEqual(['bad']);
   });
 
   it('does not judge an item older than the state an event recorded, yet counts it as seen', async () => {
     // An event at 10:00 recorded the bucket fixed; Config's item, captured at 09:00, still has it public.
-    store.save(
+    await store.save(
       [],
       [
         {
@@ -242,7 +247,7 @@ describe('sweep mode', () => {
       { sweepId: 'lag', scope },
     );
     expect(summary).toMatchObject({ completed: true, resources: 1 });
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
   });
 
   it('re-publishes at start what a crash left pending after its page was saved', async () => {
@@ -250,7 +255,7 @@ describe('sweep mode', () => {
     await expect(
       runSweep(reader([[{ name: 'a', public: true }]]), deps(), { sweepId: 's1', scope }),
     ).rejects.toThrow(/hub unavailable/);
-    expect(store.unpublished().map((f) => f.resourceName)).toEqual(['a']);
+    expect((await store.unpublished()).map((f) => f.resourceName)).toEqual(['a']);
     publisher.failing = false;
     const summary = await runSweep(reader([[{ name: 'a', public: true }]]), deps(), {
       sweepId: 's1',
@@ -260,7 +265,7 @@ describe('sweep mode', () => {
     expect(publisher.published.map((f) => [f.resourceName, f.pendingTransition])).toEqual([
       ['a', 'new'],
     ]);
-    expect(store.unpublished()).toEqual([]);
-    expect(open()).toEqual(['a']);
+    expect(await store.unpublished()).toEqual([]);
+    expect(await open()).toEqual(['a']);
   });
 });

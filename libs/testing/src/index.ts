@@ -102,3 +102,5 @@ export type {
   PlaintextClientOptions,
 } from './gcp/index.js';
 export { countingCounter } from './counting-counter.js';
+export { findPostgresBinaries, newestPostgresVersion, startPostgres } from './postgres-server.js';
+export type { PostgresServer } from './postgres-server.js';

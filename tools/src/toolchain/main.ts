@@ -4,6 +4,7 @@ import { runMain } from '../process.js';
 import { ensureTool } from './ensure.js';
 import { GO_TOOLS } from './go-tools.js';
 import { ensureCurrentLtsNode, ensureLambdaNode } from './node-lines.js';
+import { ensurePostgres } from './postgres.js';
 import { ensurePythonTools } from './python-env.js';
 
 await runMain(async () => {
@@ -15,4 +16,6 @@ await runMain(async () => {
   process.stdout.write(`moto_server ${python.motoServer}\ncfn-lint ${python.cfnLint}\n`);
   process.stdout.write(`node (Lambda line) ${await ensureLambdaNode()}\n`);
   process.stdout.write(`node (current LTS) ${await ensureCurrentLtsNode()}\n`);
+  const postgres = await ensurePostgres();
+  process.stdout.write(`postgresql ${postgres.version} ${postgres.bindir}\n`);
 });

@@ -5,12 +5,16 @@ import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 import { MIGRATIONS } from './migrations.js';
 import { inTransaction, openSqlite, type SqlDatabase, type SqliteDriver } from './sqlite-driver.js';
 import { describeHolder, StateLock, type StateLockHolder } from './state-lock.js';
-import type {
-  PublishedFinding,
-  ResourceObservation,
-  StateStore,
-  SweepCheckpoint,
-  SweepProgress,
+import { KeyedLock } from './keyed-lock.js';
+import {
+  resourceLockKey,
+  type LockedResource,
+  type PublishedFinding,
+  type StateAccess,
+  type ResourceObservation,
+  type StateStore,
+  type SweepCheckpoint,
+  type SweepProgress,
 } from './state-store.js';
 
 /** The state file cannot be used: it names the file and what is wrong. */
@@ -90,12 +94,15 @@ export class SqliteStateStore implements StateStore {
   /** The SQLite driver in use (see sqlite-driver.ts). */
   readonly driver: SqliteDriver;
   private readonly lock: StateLock | undefined;
+  private readonly resourceLocks = new KeyedLock();
+  readonly location: string;
 
   /** Opens the state file now, or throws StateLockedError when another run writes it. */
   constructor(
     readonly file: string,
     options: SqliteStateStoreOptions = {},
   ) {
+    this.location = file;
     const writer = options.lock !== false;
     if (writer) {
       assertWritable(file);
@@ -195,12 +202,12 @@ export class SqliteStateStore implements StateStore {
     return rows.map((row) => JSON.parse(row.record) as FindingRecord);
   }
 
-  findingsOf(
+  async findingsOf(
     resource: Omit<ResourceRef, 'account'> & {
       readonly account?: string;
       readonly idCaseInsensitive?: boolean | undefined;
     },
-  ): FindingRecord[] {
+  ): Promise<FindingRecord[]> {
     // NOCASE folds ASCII only, which is what ARM ids are made of.
     const id = resource.idCaseInsensitive ? 'resource_id = ? COLLATE NOCASE' : 'resource_id = ?';
     const rows =
@@ -216,7 +223,7 @@ export class SqliteStateStore implements StateStore {
     return this.records(rows as Row[]);
   }
 
-  openFindings(provider: string): FindingRecord[] {
+  async openFindings(provider: string): Promise<FindingRecord[]> {
     return this.records(
       this.db
         .prepare(
@@ -226,14 +233,14 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
-  list(status?: FindingStatus): FindingRecord[] {
+  async list(status?: FindingStatus): Promise<FindingRecord[]> {
     const rows = status
       ? this.db.prepare('SELECT record FROM findings WHERE status = ? ORDER BY id').all(status)
       : this.db.prepare('SELECT record FROM findings ORDER BY id').all();
     return this.records(rows as Row[]);
   }
 
-  unpublished(): FindingRecord[] {
+  async unpublished(): Promise<FindingRecord[]> {
     return this.records(
       this.db
         .prepare('SELECT record FROM findings WHERE pending_transition IS NOT NULL ORDER BY id')
@@ -241,14 +248,17 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
-  save(records: readonly FindingRecord[], observed: readonly ResourceObservation[] = []): void {
+  async save(
+    records: readonly FindingRecord[],
+    observed: readonly ResourceObservation[] = [],
+  ): Promise<void> {
     inTransaction(this.db, () => {
       this.upsert(records);
       this.observe(observed);
     });
   }
 
-  lastObserved(resource: ResourceRef): string | undefined {
+  async lastObserved(resource: ResourceRef): Promise<string | undefined> {
     const row = this.db
       .prepare(
         'SELECT observed_at FROM resource_observations WHERE provider = ? AND account = ? AND resource_id = ?',
@@ -291,11 +301,11 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  savePage(
+  async savePage(
     records: readonly FindingRecord[],
     checkpoint: SweepCheckpoint,
     observed: readonly ResourceObservation[] = [],
-  ): void {
+  ): Promise<void> {
     const progress = this.db.prepare(
       `INSERT INTO sweep_checkpoints (sweep_id, cursor, skipped, updated_at, started_at)
        VALUES (?, ?, ?, ?, ?)
@@ -320,7 +330,7 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
-  sweepProgress(sweepId: string): SweepProgress | undefined {
+  async sweepProgress(sweepId: string): Promise<SweepProgress | undefined> {
     return this.db
       .prepare(
         'SELECT cursor, skipped, started_at AS startedAt FROM sweep_checkpoints WHERE sweep_id = ?',
@@ -328,7 +338,7 @@ export class SqliteStateStore implements StateStore {
       .get(sweepId) as SweepProgress | undefined;
   }
 
-  unseenOpenFindings(sweepId: string, provider: string): FindingRecord[] {
+  async unseenOpenFindings(sweepId: string, provider: string): Promise<FindingRecord[]> {
     return this.records(
       this.db
         .prepare(
@@ -340,14 +350,14 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
-  clearSweep(sweepId: string): void {
+  async clearSweep(sweepId: string): Promise<void> {
     inTransaction(this.db, () => {
       this.db.prepare('DELETE FROM sweep_seen WHERE sweep_id = ?').run(sweepId);
       this.db.prepare('DELETE FROM sweep_checkpoints WHERE sweep_id = ?').run(sweepId);
     });
   }
 
-  markPublished(sent: readonly PublishedFinding[], at: string): void {
+  async markPublished(sent: readonly PublishedFinding[], at: string): Promise<void> {
     const select = this.db.prepare('SELECT record FROM findings WHERE id = ?');
     const update = this.db.prepare(
       'UPDATE findings SET pending_transition = NULL, record = ? WHERE id = ?',
@@ -372,7 +382,23 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
-  close(): void {
+  /**
+   * One process writes a state file (its writer lock), so turns between the
+   * runs of this process are all it takes: a keyed lock per resource.
+   */
+  async withResources<T>(
+    resources: readonly LockedResource[],
+    work: (state: StateAccess) => Promise<T>,
+  ): Promise<T> {
+    const keys = [...new Set(resources.map(resourceLockKey))].sort();
+    const take = (index: number): Promise<T> =>
+      index === keys.length
+        ? work(this)
+        : this.resourceLocks.run(keys[index] as string, () => take(index + 1));
+    return take(0);
+  }
+
+  async close(): Promise<void> {
     this.db.close();
     this.lock?.release();
   }

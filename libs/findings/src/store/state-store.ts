@@ -34,13 +34,26 @@ export interface SweepProgress {
   readonly startedAt: string | null;
 }
 
+/** A resource as a lock names it: deletion notices know no account, so none is part of it. */
+export interface LockedResource {
+  readonly provider: string;
+  readonly resourceId: string;
+}
+
 /**
- * Where findings live between runs. Every write is atomic: a crash leaves the
- * old state or the new one, never a mix. The default is one SQLite file
- * (SqliteStateStore); many workers would share PostgreSQL behind this same
- * interface.
+ * The lock key of a resource. Ids are folded to lower case: where a provider's
+ * ids ignore case (Azure's ARM ids) two spellings must take one lock, and
+ * elsewhere folding only makes two distinct resources take turns.
  */
-export interface StateStore {
+export function resourceLockKey(resource: LockedResource): string {
+  return `${resource.provider}|${resource.resourceId.toLowerCase()}`;
+}
+
+/**
+ * What reads and writes a state: the whole of it (StateStore) or the view a
+ * `withResources` call lends while it holds its locks.
+ */
+export interface StateAccess {
   /**
    * The findings of one resource, in any status. Without an account (a deletion
    * notice names only the resource) every account's findings of that id. With
@@ -52,25 +65,25 @@ export interface StateStore {
       readonly account?: string;
       readonly idCaseInsensitive?: boolean | undefined;
     },
-  ): FindingRecord[];
-  /** The open (ACTIVE or SUPPRESSED) findings of a provider. */
-  openFindings(provider: string): FindingRecord[];
+  ): Promise<FindingRecord[]>;
+  /** The open (ACTIVE or SUPPRESSED) findings of a provider, ordered by id. */
+  openFindings(provider: string): Promise<FindingRecord[]>;
   /** Every finding, or those with one status, ordered by id. */
-  list(status?: FindingStatus): FindingRecord[];
-  /** Findings whose last transition no publisher has taken yet. */
-  unpublished(): FindingRecord[];
+  list(status?: FindingStatus): Promise<FindingRecord[]>;
+  /** Findings whose last transition no publisher has taken yet, ordered by id. */
+  unpublished(): Promise<FindingRecord[]>;
   /**
    * Writes the records, and the observation times of the resources they were
    * judged from (kept only when newer), in one transaction: all or none.
    */
-  save(records: readonly FindingRecord[], observed?: readonly ResourceObservation[]): void;
+  save(records: readonly FindingRecord[], observed?: readonly ResourceObservation[]): Promise<void>;
   /** The newest observation time recorded for a resource, if any. */
-  lastObserved(resource: ResourceRef): string | undefined;
+  lastObserved(resource: ResourceRef): Promise<string | undefined>;
   /**
    * Records that a publisher took these findings as they were sent: a finding
    * whose content changed since keeps its newer transition pending.
    */
-  markPublished(sent: readonly PublishedFinding[], at: string): void;
+  markPublished(sent: readonly PublishedFinding[], at: string): Promise<void>;
   /**
    * Writes a sweep page's findings and its checkpoint in one transaction: a
    * crash keeps the page and its checkpoint, or neither.
@@ -79,12 +92,37 @@ export interface StateStore {
     records: readonly FindingRecord[],
     checkpoint: SweepCheckpoint,
     observed?: readonly ResourceObservation[],
-  ): void;
+  ): Promise<void>;
   /** Where a sweep got to, or undefined when it never saved a page (or was cleared). */
-  sweepProgress(sweepId: string): SweepProgress | undefined;
-  /** The open findings of a provider whose resource the sweep has not seen. */
-  unseenOpenFindings(sweepId: string, provider: string): FindingRecord[];
+  sweepProgress(sweepId: string): Promise<SweepProgress | undefined>;
+  /** The open findings of a provider whose resource the sweep has not seen, ordered by id. */
+  unseenOpenFindings(sweepId: string, provider: string): Promise<FindingRecord[]>;
   /** Forgets a finished sweep's checkpoint and seen resources. */
-  clearSweep(sweepId: string): void;
-  close(): void;
+  clearSweep(sweepId: string): Promise<void>;
+  /**
+   * Runs `work` while no other run — in this process or any other sharing the
+   * state — works on these resources: from reading their findings, through
+   * saving and publishing them, no one else reads or changes them. Resources
+   * are locked in one order (their keys sorted), so two runs never deadlock.
+   * `work` must do its reads and writes through the access it is lent, and
+   * must not ask for more resources from inside (that would break the order).
+   */
+  withResources<T>(
+    resources: readonly LockedResource[],
+    work: (state: StateAccess) => Promise<T>,
+  ): Promise<T>;
+}
+
+/**
+ * Where findings live between runs. Every write is atomic: a crash leaves the
+ * old state or the new one, never a mix. The default is one SQLite file
+ * (SqliteStateStore), written by one process at a time; many workers share
+ * PostgreSQL (PostgresStateStore) behind this same interface.
+ */
+export interface StateStore extends StateAccess {
+  /** What the state is, for logs and errors: a file path, or a URL without its password. */
+  readonly location: string;
+  /** The driver in use ("better-sqlite3", "node:sqlite", "pg"), for logs. */
+  readonly driver: string;
+  close(): Promise<void>;
 }

@@ -1,7 +1,9 @@
+import { isPostgresUrl, redactUrl } from '@drift-detective/findings';
 import { DEFAULT_HEALTH_HOST } from '../health-server.js';
 import { DEFAULT_UNREADY_AFTER_MS } from '../health/dependency-health.js';
 import {
   readSettings,
+  SettingsError,
   type SettingsSources,
   type SettingsSpec,
   type SettingValues,
@@ -14,7 +16,10 @@ import {
  * policy bundle, and the health/metrics server.
  */
 export interface AdapterSettings {
-  /** The SQLite state file. */
+  /**
+   * The state: a SQLite file (one writer at a time), or a postgresql:// URL
+   * (PostgreSQL shared by every worker and sweep).
+   */
   readonly statePath: string;
   /** Findings as JSON lines on stdout instead of the cloud's hub. */
   readonly dryRun: boolean;
@@ -48,6 +53,9 @@ export const DEFAULT_UNREADY_AFTER_SECONDS = DEFAULT_UNREADY_AFTER_MS / 1000;
 /** The settings every adapter takes, with the same flag, variable and file key everywhere. */
 export const ADAPTER_SETTINGS = {
   statePath: { kind: 'string', flag: 'state', env: 'DRIFT_STATE_PATH', file: 'state', path: true },
+  // The shared state of many workers (postgresql://…), usually from a secret:
+  // its own variable, so a deployment's secret reference never needs a flag.
+  stateUrl: { kind: 'string', flag: 'state-url', env: 'DRIFT_STATE_URL', file: 'stateUrl' },
   dryRun: { kind: 'boolean', flag: 'dry-run', env: 'DRIFT_DRY_RUN', file: 'dryRun' },
   concurrency: {
     kind: 'count',
@@ -108,6 +116,27 @@ export const PUSH_SETTINGS = {
 } as const satisfies SettingsSpec;
 
 /**
+ * The state a run uses: --state when given, else DRIFT_STATE_URL or
+ * DRIFT_STATE_PATH (setting both is a mistake, named), else the default file.
+ */
+function stateLocation(v: SettingValues<typeof ADAPTER_SETTINGS>, stateFlagGiven: boolean): string {
+  const file = v.statePath as string | undefined;
+  const url = v.stateUrl as string | undefined;
+  if (stateFlagGiven && file !== undefined) return file;
+  if (url !== undefined && file !== undefined) {
+    throw new SettingsError(
+      'DRIFT_STATE_URL (stateUrl) and DRIFT_STATE_PATH (state) both name a state: set one',
+    );
+  }
+  if (url !== undefined && !isPostgresUrl(url)) {
+    throw new SettingsError(
+      `DRIFT_STATE_URL must be a postgresql:// URL, not '${redactUrl(url)}' (a SQLite file goes in DRIFT_STATE_PATH)`,
+    );
+  }
+  return url ?? file ?? DEFAULT_STATE_PATH;
+}
+
+/**
  * Reads the common settings beside a cloud's own (one spec, so a config file
  * holds both and an unknown key in it is named): the common ones with their
  * defaults, and the cloud's values for it to default.
@@ -120,7 +149,7 @@ export function readAdapterSettings<S extends SettingsSpec>(
   const v = values as SettingValues<typeof ADAPTER_SETTINGS>;
   return {
     common: {
-      statePath: (v.statePath as string | undefined) ?? DEFAULT_STATE_PATH,
+      statePath: stateLocation(v, sources.flags?.statePath !== undefined),
       dryRun: (v.dryRun as boolean | undefined) ?? false,
       concurrency: (v.concurrency as number | undefined) ?? DEFAULT_ADAPTER_CONCURRENCY,
       maxAttempts: (v.maxAttempts as number | undefined) ?? DEFAULT_ADAPTER_MAX_ATTEMPTS,

@@ -106,7 +106,14 @@ function readConfigFile(file: string, spec: SettingsSpec): Record<string, unknow
   // A relative state, waiver or bundle path in a file means relative to that file.
   for (const setting of Object.values(spec)) {
     const entry = settings[setting.file];
-    if (setting.path && typeof entry === 'string' && entry !== '' && !path.isAbsolute(entry)) {
+    if (
+      setting.path &&
+      typeof entry === 'string' &&
+      entry !== '' &&
+      !path.isAbsolute(entry) &&
+      // A URL (a postgresql:// state) is not a path.
+      !/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)
+    ) {
       settings[setting.file] = path.resolve(path.dirname(file), entry);
     }
   }

@@ -37,7 +37,9 @@ describe('pushEventSource with runEvents', () => {
     publisher = new RecordingPublisher();
     deadLetter = new RecordingDeadLetter();
   });
-  afterEach(() => store.close());
+  afterEach(async () => {
+    await store.close();
+  });
 
   const start = (push: PushEventSource) =>
     runEvents(push.source, {
@@ -62,7 +64,7 @@ describe('pushEventSource with runEvents', () => {
     );
     expect(replays.flat().every((o) => o.status === 'acked')).toBe(true);
     expect(publisher.batches).toHaveLength(1);
-    expect(store.list()).toHaveLength(1);
+    expect(await store.list()).toHaveLength(1);
     push.close();
     expect(await running).toEqual({ acked: 1, retried: 0, deadLettered: 0 });
   });
