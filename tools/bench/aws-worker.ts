@@ -108,7 +108,7 @@ try {
   const workerMs = performance.now() - start;
   stop.abort();
   const summary = await worker;
-  store.close();
+  await store.close();
   clients.destroy();
 
   const rate = (ms: number) => ((events / ms) * 1000).toFixed(0);

@@ -39,13 +39,14 @@ async function loadEngine(config: AwsAdapterConfig): Promise<PolicyEngine> {
 export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promise<AdapterRuntime> {
   const config = resolveAwsConfig({
     env,
-    flags: env['DRIFT_STATE_PATH'] ? {} : { statePath: LAMBDA_STATE_PATH },
+    flags:
+      env['DRIFT_STATE_PATH'] || env['DRIFT_STATE_URL'] ? {} : { statePath: LAMBDA_STATE_PATH },
   });
   const logger = createLogger();
   if (config.statePath.startsWith('/tmp/')) {
     logger.warn(
       { statePath: config.statePath },
-      'state lives in this execution environment only: a cold start forgets open findings (mount EFS for DRIFT_STATE_PATH)',
+      'state lives in this execution environment only: a cold start, or another environment, forgets open findings (set DRIFT_STATE_URL to a PostgreSQL database shared by every environment)',
     );
   }
   const [engine, waivers] = await Promise.all([

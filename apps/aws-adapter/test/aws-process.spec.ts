@@ -311,8 +311,8 @@ describe('drift-detective-aws worker killed mid-event', () => {
       expect(found[0]).toMatchObject({ RecordState: 'ACTIVE', Severity: { Label: 'HIGH' } });
       // Only reads, as `findings list` does: no writer lock.
       const state = new SqliteStateStore(env['DRIFT_STATE_PATH']!, { lock: false });
-      const listed = state.list();
-      state.close();
+      const listed = await state.list();
+      await state.close();
       expect(listed.filter((f) => f.resourceId === 'arn:aws:s3:::crash-bucket')).toEqual([
         expect.objectContaining({ status: 'ACTIVE', pendingTransition: null }),
       ]);

@@ -195,8 +195,8 @@ describe('drift-detective-aws sweep against an AWS endpoint that never answers',
       sweep.child.kill('SIGKILL');
     }
     const state = new SqliteStateStore(env['DRIFT_STATE_PATH']!);
-    const saved = state.sweepProgress(`aws/${ACCOUNT}/${REGION}`);
-    state.close();
+    const saved = await state.sweepProgress(`aws/${ACCOUNT}/${REGION}`);
+    await state.close();
     expect(saved?.cursor).toEqual(expect.any(String));
 
     planned = {};

@@ -108,7 +108,7 @@ describe('aws sweep error paths, for any AWS fault and state', () => {
           }
           if (fault === undefined) expect(run.code).toBe(0);
         } finally {
-          holder?.close();
+          await holder?.close();
           await proxy.stop();
         }
       }),

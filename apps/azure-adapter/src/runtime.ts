@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadWaivers, waiverRefLookup } from '@drift-detective/findings';
+import { isPostgresUrl, loadWaivers, waiverRefLookup } from '@drift-detective/findings';
 import {
   createLogger,
   createPrometheusMetrics,
@@ -74,9 +74,17 @@ export async function createFunctionsRuntime(
 ): Promise<FunctionsRuntime> {
   const config = resolveAzureConfig({
     env,
-    flags: env['DRIFT_STATE_PATH'] ? {} : { statePath: functionsStatePath(env) },
+    flags:
+      env['DRIFT_STATE_PATH'] || env['DRIFT_STATE_URL']
+        ? {}
+        : { statePath: functionsStatePath(env) },
   });
-  mkdirSync(path.dirname(config.statePath), { recursive: true });
+  // Files (a SQLite state, the dead letters) live on the persisted share; a
+  // postgresql:// state keeps only the dead letters there.
+  const dataDir = isPostgresUrl(config.statePath)
+    ? path.dirname(functionsStatePath(env))
+    : path.dirname(config.statePath);
+  mkdirSync(dataDir, { recursive: true });
   const logger = createLogger();
   const [engine, waivers] = await Promise.all([
     loadEngine(config),
@@ -109,9 +117,7 @@ export async function createFunctionsRuntime(
     push,
     runtime: azure,
     // Beside the state, on the persisted share, unless given as an absolute path.
-    deadLetter: new DeadLetterFile(
-      path.resolve(path.dirname(config.statePath), config.deadLetterFile),
-    ),
+    deadLetter: new DeadLetterFile(path.resolve(dataDir, config.deadLetterFile)),
     signal: stop.signal,
   });
   return {
@@ -126,7 +132,7 @@ export async function createFunctionsRuntime(
     async close() {
       stop.abort();
       await events;
-      azure.close();
+      await azure.close();
     },
   };
 }

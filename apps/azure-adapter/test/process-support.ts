@@ -239,10 +239,11 @@ export const isSecurityWrite = (e: JournalEntry): boolean =>
   e.path.toLowerCase().includes('/providers/microsoft.security/') && e.method !== 'GET';
 
 /** The state file's findings, read without taking the writer's lock. */
-export const stateFindings = (statePath: string): FindingRecord[] => readStateFindings(statePath);
+export const stateFindings = (statePath: string): Promise<FindingRecord[]> =>
+  readStateFindings(statePath);
 
 /** The state's pending findings (not yet taken by Defender for Cloud). */
-export const statePending = (statePath: string): FindingRecord[] =>
+export const statePending = (statePath: string): Promise<FindingRecord[]> =>
   readStateFindings(statePath, { unpublished: true });
 
 // ---------------------------------------------------------------------------

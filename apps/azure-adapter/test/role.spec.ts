@@ -184,7 +184,7 @@ describe('the least-privilege role in docs/azure.md', () => {
         expect(read.status, type).not.toBe('unsupported');
       }
     } finally {
-      runtime.close();
+      await runtime.close();
       restore();
     }
 

@@ -98,12 +98,12 @@ function assessment(name: string, ruleId: string): AssessmentView | undefined {
 }
 
 /** The findings the state file holds as not yet published (read beside the running writer). */
-function unpublished(): [string, string][] {
+async function unpublished(): Promise<[string, string][]> {
   const reader = new SqliteStateStore(statePath, { lock: false });
   try {
-    return reader.unpublished().map((f) => [f.ruleId, f.status]);
+    return (await reader.unpublished()).map((f) => [f.ruleId, f.status]);
   } finally {
-    reader.close();
+    await reader.close();
   }
 }
 
@@ -505,9 +505,9 @@ describe('drift-detective-azure serve', () => {
     );
     await delayed;
     // Its batch-mate is done meanwhile: judged, saved, published and recorded as published.
-    await waitFor('the SQL server assessment to be published', () =>
+    await waitFor('the SQL server assessment to be published', async () =>
       assessment('ddsql001-open', 'DD-DB-001')?.properties.status.code === 'Healthy' &&
-      unpublished().every((f) => f[0] !== 'DD-DB-001')
+      (await unpublished()).every((f) => f[0] !== 'DD-DB-001')
         ? true
         : undefined,
     );
@@ -519,7 +519,7 @@ describe('drift-detective-azure serve', () => {
     expect(await cut).toBeInstanceOf(Error);
     expect(assessment('ddnet001-open-ssh', 'DD-NET-001')?.properties.status.code).toBe('Unhealthy');
     // The state holds the judgement, not yet published.
-    expect(unpublished()).toEqual([['DD-NET-001', 'RESOLVED']]);
+    expect(await unpublished()).toEqual([['DD-NET-001', 'RESOLVED']]);
 
     const second = await startWebhook('secret');
     try {
@@ -540,7 +540,7 @@ describe('drift-detective-azure serve', () => {
     expect(assessment('ddnet001-open-ssh', 'DD-NET-001')?.properties.status.code).toBe('Healthy');
     expect(standIn.assessments()).toHaveLength(countBefore);
     expect(standIn.metadata()).toEqual(metadataBefore);
-    expect(unpublished()).toEqual([]);
+    expect(await unpublished()).toEqual([]);
   }, 30_000);
 
   it('on SIGTERM goes unready, refuses new deliveries, finishes the one it took and exits 0', async () => {

@@ -267,7 +267,7 @@ describe('drift-detective-azure sweep under Azure faults', () => {
     // Every other assessment went out; the refused one is pending in the state.
     const refusedId = clean.assessments.find((a) => a.id.startsWith(`${storage.toLowerCase()}/`))!;
     expect(assessmentDigest(azure)).toEqual(clean.assessments.filter((a) => a !== refusedId));
-    expect(statePending(statePath).map((f) => f.id)).toEqual([refusedId.findingId]);
+    expect((await statePending(statePath)).map((f) => f.id)).toEqual([refusedId.findingId]);
     // Tried once only: a refusal for good is not retried.
     expect(
       azure
@@ -278,7 +278,7 @@ describe('drift-detective-azure sweep under Azure faults', () => {
     azure.setFaults(() => null);
     const next = await adapter(['sweep'], env);
     expect(next.code).toBe(0);
-    expect(statePending(statePath)).toEqual([]);
+    expect(await statePending(statePath)).toEqual([]);
     await expectClean(azure, env);
   }, 30_000);
 
@@ -308,13 +308,13 @@ describe('drift-detective-azure sweep under Azure faults', () => {
         .requests()
         .filter((e) => e.operation === 'Assessments_CreateOrUpdate' && e.status === 503),
     ).toHaveLength(5);
-    expect(statePending(statePath)).toHaveLength(1);
+    expect(await statePending(statePath)).toHaveLength(1);
 
     azure.setFaults(() => null);
     const before = azure.requests().length;
     const resumed = await adapter(['sweep'], env);
     expect(resumed.code).toBe(0);
-    expect(statePending(statePath)).toEqual([]);
+    expect(await statePending(statePath)).toEqual([]);
     // It resumed after the saved page: no child reads of the resources page again.
     expect(journalSince(azure, before).filter((e) => e.operation === 'ResourceList')).toEqual([]);
     await expectClean(azure, env);

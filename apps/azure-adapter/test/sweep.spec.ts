@@ -259,9 +259,9 @@ describe('drift-detective-azure sweep', () => {
     expect(readable.assessments().filter(ofB)).toHaveLength(2);
     // Metadata lives per subscription: B has its own for the two rules it fired.
     expect((readable.metadata() as { id: string }[]).filter(ofB)).toHaveLength(2);
-    const openInB = () =>
-      stateFindings(statePath).filter((f) => f.account === SUB_B && f.status === 'ACTIVE');
-    expect(openInB()).toHaveLength(2);
+    const openInB = async () =>
+      (await stateFindings(statePath)).filter((f) => f.account === SUB_B && f.status === 'ACTIVE');
+    expect(await openInB()).toHaveLength(2);
 
     // B can no longer be read, and its resources are gone from what A could see: read as
     // empty, B's findings would resolve as deleted. They must not.
@@ -280,7 +280,7 @@ describe('drift-detective-azure sweep', () => {
         ),
       ),
     ]);
-    expect(openInB()).toHaveLength(2);
+    expect(await openInB()).toHaveLength(2);
     expect(refused.requests().filter((e) => isSecurityWrite(e))).toEqual([]);
 
     // Through the management group, Resource Graph leaves the unreadable subscription out of
@@ -305,7 +305,7 @@ describe('drift-detective-azure sweep', () => {
       .find((entry) => entry.unlisted !== undefined);
     expect(warning?.unlisted).toEqual({ [SUB_B]: 2 });
     expect(warning?.msg).toMatch(/did not list .* not swept: their findings are left as they are/);
-    expect(openInB()).toHaveLength(2);
+    expect(await openInB()).toHaveLength(2);
   }, 60_000);
 
   it('stops on SIGTERM mid-sweep with exit 2, resolving nothing; the next run resumes after the saved page and completes', async () => {
@@ -344,9 +344,7 @@ describe('drift-detective-azure sweep', () => {
     expect(journalSince(azure, before).filter((e) => e.method === 'DELETE')).toEqual([]);
     expect(assessmentsOn(azure, 'ddnet001-open-ssh')).toHaveLength(1);
     expect(
-      stateFindings(statePath)
-        .filter((f) => f.resourceId === ssh)
-        .map((f) => f.status),
+      (await stateFindings(statePath)).filter((f) => f.resourceId === ssh).map((f) => f.status),
     ).toEqual(['ACTIVE']);
 
     // The next run reads on from the saved page: role definitions only, no resources page

@@ -1,24 +1,26 @@
 import {
   FINDING_STATUSES,
-  SqliteStateStore,
+  isPostgresUrl,
+  openStateStore,
   StateStoreError,
   type FindingStatus,
+  type StateStore,
 } from '@drift-detective/findings';
 import { existsSync } from 'node:fs';
 import type { CommandIo } from '@drift-detective/pipeline';
 import { EXIT, UsageError } from './usage.js';
 
-/** drift-detective findings list --state FILE [--status S] [--format table|json] */
-export function findingsListCommand(
+/** drift-detective findings list --state FILE|URL [--status S] [--format table|json] */
+export async function findingsListCommand(
   options: {
     readonly state?: string | undefined;
     readonly status?: string | undefined;
     readonly format?: string | undefined;
   },
   io: CommandIo,
-): number {
+): Promise<number> {
   if (!options.state) throw new UsageError('findings list needs --state FILE');
-  if (!existsSync(options.state))
+  if (!isPostgresUrl(options.state) && !existsSync(options.state))
     throw new UsageError(`state file ${options.state} does not exist`);
   const status = options.status?.toUpperCase();
   if (status !== undefined && !FINDING_STATUSES.includes(status as FindingStatus)) {
@@ -29,10 +31,10 @@ export function findingsListCommand(
   const format = options.format ?? 'table';
   if (format !== 'table' && format !== 'json')
     throw new UsageError(`--format must be table or json, not '${format}'`);
-  let store: SqliteStateStore;
+  let store: StateStore;
   try {
     // Only reads: listing works while a worker or a scan writes the state.
-    store = new SqliteStateStore(options.state, { lock: false });
+    store = await openStateStore(options.state, { readOnly: true });
   } catch (error) {
     if (error instanceof StateStoreError) {
       throw new UsageError(error.message, { showUsage: false });
@@ -40,7 +42,7 @@ export function findingsListCommand(
     throw error;
   }
   try {
-    const findings = store.list(status as FindingStatus | undefined);
+    const findings = await store.list(status as FindingStatus | undefined);
     if (format === 'json') {
       io.out(`${JSON.stringify({ findings }, null, 2)}\n`);
     } else {
@@ -57,6 +59,6 @@ export function findingsListCommand(
     }
     return EXIT.ok;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -16,7 +16,12 @@ import { syncState } from './scan/state-sync.js';
 import { now } from './clock.js';
 import { waiverLookup, waiversFrom } from './waivers-source.js';
 import { printable } from '@drift-detective/pipeline';
-import { describeHolder, SqliteStateStore, StateStoreError } from '@drift-detective/findings';
+import {
+  describeHolder,
+  openStateStore,
+  StateStoreError,
+  type StateStore,
+} from '@drift-detective/findings';
 import { EXIT, UsageError } from './usage.js';
 
 export const FORMATS = ['table', 'json', 'sarif', 'asff'] as const;
@@ -98,11 +103,12 @@ export async function scanCommand(
     onProgress: showProgress ? (n) => io.err(`scanned ${n} records\n`) : undefined,
   });
   let result = scanned;
-  let store: SqliteStateStore | undefined;
+  let store: StateStore | undefined;
   if (options.state) {
     try {
-      // One writer at a time: a second scan, sweep or worker waits, then is refused by name.
-      store = await SqliteStateStore.open(options.state, {
+      // A SQLite file has one writer at a time: a second scan, sweep or worker waits, then is
+      // refused by name. PostgreSQL is shared: runs take turns per resource.
+      store = await openStateStore(options.state, {
         command: 'drift-detective scan',
         onWait: (holder) =>
           io.err(`waiting for state file ${options.state}: in use by ${describeHolder(holder)}\n`),
@@ -113,7 +119,7 @@ export async function scanCommand(
       }
       throw error;
     }
-    const reported = syncState(store, scanned, {
+    const reported = await syncState(store, scanned, {
       now: at.toISOString(),
       judgedRules: new Set(bundleRules.filter(includeRule)),
       bundleRules: new Set(bundleRules),
@@ -144,13 +150,13 @@ export async function scanCommand(
   if (store) {
     // Reported: the transitions are taken. A crash before this line reports them again on the
     // next run (at least once, never lost).
-    store.markPublished(
+    await store.markPublished(
       result.findings
         .filter((f) => f.transition !== 'unchanged' && f.contentHash !== undefined)
         .map((f) => ({ id: f.id, contentHash: f.contentHash ?? '' })),
       at.toISOString(),
     );
-    store.close();
+    await store.close();
   }
   const failing = result.findings.filter((f) => f.status === 'ACTIVE');
   if (failOn && failing.some((f) => severityRank(f.severity) <= severityRank(failOn))) {

@@ -51,7 +51,9 @@ const caseArbitrary: fc.Arbitrary<Case> = fc.record({
   failOn: fc.boolean(),
 });
 
-async function prepare(c: Case): Promise<{ args: string[]; records: number; release: () => void }> {
+async function prepare(
+  c: Case,
+): Promise<{ args: string[]; records: number; release: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'drift-paths-'));
   await chmod(dir, 0o777);
   const input = path.join(dir, 'input');
@@ -82,7 +84,13 @@ async function prepare(c: Case): Promise<{ args: string[]; records: number; rele
       await chmod(state, 0o666);
     }
   }
-  return { args, records, release: () => holder?.close() };
+  return {
+    args,
+    records,
+    release: async () => {
+      await holder?.close();
+    },
+  };
 }
 
 describe('scan error paths, for any mix of inputs and states', () => {

@@ -74,7 +74,7 @@ describe('one state, one writer', () => {
         ),
       );
     } finally {
-      holder.close();
+      await holder.close();
     }
   });
 

@@ -66,8 +66,8 @@ const started = new Set<Service>();
 const findingsOf = (): SccFinding[] => sccFindingsOf(standIn);
 const sccFindings = (resource: string, rule?: string): SccFinding[] =>
   sccFindingsFor(standIn, resource, rule);
-const stateOf = (statePath: string, resource: string) =>
-  stateFindings(statePath).filter((f) => f.resourceId === resource);
+const stateOf = async (statePath: string, resource: string) =>
+  (await stateFindings(statePath)).filter((f) => f.resourceId === resource);
 
 async function serve(statePath: string, extra: Record<string, string> = {}): Promise<Service> {
   const service = await startServe(standIn, statePath, signer, {
@@ -154,7 +154,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
   it('turns away a forged, expired, wrong-audience or missing token with 401, writing nothing', async () => {
     const writes = standIn.writes();
     const calls = standIn.requests().length;
-    const state = stateFindings(statePath);
+    const state = await stateFindings(statePath);
     const { body } = pushEnvelope(madePublicMessage(BACKUPS, LEGACY_BUCKET_POLICY, minutesAgo(9)));
     const now = Math.floor(Date.now() / 1000);
     const attempts: Record<string, string | undefined> = {
@@ -176,7 +176,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     // Nothing read, nothing written, nothing judged.
     expect(standIn.writes()).toBe(writes);
     expect(standIn.requests().length).toBe(calls);
-    expect(stateFindings(statePath)).toEqual(state);
+    expect(await stateFindings(statePath)).toEqual(state);
   });
 
   it('opens an ACTIVE finding within one delivery of a feed message that makes a bucket public', async () => {
@@ -214,7 +214,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     expect(sccFindings(BACKUPS, VERSIONING_RULE)).toEqual([
       expect.objectContaining({ name: versioning!.name, state: 'ACTIVE' }),
     ]);
-    const state = stateOf(statePath, BACKUPS);
+    const state = await stateOf(statePath, BACKUPS);
     expect(Object.fromEntries(state.map((f) => [f.ruleId, f.status]))).toEqual({
       [PUBLIC_RULE]: 'ACTIVE',
       [VERSIONING_RULE]: 'ACTIVE',
@@ -232,7 +232,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     expect(madePublic).toBeDefined();
     const writes = standIn.writes();
     const scc = findingsOf();
-    const state = stateFindings(statePath);
+    const state = await stateFindings(statePath);
     for (let attempt = 2; attempt <= 11; attempt += 1) {
       // The same envelope, as a push subscription without a dead-letter policy redelivers it.
       const answer = await push(service.pushUrl, madePublic.body, await signer.token());
@@ -240,7 +240,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     }
     expect(standIn.writes()).toBe(writes);
     expect(findingsOf()).toEqual(scc);
-    expect(stateFindings(statePath)).toEqual(state);
+    expect(await stateFindings(statePath)).toEqual(state);
 
     // The same feed message under a new messageId: Pub/Sub may publish a message twice.
     const duplicate = pushEnvelope(madePublic.message);
@@ -254,7 +254,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     // Judged again as the same state: only when the findings were last seen moves on.
     const withoutLastSeen = (findings: readonly FindingRecord[]) =>
       findings.map(({ lastSeen: _lastSeen, ...rest }) => rest);
-    expect(withoutLastSeen(stateFindings(statePath))).toEqual(withoutLastSeen(state));
+    expect(withoutLastSeen(await stateFindings(statePath))).toEqual(withoutLastSeen(state));
     const metrics = await scrape(service.base);
     expect(counterValue(metrics, REQUESTS, { status: '204', reason: 'delivered' })).toBe(12);
   });
@@ -276,7 +276,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     expect(after.map((f) => f.sourceProperties['resolution'])).toEqual(['deleted', 'deleted']);
     expect(findingsOf().filter((f) => f.resourceName !== BACKUPS)).toEqual(others);
     expect(
-      stateOf(statePath, BACKUPS).map((f) => [
+      (await stateOf(statePath, BACKUPS)).map((f) => [
         f.ruleId,
         f.status,
         f.resolution,
@@ -305,7 +305,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     const deadLetterFile = path.join(dir, 'dead-letter.ndjson');
     const writes = standIn.writes();
     const calls = standIn.requests().length;
-    const state = stateFindings(statePath);
+    const state = await stateFindings(statePath);
     const bodies = {
       notBase64: JSON.stringify({
         message: {
@@ -351,7 +351,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     expect(counterValue(metrics, REQUESTS, { status: '204', reason: 'unreadable' })).toBe(2);
     expect(standIn.writes()).toBe(writes);
     expect(standIn.requests().length).toBe(calls);
-    expect(stateFindings(statePath)).toEqual(state);
+    expect(await stateFindings(statePath)).toEqual(state);
   });
 });
 
@@ -388,7 +388,7 @@ describe('drift-detective-gcp serve killed with -9 mid-delivery', () => {
     expect(await cut).toBeInstanceOf(Error);
     expect(sccFindings(PRIVATE_TWIN, PUBLIC_RULE)).toEqual([]);
     // The state holds the judgement as not yet published, never as published.
-    const pending = stateOf(statePath, PRIVATE_TWIN);
+    const pending = await stateOf(statePath, PRIVATE_TWIN);
     expect(
       pending.map((f) => [f.ruleId, f.status, f.pendingTransition, f.publishedAt]).sort(),
     ).toEqual(
@@ -412,7 +412,10 @@ describe('drift-detective-gcp serve killed with -9 mid-delivery', () => {
         { name: guardrail[0]!.name, state: 'ACTIVE' },
       ]);
       expect(
-        stateOf(statePath, PRIVATE_TWIN).map((f) => [f.pendingTransition, f.publishedAt !== null]),
+        (await stateOf(statePath, PRIVATE_TWIN)).map((f) => [
+          f.pendingTransition,
+          f.publishedAt !== null,
+        ]),
       ).toEqual([
         [null, true],
         [null, true],
@@ -482,7 +485,7 @@ describe('drift-detective-gcp serve on SIGTERM', () => {
     expect(await inFlight).toEqual({ status: 204, text: '' });
     expect(sccFindings(BACKUPS_19, PUBLIC_RULE)).toMatchObject([{ state: 'ACTIVE' }]);
     // The refused one was not judged: it is Pub/Sub's to deliver again.
-    expect(stateOf(statePath, PRIVATE_TWIN)).toEqual([]);
+    expect(await stateOf(statePath, PRIVATE_TWIN)).toEqual([]);
     const exited = await service.process.exited;
     expect(exited.code, service.process.stderr()).toBe(0);
     expect(exited.at - termAt).toBeLessThan(10_000);

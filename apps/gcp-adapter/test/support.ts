@@ -61,7 +61,8 @@ export async function tempDir(prefix: string): Promise<string> {
 }
 
 /** The state file's findings, read without taking the writer's lock. */
-export const stateFindings = (statePath: string): FindingRecord[] => readStateFindings(statePath);
+export const stateFindings = (statePath: string): Promise<FindingRecord[]> =>
+  readStateFindings(statePath);
 
 // ---------------------------------------------------------------------------
 // Security Command Center as the stand-in holds it.

@@ -398,7 +398,7 @@ describe('drift-detective-gcp sweep under Google faults', () => {
     ).toHaveLength(5);
     // Incomplete: the findings of the pages it did not read are not resolved as deleted.
     expect(digest(gcp)).toEqual(clean);
-    expect(readStateFindings(state, { status: 'RESOLVED' })).toEqual([]);
+    expect(await readStateFindings(state, { status: 'RESOLVED' })).toEqual([]);
     expect(gcp.writes()).toBe(writes);
 
     gcp.setFaults(() => null);
@@ -414,7 +414,7 @@ describe('drift-detective-gcp sweep under Google faults', () => {
     expect(reads.map((e) => typeof e.request['pageToken'])).toEqual(['string']);
     expect(digest(gcp)).toEqual(clean);
     expect(gcp.writes()).toBe(writes);
-    expect(stateFindings(state).filter((f) => f.status !== 'ACTIVE')).toEqual([]);
+    expect((await stateFindings(state)).filter((f) => f.status !== 'ACTIVE')).toEqual([]);
   }, 60_000);
 
   it('a refusal for good (PERMISSION_DENIED on one finding) is counted and kept pending, never blocks the others; the next run sends it', async () => {
@@ -458,7 +458,9 @@ describe('drift-detective-gcp sweep under Google faults', () => {
 
     // Every other finding went out, once; the refused one is pending in the state.
     expect(digest(gcp)).toEqual(clean.filter((f) => f.id !== refused));
-    expect(readStateFindings(state, { unpublished: true }).map((f) => f.id)).toEqual([refused]);
+    expect((await readStateFindings(state, { unpublished: true })).map((f) => f.id)).toEqual([
+      refused,
+    ]);
     expectWrittenOnce(
       gcp.requests().filter((e) => e.status !== 'PERMISSION_DENIED'),
       'UpdateFinding',
@@ -476,7 +478,7 @@ describe('drift-detective-gcp sweep under Google faults', () => {
     const start = gcp.requests().length;
     const next = await adapter(['sweep'], env);
     expect(next.code, next.stderr).toBe(0);
-    expect(readStateFindings(state, { unpublished: true })).toEqual([]);
+    expect(await readStateFindings(state, { unpublished: true })).toEqual([]);
     expect(digest(gcp)).toEqual(clean);
     // Only the pending one is written.
     expectWrittenOnce(gcp.requests().slice(start), 'UpdateFinding', [refused]);

@@ -61,7 +61,7 @@ describe('gcp sweep against the stand-in', () => {
     expect(sccFindingsFor(standIn, SSH_TWIN, SSH_RULE)).toEqual([]);
 
     // Every finding of the state went out, each once, under its identity.
-    const findings = stateFindings(state);
+    const findings = await stateFindings(state);
     expect(findings).toHaveLength(12);
     expect(sccFindingsOf(standIn)).toHaveLength(12);
     for (const finding of findings) {
@@ -168,6 +168,6 @@ describe('gcp sweep when a parent cannot be read', () => {
       ),
     ]);
     expect(result.code).toBe(2);
-    expect(stateFindings(state).filter((f) => f.status === 'RESOLVED')).toEqual([]);
+    expect((await stateFindings(state)).filter((f) => f.status === 'RESOLVED')).toEqual([]);
   });
 });

@@ -79,15 +79,17 @@ function toReported(record: FindingRecord): ScanFinding {
  * Reconciles a scan against the state: each evaluated resource's findings
  * (new, updated, unchanged, reopened, suppressed, unsuppressed, resolved),
  * deletion notices, and — only when the scan read everything it was given —
- * resources of the covered scope that the inventory no longer holds. Returns
- * what to report: every finding the scan saw or resolved, plus transitions a
- * crashed run left unpublished.
+ * resources of the covered scope that the inventory no longer holds. Each
+ * batch of resources is read, reconciled and saved under their locks, so a
+ * scan, a sweep or a worker sharing the state never reconciles them at once.
+ * Returns what to report: every finding the scan saw or resolved, plus
+ * transitions a crashed run left unpublished.
  */
-export function syncState(
+export async function syncState(
   store: StateStore,
   result: ScanResult,
   options: SyncOptions,
-): ScanFinding[] {
+): Promise<ScanFinding[]> {
   const { coverage } = result;
   const byResource = new Map<string, ScanFinding[]>();
   for (const f of result.findings) {
@@ -107,52 +109,66 @@ export function syncState(
   const judgedRules = coverage.complete ? options.judgedRules : new Set<string>();
   const ids = [...coverage.observed.keys()];
   for (let start = 0; start < ids.length; start += BATCH) {
-    const batch: FindingRecord[] = [];
-    const observed: ResourceObservation[] = [];
-    for (const resourceId of ids.slice(start, start + BATCH)) {
-      const resource = coverage.observed.get(resourceId);
-      if (!resource) continue;
-      const ref = { provider: resource.provider, account: resource.account, resourceId };
-      // An export older than what the state has seen of this resource changes nothing.
-      const last = store.lastObserved(ref);
-      if (last !== undefined && last > resource.observedAt) continue;
-      observed.push({ ...ref, observedAt: resource.observedAt });
-      const observations = (byResource.get(resourceId) ?? []).map(toObservation);
-      const waivers = new Map((byResource.get(resourceId) ?? []).map((f) => [f.ruleId, f.waiver]));
-      batch.push(
-        ...keep(
-          reconcileResource({
-            resource: ref,
-            observations,
-            stored: store.findingsOf(ref),
-            judgedRules,
-            bundleRules: options.bundleRules,
-            now: options.now,
-            observedAt: resource.observedAt,
-            waiverFor: (o) => waivers.get(o.ruleId),
-          }),
-        ),
-      );
-    }
-    store.save(batch, observed);
+    const resources = ids.slice(start, start + BATCH).flatMap((id) => {
+      const resource = coverage.observed.get(id);
+      return resource ? [{ ...resource, id }] : [];
+    });
+    const locks = resources.map((r) => ({ provider: r.provider, resourceId: r.id }));
+    await store.withResources(locks, async (state) => {
+      const batch: FindingRecord[] = [];
+      const observed: ResourceObservation[] = [];
+      for (const resource of resources) {
+        const resourceId = resource.id;
+        const ref = { provider: resource.provider, account: resource.account, resourceId };
+        // An export older than what the state has seen of this resource changes nothing.
+        const last = await state.lastObserved(ref);
+        if (last !== undefined && last > resource.observedAt) continue;
+        observed.push({ ...ref, observedAt: resource.observedAt });
+        const observations = (byResource.get(resourceId) ?? []).map(toObservation);
+        const waivers = new Map(
+          (byResource.get(resourceId) ?? []).map((f) => [f.ruleId, f.waiver]),
+        );
+        batch.push(
+          ...keep(
+            reconcileResource({
+              resource: ref,
+              observations,
+              stored: await state.findingsOf(ref),
+              judgedRules,
+              bundleRules: options.bundleRules,
+              now: options.now,
+              observedAt: resource.observedAt,
+              waiverFor: (o) => waivers.get(o.ruleId),
+            }),
+          ),
+        );
+      }
+      await state.save(batch, observed);
+    });
     options.onProgress?.(Math.min(start + BATCH, ids.length), ids.length);
   }
 
-  const gone: FindingRecord[] = [];
-  for (const { provider, resourceId } of coverage.deleted) {
-    gone.push(...keep(resolveDeleted(store.findingsOf({ provider, resourceId }), options.now)));
-  }
+  const gone: { provider: string; resourceId: string; account?: string }[] = [...coverage.deleted];
   if (coverage.complete) {
     for (const scope of coverage.scopes.covered()) {
-      const unseen = store
-        .openFindings(scope.provider)
-        .filter((f) => inScope(scope, f) && !coverage.observed.has(f.resourceId));
-      gone.push(...keep(resolveDeleted(unseen, options.now)));
+      for (const f of await store.openFindings(scope.provider)) {
+        if (inScope(scope, f) && !coverage.observed.has(f.resourceId)) gone.push(f);
+      }
     }
   }
-  store.save(gone);
+  for (let start = 0; start < gone.length; start += BATCH) {
+    const resources = gone.slice(start, start + BATCH);
+    await store.withResources(resources, async (state) => {
+      const resolved: FindingRecord[] = [];
+      for (const resource of resources) {
+        // Read again under the lock: another run may have seen the resource since.
+        resolved.push(...keep(resolveDeleted(await state.findingsOf(resource), options.now)));
+      }
+      await state.save(resolved);
+    });
+  }
 
-  for (const record of store.unpublished())
+  for (const record of await store.unpublished())
     if (!touched.has(record.id)) touched.set(record.id, record);
   return [...touched.values()].map(toReported);
 }

@@ -1,4 +1,4 @@
-import type { SqliteStateStore } from '@drift-detective/findings';
+import type { StateStore } from '@drift-detective/findings';
 import {
   adapterPipelineDeps,
   openAdapterState,
@@ -16,7 +16,7 @@ export interface AwsRuntime {
   /** Where IAM (global) findings go in Security Hub. */
   readonly homeRegion: string;
   readonly deps: AwsPipelineDeps;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** What the runtime is built from: the services every adapter starts, and its settings. */
@@ -46,9 +46,14 @@ export async function openAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRun
       `home region not set: IAM (global) findings go to Security Hub in ${homeRegion}; set DRIFT_AWS_HOME_REGION (--home-region) to the same region for every sweep and worker`,
     );
   }
-  let store: SqliteStateStore;
+  let store: StateStore;
   try {
-    store = await openAdapterState(config.statePath, 'drift-detective aws', logger);
+    store = await openAdapterState(
+      config.statePath,
+      'drift-detective aws',
+      logger,
+      config.concurrency,
+    );
   } catch (error) {
     clients.destroy();
     throw error;
@@ -69,9 +74,12 @@ export async function openAwsRuntime(options: AwsRuntimeOptions): Promise<AwsRun
     clients,
     homeRegion,
     deps,
-    close() {
-      store.close();
-      clients.destroy();
+    async close() {
+      try {
+        await store.close();
+      } finally {
+        clients.destroy();
+      }
     },
   };
 }

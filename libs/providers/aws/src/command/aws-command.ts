@@ -127,7 +127,7 @@ async function runAws(
     io.err(drainedLine('aws worker', summary));
     return EXIT.ok;
   } finally {
-    runtime.close();
+    await runtime.close();
     await services.stop();
   }
 }

@@ -79,7 +79,7 @@ describe('the worker on Config change events', () => {
         expect(bucketFindings(deleted, 'gone')).toEqual([
           expect.objectContaining({ Id: finding!.Id, RecordState: 'ARCHIVED' }),
         ]);
-        expect(t.store.list().map((f) => [f.status, f.resolution])).toContainEqual([
+        expect((await t.store.list()).map((f) => [f.status, f.resolution])).toContainEqual([
           'RESOLVED',
           'deleted',
         ]);
@@ -143,11 +143,9 @@ describe('the worker on Config change events', () => {
       expect(bucketFindings(retried, 'open-bucket')).toEqual([
         expect.objectContaining({ Id: finding!.Id, RecordState: 'ACTIVE' }),
       ]);
-      const stored = t.store
-        .list()
-        .filter(
-          (f) => f.ruleId === 'DD-STORAGE-001' && f.resourceId === 'arn:aws:s3:::open-bucket',
-        );
+      const stored = (await t.store.list()).filter(
+        (f) => f.ruleId === 'DD-STORAGE-001' && f.resourceId === 'arn:aws:s3:::open-bucket',
+      );
       expect(stored.map((f) => f.status)).toEqual(['ACTIVE']);
     } finally {
       await running.stop();
@@ -213,7 +211,7 @@ describe('the worker on Config change events', () => {
     expect(bucketFindings(findings, 'timeless')).toEqual([]);
     expect(bucketFindings(findings, 'ownerless')).toEqual([]);
     // Neither became an observation at the time of processing, nor a finding of account "".
-    expect(t.store.list()).toEqual([]);
+    expect(await t.store.list()).toEqual([]);
     const sqs = new SQSClient(clientOptions());
     const dead = await sqs.send(
       new ReceiveMessageCommand({

@@ -47,7 +47,7 @@ beforeEach(async () => {
   store = await tempStore();
 });
 afterEach(async () => {
-  store.close();
+  await store.close();
   await proxy.stop();
 });
 
@@ -85,7 +85,7 @@ describe('the adapter under faults', () => {
     expect(bucketFindings(all, 'leaky-1')).toHaveLength(1);
     expect(bucketFindings(all, 'leaky-2')).toHaveLength(1);
     expect(bucketFindings(all, 'tidy')).toEqual([]);
-    expect(store.unpublished()).toEqual([]);
+    expect(await store.unpublished()).toEqual([]);
     expect(await held(moto.endpoint, dlqUrl)).toBe(0);
     // Every planned fault happened: the run above went through each of them.
     expect(injected()).toEqual(
@@ -138,7 +138,7 @@ describe('the adapter under faults', () => {
     expect(after.filter((f) => f.GeneratorId === 'DD-IAM-001')).toHaveLength(1);
 
     // A clean sweep from scratch finds exactly the same findings: nothing was lost.
-    store.close();
+    await store.close();
     store = await tempStore();
     await moto.reset();
     await seedAccount(moto.endpoint);

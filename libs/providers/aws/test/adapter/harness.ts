@@ -118,6 +118,8 @@ export function adapterSuite() {
     await t.moto.reset();
     t.store = await tempStore();
   });
-  afterEach(() => t.store.close());
+  afterEach(async () => {
+    await t.store.close();
+  });
   return t;
 }

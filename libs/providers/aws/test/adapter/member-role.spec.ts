@@ -118,7 +118,7 @@ describe('findings of other accounts', () => {
     expect((await hubOf(MEMBER)).filter((f) => f.endsWith('DD-STORAGE-001'))).toEqual([
       `${MEMBER} DD-STORAGE-001`,
     ]);
-    store.close();
+    await store.close();
   });
 
   it('refuses to sweep a named account without a member role to assume there', async () => {
@@ -128,6 +128,6 @@ describe('findings of other accounts', () => {
       /sweeping account 222222222222 needs a member role to assume there \(--member-role\); the credentials act as 123456789012/,
     );
     wired.clients.destroy();
-    store.close();
+    await store.close();
   });
 });

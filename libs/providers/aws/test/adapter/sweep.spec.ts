@@ -19,9 +19,8 @@ async function sweep(flags: FlagValues) {
 }
 
 /** The state of the admin role's DD-IAM-001 finding. */
-const adminRoleFinding = () =>
-  t.store
-    .list()
+const adminRoleFinding = async () =>
+  (await t.store.list())
     .filter((f) => f.ruleId === 'DD-IAM-001')
     .map((f) => [f.status, f.resolution]);
 
@@ -43,18 +42,18 @@ describe('awsSweep across regions', () => {
       ['us-east-1', true],
       ['eu-west-1', true],
     ]);
-    expect(adminRoleFinding()).toEqual([['ACTIVE', null]]);
+    expect(await adminRoleFinding()).toEqual([['ACTIVE', null]]);
 
     await deleteRole();
     // eu-west-1 no longer lists the role, but us-east-1 answers for IAM: nothing resolves.
     const [other] = await sweep({ regions: ['eu-west-1'], homeRegion: 'us-east-1' });
     expect(other).toMatchObject({ region: 'eu-west-1', completed: true, resolvedDeleted: 0 });
-    expect(adminRoleFinding()).toEqual([['ACTIVE', null]]);
+    expect(await adminRoleFinding()).toEqual([['ACTIVE', null]]);
 
     // The home region's sweep (the first region by default) resolves it.
     const [home] = await sweep({ regions: ['us-east-1', 'eu-west-1'] });
     expect(home).toMatchObject({ region: 'us-east-1', completed: true, resolvedDeleted: 1 });
-    expect(adminRoleFinding()).toEqual([['RESOLVED', 'deleted']]);
+    expect(await adminRoleFinding()).toEqual([['RESOLVED', 'deleted']]);
   }, 60_000);
 });
 
@@ -64,7 +63,7 @@ describe('awsSweep summaries', () => {
     const none = { new: 0, updated: 0, resolved: 0, reopened: 0, suppressed: 0, unsuppressed: 0 };
 
     const [first] = await sweep({});
-    const opened = t.store.list().length;
+    const opened = (await t.store.list()).length;
     expect(opened).toBeGreaterThan(1);
     expect(first?.findings).toMatchObject({ ...none, new: opened });
 
@@ -75,7 +74,7 @@ describe('awsSweep summaries', () => {
     await blockBucket('open-bucket');
     await deleteRole();
     const [third] = await sweep({});
-    const resolved = t.store.list().filter((f) => f.status === 'RESOLVED');
+    const resolved = (await t.store.list()).filter((f) => f.status === 'RESOLVED');
     expect(resolved.map((f) => f.resolution)).toEqual(
       expect.arrayContaining(['compliant', 'deleted']),
     );

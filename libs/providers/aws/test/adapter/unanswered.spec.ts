@@ -46,7 +46,7 @@ beforeEach(async () => {
   await seedAccount(moto.endpoint);
 });
 afterEach(async () => {
-  store.close();
+  await store.close();
   await proxy.stop();
 });
 
@@ -213,13 +213,13 @@ describe('a sweep against an AWS endpoint that never answers', () => {
       stop.abort('SIGTERM');
       // Cut in flight: the call throws AbortError, or the publisher names each finding it cut.
       expect(`${(await run).name}: ${(await run).message}`).toMatch(/AbortError/);
-      const saved = store.sweepProgress(SWEEP_ID);
+      const saved = await store.sweepProgress(SWEEP_ID);
       expect(saved?.cursor).toEqual(expect.any(String));
 
       planned = {};
       const [resumed] = await sweep();
       expect(resumed).toMatchObject({ completed: true, resumedAfter: saved?.cursor });
-      expect(store.unpublished()).toEqual([]);
+      expect(await store.unpublished()).toEqual([]);
       const findings = await securityHubFindings(moto.endpoint);
       expect(findings.filter((f) => f.GeneratorId === 'DD-IAM-001')).toHaveLength(1);
       expect(new Set(findings.map((f) => f.Id)).size).toBe(findings.length);

@@ -43,7 +43,9 @@ beforeEach(async () => {
   store = await tempStore();
   publisher = new CollectingPublisher();
 });
-afterEach(() => store.close());
+afterEach(async () => {
+  await store.close();
+});
 
 const lambdaRecord = (message: Message, queue: Queue) => lambdaSqsRecord(message, queue.arn);
 

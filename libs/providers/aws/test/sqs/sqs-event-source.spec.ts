@@ -53,9 +53,9 @@ beforeEach(async () => {
   publisher = new CollectingPublisher();
   controller = new AbortController();
 });
-afterEach(() => {
+afterEach(async () => {
   controller.abort();
-  store.close();
+  await store.close();
 });
 
 /** A dead-letter sink that must not be used: these tests send nothing poisonous to it. */

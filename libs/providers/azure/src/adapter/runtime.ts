@@ -1,5 +1,5 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import type { SqliteStateStore } from '@drift-detective/findings';
+import type { StateStore } from '@drift-detective/findings';
 import {
   adapterPipelineDeps,
   openAdapterState,
@@ -18,7 +18,7 @@ export interface AzureRuntime {
   readonly config: AzureAdapterConfig;
   readonly clients: AzureClients;
   readonly deps: AzurePipelineDeps;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** What the runtime is built from: the services every adapter starts, and its settings. */
@@ -43,10 +43,11 @@ export async function openAzureRuntime(options: AzureRuntimeOptions): Promise<Az
     },
     logger,
   });
-  const store: SqliteStateStore = await openAdapterState(
+  const store: StateStore = await openAdapterState(
     config.statePath,
     'drift-detective azure',
     logger,
+    config.concurrency,
   );
   const deps: AzurePipelineDeps = adapterPipelineDeps(
     options,
@@ -57,8 +58,8 @@ export async function openAzureRuntime(options: AzureRuntimeOptions): Promise<Az
     config,
     clients,
     deps,
-    close() {
-      store.close();
+    async close() {
+      await store.close();
     },
   };
 }

@@ -60,7 +60,7 @@ async function subscriptionsToSweep(options: AzureSweepOptions): Promise<string[
       { managementGroup: config.managementGroup, subscriptions: found.length },
       'management group subscriptions listed',
     );
-    warnUnlisted(
+    await warnUnlisted(
       options,
       found.map((s) => s.subscriptionId),
     );
@@ -85,10 +85,10 @@ async function subscriptionsToSweep(options: AzureSweepOptions): Promise<string[
  * of the group's answer), or one moved out of the group. Neither is swept, so
  * their findings stay as they are, never resolved for want of a read.
  */
-function warnUnlisted(options: AzureSweepOptions, listed: readonly string[]): void {
+async function warnUnlisted(options: AzureSweepOptions, listed: readonly string[]): Promise<void> {
   const known = new Set(listed.map((s) => s.toLowerCase()));
   const unlisted = new Map<string, number>();
-  for (const finding of options.deps.store.openFindings('azure')) {
+  for (const finding of await options.deps.store.openFindings('azure')) {
     const account = finding.account.toLowerCase();
     if (account !== '' && !known.has(account)) {
       unlisted.set(account, (unlisted.get(account) ?? 0) + 1);

@@ -125,7 +125,7 @@ afterEach(async () => {
   push.close();
   await running;
   await server.stop(100);
-  store.close();
+  await store.close();
 });
 
 describe('Event Grid webhook → pipeline', () => {
@@ -144,9 +144,9 @@ describe('Event Grid webhook → pipeline', () => {
       },
     ]);
 
-    const before = store.list();
+    const before = await store.list();
     for (let i = 0; i < 10; i++) expect((await post(write, i + 1)).status).toBe(200);
-    expect(store.list()).toEqual(before);
+    expect(await store.list()).toEqual(before);
     expect(published).toHaveLength(1);
     expect(reads).toEqual([ACCOUNT]);
 

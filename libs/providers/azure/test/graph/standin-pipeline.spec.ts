@@ -61,7 +61,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   restoreEnv();
   await standIn.close();
@@ -89,7 +89,7 @@ describe('sweep mode against the stand-in', () => {
       assessmentOf(`${RG}/providers/Microsoft.Sql/servers/ddsql001-open`, 'DD-DB-001')?.properties
         .status.code,
     ).toBe('Unhealthy');
-    const rules = new Set(store.list('ACTIVE').map((f) => f.ruleId));
+    const rules = new Set((await store.list('ACTIVE')).map((f) => f.ruleId));
     expect(standIn.metadata()).toHaveLength(rules.size);
 
     const fixed = sample.data
@@ -113,12 +113,12 @@ describe('sweep mode against the stand-in', () => {
     // Deleted: the assessment goes with the resource. Fixed: Healthy.
     expect(assessmentOf(OPEN_SSH, 'DD-NET-001')).toBeUndefined();
     expect(assessmentOf(PUBLIC_ACCOUNT, 'DD-STORAGE-001')?.properties.status.code).toBe('Healthy');
-    const resolved = store.findingsOf({
+    const resolved = await store.findingsOf({
       provider: 'azure',
       account: SUB,
       resourceId: PUBLIC_ACCOUNT,
     });
     expect(resolved.find((f) => f.ruleId === 'DD-STORAGE-001')?.status).toBe('RESOLVED');
-    expect(store.unpublished()).toEqual([]);
+    expect(await store.unpublished()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { SqliteStateStore } from '@drift-detective/findings';
+import type { StateStore } from '@drift-detective/findings';
 import {
   adapterPipelineDeps,
   openAdapterState,
@@ -48,9 +48,14 @@ export async function openGcpRuntime(options: GcpRuntimeOptions): Promise<GcpRun
     plaintext: config.plaintext,
     requestTimeoutMs: config.requestTimeoutMs,
   });
-  let store: SqliteStateStore;
+  let store: StateStore;
   try {
-    store = await openAdapterState(config.statePath, 'drift-detective gcp', logger);
+    store = await openAdapterState(
+      config.statePath,
+      'drift-detective gcp',
+      logger,
+      config.concurrency,
+    );
   } catch (error) {
     await clients.close();
     throw error;
@@ -72,8 +77,11 @@ export async function openGcpRuntime(options: GcpRuntimeOptions): Promise<GcpRun
     clients,
     deps,
     async close() {
-      store.close();
-      await clients.close();
+      try {
+        await store.close();
+      } finally {
+        await clients.close();
+      }
     },
   };
 }

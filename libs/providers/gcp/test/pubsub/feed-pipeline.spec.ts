@@ -104,7 +104,7 @@ interface Running {
   readonly published: FindingRecord[][];
   readonly deadLetters: DeadLetters;
   post(body: unknown): Promise<Response>;
-  findings(resourceId: string): Record<string, string>;
+  findings(resourceId: string): Promise<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -163,15 +163,15 @@ async function pipeline(options: { enrich: boolean } = { enrich: true }): Promis
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(body),
       }),
-    findings: (resourceId) =>
+    findings: async (resourceId) =>
       Object.fromEntries(
-        store.findingsOf({ provider: 'gcp', resourceId }).map((f) => [f.ruleId, f.status]),
+        (await store.findingsOf({ provider: 'gcp', resourceId })).map((f) => [f.ruleId, f.status]),
       ),
     async stop() {
       push.close();
       await loop;
       await server.stop(100);
-      store.close();
+      await store.close();
     },
   };
   running.push(run);
@@ -193,13 +193,13 @@ describe('an IAM_POLICY feed message (a bucket made public)', () => {
     expect(
       (await run.post(pushOf(resourceMessage(backupsResource(), minutesAgo(10))))).status,
     ).toBe(204);
-    expect(run.findings(BACKUPS)).toEqual({ 'DD-STORAGE-005': 'ACTIVE' });
+    expect(await run.findings(BACKUPS)).toEqual({ 'DD-STORAGE-005': 'ACTIVE' });
 
     const before = historyCalls().length;
     const changedAt = minutesAgo(5);
     const iam = at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), changedAt);
     expect((await run.post(pushOf(iam))).status).toBe(204);
-    expect(run.findings(BACKUPS)).toEqual({
+    expect(await run.findings(BACKUPS)).toEqual({
       'DD-STORAGE-005': 'ACTIVE',
       'DD-STORAGE-002': 'ACTIVE',
     });
@@ -236,11 +236,11 @@ describe('an IAM_POLICY feed message (a bucket made public)', () => {
     standIn.replaceAssets(ndjson(backupsResource(), backupsIamPolicy(), orgPolicy()));
     const run = await pipeline({ enrich: false });
     await run.post(pushOf(resourceMessage(backupsResource(), minutesAgo(10))));
-    expect(run.findings(BACKUPS)).toEqual({ 'DD-STORAGE-005': 'ACTIVE' });
+    expect(await run.findings(BACKUPS)).toEqual({ 'DD-STORAGE-005': 'ACTIVE' });
     const iam = at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), minutesAgo(5));
     expect((await run.post(pushOf(iam))).status).toBe(204);
     // This is the false resolution the enricher exists to prevent.
-    expect(run.findings(BACKUPS)['DD-STORAGE-005']).toBe('RESOLVED');
+    expect((await run.findings(BACKUPS))['DD-STORAGE-005']).toBe('RESOLVED');
   });
 
   it('changes nothing when Pub/Sub redelivers it ten times', async () => {
@@ -248,11 +248,11 @@ describe('an IAM_POLICY feed message (a bucket made public)', () => {
     const run = await pipeline();
     const push = pushOf(at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), minutesAgo(5)));
     expect((await run.post(push)).status).toBe(204);
-    const findings = run.store.findingsOf({ provider: 'gcp', resourceId: BACKUPS });
+    const findings = await run.store.findingsOf({ provider: 'gcp', resourceId: BACKUPS });
     const writes = run.published.length;
     for (let i = 0; i < 10; i += 1) expect((await run.post(push)).status).toBe(204);
     expect(run.published.length).toBe(writes);
-    expect(run.store.findingsOf({ provider: 'gcp', resourceId: BACKUPS })).toEqual(findings);
+    expect(await run.store.findingsOf({ provider: 'gcp', resourceId: BACKUPS })).toEqual(findings);
   });
 
   it('is answered non-2xx while Cloud Asset fails, and judged once it answers again', async () => {
@@ -265,11 +265,11 @@ describe('an IAM_POLICY feed message (a bucket made public)', () => {
     const refused = await run.post(push);
     expect(refused.status).toBe(503);
     expect(await refused.text()).toMatch(/UNAVAILABLE/);
-    expect(run.findings(BACKUPS)).toEqual({});
+    expect(await run.findings(BACKUPS)).toEqual({});
     expect(run.deadLetters.items).toEqual([]);
     standIn.setFaults(noGcpFaults);
     expect((await run.post(push)).status).toBe(204);
-    expect(run.findings(BACKUPS)).toMatchObject({ 'DD-STORAGE-002': 'ACTIVE' });
+    expect(await run.findings(BACKUPS)).toMatchObject({ 'DD-STORAGE-002': 'ACTIVE' });
   });
 
   it('is never judged alone when Cloud Asset holds no RESOURCE for it: retried instead', async () => {
@@ -283,7 +283,7 @@ describe('an IAM_POLICY feed message (a bucket made public)', () => {
     expect(await response.text()).toMatch(
       /FeedEnrichmentError: the RESOURCE of \/\/storage.googleapis.com\/acme-backups is not in/,
     );
-    expect(run.findings(BACKUPS)).toEqual({});
+    expect(await run.findings(BACKUPS)).toEqual({});
   });
 });
 
@@ -301,7 +301,7 @@ describe('a RESOURCE feed message', () => {
     standIn.replaceAssets(ndjson(backupsResource(), publicIam, orgPolicy(), exportsAsset()));
     await run.post(pushOf(resourceMessage(backupsResource(), minutesAgo(3))));
     // The public grant lives in the IAM part only: it is judged all the same.
-    expect(run.findings(BACKUPS)).toEqual({
+    expect(await run.findings(BACKUPS)).toEqual({
       'DD-STORAGE-005': 'ACTIVE',
       'DD-STORAGE-002': 'ACTIVE',
     });
@@ -311,7 +311,7 @@ describe('a RESOURCE feed message', () => {
       minutesAgo(2),
     );
     expect((await run.post(pushOf(exportsMessage))).status).toBe(204);
-    expect(run.store.findingsOf({ provider: 'gcp', resourceId: EXPORTS })).toEqual([]);
+    expect(await run.store.findingsOf({ provider: 'gcp', resourceId: EXPORTS })).toEqual([]);
   });
 
   it('reads the org policy of the bucket’s project: enforced there, no guardrail finding', async () => {
@@ -320,12 +320,12 @@ describe('a RESOURCE feed message', () => {
     // publicAccessPrevention "inherited", and the project enforces the constraint.
     const message = at(nativeFixture('feed-temporal-asset-bucket.json') as Json, minutesAgo(4));
     expect((await run.post(pushOf(message))).status).toBe(204);
-    expect(run.findings(EXPORTS)).toEqual({});
+    expect(await run.findings(EXPORTS)).toEqual({});
     // Without that policy (the project no longer sets it) the guardrail is off: ACTIVE.
     standIn.replaceAssets(ndjson(exportsAsset()));
     const later = at(nativeFixture('feed-temporal-asset-bucket.json') as Json, minutesAgo(1));
     expect((await run.post(pushOf(later))).status).toBe(204);
-    expect(run.findings(EXPORTS)).toEqual({ 'DD-STORAGE-001': 'ACTIVE' });
+    expect(await run.findings(EXPORTS)).toEqual({ 'DD-STORAGE-001': 'ACTIVE' });
     const finding = run.published.flat().find((f) => f.ruleId === 'DD-STORAGE-001');
     expect(finding?.change?.fields).toEqual([
       {
@@ -348,7 +348,7 @@ describe('a deleted asset', () => {
     await run.post(
       pushOf(at(nativeFixture('feed-temporal-asset-bucket.json') as Json, minutesAgo(3))),
     );
-    expect(run.findings(EXPORTS)).toEqual({ 'DD-STORAGE-001': 'ACTIVE' });
+    expect(await run.findings(EXPORTS)).toEqual({ 'DD-STORAGE-001': 'ACTIVE' });
     const before = historyCalls().length;
     const deleted = {
       asset: {
@@ -360,7 +360,7 @@ describe('a deleted asset', () => {
       window: { startTime: minutesAgo(2) },
     };
     expect((await run.post(pushOf(deleted))).status).toBe(204);
-    expect(run.findings(EXPORTS)).toEqual({ 'DD-STORAGE-001': 'RESOLVED' });
+    expect(await run.findings(EXPORTS)).toEqual({ 'DD-STORAGE-001': 'RESOLVED' });
     expect(historyCalls().length).toBe(before);
   });
 });
