@@ -12,7 +12,7 @@ import { compareFindings, countBySeverity } from './scan/finding.js';
 import { listValues, parseSeverity, ruleFilter, severityRank } from './scan/rule-filter.js';
 import { scan, type ScanResult } from './scan/scan.js';
 import type { ScanFinding } from './scan/finding.js';
-import { syncState } from './scan/state-sync.js';
+import { markReported, syncState } from './scan/state-sync.js';
 import { now } from './clock.js';
 import { waiverLookup, waiversFrom } from './waivers-source.js';
 import { printable } from '@drift-detective/pipeline';
@@ -150,12 +150,7 @@ export async function scanCommand(
   if (store) {
     // Reported: the transitions are taken. A crash before this line reports them again on the
     // next run (at least once, never lost).
-    await store.markPublished(
-      result.findings
-        .filter((f) => f.transition !== 'unchanged' && f.contentHash !== undefined)
-        .map((f) => ({ id: f.id, contentHash: f.contentHash ?? '' })),
-      at.toISOString(),
-    );
+    await markReported(store, result.findings, at.toISOString());
     await store.close();
   }
   const failing = result.findings.filter((f) => f.status === 'ACTIVE');

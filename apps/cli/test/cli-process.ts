@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -72,4 +72,24 @@ export function blockPublicAccessMessages(bucket: string): string[] {
     `S3 bucket '${bucket}' allows public policies. BlockPublicPolicy must be true.`,
     `S3 bucket '${bucket}' does not restrict public buckets. RestrictPublicBuckets must be true.`,
   ];
+}
+
+/** `count` open security groups as AWS Config items, each with a DD-NET-001 finding. */
+export async function securityGroupItems(count: number): Promise<Record<string, unknown>[]> {
+  const item = JSON.parse(
+    await readFile(nativeFixture('aws', 'dd-net-001-violating-ssh-open.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  return Array.from({ length: count }, (_, i) => ({
+    ...item,
+    resourceId: `sg-${i}`,
+    ARN: `arn:aws:ec2:us-east-1:123456789012:security-group/sg-${i}`,
+  }));
+}
+
+/** An NDJSON export of `count` open security groups in `dir`, each with a DD-NET-001 finding. */
+export async function securityGroups(dir: string, count: number): Promise<string> {
+  const lines = (await securityGroupItems(count)).map((item) => JSON.stringify(item));
+  const file = path.join(dir, 'groups.ndjson');
+  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o644 });
+  return file;
 }

@@ -1,9 +1,14 @@
 // `--state postgresql://…`: the same findings over time as a SQLite file, in a
 // database many runs share (a real PostgreSQL, started by the test).
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startPostgres, type PostgresServer } from '@drift-detective/testing';
+import { PostgresStateStore, type FindingRecord } from '@drift-detective/findings';
+import { runSweep } from '@drift-detective/pipeline';
+import { awsInventory } from '@drift-detective/provider-aws';
+import { builtPolicyEngine, startPostgres, type PostgresServer } from '@drift-detective/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, workspaceRoot } from './cli-process.js';
+import { cli, securityGroupItems, securityGroups, workspaceRoot } from './cli-process.js';
 
 interface Report {
   findings: { id: string; transition?: string; status: string }[];
@@ -59,4 +64,67 @@ describe('scan --state postgresql://', () => {
     expect(run.stderr).not.toContain('s3cret');
     expect(run.stdout).toBe('');
   });
+
+  it('two scans and a sweep at once on one state: every transition reported once, none twice, none lost', async () => {
+    const state = await postgres.createDatabase();
+    const engine = await builtPolicyEngine();
+    // Enough resources for the runs to overlap batch by batch.
+    const items = await securityGroupItems(3000);
+    const input = await securityGroups(await mkdtemp(path.join(tmpdir(), 'drift-pg-scans-')), 3000);
+    const store = await PostgresStateStore.open(state, { command: 'drift-detective test sweep' });
+    const published: FindingRecord[] = [];
+    const sweep = async () => {
+      try {
+        // The same items as the scans read, 100 a page, a page every 20 ms: it runs while they do.
+        return await runSweep(
+          async function* () {
+            for (let start = 0; start < items.length; start += 100) {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              yield {
+                cursor: String(start),
+                documents: [{ configurationItems: items.slice(start, start + 100) }],
+              };
+            }
+          },
+          {
+            inventory: awsInventory,
+            engine,
+            store,
+            publisher: { publish: async (batch) => void published.push(...batch) },
+          },
+          {
+            sweepId: 'aws-groups',
+            scope: { provider: 'aws', accounts: null, regions: null, kinds: null },
+          },
+        );
+      } finally {
+        await store.close();
+      }
+    };
+    const scan = () => cli(['scan', '--format', 'json', '--input', input, '--state', state]);
+    const [first, second, swept] = await Promise.all([scan(), scan(), sweep()]);
+    expect(swept.completed).toBe(true);
+    const reports = [first, second].map((run) => {
+      expect(run.code).toBe(0);
+      return (JSON.parse(run.stdout) as Report).findings;
+    });
+    // Each finding's `new`: once, in one scan's report or the sweep's hub.
+    const news = new Map<string, number>();
+    const count = (id: string) => news.set(id, (news.get(id) ?? 0) + 1);
+    for (const f of reports.flat()) if (f.transition === 'new') count(f.id);
+    for (const f of published) if (f.pendingTransition === 'new') count(f.id);
+    expect(news.size).toBe(3000);
+    expect([...news.values()].filter((n) => n !== 1)).toEqual([]);
+    // Each run reported every finding, the others' as unchanged.
+    for (const report of reports) {
+      expect(report).toHaveLength(3000);
+      expect(report.every((f) => f.transition === 'new' || f.transition === 'unchanged')).toBe(
+        true,
+      );
+    }
+    const listed = await cli(['findings', 'list', '--state', state, '--format', 'json']);
+    const stored = (JSON.parse(listed.stdout) as { findings: FindingRecord[] }).findings;
+    expect(stored).toHaveLength(3000);
+    expect(stored.filter((f) => f.pendingTransition !== null)).toEqual([]);
+  }, 180_000);
 });

@@ -1,33 +1,16 @@
 // One state has one writer, as real processes see it: two scans started
 // together take turns, a held state refuses by name after the wait, and a
 // state that cannot be written is one line, exit 2, with nothing left behind.
-import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SqliteStateStore } from '@drift-detective/findings';
 import { describe, expect, it } from 'vitest';
-import { cli, nativeFixture } from './cli-process.js';
+import { cli, securityGroups } from './cli-process.js';
 
 interface Report {
   findings: { id: string; transition?: string }[];
   summary: { findings: number };
-}
-
-/** An NDJSON export of `count` open security groups, each with a DD-NET-001 finding. */
-async function securityGroups(dir: string, count: number): Promise<string> {
-  const item = JSON.parse(
-    await readFile(nativeFixture('aws', 'dd-net-001-violating-ssh-open.json'), 'utf8'),
-  ) as Record<string, unknown>;
-  const lines = Array.from({ length: count }, (_, i) =>
-    JSON.stringify({
-      ...item,
-      resourceId: `sg-${i}`,
-      ARN: `arn:aws:ec2:us-east-1:123456789012:security-group/sg-${i}`,
-    }),
-  );
-  const file = path.join(dir, 'groups.ndjson');
-  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o644 });
-  return file;
 }
 
 const transitions = (report: Report) => new Set(report.findings.map((f) => f.transition));

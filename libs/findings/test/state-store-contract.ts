@@ -200,6 +200,15 @@ export function stateStoreContract(name: string, driver: ContractDriver): void {
       await store.close();
     });
 
+    it('lets a run claim what is pending, and what has nothing pending, to send', async () => {
+      const store = await driver.fresh();
+      await store.save([record('a'), record('b', { pendingTransition: null })]);
+      expect([...(await store.claim(['a', 'b', 'missing']))].sort()).toEqual(['a', 'b']);
+      // Claimed twice by the same run: still its own.
+      expect([...(await store.claim(['a']))]).toEqual(['a']);
+      await store.close();
+    });
+
     it('saves a large batch in one call', async () => {
       const store = await driver.fresh();
       const many = Array.from({ length: 2500 }, (_, i) => record(`r${String(i).padStart(4, '0')}`));
@@ -300,6 +309,27 @@ export function stateStoreContract(name: string, driver: ContractDriver): void {
       const beside = driver.beside;
       // Only where two stores write one state at once (one SQLite file has one writer).
       if (beside) {
+        it('keeps a transition claimed by a live run from every other run, until it ends or sends it', async () => {
+          const first = await driver.fresh();
+          const second = await beside(first);
+          const third = await beside(first);
+          try {
+            await first.save([record('a'), record('b'), record('c', { pendingTransition: null })]);
+            expect([...(await first.claim(['a', 'b']))].sort()).toEqual(['a', 'b']);
+            // Another run may send only what has nothing pending.
+            expect([...(await second.claim(['a', 'b', 'c']))]).toEqual(['c']);
+            // Published by its claimant: the claim ends with the transition.
+            await first.markPublished([{ id: 'a', contentHash: 'h1' }], 'T2');
+            expect([...(await second.claim(['a']))]).toEqual(['a']);
+            // Its run ended: what it still held is free to take, by one run only.
+            await first.close();
+            expect([...(await second.claim(['b']))]).toEqual(['b']);
+            expect([...(await third.claim(['b']))]).toEqual([]);
+          } finally {
+            await Promise.all([second.close(), third.close()]);
+          }
+        });
+
         it('excludes a holder in another store on the same state, as another process', async () => {
           const store = await driver.fresh();
           const other = await beside(store);

@@ -220,7 +220,11 @@ export async function publish(
   findings: readonly FindingRecord[],
   now: Date,
 ): Promise<FindingRecord[]> {
-  const batch = findings.filter((f) => needsPublish(f, now, wired.deps.refreshDays));
+  const due = findings.filter((f) => needsPublish(f, now, wired.deps.refreshDays));
+  if (due.length === 0) return [];
+  // A transition a scan sharing the state still has to report is that scan's to send.
+  const mine = await state.claim(due.map((f) => f.id));
+  const batch = due.filter((f) => mine.has(f.id));
   if (batch.length === 0) return [];
   const started = performance.now();
   try {

@@ -5,6 +5,7 @@ import {
   type FindingRecord,
   type ResourceObservation,
   type Observation,
+  type StateAccess,
   type StateStore,
   type TransitionEvent,
 } from '@drift-detective/findings';
@@ -46,8 +47,12 @@ function toObservation(f: ScanFinding): Observation {
   };
 }
 
-/** A stored finding as the scan reports it, with the transition a publisher has not taken yet. */
-function toReported(record: FindingRecord): ScanFinding {
+/**
+ * A stored finding as the scan reports it, with the transition a publisher
+ * has not taken yet — unless another run still running has claimed it to
+ * report: then this scan reports it unchanged.
+ */
+function toReported(record: FindingRecord, claimedElsewhere: ReadonlySet<string>): ScanFinding {
   return {
     id: record.id,
     ruleId: record.ruleId,
@@ -67,7 +72,9 @@ function toReported(record: FindingRecord): ScanFinding {
     remediation: record.remediation,
     observedAt: record.lastSeen,
     tags: record.tags,
-    transition: record.pendingTransition ?? 'unchanged',
+    transition: claimedElsewhere.has(record.id)
+      ? 'unchanged'
+      : (record.pendingTransition ?? 'unchanged'),
     contentHash: record.contentHash,
     ...(record.resolution ? { resolution: record.resolution } : {}),
     ...(record.resolvedAt ? { resolvedAt: record.resolvedAt } : {}),
@@ -98,6 +105,13 @@ export async function syncState(
     byResource.set(f.resourceId, list);
   }
   const touched = new Map<string, FindingRecord>();
+  // Pending transitions another live run (a scan sharing the state) has claimed to report.
+  const claimedElsewhere = new Set<string>();
+  const claim = async (state: StateAccess, records: readonly FindingRecord[]) => {
+    const pending = records.filter((r) => r.pendingTransition !== null).map((r) => r.id);
+    const mine = await state.claim(pending);
+    for (const id of pending) if (!mine.has(id)) claimedElsewhere.add(id);
+  };
   const keep = (events: readonly TransitionEvent[]) => {
     for (const e of events) touched.set(e.finding.id, e.finding);
     return events.map((e) => e.finding);
@@ -144,6 +158,7 @@ export async function syncState(
         );
       }
       await state.save(batch, observed);
+      await claim(state, batch);
     });
     options.onProgress?.(Math.min(start + BATCH, ids.length), ids.length);
   }
@@ -165,10 +180,35 @@ export async function syncState(
         resolved.push(...keep(resolveDeleted(await state.findingsOf(resource), options.now)));
       }
       await state.save(resolved);
+      await claim(state, resolved);
     });
   }
 
-  for (const record of await store.unpublished())
-    if (!touched.has(record.id)) touched.set(record.id, record);
-  return [...touched.values()].map(toReported);
+  // What a crashed run left unreported, unless a live run has it to report.
+  const left = (await store.unpublished()).filter((record) => !touched.has(record.id));
+  const mine = await store.claim(left.map((record) => record.id));
+  for (const record of left) if (mine.has(record.id)) touched.set(record.id, record);
+  return [...touched.values()].map((record) => toReported(record, claimedElsewhere));
+}
+
+/**
+ * Records the reported transitions as taken, each batch of resources under
+ * their locks: a run reconciling one of them meanwhile must not read it
+ * before and save it after, bringing back a transition already reported.
+ */
+export async function markReported(
+  store: StateStore,
+  reported: readonly ScanFinding[],
+  at: string,
+): Promise<void> {
+  const taken = reported.filter((f) => f.transition !== 'unchanged' && f.contentHash !== undefined);
+  for (let start = 0; start < taken.length; start += BATCH) {
+    const batch = taken.slice(start, start + BATCH);
+    await store.withResources(batch, (state) =>
+      state.markPublished(
+        batch.map((f) => ({ id: f.id, contentHash: f.contentHash ?? '' })),
+        at,
+      ),
+    );
+  }
 }

@@ -49,6 +49,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      observed_at TEXT COLLATE "C" NOT NULL,
      PRIMARY KEY (provider, account, resource_id)
    );`,
+  // Which run has claimed a finding's pending transition to send (StateAccess.claim):
+  // that run's key, held as a session advisory lock while the run lives.
+  `ALTER TABLE findings ADD COLUMN claimed_by BIGINT;`,
 ];
 
 /** Records the applied steps; created, if missing, under the migration lock. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 import { POSTGRES_MIGRATIONS, SCHEMA_LOCK_ID, SCHEMA_TABLE_DDL } from './postgres-migrations.js';
@@ -323,6 +323,7 @@ class PostgresAccess implements StateAccess {
   constructor(
     private readonly run: Runner,
     private readonly lock: LockWork,
+    private readonly runLock: RunLock,
   ) {}
 
   private records(rows: readonly RecordRow[]): FindingRecord[] {
@@ -399,6 +400,28 @@ class PostgresAccess implements StateAccess {
     return row?.observed_at;
   }
 
+  async claim(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    if (ids.length === 0) return new Set();
+    const run = await this.runLock.key();
+    const unique = [...new Set(ids)].sort();
+    return this.run.transaction(async (query) => {
+      // Rows are locked in id order; a claim held by a run whose key lock is gone is taken over.
+      const mine = await query<{ id: string }>(
+        `UPDATE findings f SET claimed_by = $2::bigint
+         WHERE f.id = ANY($1::text[]) AND f.pending_transition IS NOT NULL
+           AND (f.claimed_by IS NULL OR f.claimed_by = $2::bigint OR NOT ${runIsAlive('f.claimed_by')})
+         RETURNING f.id`,
+        [unique, run],
+      );
+      // Read after the update, so a claim another run committed meanwhile is seen as pending.
+      const idle = await query<{ id: string }>(
+        'SELECT id FROM findings WHERE id = ANY($1::text[]) AND pending_transition IS NULL',
+        [unique],
+      );
+      return new Set([...mine, ...idle].map((row) => row.id));
+    });
+  }
+
   async markPublished(sent: readonly PublishedFinding[], at: string): Promise<void> {
     if (sent.length === 0) return;
     await this.run.transaction(async (query) => {
@@ -427,7 +450,7 @@ class PostgresAccess implements StateAccess {
       }
       if (changed.size === 0) return;
       await query(
-        `UPDATE findings f SET pending_transition = NULL, record = u.record
+        `UPDATE findings f SET pending_transition = NULL, claimed_by = NULL, record = u.record
          FROM unnest($1::text[], $2::text[]) AS u(id, record) WHERE f.id = u.id`,
         [[...changed.keys()], [...changed.values()]],
       );
@@ -558,10 +581,68 @@ async function observe(query: Query, observed: readonly ResourceObservation[]): 
  * (a nested `withResources` may lock a key again) and each lock is unlocked
  * exactly once.
  */
+/**
+ * SQL: whether the run whose key is `column` still lives, i.e. holds its key
+ * as a session advisory lock. A bigint advisory lock shows in pg_locks as
+ * classid (high 32 bits), objid (low 32 bits) and objsubid 1
+ * (https://www.postgresql.org/docs/current/view-pg-locks.html).
+ */
+function runIsAlive(column: string): string {
+  return `EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted
+    AND l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = ${column})`;
+}
+
+/**
+ * This store's run, as other runs see it: a random key, held as a session
+ * advisory lock on a connection of its own from the first claim until the
+ * store closes. A run that dies loses that connection, and with it the lock:
+ * its claims are then free to take.
+ */
+class RunLock {
+  private holder: Promise<pg.PoolClient> | undefined;
+  private readonly id = BigInt.asIntN(64, randomBytes(8).readBigUInt64BE()).toString();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly location: string,
+  ) {}
+
+  /** The run's key, once its lock is held. */
+  async key(): Promise<string> {
+    this.holder ??= (async () => {
+      const client = await this.pool.connect();
+      try {
+        client.on('error', () => undefined);
+        await client.query('SELECT pg_advisory_lock($1::bigint)', [this.id]);
+        return client;
+      } catch (error) {
+        client.release(error as Error);
+        throw error;
+      }
+    })();
+    try {
+      await this.holder;
+    } catch (error) {
+      this.holder = undefined;
+      throw statementError(this.location, error);
+    }
+    return this.id;
+  }
+
+  /** Ends the run: its connection goes, and its claims with it. */
+  async release(): Promise<void> {
+    const holder = this.holder;
+    this.holder = undefined;
+    const client = await holder?.catch(() => undefined);
+    client?.release(true);
+  }
+}
+
 class LockSession {
   constructor(
     private readonly runner: SessionRunner,
     private readonly settings: Settings,
+    private readonly runLock: RunLock,
   ) {}
 
   async withLocks<T>(
@@ -597,6 +678,7 @@ class LockSession {
         alive();
         return this.withLocks(more, next);
       },
+      this.runLock,
     );
     try {
       for (const key of [...byKey.keys()].sort()) {
@@ -765,13 +847,17 @@ function envPoolSize(env: NodeJS.ProcessEnv = process.env): number | undefined {
 export class PostgresStateStore implements StateStore {
   readonly driver = 'pg';
   private readonly access: PostgresAccess;
+  private readonly runLock: RunLock;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly settings: Settings,
   ) {
-    this.access = new PostgresAccess(new PoolRunner(pool, settings.location), (resources, work) =>
-      this.withResources(resources, work),
+    this.runLock = new RunLock(pool, settings.location);
+    this.access = new PostgresAccess(
+      new PoolRunner(pool, settings.location),
+      (resources, work) => this.withResources(resources, work),
+      this.runLock,
     );
   }
 
@@ -881,6 +967,10 @@ export class PostgresStateStore implements StateStore {
     return this.access.clearSweep(sweepId);
   }
 
+  claim(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.access.claim(ids);
+  }
+
   /**
    * Takes one connection for the whole work and locks the resources on it
    * (see LockSession). A lock not had within lockTimeoutMs is a
@@ -898,7 +988,7 @@ export class PostgresStateStore implements StateStore {
     }
     try {
       const runner = new SessionRunner(connection, this.location);
-      return await new LockSession(runner, this.settings).withLocks(resources, work);
+      return await new LockSession(runner, this.settings, this.runLock).withLocks(resources, work);
     } finally {
       // Broken: discarded, and the server frees whatever locks it still held.
       connection.release();
@@ -906,6 +996,7 @@ export class PostgresStateStore implements StateStore {
   }
 
   async close(): Promise<void> {
+    await this.runLock.release();
     await this.pool.end();
   }
 }

@@ -382,6 +382,14 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
+  /** One run writes a state file at a time (its writer lock): any other run's claims ended with it. */
+  async claim(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    const rows = this.db
+      .prepare('SELECT id FROM findings WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(ids)) as { id: string }[];
+    return new Set(rows.map((row) => row.id));
+  }
+
   /**
    * One process writes a state file (its writer lock), so turns between the
    * runs of this process are all it takes: a keyed lock per resource.

@@ -81,9 +81,19 @@ export interface StateAccess {
   lastObserved(resource: ResourceRef): Promise<string | undefined>;
   /**
    * Records that a publisher took these findings as they were sent: a finding
-   * whose content changed since keeps its newer transition pending.
+   * whose content changed since keeps its newer transition pending. Their
+   * claims end.
    */
   markPublished(sent: readonly PublishedFinding[], at: string): Promise<void>;
+  /**
+   * Claims the pending transitions of these findings for this run to send, and
+   * answers which of them it may send: those it now claims, and those with
+   * nothing pending. A transition another run still running has claimed is
+   * that run's to send — a scan reports its transitions after it let go of
+   * their locks — so no transition goes out twice. A run's claims end with it
+   * (or when it marks them published); a dead run's are free to take.
+   */
+  claim(ids: readonly string[]): Promise<ReadonlySet<string>>;
   /**
    * Writes a sweep page's findings and its checkpoint in one transaction: a
    * crash keeps the page and its checkpoint, or neither.
