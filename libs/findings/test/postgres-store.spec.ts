@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresServer } from '@drift-detective/testing';
+import { startPostgres, withPostgresClient, type PostgresServer } from '@drift-detective/testing';
 import { POSTGRES_MIGRATIONS, SCHEMA_LOCK_ID } from '../src/store/postgres-migrations.js';
 import {
   advisoryLockId,
@@ -45,16 +45,6 @@ async function open(url: string, options: PostgresStateStoreOptions = {}) {
 async function fresh(options: PostgresStateStoreOptions = {}) {
   const url = await server.createDatabase();
   return { url, store: await open(url, options) };
-}
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** What open() throws, as the error it is. */
@@ -120,7 +110,7 @@ describe('PostgresStateStore', () => {
   it('orders by id byte for byte, whatever the database collation', async () => {
     const url = await server.createDatabase();
     const icu = url.replace(/\/[^/]+$/, '/icu_ordered');
-    await withClient(url, (client) =>
+    await withPostgresClient(url, (client) =>
       client.query(
         "CREATE DATABASE icu_ordered TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'",
       ),
@@ -131,7 +121,7 @@ describe('PostgresStateStore', () => {
     await store.save([...ids.map((id) => record(id)), record('b', { message: 'last' })]);
     expect((await store.list()).map((r) => r.id)).toEqual([...ids].sort());
     // Which the database's own collation would not give.
-    const collated = await withClient(icu, (client) =>
+    const collated = await withPostgresClient(icu, (client) =>
       client.query<{ id: string }>('SELECT id FROM unnest($1::text[]) AS id ORDER BY id', [ids]),
     );
     expect(collated.rows.map((row) => row.id)).not.toEqual([...ids].sort());
@@ -180,7 +170,7 @@ describe('PostgresStateStore', () => {
     const url = await server.createDatabase();
     const stores = await Promise.all(Array.from({ length: 6 }, () => open(url)));
     expect(stores).toHaveLength(6);
-    const versions = await withClient(url, (client) =>
+    const versions = await withPostgresClient(url, (client) =>
       client.query<{ version: number }>('SELECT version FROM drift_schema ORDER BY version'),
     ).then((result) => result.rows.map((row) => row.version));
     expect(versions).toEqual(POSTGRES_MIGRATIONS.map((_, index) => index + 1));
@@ -195,14 +185,14 @@ describe('PostgresStateStore', () => {
       /has schema version 0, older than this drift-detective's \(\d+\); a scan, sweep or worker upgrades it$/,
     );
     // The reader left it as it found it.
-    const tables = await withClient(url, (client) =>
+    const tables = await withPostgresClient(url, (client) =>
       client.query("SELECT 1 FROM pg_tables WHERE schemaname = 'public'"),
     );
     expect(tables.rowCount).toBe(0);
     await (await open(url)).close();
     await (await open(url, { migrate: false })).close();
     const newer = POSTGRES_MIGRATIONS.length + 1;
-    await withClient(url, (client) =>
+    await withPostgresClient(url, (client) =>
       client.query('INSERT INTO drift_schema (version, applied_at) VALUES ($1, now())', [newer]),
     );
     for (const migrate of [true, false]) {
@@ -238,7 +228,7 @@ describe('PostgresStateStore', () => {
 
   it('says a wrong password without repeating it', async () => {
     const url = server.url;
-    await withClient(url, async (client) => {
+    await withPostgresClient(url, async (client) => {
       await client.query("CREATE ROLE pwuser LOGIN PASSWORD 'right-password'");
       // The test server trusts everyone: make this one role prove its password.
       const file = (
@@ -268,7 +258,7 @@ describe('PostgresStateStore', () => {
     const id = advisoryLockId('aws|arn:x');
     expect(id).toMatch(/^-?\d+$/);
     expect(SCHEMA_LOCK_ID).toBe(Buffer.from('driftsch').readBigInt64BE(0).toString());
-    await withClient(url, async (holder) => {
+    await withPostgresClient(url, async (holder) => {
       await holder.query('SELECT pg_advisory_lock($1::bigint)', [id]);
       const waiter = new pg.Client({ connectionString: url, statement_timeout: 150 });
       await waiter.connect();
@@ -442,7 +432,7 @@ describe('PostgresStateStore', () => {
       const other = await open(url, { lockTimeoutMs: 2_000 });
       const error = await store
         .withResources([r1], async (view) => {
-          await withClient(url, (admin) =>
+          await withPostgresClient(url, (admin) =>
             admin.query(
               "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'drift-detective scratch-test' AND datname = current_database()",
             ),
@@ -481,7 +471,7 @@ describe('PostgresStateStore', () => {
     it('bounds a write waiting on a row lock', async () => {
       const { url, store } = await fresh({ lockTimeoutMs: 300 });
       await store.save([record('a')]);
-      await withClient(url, async (admin) => {
+      await withPostgresClient(url, async (admin) => {
         await admin.query('BEGIN');
         await admin.query("SELECT 1 FROM findings WHERE id = 'a' FOR UPDATE");
         await expect(store.markPublished([{ id: 'a', contentHash: 'h1' }], 'T')).rejects.toThrow(

@@ -102,5 +102,10 @@ export type {
   PlaintextClientOptions,
 } from './gcp/index.js';
 export { countingCounter } from './counting-counter.js';
-export { findPostgresBinaries, newestPostgresVersion, startPostgres } from './postgres-server.js';
+export {
+  findPostgresBinaries,
+  newestPostgresVersion,
+  startPostgres,
+  withPostgresClient,
+} from './postgres-server.js';
 export type { PostgresServer } from './postgres-server.js';

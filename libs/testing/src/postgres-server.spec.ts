@@ -8,18 +8,9 @@ import {
   findPostgresBinaries,
   newestPostgresVersion,
   startPostgres,
+  withPostgresClient,
   type PostgresServer,
 } from './postgres-server.js';
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The real uid of a process, from /proc. */
 function uidOf(pid: number): number {
@@ -58,7 +49,7 @@ describe('startPostgres', () => {
   it('serves the maintenance database on a loopback port and a private socket', async () => {
     expect(server.url).toBe(`postgresql://drift@127.0.0.1:${server.port}/postgres`);
     expect(existsSync(`${server.socketDir}/.s.PGSQL.${server.port}`)).toBe(true);
-    const over = await withClient(server.url, async (client) => {
+    const over = await withPostgresClient(server.url, async (client) => {
       const { rows } = await client.query<{ user: string; db: string }>(
         'SELECT current_user AS user, current_database() AS db',
       );
@@ -87,18 +78,18 @@ describe('startPostgres', () => {
     expect(new Set([first, second, named]).size).toBe(3);
     expect(named).toBe(`postgresql://drift@127.0.0.1:${server.port}/drift_named`);
 
-    await withClient(first, async (client) => {
+    await withPostgresClient(first, async (client) => {
       await client.query('CREATE TABLE findings (id text PRIMARY KEY)');
       await client.query("INSERT INTO findings VALUES ('f-1'), ('f-2')");
     });
     // A new connection to the same database reads what the first wrote.
-    const ids = await withClient(first, async (client) => {
+    const ids = await withPostgresClient(first, async (client) => {
       const { rows } = await client.query<{ id: string }>('SELECT id FROM findings ORDER BY id');
       return rows.map((row) => row.id);
     });
     expect(ids).toEqual(['f-1', 'f-2']);
     // The other database is empty: no table of the first leaks into it.
-    const tables = await withClient(second, async (client) => {
+    const tables = await withPostgresClient(second, async (client) => {
       const { rows } = await client.query<{ n: string }>(
         "SELECT count(*) AS n FROM pg_tables WHERE tablename = 'findings'",
       );
@@ -115,7 +106,7 @@ describe('startPostgres', () => {
 
   it('runs the server as a non-root user (the postgres system user when we are root)', async () => {
     // The backend serving this connection is a child of the server, with its uid: read it while open.
-    const { backendUid, dataDir } = await withClient(server.url, async (client) => {
+    const { backendUid, dataDir } = await withPostgresClient(server.url, async (client) => {
       const { rows } = await client.query<{ pid: number; dataDir: string }>(
         `SELECT pg_backend_pid() AS pid, current_setting('data_directory') AS "dataDir"`,
       );
@@ -134,14 +125,16 @@ describe('startPostgres', () => {
 describe('PostgresServer.stop', () => {
   it('ends the server and removes its cluster', async () => {
     const server = await startPostgres();
-    const dataDir = await withClient(server.url, async (client) => {
+    const dataDir = await withPostgresClient(server.url, async (client) => {
       const { rows } = await client.query<{ dir: string }>(
         "SELECT current_setting('data_directory') AS dir",
       );
       return rows[0]!.dir;
     });
     await server.stop();
-    await expect(withClient(server.url, async () => undefined)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(withPostgresClient(server.url, async () => undefined)).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
     expect(existsSync(dataDir)).toBe(false);
     expect(existsSync(server.socketDir)).toBe(false);
     await server.stop(); // a second stop is a no-op
@@ -150,7 +143,9 @@ describe('PostgresServer.stop', () => {
   it('kill() ends it at once, as a crash would', async () => {
     const server = await startPostgres();
     await server.kill();
-    await expect(withClient(server.url, async () => undefined)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(withPostgresClient(server.url, async () => undefined)).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
     expect(existsSync(server.socketDir)).toBe(false);
   }, 60_000);
 });

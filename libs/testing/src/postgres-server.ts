@@ -364,6 +364,20 @@ async function end(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 let databases = 0;
 
+/** Runs `use` with a client connected to `url`, ended afterwards whatever happens. */
+export async function withPostgresClient<T>(
+  url: string,
+  use: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Starts a private PostgreSQL: initdb into a fresh temp dir (trust
  * authentication, superuser `drift`), then `postgres` on a free loopback port
@@ -413,13 +427,9 @@ export async function startPostgres(options: { port?: number } = {}): Promise<Po
       if (!IDENTIFIER.test(database)) {
         throw new Error(`${JSON.stringify(database)} is not a plain lower-case database name`);
       }
-      const client = new pg.Client({ connectionString: urlOf('postgres') });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE "${database}"`);
-      } finally {
-        await client.end();
-      }
+      await withPostgresClient(urlOf('postgres'), (client) =>
+        client.query(`CREATE DATABASE "${database}"`),
+      );
       return urlOf(database);
     },
     stop: () => shutdown('SIGINT'),

@@ -227,6 +227,15 @@ class Connection {
   }
 }
 
+/** A connection of the pool to hold; a failure to get one is a one-line StateStoreError. */
+async function connect(pool: pg.Pool, location: string): Promise<Connection> {
+  try {
+    return new Connection(await pool.connect());
+  } catch (error) {
+    throw statementError(location, error);
+  }
+}
+
 /** Runs each statement on any pooled connection, each transaction on one. */
 class PoolRunner implements Runner {
   constructor(
@@ -244,12 +253,7 @@ class PoolRunner implements Runner {
   };
 
   async transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
-    let connection: Connection;
-    try {
-      connection = new Connection(await this.pool.connect());
-    } catch (error) {
-      throw statementError(this.location, error);
-    }
+    const connection = await connect(this.pool, this.location);
     try {
       return await connection.transaction(work);
     } catch (error) {
@@ -980,12 +984,7 @@ export class PostgresStateStore implements StateStore {
     resources: readonly LockedResource[],
     work: (state: StateAccess) => Promise<T>,
   ): Promise<T> {
-    let connection: Connection;
-    try {
-      connection = new Connection(await this.pool.connect());
-    } catch (error) {
-      throw statementError(this.location, error);
-    }
+    const connection = await connect(this.pool, this.location);
     try {
       const runner = new SessionRunner(connection, this.location);
       return await new LockSession(runner, this.settings, this.runLock).withLocks(resources, work);
