@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadWaivers, waiverRefLookup } from '@drift-detective/findings';
-import { createLogger, type PipelineLogger } from '@drift-detective/pipeline';
+import { isPostgresUrl, loadWaivers, waiverRefLookup } from '@drift-detective/findings';
+import { createLogger, SettingsError, type PipelineLogger } from '@drift-detective/pipeline';
 import { loadEmbeddedEngine, PolicyEngine } from '@drift-detective/policy-engine';
 import {
   openAwsRuntime,
   resolveAwsConfig,
+  STATE_URL_SECRET_ENV,
+  stateUrlFromSecret,
   type AwsAdapterConfig,
   type AwsRuntime,
 } from '@drift-detective/provider-aws';
@@ -36,17 +38,39 @@ async function loadEngine(config: AwsAdapterConfig): Promise<PolicyEngine> {
   return loadEmbeddedEngine(path.dirname(fileURLToPath(import.meta.url)), DRIFT_POLICY_MANIFEST);
 }
 
+/**
+ * The environment the settings are read from: with DRIFT_STATE_URL_SECRET_ARN
+ * (deploy/aws/template.yaml, StateUrlSecretArn), a copy with DRIFT_STATE_URL
+ * set to the URL the secret holds, read once per execution environment (at its
+ * cold start: the runtime is kept between invocations). The URL stays in this
+ * copy: never in process.env, never logged (the state store logs it without
+ * its password). The ARN beside DRIFT_STATE_URL or DRIFT_STATE_PATH is two
+ * states named at once: refused, as those two together are.
+ */
+async function stateEnvironment(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
+  const arn = env[STATE_URL_SECRET_ENV]?.trim();
+  if (!arn) return env;
+  const other = ['DRIFT_STATE_URL', 'DRIFT_STATE_PATH'].find((name) => env[name]?.trim());
+  if (other !== undefined) {
+    throw new SettingsError(`${STATE_URL_SECRET_ENV} and ${other} both name a state: set one`);
+  }
+  return { ...env, DRIFT_STATE_URL: await stateUrlFromSecret(arn) };
+}
+
 export async function createRuntime(env: NodeJS.ProcessEnv = process.env): Promise<AdapterRuntime> {
+  const settingsEnv = await stateEnvironment(env);
   const config = resolveAwsConfig({
-    env,
+    env: settingsEnv,
     flags:
-      env['DRIFT_STATE_PATH'] || env['DRIFT_STATE_URL'] ? {} : { statePath: LAMBDA_STATE_PATH },
+      settingsEnv['DRIFT_STATE_PATH'] || settingsEnv['DRIFT_STATE_URL']
+        ? {}
+        : { statePath: LAMBDA_STATE_PATH },
   });
   const logger = createLogger();
-  if (config.statePath.startsWith('/tmp/')) {
+  if (!isPostgresUrl(config.statePath) && config.statePath.startsWith('/tmp/')) {
     logger.warn(
       { statePath: config.statePath },
-      'state lives in this execution environment only: a cold start, or another environment, forgets open findings (set DRIFT_STATE_URL to a PostgreSQL database shared by every environment)',
+      'state lives in this execution environment only: a cold start, or another environment, forgets open findings (deploy with StateUrlSecretArn: a PostgreSQL state every environment shares, see docs/aws.md)',
     );
   }
   const [engine, waivers] = await Promise.all([

@@ -16,6 +16,8 @@ import { promisify } from 'node:util';
 import {
   CloudFormationClient,
   DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
   DescribeRuleCommand,
@@ -44,9 +46,23 @@ import {
   seedAccount,
   TEST_CREDENTIALS,
 } from '@drift-detective/provider-aws/testing';
-import { lambdaNodeBinary, startMotoServer, type MotoServer } from '@drift-detective/testing';
+import {
+  lambdaNodeBinary,
+  startMotoServer,
+  startPostgres,
+  type MotoServer,
+  type PostgresServer,
+} from '@drift-detective/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientOptions, createStack, lambdaGet, packageTemplate, type Packaged } from './stack.js';
+import {
+  clientOptions,
+  createSecret,
+  createStack,
+  lambdaGet,
+  packageTemplate,
+  rolePolicyText,
+  type Packaged,
+} from './stack.js';
 import { loadTemplate, resourceOf, workspaceRoot, type Template } from './template.js';
 
 const run = promisify(execFile);
@@ -84,17 +100,17 @@ let taskRoot: string;
 /** One state file for every invocation, as one warm execution environment keeps it. */
 let statePath: string;
 
-beforeAll(async () => {
-  moto = await startMotoServer();
-  sqs = new SQSClient(clientOptions(moto.endpoint));
-  events = new EventBridgeClient(clientOptions(moto.endpoint));
-  template = loadTemplate();
+/**
+ * Packages the template and creates the stack with these parameters (HomeRegion always),
+ * then reads the function's configuration as deployed.
+ */
+async function deployStack(parameters: Record<string, string> = {}) {
   packaged = await packageTemplate(moto.endpoint, template, 'drift-detective-artifacts');
   const cfn = new CloudFormationClient(clientOptions(moto.endpoint));
   outputs = await createStack(cfn, {
     name: STACK,
     template: packaged.template,
-    parameters: { HomeRegion: HOME_REGION },
+    parameters: { HomeRegion: HOME_REGION, ...parameters },
     capabilities: ['CAPABILITY_IAM'],
   });
   cfn.destroy();
@@ -111,6 +127,14 @@ beforeAll(async () => {
   const rule = outputs['SweepScheduleRuleName'];
   sweepTargets = (await events.send(new ListTargetsByRuleCommand({ Rule: rule }))).Targets ?? [];
   await events.send(new RemoveTargetsCommand({ Rule: rule, Ids: sweepTargets.map((t) => t.Id!) }));
+}
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  sqs = new SQSClient(clientOptions(moto.endpoint));
+  events = new EventBridgeClient(clientOptions(moto.endpoint));
+  template = loadTemplate();
+  await deployStack();
 
   // The function's code is what S3 holds under the packaged key: unzip that, not dist/.
   const s3 = new S3Client({ ...clientOptions(moto.endpoint), forcePathStyle: true });
@@ -172,8 +196,8 @@ function functionEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AWS_EC2_METADATA_DISABLED: 'true',
-    // The state file moves into the test's temp folder, shared by every invocation.
-    DRIFT_STATE_PATH: statePath,
+    // The /tmp state file moves into the test's temp folder, shared by every invocation.
+    ...(deployed['DRIFT_STATE_PATH'] === undefined ? {} : { DRIFT_STATE_PATH: statePath }),
     ...extra,
   };
 }
@@ -254,6 +278,30 @@ async function queueAttributes(queueUrl: string) {
 
 const queueArnOf = async (queueUrl: string) => (await queueAttributes(queueUrl))['QueueArn']!;
 
+/** The function's reserved concurrency as deployed; undefined when none is reserved. */
+async function reservedConcurrency(): Promise<number | undefined> {
+  const { Concurrency } = await lambdaGet<{
+    Concurrency?: { ReservedConcurrentExecutions?: number | string | null };
+  }>(moto.endpoint, `/2015-03-31/functions/${fn.FunctionName}`);
+  const reserved = Concurrency?.ReservedConcurrentExecutions;
+  return reserved === undefined || reserved === null ? undefined : Number(reserved);
+}
+
+/** The events queue's mapping to the function, as Lambda lists it. */
+async function eventSourceMappings() {
+  const { EventSourceMappings } = await lambdaGet<{
+    EventSourceMappings: {
+      EventSourceArn: string;
+      FunctionArn: string;
+      State: string;
+      BatchSize: number;
+      FunctionResponseTypes?: string[];
+      ScalingConfig?: { MaximumConcurrency?: number | string } | null;
+    }[];
+  }>(moto.endpoint, `/2015-03-31/event-source-mappings/?FunctionName=${fn.FunctionName}`);
+  return EventSourceMappings;
+}
+
 /** A parameter's default when the value is a Ref to a parameter the test does not set. */
 function templateValue(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && 'Ref' in value) {
@@ -286,12 +334,8 @@ describe('the stack of deploy/aws/template.yaml, deployed to moto', () => {
           .digest('hex');
       expect(await digest(taskRoot), file).toBe(await digest(builtDir));
     }
-    const { Concurrency } = await lambdaGet<{
-      Concurrency?: { ReservedConcurrentExecutions?: number };
-    }>(moto.endpoint, `/2015-03-31/functions/${fn.FunctionName}`);
-    expect(Number(Concurrency?.ReservedConcurrentExecutions)).toBe(
-      fnTemplate['ReservedConcurrentExecutions'],
-    );
+    // Without StateUrlSecretArn: the /tmp state, one invocation at a time.
+    expect(await reservedConcurrency()).toBe(1);
   });
 
   it('wires the function environment to the parameters and the queues', async () => {
@@ -325,16 +369,9 @@ describe('the stack of deploy/aws/template.yaml, deployed to moto', () => {
     expect(Number(queue['VisibilityTimeout'])).toBeGreaterThanOrEqual(6 * fn.Timeout);
   });
 
-  it('maps the events queue to the function with ReportBatchItemFailures', async () => {
-    const { EventSourceMappings } = await lambdaGet<{
-      EventSourceMappings: {
-        EventSourceArn: string;
-        FunctionArn: string;
-        State: string;
-        BatchSize: number;
-        FunctionResponseTypes?: string[];
-      }[];
-    }>(moto.endpoint, `/2015-03-31/event-source-mappings/?FunctionName=${fn.FunctionName}`);
+  it('maps the events queue to the function with ReportBatchItemFailures, its concurrency not capped', async () => {
+    const EventSourceMappings = await eventSourceMappings();
+    expect(EventSourceMappings.map((m) => m.ScalingConfig ?? undefined)).toEqual([undefined]);
     expect(EventSourceMappings).toEqual([
       expect.objectContaining({
         EventSourceArn: await queueArnOf(outputs['EventsQueueUrl']!),
@@ -460,5 +497,151 @@ describe('the stack of deploy/aws/template.yaml, deployed to moto', () => {
     const declared = Object.keys(template.Resources).sort();
     // If moto ever creates the QueuePolicy, this fails: then assert its statement here.
     expect(created).toEqual(declared.filter((id) => id !== 'EventsQueuePolicy'));
+  });
+});
+
+// The same template with StateUrlSecretArn: the state is PostgreSQL, named to the function
+// by its secret's ARN only. A fresh account (moto reset), the stack created again, and a
+// secret holding the URL of a local PostgreSQL (trust authentication on the loopback: the
+// password travels in the URL, as a real one would, and is never checked).
+describe('the stack with StateUrlSecretArn: a PostgreSQL state named by its secret', () => {
+  /** What the secret holds that nothing deployed may: the URL's password. */
+  const PASSWORD = 'pw-never-in-config-7f3a9c';
+  const MAX_CONCURRENCY = '5';
+  const POOL_SIZE = '4';
+  let postgres: PostgresServer;
+  let stateUrl: string;
+  let secretArn: string;
+
+  beforeAll(async () => {
+    await moto.reset();
+    postgres = await startPostgres();
+    const database = new URL(await postgres.createDatabase());
+    database.password = PASSWORD;
+    stateUrl = database.toString();
+    expect(stateUrl).toContain(`:${PASSWORD}@`);
+    secretArn = await createSecret(moto.endpoint, 'drift-detective/state-url', stateUrl);
+    await deployStack({
+      StateUrlSecretArn: secretArn,
+      MaxConcurrency: MAX_CONCURRENCY,
+      StatePoolSize: POOL_SIZE,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await postgres?.stop();
+  });
+
+  it('gives the function the secret ARN, no state file, and no reserved concurrency', async () => {
+    expect(deployedVariables()).toEqual({
+      DRIFT_AWS_HOME_REGION: HOME_REGION,
+      DRIFT_AWS_REGIONS: REGION,
+      DRIFT_AWS_DLQ_URL: outputs['DeadLetterQueueUrl'],
+      DRIFT_MAX_ATTEMPTS: String(template.Parameters['MaxAttempts']?.Default),
+      DRIFT_STATE_URL_SECRET_ARN: secretArn,
+      DRIFT_STATE_POOL_SIZE: POOL_SIZE,
+      // No DRIFT_STATE_PATH (AWS::NoValue), and no DRIFT_STATE_URL: the value stays in the secret.
+    });
+    expect(await reservedConcurrency()).toBeUndefined();
+  });
+
+  it("grants secretsmanager:GetSecretValue on that secret only, in the function's role", async () => {
+    const roleName = fn.Role.split('/').pop()!;
+    const policy = await rolePolicyText(moto.endpoint, roleName, 'drift-detective');
+    // moto answers the document CloudFormation gave it as a Python dict (quoted with '),
+    // the statement in it resolved.
+    const document = policy.replace(/'/g, '"').replace(/\s+/g, ' ');
+    const statement = /"Sid": "StateSecret"[^}]*\}/.exec(document)?.[0];
+    expect(statement, policy).toBeDefined();
+    expect(statement).toContain('"Action": "secretsmanager:GetSecretValue"');
+    expect(statement).toContain(`"Resource": "${secretArn}"`);
+    // No other Secrets Manager action, on any secret.
+    expect(document.match(/"secretsmanager:[A-Za-z]+"/g)).toEqual([
+      '"secretsmanager:GetSecretValue"',
+    ]);
+  });
+
+  it('caps the events queue at MaxConcurrency environments', async () => {
+    const [mapping, ...more] = await eventSourceMappings();
+    expect(more).toEqual([]);
+    expect(mapping?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(Number(mapping?.ScalingConfig?.MaximumConcurrency)).toBe(Number(MAX_CONCURRENCY));
+  });
+
+  it('leaves the connection string out of everything deployed: template, parameters, function, role', async () => {
+    const cfn = new CloudFormationClient(clientOptions(moto.endpoint));
+    const { TemplateBody } = await cfn.send(new GetTemplateCommand({ StackName: STACK }));
+    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: STACK }));
+    cfn.destroy();
+    const roleName = fn.Role.split('/').pop()!;
+    const deployed = {
+      template: TemplateBody ?? '',
+      parameters: JSON.stringify(Stacks?.[0]?.Parameters ?? []),
+      outputs: JSON.stringify(Stacks?.[0]?.Outputs ?? []),
+      function: JSON.stringify(
+        await lambdaGet(moto.endpoint, `/2015-03-31/functions/${fn.FunctionName}`),
+      ),
+      mappings: JSON.stringify(await eventSourceMappings()),
+      role: await rolePolicyText(moto.endpoint, roleName, 'drift-detective'),
+    };
+    expect(deployed.template).toContain('StateUrlSecretArn');
+    expect(deployed.parameters).toContain(secretArn);
+    expect(deployed.function).toContain(secretArn);
+    for (const [where, text] of Object.entries(deployed)) {
+      expect(text, where).not.toContain(PASSWORD);
+      expect(text, where).not.toContain(`127.0.0.1:${postgres.port}`);
+      // No URL with credentials at all (the template's own text names the scheme).
+      expect(text, where).not.toMatch(/postgres(ql)?:\/\/[^\s"'`]*@/);
+      expect(text, where).not.toContain('{{resolve:');
+    }
+  });
+
+  it('the deployed handler reads the secret at each cold start and keeps the state in PostgreSQL', async () => {
+    const bucket = 'acme-shared-state';
+    await putConfigEvent(bucketChangeDetail(bucket, false));
+    const opened = await deliver(
+      outputs['EventsQueueUrl']!,
+      await receive(outputs['EventsQueueUrl']!, 1),
+    );
+    expect(opened.answer).toEqual({ batchItemFailures: [] });
+    expect(opened.logs).toContain('"stateDriver":"pg"');
+    // The store logs where the state is, without the password; nothing warns of /tmp.
+    expect(opened.logs).toContain(`127.0.0.1:${postgres.port}`);
+    expect(opened.logs).not.toContain(PASSWORD);
+    expect(opened.logs).not.toContain('state lives in this execution environment only');
+    const [finding] = bucketFindings(await securityHubFindings(moto.endpoint), bucket);
+    expect(finding).toMatchObject({ RecordState: 'ACTIVE', Severity: { Label: 'HIGH' } });
+
+    // Another cold start (another process, as another environment would be) finds the open
+    // finding in the shared state and resolves it when the bucket is fixed.
+    await putConfigEvent(bucketChangeDetail(bucket, true));
+    const fixed = await deliver(
+      outputs['EventsQueueUrl']!,
+      await receive(outputs['EventsQueueUrl']!, 1),
+    );
+    expect(fixed.answer).toEqual({ batchItemFailures: [] });
+    expect(fixed.logs).not.toContain(PASSWORD);
+    expect(bucketFindings(await securityHubFindings(moto.endpoint), bucket)).toEqual([
+      expect.objectContaining({ Id: finding!.Id, RecordState: 'ARCHIVED' }),
+    ]);
+  });
+
+  it('fails a cold start in one line naming the secret when it cannot be read, never a value', async () => {
+    const missing = secretArn.replace(/-[A-Za-z0-9]{6}$/, '-Gone00');
+    const failed = await invoke({ Records: [] }, { DRIFT_STATE_URL_SECRET_ARN: missing }).then(
+      () => undefined,
+      (error: unknown) => (error as Error).message,
+    );
+    expect(failed).toBeDefined();
+    expect(failed).toContain(`state secret ${missing}: ResourceNotFoundException`);
+    expect(failed).not.toContain(PASSWORD);
+    // The secret beside a state file: two states named at once, refused before any read.
+    const both = await invoke({ Records: [] }, { DRIFT_STATE_PATH: statePath }).then(
+      () => undefined,
+      (error: unknown) => (error as Error).message,
+    );
+    expect(both).toContain(
+      'DRIFT_STATE_URL_SECRET_ARN and DRIFT_STATE_PATH both name a state: set one',
+    );
   });
 });

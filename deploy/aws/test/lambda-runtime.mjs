@@ -2,7 +2,11 @@
 // configuration: the Handler setting "<module>.<export>" names a module of the
 // task root (<module>.js, .mjs or .cjs, in that order) and the export to call
 // (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html).
-// Prints the answer as JSON, after "ANSWER ", on stdout, beside the handler's logs.
+// Prints the answer as JSON, after "ANSWER ", on stdout, beside the handler's logs, then
+// ends the process as Lambda ends the invocation: once the handler's promise settles,
+// whatever the handler left open (a PostgreSQL state's pooled connections) is frozen with
+// the execution environment, not waited for
+// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
 // usage: node lambda-runtime.mjs <task root> <Handler> < event.json
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,4 +29,7 @@ if (typeof handler !== 'function') {
 }
 const event = JSON.parse(readFileSync(0, 'utf8') || '{}');
 const answer = await handler(event, { functionName: process.env['AWS_LAMBDA_FUNCTION_NAME'] });
-process.stdout.write(`ANSWER ${JSON.stringify(answer ?? null)}\n`);
+process.stdout.write(`ANSWER ${JSON.stringify(answer ?? null)}\n`, () => {
+  // A moment for the logs to reach the pipes; a process with nothing left open is gone sooner.
+  setTimeout(() => process.exit(0), 500).unref();
+});

@@ -120,3 +120,71 @@ export async function lambdaGet<T>(endpoint: string, pathAndQuery: string): Prom
   if (!response.ok) throw new Error(`GET ${pathAndQuery}: HTTP ${response.status} ${text}`);
   return JSON.parse(text) as T;
 }
+
+/** A signature moto accepts: it reads only the service (and region) of the credential scope. */
+const motoAuthorization = (service: string) =>
+  `AWS4-HMAC-SHA256 Credential=${TEST_CREDENTIALS.accessKeyId}/20260101/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
+
+/**
+ * Secrets Manager CreateSecret against moto, the one call the test makes of it
+ * (awsJson1_1: https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html);
+ * answers the secret's ARN. A JSON call of our own, like lambdaGet: the package's
+ * dependencies are the deployment's, and only the adapter reads secrets.
+ */
+export async function createSecret(endpoint: string, name: string, value: string): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      Authorization: motoAuthorization('secretsmanager'),
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'secretsmanager.CreateSecret',
+    },
+    body: JSON.stringify({ Name: name, SecretString: value }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`CreateSecret ${name}: HTTP ${response.status} ${text}`);
+  return (JSON.parse(text) as { ARN: string }).ARN;
+}
+
+/**
+ * IAM GetRolePolicy against moto (the query protocol:
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html): the inline
+ * policy document as moto answers it, decoded from the XML (URL-encoded JSON there; moto
+ * may hold a role CloudFormation created with its document as a dict, so the caller reads
+ * what it gets as text).
+ */
+export async function rolePolicyText(
+  endpoint: string,
+  roleName: string,
+  policyName: string,
+): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      Authorization: motoAuthorization('iam'),
+      'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+    },
+    body: new URLSearchParams({
+      Action: 'GetRolePolicy',
+      Version: '2010-05-08',
+      RoleName: roleName,
+      PolicyName: policyName,
+    }).toString(),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GetRolePolicy ${roleName}: HTTP ${response.status} ${text}`);
+  const document = /<PolicyDocument>([\s\S]*?)<\/PolicyDocument>/.exec(text)?.[1];
+  if (document === undefined)
+    throw new Error(`GetRolePolicy ${roleName}: no PolicyDocument in ${text}`);
+  const xmlDecoded = document
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+  try {
+    return decodeURIComponent(xmlDecoded);
+  } catch {
+    return xmlDecoded;
+  }
+}

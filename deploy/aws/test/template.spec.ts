@@ -135,7 +135,7 @@ describe('the role of deploy/aws/template.yaml', () => {
     const extras = granted.filter((s) => !documented.some((d) => d.Sid === s.Sid));
     expect(extras.map((s) => [s.Sid, s.condition])).toEqual([
       ['AssumeMemberRole', 'HasMemberRole'],
-      ['StateFileSystem', 'HasStateFileSystem'],
+      ['StateSecret', 'HasStateSecret'],
     ]);
     // "With `memberRole`, the adapter's role also needs {…sts:AssumeRole…}".
     const prose = section('## Least-privilege IAM policy');
@@ -148,20 +148,17 @@ describe('the role of deploy/aws/template.yaml', () => {
     expect(resolveArn(member.Resource, { MemberRoleName: 'drift-detective-member' })).toBe(
       described.Resource,
     );
-    // The EFS state: mount and write through the one access point, as the deploy section says.
-    const efs = bySid.get('StateFileSystem')!;
-    expect(actionsOf(efs)).toEqual([
-      'elasticfilesystem:ClientMount',
-      'elasticfilesystem:ClientWrite',
-    ]);
-    expect(efs.Condition).toEqual({
-      StringEquals: { 'elasticfilesystem:AccessPointArn': { Ref: 'StateAccessPointArn' } },
-    });
-    const deploySection = section('## Deploy with CloudFormation');
-    for (const action of actionsOf(efs)) expect(deploySection).toContain(action);
+    // The state's secret: read that one secret, nothing else, as the deploy section says.
+    const secret = bySid.get('StateSecret')!;
+    expect(secret.Effect).toBe('Allow');
+    expect(actionsOf(secret)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(secret.Resource).toEqual({ Ref: 'StateUrlSecretArn' });
+    expect(secret.Condition).toBeUndefined();
+    expect(section('## Deploy with CloudFormation')).toContain('`secretsmanager:GetSecretValue`');
+    expect(prose).toContain('`secretsmanager:GetSecretValue`');
   });
 
-  it('lets only Lambda assume it, with the basic execution role for logs (VPC access with EFS)', () => {
+  it('lets only Lambda assume it, with the basic execution role for logs (VPC access in a VPC)', () => {
     const role = resourceOf(template, 'FunctionRole', 'AWS::IAM::Role').Properties;
     expect(role['AssumeRolePolicyDocument']).toEqual({
       Version: '2012-10-17',
@@ -176,7 +173,7 @@ describe('the role of deploy/aws/template.yaml', () => {
     expect(role['ManagedPolicyArns']).toEqual([
       {
         'Fn::If': [
-          'HasStateFileSystem',
+          'InVpc',
           {
             'Fn::Sub':
               'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
@@ -206,10 +203,85 @@ describe('the function of deploy/aws/template.yaml', () => {
     expect(section('## Lambda')).toContain(`**${runtime}**`);
   });
 
-  it('is the one handler of the docs, one invocation at a time', () => {
+  it('is the one handler of the docs: one invocation at a time with the /tmp state, unreserved with PostgreSQL', () => {
     expect(fn['Handler']).toBe('index.handler');
     expect(section('## Lambda')).toContain('`index.handler`');
-    expect(fn['ReservedConcurrentExecutions']).toBe(1);
+    expect(fn['ReservedConcurrentExecutions']).toEqual({
+      'Fn::If': ['HasStateSecret', { Ref: 'AWS::NoValue' }, 1],
+    });
+  });
+
+  it('names the state secret by its ARN, never by its value, and keeps /tmp for the SQLite state only', () => {
+    const variables = (fn['Environment'] as { Variables: Record<string, Json> }).Variables;
+    expect(variables['DRIFT_STATE_URL_SECRET_ARN']).toEqual({
+      'Fn::If': ['HasStateSecret', { Ref: 'StateUrlSecretArn' }, { Ref: 'AWS::NoValue' }],
+    });
+    expect(variables['DRIFT_STATE_PATH']).toEqual({
+      'Fn::If': ['HasStateSecret', { Ref: 'AWS::NoValue' }, '/tmp/drift-state.db'],
+    });
+    expect(variables['DRIFT_STATE_POOL_SIZE']).toEqual({
+      'Fn::If': ['HasStatePoolSize', { Ref: 'StatePoolSize' }, { Ref: 'AWS::NoValue' }],
+    });
+    // No connection string in the configuration: neither a variable nor a dynamic reference.
+    expect(variables['DRIFT_STATE_URL']).toBeUndefined();
+    // (The template's comments say why; its values hold none.)
+    expect(JSON.stringify(template)).not.toMatch(/\{\{resolve:/);
+    // The EFS state is gone: PostgreSQL replaces it.
+    expect(fn['FileSystemConfigs']).toBeUndefined();
+    expect(fn['VpcConfig']).toEqual({
+      'Fn::If': [
+        'InVpc',
+        {
+          SubnetIds: { 'Fn::Split': [',', { Ref: 'VpcSubnetIds' }] },
+          SecurityGroupIds: { 'Fn::Split': [',', { Ref: 'VpcSecurityGroupIds' }] },
+        },
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
+  });
+
+  it('caps the events queue at MaxConcurrency environments when asked, with a shared state only', () => {
+    const mapping = resourceOf(template, 'EventsSource', 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.Properties['ScalingConfig']).toEqual({
+      'Fn::If': [
+        'HasMaxConcurrency',
+        { MaximumConcurrency: { Ref: 'MaxConcurrency' } },
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
+    // MaximumConcurrency takes 2 to 1000 (the ScalingConfig reference): so does the parameter.
+    const pattern = new RegExp(String(template.Parameters['MaxConcurrency']?.AllowedPattern));
+    for (const ok of ['', '2', '10', '99', '100', '999', '1000'])
+      expect(pattern.test(ok), ok).toBe(true);
+    for (const bad of ['0', '1', '01', '1001', '2000', '-5', '1.5']) {
+      expect(pattern.test(bad), bad).toBe(false);
+    }
+    const rules = template['Rules'] as Record<string, { Assertions: { Assert: Json }[] }>;
+    expect(rules['SharedStateSettingsNeedSharedState']?.Assertions.map((a) => a.Assert)).toEqual([
+      { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'StateUrlSecretArn' }, ''] }] },
+    ]);
+  });
+
+  it('takes a Secrets Manager secret ARN, or nothing, as StateUrlSecretArn', () => {
+    const pattern = new RegExp(String(template.Parameters['StateUrlSecretArn']?.AllowedPattern));
+    for (const ok of [
+      '',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:drift/state-url-AbCdEf',
+      // The name RDS gives the secret it manages for a master user.
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0a1b2c3d-4e5f-6789-abcd-ef0123456789-XyZ012',
+      'arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:drift_state-AbCdEf',
+      'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:drift-AbCdEf',
+    ]) {
+      expect(pattern.test(ok), ok).toBe(true);
+    }
+    for (const bad of [
+      'postgresql://drift:hunter2@db.example/drift',
+      'drift/state-url',
+      'arn:aws:ssm:eu-west-1:123456789012:parameter/drift/state-url',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:',
+    ]) {
+      expect(pattern.test(bad), bad).toBe(false);
+    }
   });
 
   it('documents every parameter of the template', () => {

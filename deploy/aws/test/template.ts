@@ -57,7 +57,10 @@ const intrinsicTags: Tags = Object.entries(INTRINSICS).flatMap(([short, long]) =
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface Template {
-  readonly Parameters: Record<string, { Type: string; Default?: string | number }>;
+  readonly Parameters: Record<
+    string,
+    { Type: string; Default?: string | number; AllowedPattern?: string }
+  >;
   readonly Resources: Record<string, { Type: string; Properties: Record<string, Json> }>;
   readonly Outputs: Record<string, { Value: Json }>;
   readonly [section: string]: unknown;

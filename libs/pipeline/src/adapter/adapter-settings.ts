@@ -116,18 +116,16 @@ export const PUSH_SETTINGS = {
 } as const satisfies SettingsSpec;
 
 /**
- * The state a run uses: --state when given, else DRIFT_STATE_URL or
- * DRIFT_STATE_PATH (setting both is a mistake, named), else the default file.
+ * The state a run uses: --state when given, else DRIFT_STATE_URL (a shared
+ * PostgreSQL, usually injected from a secret store), else DRIFT_STATE_PATH,
+ * else the default file. The URL outranks the path because container images
+ * set a path of their own (the GCP image's /tmp file): the secret a
+ * deployment adds must not have to unset it.
  */
 function stateLocation(v: SettingValues<typeof ADAPTER_SETTINGS>, stateFlagGiven: boolean): string {
   const file = v.statePath as string | undefined;
   const url = v.stateUrl as string | undefined;
   if (stateFlagGiven && file !== undefined) return file;
-  if (url !== undefined && file !== undefined) {
-    throw new SettingsError(
-      'DRIFT_STATE_URL (stateUrl) and DRIFT_STATE_PATH (state) both name a state: set one',
-    );
-  }
   if (url !== undefined && !isPostgresUrl(url)) {
     throw new SettingsError(
       `DRIFT_STATE_URL must be a postgresql:// URL, not '${redactUrl(url)}' (a SQLite file goes in DRIFT_STATE_PATH)`,

@@ -49,6 +49,25 @@ describe('readAdapterSettings', () => {
       SettingsError,
     );
   });
+
+  it('takes the state from --state, else DRIFT_STATE_URL, else DRIFT_STATE_PATH, else the default file', () => {
+    const url = 'postgresql://drift:pw@db.internal:5432/drift?sslmode=verify-full';
+    const state = (sources: Parameters<typeof readAdapterSettings>[1]) =>
+      readAdapterSettings(CLOUD, sources).common.statePath;
+    expect(state({ env: {} })).toBe('drift-state.db');
+    expect(state({ env: { DRIFT_STATE_PATH: '/tmp/s.db' } })).toBe('/tmp/s.db');
+    // An image's own file (the GCP image sets DRIFT_STATE_PATH) gives way to the shared URL.
+    expect(state({ env: { DRIFT_STATE_PATH: '/tmp/s.db', DRIFT_STATE_URL: url } })).toBe(url);
+    expect(state({ env: { DRIFT_STATE_URL: url }, flags: { statePath: 'mine.db' } })).toBe(
+      'mine.db',
+    );
+    // A URL in a config file is not a path relative to that file.
+    expect(state({ env: {}, file: file('drift.yaml', `stateUrl: ${url}\n`) })).toBe(url);
+    expect(state({ env: {}, file: file('drift.yaml', `state: ${url}\n`) })).toBe(url);
+    expect(() => state({ env: { DRIFT_STATE_URL: 'mysql://root:pw@db/x' } })).toThrow(
+      "DRIFT_STATE_URL must be a postgresql:// URL, not 'mysql://root@db/x'",
+    );
+  });
 });
 
 describe('parseAdapterArgs', () => {

@@ -24,3 +24,10 @@ export { accountContextEnricher } from './adapter/event-context.js';
 export { openAwsRuntime } from './adapter/runtime.js';
 export type { AwsRuntime, AwsRuntimeOptions } from './adapter/runtime.js';
 export * from './command/index.js';
+export {
+  DEFAULT_STATE_SECRET_TIMEOUT_MS,
+  STATE_URL_SECRET_ENV,
+  StateSecretError,
+  stateUrlFromSecret,
+} from './adapter/state-secret.js';
+export type { StateUrlFromSecretOptions } from './adapter/state-secret.js';
