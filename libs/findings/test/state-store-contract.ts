@@ -209,6 +209,34 @@ export function stateStoreContract(name: string, driver: ContractDriver): void {
       await store.close();
     });
 
+    it('lets one run at a time sweep a shard: a second gets nothing, at once, until the first ends', async () => {
+      const store = await driver.fresh();
+      const held = gate();
+      const first = store.withSweepLease('aws/123456789012/us-east-1', async () => {
+        await held.opened;
+        return 'swept';
+      });
+      await pause(20);
+      expect(await store.withSweepLease('aws/123456789012/us-east-1', async () => 'twice')).toBe(
+        undefined,
+      );
+      // Another shard is not held up.
+      expect(await store.withSweepLease('aws/123456789012/eu-west-1', async () => 'other')).toBe(
+        'other',
+      );
+      held.open();
+      expect(await first).toBe('swept');
+      await expect(
+        store.withSweepLease('aws/123456789012/us-east-1', async () => {
+          throw new Error('reader failed');
+        }),
+      ).rejects.toThrow('reader failed');
+      expect(await store.withSweepLease('aws/123456789012/us-east-1', async () => 'again')).toBe(
+        'again',
+      );
+      await store.close();
+    });
+
     it('saves a large batch in one call', async () => {
       const store = await driver.fresh();
       const many = Array.from({ length: 2500 }, (_, i) => record(`r${String(i).padStart(4, '0')}`));
@@ -309,6 +337,24 @@ export function stateStoreContract(name: string, driver: ContractDriver): void {
       const beside = driver.beside;
       // Only where two stores write one state at once (one SQLite file has one writer).
       if (beside) {
+        it('keeps a shard one process sweeps from another until it is done', async () => {
+          const first = await driver.fresh();
+          const second = await beside(first);
+          try {
+            const held = gate();
+            const sweeping = first.withSweepLease('gcp/projects/p', () => held.opened);
+            await pause(20);
+            expect(await second.withSweepLease('gcp/projects/p', async () => 'twice')).toBe(
+              undefined,
+            );
+            held.open();
+            await sweeping;
+            expect(await second.withSweepLease('gcp/projects/p', async () => 'next')).toBe('next');
+          } finally {
+            await Promise.all([first.close(), second.close()]);
+          }
+        });
+
         it('keeps a transition claimed by a live run from every other run, until it ends or sends it', async () => {
           const first = await driver.fresh();
           const second = await beside(first);

@@ -50,6 +50,8 @@ export interface SweepSummary extends SweepProgressReport {
   readonly completed: boolean;
   /** Findings resolved because their resource was not seen. */
   readonly resolvedDeleted: number;
+  /** Another run was sweeping the same sweep id (a shard): this one did nothing. */
+  readonly sweptElsewhere?: boolean | undefined;
 }
 
 /**
@@ -59,6 +61,32 @@ export interface SweepSummary extends SweepProgressReport {
  * judged — resolves the open findings of the scope whose resource it never saw.
  */
 export async function runSweep(
+  openReader: SweepReaderFactory,
+  deps: PipelineDeps,
+  options: SweepOptions,
+): Promise<SweepSummary> {
+  // One run per sweep id at a time, across every process sharing the state.
+  const leased = await deps.store.withSweepLease(options.sweepId, () =>
+    sweepLeased(openReader, deps, options),
+  );
+  if (leased) return leased;
+  deps.logger?.warn(
+    { sweepId: options.sweepId },
+    'another run is sweeping this scope: skipped, it resolves what it does not see',
+  );
+  return {
+    pages: 0,
+    resources: 0,
+    resumedAfter: null,
+    skipped: 0,
+    completed: false,
+    resolvedDeleted: 0,
+    sweptElsewhere: true,
+  };
+}
+
+/** The sweep itself, as the one run holding its lease. */
+async function sweepLeased(
   openReader: SweepReaderFactory,
   deps: PipelineDeps,
   options: SweepOptions,

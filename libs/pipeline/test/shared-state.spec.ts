@@ -1,12 +1,13 @@
 // Two workers, one PostgreSQL state: each with its own store (its own
 // connections, as two processes have), one hub between them. The events of one
 // resource must be judged and published one after the other, whichever worker
-// takes them, or a slower publish of an older state lands after a newer one.
+// takes them, or a slower publish of an older state lands after a newer one;
+// and one sweep of a scope runs at a time.
 import { PostgresStateStore, type FindingRecord, type StateStore } from '@drift-detective/findings';
 import type { PolicyEngine } from '@drift-detective/policy-engine';
 import { builtPolicyEngine, startPostgres, type PostgresServer } from '@drift-detective/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEvents, type Publisher } from '../src/index.js';
+import { runEvents, runSweep, type Publisher } from '../src/index.js';
 import { events, RecordingDeadLetter, TestEvent, testInventory } from './fixtures.js';
 
 let engine: PolicyEngine;
@@ -81,6 +82,47 @@ describe('two workers sharing one PostgreSQL state', () => {
     const hub = new Hub();
     const same = () => change('open', true, '2026-11-01T00:00:00Z');
     await Promise.all([worker(url, hub, 100, [same()]), worker(url, hub, 100, [same()])]);
+    expect(hub.log).toEqual(['web ACTIVE']);
+  });
+});
+
+describe('two sweeps of one scope at once on one PostgreSQL state', () => {
+  it('one sweeps it, the other skips it at once, saying so', async () => {
+    const url = await postgres.createDatabase();
+    const open = async () => {
+      const store = await PostgresStateStore.open(url, { command: 'drift-detective test sweep' });
+      stores.push(store);
+      return store;
+    };
+    const hub = new Hub();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const scope = { provider: 'aws', accounts: null, regions: null, kinds: null };
+    const deps = async () => ({
+      inventory: testInventory,
+      engine,
+      store: await open(),
+      publisher: hub.publisher(0),
+    });
+    const first = runSweep(
+      async function* () {
+        yield { cursor: '1', documents: [{ items: [{ name: 'web', public: true }] }] };
+        await held;
+      },
+      await deps(),
+      { sweepId: 'aws/123456789012/us-east-1', scope },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = await runSweep(
+      async function* () {
+        yield { cursor: '1', documents: [{ items: [{ name: 'web', public: false }] }] };
+      },
+      await deps(),
+      { sweepId: 'aws/123456789012/us-east-1', scope },
+    );
+    expect(second).toMatchObject({ sweptElsewhere: true, completed: false, pages: 0 });
+    release();
+    expect(await first).toMatchObject({ completed: true, pages: 1 });
     expect(hub.log).toEqual(['web ACTIVE']);
   });
 });

@@ -976,6 +976,36 @@ export class PostgresStateStore implements StateStore {
   }
 
   /**
+   * The lease is a session advisory lock on a connection held for the whole
+   * sweep, tried without waiting (pg_try_advisory_lock): a sweep running
+   * elsewhere is not waited for, and a dead one's lease goes with its connection.
+   */
+  async withSweepLease<T>(sweepId: string, work: () => Promise<T>): Promise<T | undefined> {
+    const connection = await connect(this.pool, this.location);
+    const lockId = advisoryLockId(`sweep|${sweepId}`);
+    // The lease's own statements fail as the state's errors; the work's pass through as they are.
+    const lease = async (sql: string): Promise<boolean> => {
+      try {
+        const [row] = await connection.query<{ done: boolean }>(`SELECT ${sql} AS done`, [lockId]);
+        return row?.done === true;
+      } catch (error) {
+        throw statementError(this.location, error);
+      }
+    };
+    try {
+      if (!(await lease('pg_try_advisory_lock($1::bigint)'))) return undefined;
+      try {
+        return await work();
+      } finally {
+        // A broken connection is discarded below, and the server ends the lease with it.
+        await lease('pg_advisory_unlock($1::bigint)').catch(() => undefined);
+      }
+    } finally {
+      connection.release();
+    }
+  }
+
+  /**
    * Takes one connection for the whole work and locks the resources on it
    * (see LockSession). A lock not had within lockTimeoutMs is a
    * StateStoreError naming the resource (and, when visible, who holds it).

@@ -95,6 +95,8 @@ export class SqliteStateStore implements StateStore {
   readonly driver: SqliteDriver;
   private readonly lock: StateLock | undefined;
   private readonly resourceLocks = new KeyedLock();
+  /** Sweeps running in this process: the only writer of the file. */
+  private readonly sweeping = new Set<string>();
   readonly location: string;
 
   /** Opens the state file now, or throws StateLockedError when another run writes it. */
@@ -404,6 +406,16 @@ export class SqliteStateStore implements StateStore {
         ? work(this)
         : this.resourceLocks.run(keys[index] as string, () => take(index + 1));
     return take(0);
+  }
+
+  async withSweepLease<T>(sweepId: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (this.sweeping.has(sweepId)) return undefined;
+    this.sweeping.add(sweepId);
+    try {
+      return await work();
+    } finally {
+      this.sweeping.delete(sweepId);
+    }
   }
 
   async close(): Promise<void> {

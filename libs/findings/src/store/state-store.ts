@@ -134,5 +134,13 @@ export interface StateStore extends StateAccess {
   readonly location: string;
   /** The driver in use ("better-sqlite3", "node:sqlite", "pg"), for logs. */
   readonly driver: string;
+  /**
+   * Runs `work` as the one run sweeping `sweepId` (a shard: an account and
+   * region, a subscription, a project), or answers `undefined` at once when
+   * another run — here or in another process — is sweeping it: two runs of one
+   * sweep would write one checkpoint from two readers. The lease ends with the
+   * work, or with its process.
+   */
+  withSweepLease<T>(sweepId: string, work: () => Promise<T>): Promise<T | undefined>;
   close(): Promise<void>;
 }

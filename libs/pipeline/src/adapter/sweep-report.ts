@@ -18,6 +18,9 @@ export interface ScopeSweep extends SweepSummary {
  * run, and the records it could not judge.
  */
 export function sweepLine(command: string, scope: string, sweep: ScopeSweep): string {
+  if (sweep.sweptElsewhere) {
+    return `${command} ${scope}: skipped, another run is sweeping it (it resolves what it does not see)\n`;
+  }
   const f = sweep.findings;
   const deleted = sweep.completed
     ? `${sweep.resolvedDeleted} resolved as deleted`
