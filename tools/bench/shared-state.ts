@@ -152,22 +152,26 @@ async function run(label: string, count: number, state: NodeJS.ProcessEnv): Prom
 
 try {
   const dir = await mkdtemp(path.join(tmpdir(), 'drift-bench-state-'));
-  const results = [
-    await run('1 worker, SQLite', 1, { DRIFT_STATE_PATH: path.join(dir, 'state.db') }),
-    await run('1 worker, PostgreSQL', 1, { DRIFT_STATE_URL: await postgres.createDatabase() }),
-    await run(`${workerCount} workers, PostgreSQL`, workerCount, {
-      DRIFT_STATE_URL: await postgres.createDatabase(),
-    }),
+  const runs: [string, number, () => Promise<NodeJS.ProcessEnv>][] = [
+    ['1 worker, SQLite', 1, async () => ({ DRIFT_STATE_PATH: path.join(dir, 'state.db') })],
+    ['1 worker, PostgreSQL', 1, async () => ({ DRIFT_STATE_URL: await postgres.createDatabase() })],
+    [
+      `${workerCount} workers, PostgreSQL`,
+      workerCount,
+      async () => ({ DRIFT_STATE_URL: await postgres.createDatabase() }),
+    ],
   ];
-  const [baseline] = results;
   process.stdout.write(
     `${events} change events per run (half with a finding to publish), moto_server as SQS and Security Hub\n` +
       '| run | events/s | × 1 worker on SQLite | cores: workers | PostgreSQL | moto_server |\n' +
       '| --- | ---: | ---: | ---: | ---: | ---: |\n',
   );
-  for (const r of results) {
+  let baseline: number | undefined;
+  for (const [label, count, state] of runs) {
+    const r = await run(label, count, await state());
+    baseline ??= r.eventsPerSecond;
     process.stdout.write(
-      `| ${r.label} | ${r.eventsPerSecond.toFixed(0)} | ${(r.eventsPerSecond / (baseline?.eventsPerSecond ?? 1)).toFixed(2)} | ` +
+      `| ${r.label} | ${r.eventsPerSecond.toFixed(1)} | ${(r.eventsPerSecond / baseline).toFixed(2)} | ` +
         `${r.cores.workers.toFixed(2)} | ${r.cores.postgres.toFixed(2)} | ${r.cores.moto.toFixed(2)} |\n`,
     );
   }
