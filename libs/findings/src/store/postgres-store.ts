@@ -633,12 +633,22 @@ class RunLock {
     return this.id;
   }
 
-  /** Ends the run: its connection goes, and its claims with it. */
+  /**
+   * Ends the run: its key is unlocked before this returns (a connection merely
+   * dropped is seen by the server a moment later), so its claims are free at
+   * once; a connection that cannot say so is discarded, which ends them too.
+   */
   async release(): Promise<void> {
     const holder = this.holder;
     this.holder = undefined;
     const client = await holder?.catch(() => undefined);
-    client?.release(true);
+    if (!client) return;
+    try {
+      await client.query('SELECT pg_advisory_unlock($1::bigint)', [this.id]);
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+    }
   }
 }
 
