@@ -109,3 +109,4 @@ export {
   withPostgresClient,
 } from './postgres-server.js';
 export type { PostgresServer } from './postgres-server.js';
+export { withEnv } from './with-env.js';

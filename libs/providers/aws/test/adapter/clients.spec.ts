@@ -4,7 +4,12 @@ import { DescribeConfigurationRecordersCommand } from '@aws-sdk/client-config-se
 import { GetFindingsCommand } from '@aws-sdk/client-securityhub';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { startFaultProxy, startMotoServer, type MotoServer } from '@drift-detective/testing';
+import {
+  startFaultProxy,
+  startMotoServer,
+  withEnv,
+  type MotoServer,
+} from '@drift-detective/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsClients, sqsEndpointConfigured } from '../../src/adapter/clients.js';
 import {
@@ -22,23 +27,6 @@ afterAll(async () => {
   await moto?.stop();
 });
 beforeEach(() => moto.reset());
-
-/** Runs `body` with these environment variables set (undefined: unset), then puts them back. */
-async function withEnv<T>(vars: Record<string, string | undefined>, body: () => Promise<T>) {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const put = (values: Record<string, string | undefined>) => {
-    for (const [k, v] of Object.entries(values)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-  put(vars);
-  try {
-    return await body();
-  } finally {
-    put(saved);
-  }
-}
 
 /** No profile of the machine's may name an endpoint. */
 const noProfile = {

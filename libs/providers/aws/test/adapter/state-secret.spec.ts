@@ -10,6 +10,7 @@ import {
   faults,
   startFaultProxy,
   startMotoServer,
+  withEnv,
   type FaultProxy,
   type MotoServer,
 } from '@drift-detective/testing';
@@ -194,23 +195,6 @@ describe('stateUrlFromSecret', () => {
 });
 
 describe('stateUrlFromSecret without a client of the caller', () => {
-  /** Runs `body` with these environment variables set (undefined: unset), then puts them back. */
-  async function withEnv<T>(vars: Record<string, string | undefined>, body: () => Promise<T>) {
-    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-    const put = (values: Record<string, string | undefined>) => {
-      for (const [k, v] of Object.entries(values)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    };
-    put(vars);
-    try {
-      return await body();
-    } finally {
-      put(saved);
-    }
-  }
-
   /** The default chain's environment credentials, and no profile of the machine's. */
   const sdkEnv = (endpoint: string) => ({
     AWS_ENDPOINT_URL: endpoint,
