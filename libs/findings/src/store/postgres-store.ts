@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 import { POSTGRES_MIGRATIONS, SCHEMA_LOCK_ID, SCHEMA_TABLE_DDL } from './postgres-migrations.js';
+import { publishedRecord } from './published.js';
 import { StateStoreError } from './sqlite-store.js';
 import { redactUrl } from './state-location.js';
 import {
@@ -440,15 +441,9 @@ class PostgresAccess implements StateAccess {
       for (const { id, contentHash } of sent) {
         const text = current.get(id);
         if (text === undefined) continue;
-        const record = JSON.parse(text) as FindingRecord;
-        // Changed since it was sent (another run, a newer event): its new transition stays pending.
-        if (record.contentHash !== contentHash) continue;
-        const updated = JSON.stringify({
-          ...record,
-          pendingTransition: null,
-          publishedAt: at,
-          publishedHash: contentHash,
-        });
+        const published = publishedRecord(JSON.parse(text) as FindingRecord, contentHash, at);
+        if (!published) continue;
+        const updated = JSON.stringify(published);
         current.set(id, updated);
         changed.set(id, updated);
       }

@@ -6,6 +6,7 @@ import { MIGRATIONS } from './migrations.js';
 import { inTransaction, openSqlite, type SqlDatabase, type SqliteDriver } from './sqlite-driver.js';
 import { describeHolder, StateLock, type StateLockHolder } from './state-lock.js';
 import { KeyedLock } from './keyed-lock.js';
+import { publishedRecord } from './published.js';
 import {
   resourceLockKey,
   type LockedResource,
@@ -368,18 +369,8 @@ export class SqliteStateStore implements StateStore {
       for (const { id, contentHash } of sent) {
         const row = select.get(id) as Row | undefined;
         if (!row) continue;
-        const record = JSON.parse(row.record) as FindingRecord;
-        // Changed since it was sent (another run, a newer event): its new transition stays pending.
-        if (record.contentHash !== contentHash) continue;
-        update.run(
-          JSON.stringify({
-            ...record,
-            pendingTransition: null,
-            publishedAt: at,
-            publishedHash: contentHash,
-          }),
-          id,
-        );
+        const published = publishedRecord(JSON.parse(row.record) as FindingRecord, contentHash, at);
+        if (published) update.run(JSON.stringify(published), id);
       }
     });
   }
