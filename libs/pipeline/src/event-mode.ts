@@ -24,9 +24,15 @@ import {
 } from './core.js';
 import type { DeadLetterSink, EventSource, ReceivedEvent } from './interfaces.js';
 import { fullJitterDelayMs } from './backoff.js';
+import type { SweepRequest, SweepRequests } from './sweep-request.js';
 
 export interface EventDeps extends PipelineDeps {
   readonly deadLetter: DeadLetterSink;
+  /**
+   * Sweep requests on the same queue as the change events: each one sweeps a
+   * shard. Without it, a request is a message the inventory cannot read.
+   */
+  readonly sweeps?: SweepRequests | undefined;
 }
 
 export interface EventOptions {
@@ -94,7 +100,7 @@ export async function runEvents(
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const running = new Set<Promise<void>>();
   for await (const event of source) {
-    const task = handleEvent(event, wired, deps.deadLetter, options, summary)
+    const task = handleEvent(event, wired, deps, options, summary)
       .catch((error: unknown) => {
         // Left unacked: the queue redelivers it. One bad event never stops the loop.
         wired.metrics.errors.inc({ kind: 'internal' });
@@ -111,14 +117,16 @@ export async function runEvents(
 async function handleEvent(
   event: ReceivedEvent,
   wired: Wired,
-  deadLetter: DeadLetterSink,
+  { deadLetter, sweeps }: Pick<EventDeps, 'deadLetter' | 'sweeps'>,
   options: EventOptions,
   summary: EventSummary,
 ): Promise<void> {
   const log = { eventId: event.id, source: event.source, receiveCount: event.receiveCount };
+  let request: SweepRequest | undefined;
   let units: Unit[];
   try {
-    units = await prepareFetching(event, wired);
+    request = sweeps?.requestOf(event.body, event.source);
+    units = request ? [] : await prepareFetching(event, wired);
   } catch (error) {
     if (error instanceof NormalizeError) {
       // Poison: it will never read better on a retry, and it must not become a finding.
@@ -130,6 +138,10 @@ async function handleEvent(
     await retryOrGiveUp(event, error, wired, deadLetter, options, summary);
     return;
   }
+  if (request && sweeps) {
+    await sweepShard(event, request, sweeps, wired, deadLetter, options, summary);
+    return;
+  }
   try {
     for (const unit of units) {
       await wired.deps.store.withResources([unit.lock], (state) => apply(unit, wired, state));
@@ -138,6 +150,11 @@ async function handleEvent(
     await retryOrGiveUp(event, error, wired, deadLetter, options, summary);
     return;
   }
+  await acknowledge(event, wired, summary);
+}
+
+async function acknowledge(event: ReceivedEvent, wired: Wired, summary: EventSummary) {
+  const log = { eventId: event.id, source: event.source, receiveCount: event.receiveCount };
   try {
     await event.ack();
     summary.acked += 1;
@@ -148,6 +165,66 @@ async function handleEvent(
     wired.metrics.errors.inc({ kind: 'ack' });
     wired.logger.error({ ...log, error: describe(error) }, 'ack failed');
   }
+}
+
+/**
+ * A sweep request: its shard swept under the shard's lease, from its
+ * checkpoint on. Acked when the sweep ended, or when another run holds the
+ * lease (that run sweeps the shard; if it dies, its own request comes back,
+ * or the next scheduled one resumes its checkpoint). Handed back at once when
+ * the worker's stop cut it, so another worker resumes after its last saved
+ * page. A shard outside the adapter's settings is dead-lettered; a failure is
+ * retried like an event's.
+ */
+async function sweepShard(
+  event: ReceivedEvent,
+  request: SweepRequest,
+  sweeps: SweepRequests,
+  wired: Wired,
+  deadLetter: DeadLetterSink,
+  options: EventOptions,
+  summary: EventSummary,
+): Promise<void> {
+  const log = { eventId: event.id, source: event.source, shard: request.shard };
+  wired.logger.info({ ...log, requestedAt: request.requestedAt }, 'sweep request taken');
+  let swept;
+  try {
+    swept = await sweeps.run(request);
+  } catch (error) {
+    if (error instanceof NormalizeError) {
+      wired.metrics.errors.inc({ kind: 'normalize' });
+      wired.logger.warn({ ...log, reason: error.message }, 'sweep request refused: dead-lettered');
+      await toDeadLetter(event, `${error.name}: ${error.message}`, wired, deadLetter, summary);
+      return;
+    }
+    await retryOrGiveUp(event, error, wired, deadLetter, options, summary);
+    return;
+  }
+  if (sweeps.signal?.aborted && !swept.sweptElsewhere) {
+    wired.logger.info({ ...log, pages: swept.pages }, 'sweep request cut by the stop: handed back');
+    try {
+      await event.nack('stopped: resumes after its last saved page', 0);
+    } catch {
+      // The queue hands it out again after its visibility timeout.
+    }
+    summary.retried += 1;
+    wired.metrics.events.inc({ outcome: 'retried' });
+    return;
+  }
+  wired.logger.info(
+    {
+      ...log,
+      sweptElsewhere: swept.sweptElsewhere === true,
+      pages: swept.pages,
+      resources: swept.resources,
+      completed: swept.completed,
+      resolvedDeleted: swept.resolvedDeleted,
+    },
+    swept.sweptElsewhere
+      ? 'sweep request: another run is sweeping the shard'
+      : 'sweep request done',
+  );
+  await acknowledge(event, wired, summary);
 }
 
 /** Normalizes and evaluates the whole event before any state changes. */

@@ -66,3 +66,10 @@ export type { CommandIo } from './command/index.js';
 export * from './adapter/index.js';
 export * from './push/index.js';
 export { mapLimit } from './map-limit.js';
+export {
+  readSweepRequest,
+  SWEEP_REQUEST_KIND,
+  SWEEP_REQUEST_VERSION,
+  sweepRequestText,
+} from './sweep-request.js';
+export type { SweepRequest, SweepRequests } from './sweep-request.js';
