@@ -6,6 +6,8 @@ import type { DeadLetterSink, ReceivedEvent } from '@drift-detective/pipeline';
 import {
   awsEventDeps,
   awsSweep,
+  enqueueAwsSweep,
+  queueRegion,
   lambdaSqsEvents,
   runAwsEvents,
   SqsDeadLetterSink,
@@ -39,14 +41,48 @@ async function queueUrlOf(rt: AdapterRuntime, arn: string): Promise<string> {
   return answer.QueueUrl;
 }
 
+/** What Lambda's context tells the handler (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html). */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/**
+ * Time kept back from the invocation's end: a shard swept from a sweep request
+ * stops after its page this long before Lambda would end the invocation, so
+ * its checkpoint is saved and the request handed back whole.
+ */
+const SWEEP_STOP_MARGIN_MS = 30_000;
+
+/** Aborts SWEEP_STOP_MARGIN_MS before the invocation ends; never without a context. */
+function beforeTimeout(context: LambdaContext | undefined): {
+  signal?: AbortSignal;
+  clear(): void;
+} {
+  const remaining = context?.getRemainingTimeInMillis();
+  if (remaining === undefined) return { clear: () => undefined };
+  const stop = new AbortController();
+  const timer = setTimeout(
+    () => stop.abort('the invocation is ending'),
+    Math.max(0, remaining - SWEEP_STOP_MARGIN_MS),
+  );
+  return { signal: stop.signal, clear: () => clearTimeout(timer) };
+}
+
 /**
  * SQS event source handler. Needs FunctionResponseTypes ["ReportBatchItemFailures"]
  * on the event source mapping: the answer names exactly the messages to
- * deliver again; the rest are deleted by Lambda.
+ * deliver again; the rest are deleted by Lambda. A message may be a sweep
+ * request (`aws sweep --enqueue`, the scheduled sweepHandler with
+ * DRIFT_AWS_SWEEP_ENQUEUE): its shard is swept here, cut before the
+ * invocation's timeout and resumed from its checkpoint on redelivery.
  */
-export async function sqsHandler(event: SqsLambdaEvent): Promise<SqsBatchResponse> {
+export async function sqsHandler(
+  event: SqsLambdaEvent,
+  context?: LambdaContext,
+): Promise<SqsBatchResponse> {
   const rt = await current();
   const batch = lambdaSqsEvents(event);
+  const stop = beforeTimeout(context);
   const arn = event.Records[0]?.eventSourceARN;
   const region = arn?.split(':')[3] ?? rt.homeRegion;
   const dlqUrl = rt.config.deadLetterQueueUrl ?? undefined;
@@ -63,8 +99,14 @@ export async function sqsHandler(event: SqsLambdaEvent): Promise<SqsBatchRespons
     deps: rt.deps,
     deadLetter,
     homeRegion: rt.homeRegion,
+    sweeps: { config: rt.config, signal: stop.signal },
   });
-  const summary = await runAwsEvents(batch.source, deps, rt.config);
+  let summary;
+  try {
+    summary = await runAwsEvents(batch.source, deps, rt.config);
+  } finally {
+    stop.clear();
+  }
   const failures = batch.failures();
   rt.logger.info(
     { ...summary, records: event.Records.length, failed: failures.batchItemFailures.length },
@@ -151,8 +193,9 @@ export interface SweepHandlerResult {
  * read). An interrupted or incomplete sweep resumes from its checkpoint on the
  * next run when the state file outlives the environment.
  */
-export async function sweepHandler(): Promise<SweepHandlerResult> {
+export async function sweepHandler(): Promise<SweepHandlerResult | SweepEnqueuedResult> {
   const rt = await current();
+  if (rt.config.enqueue) return enqueueSweep(rt);
   const sweeps = await awsSweep({
     config: rt.config,
     clients: rt.clients,
@@ -178,6 +221,33 @@ export async function sweepHandler(): Promise<SweepHandlerResult> {
   };
   rt.logger.info(result, 'sweep done');
   return result;
+}
+
+export interface SweepEnqueuedResult {
+  /** The shards asked for, one sweep request each on the queue. */
+  readonly enqueued: readonly string[];
+}
+
+/**
+ * The schedule with DRIFT_AWS_SWEEP_ENQUEUE: one sweep request per shard on
+ * the function's own queue (DRIFT_AWS_QUEUE_URL), so each account and region
+ * is swept by whichever execution environment takes it, each within its own
+ * invocation's time, instead of all of them in this one.
+ */
+async function enqueueSweep(rt: AdapterRuntime): Promise<SweepEnqueuedResult> {
+  const queueUrl = rt.config.queueUrl;
+  if (queueUrl === null) {
+    throw new Error('DRIFT_AWS_SWEEP_ENQUEUE needs the queue to send to: DRIFT_AWS_QUEUE_URL');
+  }
+  const enqueued = await enqueueAwsSweep({
+    config: rt.config,
+    clients: rt.clients,
+    sqs: rt.clients.sqs(queueRegion(queueUrl) ?? rt.homeRegion),
+    queueUrl,
+    now: new Date(),
+  });
+  rt.logger.info({ enqueued, queueUrl }, 'sweep requests sent');
+  return { enqueued };
 }
 
 /** An EventBridge schedule's event (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html). */
@@ -206,8 +276,9 @@ function isSqsBatch(
  */
 export async function handler(
   event: Record<string, unknown>,
-): Promise<SqsBatchResponse | SweepHandlerResult | { acked: boolean }> {
-  if (isSqsBatch(event)) return sqsHandler(event);
+  context?: LambdaContext,
+): Promise<SqsBatchResponse | SweepHandlerResult | SweepEnqueuedResult | { acked: boolean }> {
+  if (isSqsBatch(event)) return sqsHandler(event, context);
   if (isScheduledEvent(event)) return sweepHandler();
   return eventHandler(event);
 }

@@ -16,8 +16,9 @@ export {
 export type { AwsAdapterConfig, ConfigSources, FlagValues } from './adapter/config.js';
 export { createAwsClients, queueRegion } from './adapter/clients.js';
 export type { AwsClients } from './adapter/clients.js';
-export { awsSweep } from './adapter/sweep.js';
-export type { AwsPipelineDeps, AwsSweepOptions, RegionSweep } from './adapter/sweep.js';
+export { awsShardName, awsShards, awsSweep, sweepAwsShard } from './adapter/sweep.js';
+export { awsSweepRequestOf, awsSweepRequests, enqueueAwsSweep } from './adapter/sweep-requests.js';
+export type { AwsPipelineDeps, AwsShard, AwsSweepOptions, RegionSweep } from './adapter/sweep.js';
 export { awsEventDeps, awsWorker, runAwsEvents } from './adapter/worker.js';
 export type { AwsWorkerOptions } from './adapter/worker.js';
 export { accountContextEnricher } from './adapter/event-context.js';

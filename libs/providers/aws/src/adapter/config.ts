@@ -46,6 +46,11 @@ export interface AwsAdapterConfig extends AdapterSettings {
   /** AWS Config resource types to sweep; null: every supported type. */
   readonly resourceTypes: readonly string[] | null;
   readonly queueUrl: string | null;
+  /**
+   * A sweep sends one request per shard to the queue, for the workers to
+   * take, instead of sweeping in this process.
+   */
+  readonly enqueue: boolean;
   /** Where poison messages go; null: the queue's RedrivePolicy target. */
   readonly deadLetterQueueUrl: string | null;
   /** Milliseconds an AWS call may take to connect, per attempt. */
@@ -83,6 +88,7 @@ export const AWS_SETTINGS = {
     file: 'resourceTypes',
   },
   queueUrl: { kind: 'string', flag: 'queue-url', env: 'DRIFT_AWS_QUEUE_URL', file: 'queueUrl' },
+  enqueue: { kind: 'boolean', flag: 'enqueue', env: 'DRIFT_AWS_SWEEP_ENQUEUE', file: 'enqueue' },
   deadLetterQueueUrl: {
     kind: 'string',
     flag: 'dead-letter-queue-url',
@@ -132,6 +138,7 @@ export function resolveAwsConfig(sources: ConfigSources = {}): AwsAdapterConfig 
     accounts: (cloud.accounts as string[] | undefined) ?? null,
     resourceTypes: (cloud.resourceTypes as string[] | undefined) ?? null,
     queueUrl: (cloud.queueUrl as string | undefined) ?? null,
+    enqueue: (cloud.enqueue as boolean | undefined) ?? false,
     deadLetterQueueUrl: (cloud.deadLetterQueueUrl as string | undefined) ?? null,
     connectTimeoutMs: (cloud.connectTimeoutMs as number | undefined) ?? DEFAULT_CONNECT_TIMEOUT_MS,
     requestTimeoutMs: (cloud.requestTimeoutMs as number | undefined) ?? DEFAULT_REQUEST_TIMEOUT_MS,

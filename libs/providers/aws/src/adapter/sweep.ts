@@ -54,27 +54,69 @@ export function sweptTypes(config: Pick<AwsAdapterConfig, 'resourceTypes'>): str
 }
 
 /**
- * Sweeps each configured region through AWS Config, or the aggregator (read
- * in the first region). Each region is a sweep of its own, with its own
- * scope and checkpoint: an unreachable region never resolves another's
- * findings, and an interrupted sweep resumes after its last saved page.
- * Only the home region's sweep (homeRegion, default the first region) may
- * resolve the findings of the global IAM types.
+ * One shard of an AWS sweep: an account (named, swept through the member
+ * role; or null, the credentials' own) in one region, or the aggregator.
  */
-export async function awsSweep(options: AwsSweepOptions): Promise<RegionSweep[]> {
-  const { config, clients, deps } = options;
-  const types = sweptTypes(config);
-  const regions = config.regions.length > 0 ? config.regions : [await clients.defaultRegion()];
-  const homeRegion = config.homeRegion ?? (regions[0] as string);
-  const logger = deps.logger;
+export type AwsShard =
+  | { readonly account: string | null; readonly region: string; readonly aggregator?: undefined }
+  | { readonly aggregator: string; readonly region: string; readonly account?: undefined };
+
+/**
+ * The shard's name in a sweep request: `us-east-1` (the own account),
+ * `111122223333/us-east-1` (a named account), `aggregator/<name>`.
+ */
+export function awsShardName(shard: AwsShard): string {
+  if (shard.aggregator !== undefined) return `aggregator/${shard.aggregator}`;
+  return shard.account === null ? shard.region : `${shard.account}/${shard.region}`;
+}
+
+/**
+ * The shards the settings sweep: each named account (or the own one) in each
+ * region (default the SDK's), or the aggregator, read in the first region.
+ */
+export async function awsShards(
+  config: Pick<AwsAdapterConfig, 'regions' | 'accounts' | 'aggregator'>,
+  clients: Pick<AwsClients, 'defaultRegion'>,
+): Promise<AwsShard[]> {
   if (config.accounts && config.aggregator) {
     throw new Error('sweep either named accounts or an aggregator, not both');
   }
+  const regions = config.regions.length > 0 ? config.regions : [await clients.defaultRegion()];
+  if (config.aggregator) return [{ aggregator: config.aggregator, region: regions[0] as string }];
+  return (config.accounts ?? [null]).flatMap((account) =>
+    regions.map((region) => ({ account, region })),
+  );
+}
+
+/**
+ * Sweeps each shard of the settings through AWS Config, one after the other.
+ * Each is a sweep of its own, with its own scope and checkpoint: an
+ * unreachable region never resolves another's findings, and an interrupted
+ * sweep resumes after its last saved page. Only the home region's sweep
+ * (homeRegion, default the first region) may resolve the findings of the
+ * global IAM types.
+ */
+export async function awsSweep(options: AwsSweepOptions): Promise<RegionSweep[]> {
   const done: RegionSweep[] = [];
-  if (config.aggregator) {
-    const region = regions[0] as string;
+  for (const shard of await awsShards(options.config, options.clients)) {
+    if (options.signal?.aborted) break;
+    done.push(await sweepAwsShard(options, shard));
+  }
+  return done;
+}
+
+/** Sweeps one shard: its scope read from AWS Config, then its pages from its checkpoint on. */
+export async function sweepAwsShard(
+  options: AwsSweepOptions,
+  shard: AwsShard,
+): Promise<RegionSweep> {
+  const { config, clients, deps } = options;
+  const types = sweptTypes(config);
+  const logger = deps.logger;
+  const { region } = shard;
+  if (shard.aggregator !== undefined) {
     const client = clients.config(region);
-    const aggregator = { name: config.aggregator };
+    const aggregator = { name: shard.aggregator };
     const scope = await sweepScope({
       client,
       aggregator,
@@ -83,54 +125,51 @@ export async function awsSweep(options: AwsSweepOptions): Promise<RegionSweep[]>
       signal: options.signal,
     });
     const summary = await sweepOne(options, {
-      sweepId: `aws/aggregator/${config.aggregator}`,
+      sweepId: `aws/aggregator/${shard.aggregator}`,
       region,
       client,
       scope,
       aggregator,
       types,
     });
-    return [{ ...summary, account: config.aggregator }];
+    return { ...summary, account: shard.aggregator };
   }
-  for (const named of config.accounts ?? [undefined]) {
-    for (const region of regions) {
-      if (options.signal?.aborted) return done;
-      // The account the clients act as: a named one through the member role.
-      const identity = await clients
-        .sts(region, named)
-        .send(new GetCallerIdentityCommand({}), abortOptions(options.signal));
-      const account = identity.Account;
-      if (!isAccountId(account)) {
-        throw new AwsAnswerError(
-          'STS GetCallerIdentity',
-          `Account ${shown(account)} in ${region}, which is no account id (12 digits)`,
-        );
-      }
-      if (named !== undefined && account !== named) {
-        throw new Error(
-          `sweeping account ${named} needs a member role to assume there (--member-role); the credentials act as ${account}`,
-        );
-      }
-      const client = clients.config(region, named);
-      const scope = await sweepScope({
-        client,
-        account,
-        resourceTypes: types,
-        homeRegion,
-        logger,
-        signal: options.signal,
-      });
-      const summary = await sweepOne(options, {
-        sweepId: `aws/${account}/${region}`,
-        region,
-        client,
-        scope,
-        types,
-      });
-      done.push({ ...summary, account });
-    }
+  const named = shard.account ?? undefined;
+  // Without regions configured the one region swept is the SDK's, and home too.
+  const homeRegion = config.homeRegion ?? region;
+  // The account the clients act as: a named one through the member role.
+  const identity = await clients
+    .sts(region, named)
+    .send(new GetCallerIdentityCommand({}), abortOptions(options.signal));
+  const account = identity.Account;
+  if (!isAccountId(account)) {
+    throw new AwsAnswerError(
+      'STS GetCallerIdentity',
+      `Account ${shown(account)} in ${region}, which is no account id (12 digits)`,
+    );
   }
-  return done;
+  if (named !== undefined && account !== named) {
+    throw new Error(
+      `sweeping account ${named} needs a member role to assume there (--member-role); the credentials act as ${account}`,
+    );
+  }
+  const client = clients.config(region, named);
+  const scope = await sweepScope({
+    client,
+    account,
+    resourceTypes: types,
+    homeRegion,
+    logger,
+    signal: options.signal,
+  });
+  const summary = await sweepOne(options, {
+    sweepId: `aws/${account}/${region}`,
+    region,
+    client,
+    scope,
+    types,
+  });
+  return { ...summary, account };
 }
 
 /** One sweep: one account and region, or one aggregator. */

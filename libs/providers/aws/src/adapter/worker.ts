@@ -24,6 +24,7 @@ import { queueRegion, type AwsClients } from './clients.js';
 import type { AwsAdapterConfig } from './config.js';
 import { accountContextEnricher } from './event-context.js';
 import type { AwsPipelineDeps } from './sweep.js';
+import { awsSweepRequests } from './sweep-requests.js';
 
 /**
  * The event pipeline wired for AWS: the AWS inventory, oversized items
@@ -36,8 +37,16 @@ export function awsEventDeps(options: {
   readonly deadLetter: DeadLetterSink;
   /** Where Config is asked about items that name no region of their own (IAM's "global"). */
   readonly homeRegion: string;
+  /**
+   * The settings whose shards sweep requests on the queue may name, and the
+   * stop that cuts a shard after its page; without them a request is poison.
+   */
+  readonly sweeps?: {
+    readonly config: AwsAdapterConfig;
+    readonly signal?: AbortSignal | undefined;
+  };
 }): EventDeps {
-  const { clients, homeRegion } = options;
+  const { clients, homeRegion, sweeps } = options;
   const configFor = (region: string | undefined) =>
     clients.config(region && region !== 'global' ? region : homeRegion);
   return {
@@ -49,6 +58,14 @@ export function awsEventDeps(options: {
     fetch: (missing: ConfigurationNotIncluded) =>
       fetchLatestConfiguration(configFor(missing.resource.region), missing),
     enrich: accountContextEnricher((region) => configFor(region)),
+    sweeps:
+      sweeps &&
+      awsSweepRequests({
+        config: sweeps.config,
+        clients,
+        deps: options.deps,
+        signal: sweeps.signal,
+      }),
   };
 }
 
@@ -111,6 +128,7 @@ export async function awsWorker(options: AwsWorkerOptions): Promise<EventSummary
     },
     deadLetter,
     homeRegion: config.homeRegion ?? region,
+    sweeps: { config, signal: options.signal },
   });
   return runAwsEvents(source, deps, config);
 }

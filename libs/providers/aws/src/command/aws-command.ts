@@ -17,7 +17,9 @@ import {
   type FlagValues,
 } from '../adapter/config.js';
 import { openAwsRuntime, type AwsRuntime } from '../adapter/runtime.js';
+import { queueRegion } from '../adapter/clients.js';
 import { awsSweep } from '../adapter/sweep.js';
+import { enqueueAwsSweep } from '../adapter/sweep-requests.js';
 import { awsWorker } from '../adapter/worker.js';
 import { AWS_USAGE } from './usage.js';
 
@@ -58,6 +60,11 @@ export function awsCommand(
 
 /** The settings a subcommand cannot run with, as usage errors. */
 function checkFor(subcommand: AwsSubcommand, config: AwsAdapterConfig): void {
+  if (subcommand === 'sweep' && config.enqueue && config.queueUrl === null) {
+    throw new UsageError(
+      "aws sweep --enqueue sends its requests to the workers' queue: --queue-url URL or DRIFT_AWS_QUEUE_URL",
+    );
+  }
   if (subcommand === 'worker' && config.queueUrl === null) {
     throw new UsageError('aws worker needs a queue: --queue-url URL or DRIFT_AWS_QUEUE_URL');
   }
@@ -101,6 +108,22 @@ async function runAws(
   const { clients, deps } = runtime;
   services.markReady();
   try {
+    if (subcommand === 'sweep' && config.enqueue) {
+      const queueUrl = config.queueUrl as string;
+      const region = queueRegion(queueUrl) ?? (await clients.defaultRegion());
+      const shards = await enqueueAwsSweep({
+        config,
+        clients,
+        sqs: clients.sqs(region),
+        queueUrl,
+        now: new Date(),
+        signal: options.signal,
+      });
+      io.err(
+        `aws sweep: ${shards.length} sweep ${shards.length === 1 ? 'request' : 'requests'} sent to ${queueUrl} (${shards.join(', ')})\n`,
+      );
+      return EXIT.ok;
+    }
     if (subcommand === 'sweep') {
       const sweeps = await awsSweep({
         config,

@@ -9,9 +9,13 @@ export const AWS_USAGE = `aws options (each also from the environment or a confi
                                 ($DRIFT_AWS_MEMBER_ROLE)
   --resource-types T,T          Only these AWS Config types ($DRIFT_AWS_RESOURCE_TYPES)
   --queue-url URL               The worker's SQS queue ($DRIFT_AWS_QUEUE_URL)
+  --enqueue                     sweep: send one request per account and region to the queue,
+                                for any worker to sweep, instead of sweeping here
+                                ($DRIFT_AWS_SWEEP_ENQUEUE)
   --dead-letter-queue-url URL   Poison messages go here with their reason ($DRIFT_AWS_DLQ_URL;
                                 default: the queue's RedrivePolicy target)
-  --state FILE                  SQLite state file ($DRIFT_STATE_PATH; default drift-state.db)
+  --state FILE|URL              SQLite state file, or postgresql:// URL shared by many workers
+                                ($DRIFT_STATE_URL, $DRIFT_STATE_PATH; default drift-state.db)
   --dry-run                     Findings as JSON lines on stdout, not Security Hub ($DRIFT_DRY_RUN)
   --concurrency N               Messages judged at once ($DRIFT_CONCURRENCY; default 16)
   --max-attempts N              Deliveries before a failing message is dead-lettered

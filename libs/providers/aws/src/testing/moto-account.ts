@@ -15,7 +15,12 @@ import {
   IAMClient,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import {
   GetFindingsCommand,
   SecurityHubClient,
@@ -103,6 +108,32 @@ export async function seedAccount(endpoint: string) {
 }
 
 /**
+ * Another region of the account: Config recording there (a recorder is per
+ * region; without one a sweep of the region covers nothing), and a public
+ * bucket created in it. Returns how to delete the bucket.
+ */
+export async function seedRegion(endpoint: string, region: string, bucket: string) {
+  const options = { ...clientOptions(endpoint), region };
+  await new ConfigServiceClient(options).send(
+    new PutConfigurationRecorderCommand({
+      ConfigurationRecorder: {
+        name: 'default',
+        roleARN: `arn:aws:iam::${ACCOUNT}:role/config-recorder`,
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: false },
+      },
+    }),
+  );
+  const s3 = new S3Client({ ...options, forcePathStyle: true });
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: bucket,
+      CreateBucketConfiguration: { LocationConstraint: region as 'eu-west-1' },
+    }),
+  );
+  return { removeBucket: () => s3.send(new DeleteBucketCommand({ Bucket: bucket })) };
+}
+
+/**
  * The documented event path: an EventBridge rule for Config item changes
  * targeting queue "drift-events", whose RedrivePolicy names "drift-events-dlq".
  * putChange sends a bucket's change event through it.
@@ -174,8 +205,11 @@ export async function putConfigItemChange(
 }
 
 /** Every finding of the region's Security Hub (GetFindings pages of 100). */
-export async function securityHubFindings(endpoint: string): Promise<AwsSecurityFinding[]> {
-  const hub = new SecurityHubClient(clientOptions(endpoint));
+export async function securityHubFindings(
+  endpoint: string,
+  region = REGION,
+): Promise<AwsSecurityFinding[]> {
+  const hub = new SecurityHubClient({ ...clientOptions(endpoint), region });
   const all: AwsSecurityFinding[] = [];
   let token: string | undefined;
   do {
