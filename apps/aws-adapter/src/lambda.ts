@@ -58,8 +58,8 @@ function beforeTimeout(context: LambdaContext | undefined): {
   signal?: AbortSignal;
   clear(): void;
 } {
-  const remaining = context?.getRemainingTimeInMillis();
-  if (remaining === undefined) return { clear: () => undefined };
+  if (typeof context?.getRemainingTimeInMillis !== 'function') return { clear: () => undefined };
+  const remaining = context.getRemainingTimeInMillis();
   const stop = new AbortController();
   const timer = setTimeout(
     () => stop.abort('the invocation is ending'),
@@ -242,7 +242,8 @@ async function enqueueSweep(rt: AdapterRuntime): Promise<SweepEnqueuedResult> {
   const enqueued = await enqueueAwsSweep({
     config: rt.config,
     clients: rt.clients,
-    sqs: rt.clients.sqs(queueRegion(queueUrl) ?? rt.homeRegion),
+    // A queue URL names its region; else the function's own (AWS_REGION).
+    sqs: rt.clients.sqs(queueRegion(queueUrl) ?? (await rt.clients.defaultRegion())),
     queueUrl,
     now: new Date(),
   });

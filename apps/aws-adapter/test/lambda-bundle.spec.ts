@@ -222,6 +222,57 @@ describe('the Lambda bundle', () => {
     expect(new Set(twice.map((f) => f.Id)).size).toBe(twice.length);
   }, 90_000);
 
+  it('sweepHandler with DRIFT_AWS_SWEEP_ENQUEUE sends a request per region; sqsHandler sweeps it, cut before the timeout and resumed', async () => {
+    await seedAccount(moto.endpoint);
+    const { queueUrl, queueArn } = await configEventPath(moto.endpoint);
+    // Config answers slowly: the shard outlasts a short invocation.
+    const slowConfig = await startFaultProxy({
+      target: moto.endpoint,
+      // Every page lists (ListDiscoveredResources) and reads (BatchGetResourceConfig).
+      plan: (r) =>
+        r.operation === 'ListDiscoveredResources' || r.operation === 'BatchGetResourceConfig'
+          ? faults.delay(300)
+          : null,
+    });
+    try {
+      env = {
+        ...env,
+        AWS_ENDPOINT_URL: slowConfig.endpoint,
+        DRIFT_AWS_SWEEP_ENQUEUE: 'true',
+        DRIFT_AWS_QUEUE_URL: queueUrl,
+        LOG_LEVEL: 'info',
+      };
+      const scheduled = await invoke(
+        'handler',
+        scheduledEvent(`arn:aws:events:${REGION}:123456789012:rule/drift-detective-sweep`),
+      );
+      expect(scheduled.answer).toEqual({ enqueued: [REGION] });
+      expect(await securityHubFindings(moto.endpoint)).toEqual([]);
+      const [request] = await receiveAll(queueUrl, 1);
+      const record = lambdaSqsRecord(request!, queueArn);
+
+      // 31.5 s left: the shard (ten type lists, 300 ms each at least) is stopped 30 s before the
+      // end, after a few saved pages, and handed back.
+      env = { ...env, INVOKE_TIMEOUT_MS: '31500' };
+      const cut = await invoke('sqsHandler', { Records: [record] });
+      expect(cut.answer).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+      expect(cut.logs).toContain('sweep request cut by the stop: handed back');
+      expect(cut.logs).not.toContain('"msg":"sweep completed"');
+
+      // The next invocation resumes after the saved page and completes the shard.
+      env = { ...env, INVOKE_TIMEOUT_MS: '300000' };
+      const resumed = await invoke('sqsHandler', { Records: [record] });
+      expect(resumed.answer).toEqual({ batchItemFailures: [] });
+      expect(resumed.logs).toMatch(/"resumedAfter":"\{[^"]/);
+      expect(resumed.logs).toContain('"msg":"sweep completed"');
+      expect(bucketFindings(await securityHubFindings(moto.endpoint), 'open-bucket')).toHaveLength(
+        1,
+      );
+    } finally {
+      await slowConfig.stop();
+    }
+  }, 90_000);
+
   it('handler: one function serves the queue, the schedule and events delivered directly', async () => {
     await seedAccount(moto.endpoint);
     const scheduled = scheduledEvent(

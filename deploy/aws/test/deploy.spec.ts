@@ -185,6 +185,9 @@ function functionEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     // AWS_ENDPOINT_URL names ("using QueueUrl host as endpoint"): the deployed
     // dead-letter queue's URL names real SQS, so here it is the same queue on moto.
     DRIFT_AWS_DLQ_URL: onMoto(deployed['DRIFT_AWS_DLQ_URL']!),
+    ...(deployed['DRIFT_AWS_QUEUE_URL'] === undefined
+      ? {}
+      : { DRIFT_AWS_QUEUE_URL: onMoto(deployed['DRIFT_AWS_QUEUE_URL']) }),
     PATH: process.env['PATH'],
     LAMBDA_TASK_ROOT: taskRoot,
     _HANDLER: fn.Handler,
@@ -540,6 +543,8 @@ describe('the stack with StateUrlSecretArn: a PostgreSQL state named by its secr
       DRIFT_MAX_ATTEMPTS: String(template.Parameters['MaxAttempts']?.Default),
       DRIFT_STATE_URL_SECRET_ARN: secretArn,
       DRIFT_STATE_POOL_SIZE: POOL_SIZE,
+      DRIFT_AWS_SWEEP_ENQUEUE: 'true',
+      DRIFT_AWS_QUEUE_URL: outputs['EventsQueueUrl'],
       // No DRIFT_STATE_PATH (AWS::NoValue), and no DRIFT_STATE_URL: the value stays in the secret.
     });
     expect(await reservedConcurrency()).toBeUndefined();
@@ -623,6 +628,31 @@ describe('the stack with StateUrlSecretArn: a PostgreSQL state named by its secr
     expect(fixed.logs).not.toContain(PASSWORD);
     expect(bucketFindings(await securityHubFindings(moto.endpoint), bucket)).toEqual([
       expect.objectContaining({ Id: finding!.Id, RecordState: 'ARCHIVED' }),
+    ]);
+  });
+
+  it('the schedule sends a sweep request per region to the events queue, which the queue handler sweeps', async () => {
+    await seedAccount(moto.endpoint);
+    const rule = `arn:aws:events:${REGION}:${ACCOUNT}:rule/${outputs['SweepScheduleRuleName']}`;
+    // Buckets only, as in the schedule test above (moto cannot read the stack's own role).
+    const buckets = { DRIFT_AWS_RESOURCE_TYPES: 'AWS::S3::Bucket' };
+    const scheduled = await invoke(scheduledEvent(rule), buckets);
+    expect(scheduled.answer).toEqual({ enqueued: [REGION] });
+    expect(bucketFindings(await securityHubFindings(moto.endpoint), 'open-bucket')).toEqual([]);
+    const queueUrl = outputs['EventsQueueUrl']!;
+    const [request, ...more] = await receive(queueUrl, 1);
+    expect(more).toEqual([]);
+    expect(JSON.parse(request!.Body!)).toMatchObject({
+      kind: 'drift-detective/sweep-shard',
+      cloud: 'aws',
+      shard: REGION,
+    });
+    const queueArn = await queueArnOf(queueUrl);
+    const swept = await invoke({ Records: [lambdaSqsRecord(request!, queueArn)] }, buckets);
+    expect(swept.answer).toEqual({ batchItemFailures: [] });
+    expect(swept.logs).toContain('"msg":"sweep request done"');
+    expect(bucketFindings(await securityHubFindings(moto.endpoint), 'open-bucket')).toEqual([
+      expect.objectContaining({ RecordState: 'ACTIVE', Severity: { Label: 'HIGH' } }),
     ]);
   });
 

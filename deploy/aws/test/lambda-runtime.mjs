@@ -28,7 +28,12 @@ if (typeof handler !== 'function') {
   throw new Error(`Runtime.HandlerNotFound: ${handlerSetting} is not a function of ${file}`);
 }
 const event = JSON.parse(readFileSync(0, 'utf8') || '{}');
-const answer = await handler(event, { functionName: process.env['AWS_LAMBDA_FUNCTION_NAME'] });
+// The context's clock counts down the function's timeout (the template's 300 s).
+const deadline = Date.now() + 300_000;
+const answer = await handler(event, {
+  functionName: process.env['AWS_LAMBDA_FUNCTION_NAME'],
+  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+});
 process.stdout.write(`ANSWER ${JSON.stringify(answer ?? null)}\n`, () => {
   // A moment for the logs to reach the pipes; a process with nothing left open is gone sooner.
   setTimeout(() => process.exit(0), 500).unref();

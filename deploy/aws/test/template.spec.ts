@@ -134,6 +134,7 @@ describe('the role of deploy/aws/template.yaml', () => {
   it('adds only the statements the docs describe in prose, each under its condition', () => {
     const extras = granted.filter((s) => !documented.some((d) => d.Sid === s.Sid));
     expect(extras.map((s) => [s.Sid, s.condition])).toEqual([
+      ['SweepRequests', 'HasStateSecret'],
       ['AssumeMemberRole', 'HasMemberRole'],
       ['StateSecret', 'HasStateSecret'],
     ]);
@@ -155,6 +156,13 @@ describe('the role of deploy/aws/template.yaml', () => {
     expect(secret.Resource).toEqual({ Ref: 'StateUrlSecretArn' });
     expect(secret.Condition).toBeUndefined();
     expect(section('## Deploy with CloudFormation')).toContain('`secretsmanager:GetSecretValue`');
+    // The schedule's sweep requests: send to the events queue, nothing else, as the deploy section says.
+    const requests = bySid.get('SweepRequests')!;
+    expect(actionsOf(requests)).toEqual(['sqs:SendMessage']);
+    expect(requests.Resource).toEqual({ 'Fn::GetAtt': ['EventsQueue', 'Arn'] });
+    expect(section('## Deploy with CloudFormation')).toContain(
+      '`SweepRequests` with it (`sqs:SendMessage` on the events queue',
+    );
     expect(prose).toContain('`secretsmanager:GetSecretValue`');
   });
 
@@ -224,6 +232,13 @@ describe('the function of deploy/aws/template.yaml', () => {
     });
     // No connection string in the configuration: neither a variable nor a dynamic reference.
     expect(variables['DRIFT_STATE_URL']).toBeUndefined();
+    // With the shared state the schedule enqueues sweep requests on the events queue.
+    expect(variables['DRIFT_AWS_SWEEP_ENQUEUE']).toEqual({
+      'Fn::If': ['HasStateSecret', 'true', { Ref: 'AWS::NoValue' }],
+    });
+    expect(variables['DRIFT_AWS_QUEUE_URL']).toEqual({
+      'Fn::If': ['HasStateSecret', { Ref: 'EventsQueue' }, { Ref: 'AWS::NoValue' }],
+    });
     // (The template's comments say why; its values hold none.)
     expect(JSON.stringify(template)).not.toMatch(/\{\{resolve:/);
     // The EFS state is gone: PostgreSQL replaces it.

@@ -191,6 +191,11 @@ async function sweepShard(
   try {
     swept = await sweeps.run(request);
   } catch (error) {
+    if (sweeps.signal?.aborted) {
+      // The stop cut a call in flight: the pages saved before it stay saved.
+      await handBack(event, wired, summary, log, describe(error));
+      return;
+    }
     if (error instanceof NormalizeError) {
       wired.metrics.errors.inc({ kind: 'normalize' });
       wired.logger.warn({ ...log, reason: error.message }, 'sweep request refused: dead-lettered');
@@ -201,14 +206,7 @@ async function sweepShard(
     return;
   }
   if (sweeps.signal?.aborted && !swept.sweptElsewhere) {
-    wired.logger.info({ ...log, pages: swept.pages }, 'sweep request cut by the stop: handed back');
-    try {
-      await event.nack('stopped: resumes after its last saved page', 0);
-    } catch {
-      // The queue hands it out again after its visibility timeout.
-    }
-    summary.retried += 1;
-    wired.metrics.events.inc({ outcome: 'retried' });
+    await handBack(event, wired, summary, log, `after ${swept.pages} pages`);
     return;
   }
   wired.logger.info(
@@ -344,6 +342,24 @@ async function apply(unit: Unit, wired: Wired, state: StateAccess): Promise<void
   // Read back: this also re-sends what an earlier failed attempt left pending.
   const current: FindingRecord[] = await state.findingsOf(ref);
   await publish(wired, state, current, now);
+}
+
+/** A sweep request the stop cut, handed back at once for another worker to resume. */
+async function handBack(
+  event: ReceivedEvent,
+  wired: Wired,
+  summary: EventSummary,
+  log: Record<string, unknown>,
+  where: string,
+): Promise<void> {
+  wired.logger.info({ ...log, where }, 'sweep request cut by the stop: handed back');
+  try {
+    await event.nack('stopped: resumes after its last saved page', 0);
+  } catch {
+    // The queue hands it out again after its visibility timeout.
+  }
+  summary.retried += 1;
+  wired.metrics.events.inc({ outcome: 'retried' });
 }
 
 async function retryOrGiveUp(
