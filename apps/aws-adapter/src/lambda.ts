@@ -2,7 +2,7 @@
 // source of Config change events, index.eventHandler for an EventBridge rule
 // targeting the function directly, index.sweepHandler for a scheduled sweep,
 // and index.handler, which serves all three from one function (deploy/aws).
-import type { DeadLetterSink, ReceivedEvent } from '@drift-detective/pipeline';
+import { describeError, type DeadLetterSink, type ReceivedEvent } from '@drift-detective/pipeline';
 import {
   awsEventDeps,
   awsSweep,
@@ -15,7 +15,7 @@ import {
   type SqsBatchResponse,
   type SqsLambdaEvent,
 } from '@drift-detective/provider-aws';
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { createRuntime, type AdapterRuntime } from './runtime.js';
 
 // One runtime per execution environment: the policy, the state file and the
@@ -30,8 +30,21 @@ function current(): Promise<AdapterRuntime> {
   return runtime;
 }
 
-/** arn:aws:sqs:<region>:<account>:<name> → its URL, asked of SQS (endpoints may be overridden). */
-async function queueUrlOf(rt: AdapterRuntime, arn: string): Promise<string> {
+/** Queue URLs by ARN, asked once per execution environment. */
+const queueUrls = new Map<string, Promise<string>>();
+
+/** arn:aws:sqs:<region>:<account>:<name> → its URL, asked of SQS once (endpoints may be overridden). */
+function queueUrlOf(rt: AdapterRuntime, arn: string): Promise<string> {
+  let url = queueUrls.get(arn);
+  if (!url) {
+    url = askQueueUrl(rt, arn);
+    queueUrls.set(arn, url);
+    url.catch(() => queueUrls.delete(arn));
+  }
+  return url;
+}
+
+async function askQueueUrl(rt: AdapterRuntime, arn: string): Promise<string> {
   const [, , , region, account, name] = arn.split(':');
   if (!region || !account || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
   const answer = await rt.clients
@@ -81,7 +94,24 @@ export async function sqsHandler(
   context?: LambdaContext,
 ): Promise<SqsBatchResponse> {
   const rt = await current();
-  const batch = lambdaSqsEvents(event);
+  const batch = lambdaSqsEvents(event, {
+    // A record handed back comes back after its retry delay, not the queue's long timeout.
+    delay: async (record, seconds) => {
+      const region = record.eventSourceARN.split(':')[3] ?? rt.homeRegion;
+      await rt.clients.sqs(region).send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: await queueUrlOf(rt, record.eventSourceARN),
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: seconds,
+        }),
+      );
+    },
+    onDelayFailed: (record, error) =>
+      rt.logger.warn(
+        { messageId: record.messageId, error: describeError(error) },
+        "retry delay not set: the record comes back after the queue's visibility timeout",
+      ),
+  });
   const stop = beforeTimeout(context);
   const arn = event.Records[0]?.eventSourceARN;
   const region = arn?.split(':')[3] ?? rt.homeRegion;

@@ -259,9 +259,14 @@ describe('the Lambda bundle', () => {
       expect(cut.logs).toContain('sweep request cut by the stop: handed back');
       expect(cut.logs).not.toContain('"msg":"sweep completed"');
 
-      // The next invocation resumes after the saved page and completes the shard.
+      // Handed back at once (its visibility set to 0), not after the queue's 30 s: the next
+      // receive gets it, and that invocation resumes after the saved page and completes it.
+      const handedBackAt = Date.now();
+      const [again] = await receiveAll(queueUrl, 1);
+      expect(again?.MessageId).toBe(request!.MessageId);
+      expect(Date.now() - handedBackAt).toBeLessThan(10_000);
       env = { ...env, INVOKE_TIMEOUT_MS: '300000' };
-      const resumed = await invoke('sqsHandler', { Records: [record] });
+      const resumed = await invoke('sqsHandler', { Records: [lambdaSqsRecord(again!, queueArn)] });
       expect(resumed.answer).toEqual({ batchItemFailures: [] });
       expect(resumed.logs).toMatch(/"resumedAfter":"\{[^"]/);
       expect(resumed.logs).toContain('"msg":"sweep completed"');

@@ -1,5 +1,6 @@
 import type { EventSource, ReceivedEvent } from '@drift-detective/pipeline';
 import { isFifoQueue, parseQueueArn } from './queue-names.js';
+import { visibilitySeconds } from './visibility.js';
 
 /**
  * The SQS event a Lambda function receives from an SQS event source mapping,
@@ -73,11 +74,23 @@ type Outcome = 'pending' | 'acked' | 'failed';
  * the list and deletes the whole batch whenever the handler returns normally.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html#services-sqs-batchfailurereporting
  *
- * nack's retry delay is not applied: a partial batch response cannot set one,
- * so a failed record comes back after the queue's visibility timeout. Its
- * dead letters (SqsDeadLetterSink) read the record's body as sent.
+ * A partial batch response cannot set a retry delay: a failed record comes
+ * back after the queue's visibility timeout (six times the function's, as
+ * Lambda asks). With `delay`, nack first sets the record's visibility to its
+ * retry delay (ChangeMessageVisibility with the record's receipt handle), so
+ * it comes back after its backoff, and a sweep request cut before the
+ * timeout at once; a delay that fails leaves the queue's timeout. Its dead
+ * letters (SqsDeadLetterSink) read the record's body as sent.
  */
-export function lambdaSqsEvents(event: SqsLambdaEvent): LambdaSqsBatch {
+export function lambdaSqsEvents(
+  event: SqsLambdaEvent,
+  options: {
+    /** Makes a record visible again after `seconds` (0…43200); throws when SQS refuses. */
+    readonly delay?: ((record: SqsLambdaRecord, seconds: number) => Promise<void>) | undefined;
+    /** Told when a delay failed: the record then comes back after the queue's timeout. */
+    readonly onDelayFailed?: ((record: SqsLambdaRecord, error: unknown) => void) | undefined;
+  } = {},
+): LambdaSqsBatch {
   const records = event.Records.map((record, index) => checked(record, index));
   const outcomes: Outcome[] = records.map(() => 'pending');
   const events: ReceivedEvent[] = records.map((record, index) => {
@@ -94,7 +107,16 @@ export function lambdaSqsEvents(event: SqsLambdaEvent): LambdaSqsBatch {
       receiveCount: Number.isInteger(count) && count >= 1 ? count : 1,
       source: `sqs:${queue}/${record.messageId}`,
       ack: () => settle('acked'),
-      nack: () => settle('failed'),
+      nack: async (_reason, retryAfterMs) => {
+        if (outcomes[index] === 'pending' && options.delay && record.receiptHandle) {
+          try {
+            await options.delay(record, visibilitySeconds(retryAfterMs));
+          } catch (error) {
+            options.onDelayFailed?.(record, error);
+          }
+        }
+        return settle('failed');
+      },
     };
   });
   return {

@@ -1,5 +1,5 @@
 import { lambdaSqsRecord } from '../../src/testing/lambda-events.js';
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SqliteStateStore } from '@drift-detective/findings';
 import { runEvents, type EventSource, type ReceivedEvent } from '@drift-detective/pipeline';
 import type { PolicyEngine } from '@drift-detective/policy-engine';
@@ -151,6 +151,55 @@ describe('lambdaSqsEvents', () => {
       { itemIdentifier: 'b' },
       { itemIdentifier: 'c' },
     ]);
+  });
+
+  it('with a delay, makes a nacked record visible after its retry delay, and keeps it failed when that fails', async () => {
+    const delays: [string, number][] = [];
+    const failed: string[] = [];
+    const batch = lambdaSqsEvents(
+      { Records: [record('a'), record('b'), record('c')] },
+      {
+        delay: async (r, seconds) => {
+          if (r.messageId === 'b') throw new Error('ReceiptHandleIsInvalid');
+          delays.push([r.receiptHandle!, seconds]);
+        },
+        onDelayFailed: (r, error) => failed.push(`${r.messageId}: ${(error as Error).message}`),
+      },
+    );
+    const [a, b, c] = await collect(batch.source);
+    await a!.nack('failed', 1500);
+    await b!.nack('failed', 0);
+    await c!.ack();
+    await c!.nack('late', 1000);
+    // Rounded up to whole seconds; the acked record is not delayed.
+    expect(delays).toEqual([['rh-a', 2]]);
+    expect(failed).toEqual(['b: ReceiptHandleIsInvalid']);
+    expect(ids(batch.failures())).toEqual(['a', 'b']);
+  });
+
+  it('hands a nacked message back to the queue after its delay: the next receive gets it', async () => {
+    const queue = await createQueue(sqs, 'lambda-delayed');
+    await send(sqs, queue, bucketChangeEventText('acme-lambda-delayed'));
+    const [message] = await drain(sqs, queue, 1);
+    const batch = lambdaSqsEvents(
+      { Records: [lambdaRecord(message!, queue)] },
+      {
+        delay: async (r, seconds) => {
+          await sqs.send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: queue.url,
+              ReceiptHandle: r.receiptHandle,
+              VisibilityTimeout: seconds,
+            }),
+          );
+        },
+      },
+    );
+    const [event] = await collect(batch.source);
+    await event!.nack('stopped', 0);
+    // Visible again at once, not after the queue's visibility timeout.
+    const [again] = await drain(sqs, queue, 1);
+    expect(again?.MessageId).toBe(message!.MessageId);
   });
 
   it('refuses a record that is not from SQS', () => {
