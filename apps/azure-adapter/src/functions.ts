@@ -5,7 +5,9 @@
 //   the Functions level on purpose: every call is authenticated by the
 //   handler itself (an Entra ID token or the shared secret), the only way to
 //   answer the handshakes and CloudEvents' OPTIONS as Event Grid expects;
-// - `sweep`, a timer trigger on DRIFT_AZURE_SWEEP_SCHEDULE.
+// - `sweep`, a timer trigger on DRIFT_AZURE_SWEEP_SCHEDULE; or, with
+//   DRIFT_AZURE_SWEEP_TIMER_PER_SUBSCRIPTION, `sweep-<subscription>`, one
+//   timer per named subscription (a shard each).
 import functions from '@azure/functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
 import {
@@ -15,7 +17,11 @@ import {
   type Route,
   type RouteRequest,
 } from '@drift-detective/pipeline';
-import { azureSweep } from '@drift-detective/provider-azure';
+import {
+  azureSweep,
+  resolveAzureConfig,
+  type AzureAdapterConfig,
+} from '@drift-detective/provider-azure';
 import { createFunctionsRuntime, type FunctionsRuntime } from './runtime.js';
 
 /** Event Grid delivers at most 1 MB per request (https://learn.microsoft.com/azure/event-grid/event-schema). */
@@ -87,10 +93,31 @@ export async function eventGridHttp(
 
 /** The timer trigger's handler: one sweep of the configured subscriptions, within its budget. */
 export async function sweepTimer(_timer: Timer, context: InvocationContext): Promise<void> {
+  await sweepWithinBudget((config) => config, context);
+}
+
+/**
+ * The handler of one subscription's own timer (`sweep-<subscription>`): that
+ * subscription only, a shard with its own checkpoint and lease.
+ */
+export function sweepTimerFor(
+  subscription: string,
+): (timer: Timer, context: InvocationContext) => Promise<void> {
+  return (_timer, context) =>
+    sweepWithinBudget(
+      (config) => ({ ...config, subscriptions: [subscription], managementGroup: null }),
+      context,
+    );
+}
+
+async function sweepWithinBudget(
+  scoped: (config: AzureAdapterConfig) => AzureAdapterConfig,
+  context: InvocationContext,
+): Promise<void> {
   const rt = await current();
   const budget = AbortSignal.timeout(SWEEP_BUDGET_MS);
   const sweeps = await azureSweep({
-    config: rt.config,
+    config: scoped(rt.config),
     clients: rt.azure.clients,
     deps: rt.azure.deps,
     signal: budget,
@@ -107,6 +134,25 @@ export async function sweepTimer(_timer: Timer, context: InvocationContext): Pro
   }
 }
 
+/**
+ * The subscriptions that get a timer each: with the app setting
+ * DRIFT_AZURE_SWEEP_TIMER_PER_SUBSCRIPTION=true, those DRIFT_AZURE_SUBSCRIPTIONS
+ * names; else none, and one `sweep` timer sweeps them all in turn. Each timer
+ * function runs on one instance at a time, but different ones run at once on
+ * different instances (https://learn.microsoft.com/azure/azure-functions/functions-bindings-timer#scale-out),
+ * so the shards are swept in parallel; with the state in PostgreSQL, whichever
+ * instance runs a shard's next tick resumes its checkpoint. Settings that
+ * cannot be read register the single timer, whose run then names the mistake.
+ */
+export function timerSubscriptions(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env['DRIFT_AZURE_SWEEP_TIMER_PER_SUBSCRIPTION'] !== 'true') return [];
+  try {
+    return [...resolveAzureConfig({ env }).subscriptions];
+  } catch {
+    return [];
+  }
+}
+
 functions.app.http('eventgrid', {
   methods: ['POST', 'OPTIONS'],
   authLevel: 'anonymous',
@@ -114,8 +160,15 @@ functions.app.http('eventgrid', {
   handler: eventGridHttp,
 });
 
-functions.app.timer('sweep', {
-  // A binding expression: the app setting DRIFT_AZURE_SWEEP_SCHEDULE (NCRONTAB, six fields).
-  schedule: '%DRIFT_AZURE_SWEEP_SCHEDULE%',
-  handler: sweepTimer,
-});
+// A binding expression: the app setting DRIFT_AZURE_SWEEP_SCHEDULE (NCRONTAB, six fields).
+const SCHEDULE = '%DRIFT_AZURE_SWEEP_SCHEDULE%';
+const perSubscription = timerSubscriptions();
+if (perSubscription.length === 0) {
+  functions.app.timer('sweep', { schedule: SCHEDULE, handler: sweepTimer });
+}
+for (const subscription of perSubscription) {
+  functions.app.timer(`sweep-${subscription}`, {
+    schedule: SCHEDULE,
+    handler: sweepTimerFor(subscription),
+  });
+}

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   functionAppDir,
   idOf,
+  SUBSCRIPTION,
   resourceEvent,
   sampleAnswer,
   sampleWith,
@@ -162,6 +163,31 @@ describe('the Functions package', () => {
       expect(standIn.writes()).toBe(before.writes + 1);
       const broken = standIn.requests().filter((r) => !r.requestValid || !r.answerValid);
       expect(broken).toEqual([]);
+    } finally {
+      expect(await worker.close(), worker.stderr()).toBe(0);
+    }
+  });
+
+  it('with a timer per subscription, registers sweep-<subscription> each, which sweeps only its own', async () => {
+    const other = '99999999-8888-7777-6666-555555555555';
+    const worker = startFunctionsWorker(path.join(deployed, 'index.mjs'), {
+      ...standIn.env,
+      DRIFT_STATE_PATH: path.join(dir, 'per-subscription', 'drift-state.db'),
+      DRIFT_AZURE_SUBSCRIPTIONS: `${SUBSCRIPTION},${other}`,
+      DRIFT_AZURE_SWEEP_TIMER_PER_SUBSCRIPTION: 'true',
+      DRIFT_AZURE_SWEEP_SCHEDULE: '0 */30 * * * *',
+      HOME: dir,
+    });
+    try {
+      const sweep = await worker.timer(SUBSCRIPTION);
+      expect(sweep, worker.stderr()).toMatchObject({ ok: true });
+      // One shard: its own line, nothing of the other subscription.
+      expect(sweep.logs.map((l) => l.message)).toEqual([
+        expect.stringMatching(new RegExp(`^azure sweep ${SUBSCRIPTION}: 23 resources in 2 pages`)),
+      ]);
+      expect(worker.stderr()).toMatch(new RegExp(`register function "sweep-${SUBSCRIPTION}"`));
+      expect(worker.stderr()).toMatch(new RegExp(`register function "sweep-${other}"`));
+      expect(worker.stderr()).not.toMatch(/register function "sweep"/);
     } finally {
       expect(await worker.close(), worker.stderr()).toBe(0);
     }

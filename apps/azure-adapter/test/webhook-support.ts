@@ -318,7 +318,8 @@ for await (const line of createInterface({ input: process.stdin })) {
         schedule: { adjustForDST: true },
         scheduleStatus: { last: now, next: now, lastUpdated: now },
       };
-      await app.sweepTimer(timer, context('sweep', logs));
+      const handler = command.subscription ? app.sweepTimerFor(command.subscription) : app.sweepTimer;
+      await handler(timer, context(command.subscription ? 'sweep-' + command.subscription : 'sweep', logs));
       reply({ ok: true, logs });
     } else if (command.op === 'http') {
       const request = new HttpRequest({
@@ -364,8 +365,8 @@ export interface HttpTriggerCall {
 }
 
 export interface FunctionsWorker {
-  /** Runs the timer trigger's handler once. */
-  timer(): Promise<WorkerAnswer>;
+  /** Runs the timer trigger's handler once: the `sweep` one, or a subscription's own. */
+  timer(subscription?: string): Promise<WorkerAnswer>;
   /** Runs the HTTP trigger's handler with this request. */
   http(call: HttpTriggerCall): Promise<Extract<WorkerAnswer, { status: number }>>;
   /** closeRuntime(), then the worker ends: its exit code. */
@@ -420,7 +421,7 @@ export function startFunctionsWorker(main: string, env: NodeJS.ProcessEnv): Func
     child,
     stderr: () => stderr,
     stdout: () => stdout,
-    timer: () => send({ op: 'timer' }),
+    timer: (subscription) => send({ op: 'timer', subscription }),
     async http(call) {
       const answer = await send({ op: 'http', ...call });
       if (!answer.ok) throw new Error(`the HTTP trigger failed: ${answer.error}`);

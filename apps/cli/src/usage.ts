@@ -14,7 +14,7 @@ const COMMANDS = `Commands:
   normalize            Print the normalized resources of native inventories (NDJSON), as the
                        rules see them. Takes --input and --provider like scan.
   evaluate <file>...   Evaluate resources already in the normalized model.
-  findings list        List the findings of a state file (--state FILE [--status S] [--format table|json]).
+  findings list        List the findings of a state (--state FILE|URL [--status S] [--format table|json]).
   waivers check        List waivers expiring soon; exit 1 on expired ones
                        ([--file policies/waivers.yaml] [--within DAYS, default 30]).
   aws sweep            Sweep AWS Config (each account and region, or an aggregator) into
@@ -38,10 +38,12 @@ const SCAN_OPTIONS = `scan options:
   --fail-on SEVERITY       Exit 1 when a finding is at or above CRITICAL|HIGH|MEDIUM|LOW|INFORMATIONAL.
   --rules IDS              Only these rule ids (comma-separated, * globs: DD-NET-*). Repeatable.
   --exclude-rules IDS      Leave these rule ids out. Repeatable.
-  --state FILE             Reconcile against a SQLite state file: each finding gains a transition
+  --state FILE|URL         Reconcile against a state: each finding gains a transition
                            (new, updated, unchanged, resolved, reopened, suppressed, unsuppressed)
                            and fixed or vanished findings in the scanned scope come back RESOLVED.
-                           One writer at a time: waits $DRIFT_STATE_WAIT_SECONDS (30) for another.
+                           A SQLite file has one writer at a time: waits $DRIFT_STATE_WAIT_SECONDS
+                           (30) for another. A postgresql:// URL is a state shared with adapters
+                           and other scans, locked per resource.
   --waivers FILE           Waiver file (default: policies/waivers.yaml when it exists).
   --progress               Progress on stderr (default: when stderr is a terminal).
   --bundle DIR             Policy bundle folder (default: $DRIFT_POLICY_BUNDLE, else dist/policies)
@@ -66,11 +68,12 @@ Evaluates resources already in the normalized model (JSON or NDJSON files).
 
 Exit codes: 0 done, 2 bad usage, unreadable input or a resource that could not be evaluated.
 `,
-  findings: `Usage: drift-detective findings list --state FILE [--status ACTIVE|RESOLVED|SUPPRESSED] [--format table|json]
+  findings: `Usage: drift-detective findings list --state FILE|URL [--status ACTIVE|RESOLVED|SUPPRESSED] [--format table|json]
 
-Lists the findings of a state file. Only reads: it works while a scan or an adapter writes it.
+Lists the findings of a state: a SQLite file, or a postgresql:// URL. Only reads: it works while
+a scan or an adapter writes it.
 
-Exit codes: 0 done, 2 bad usage or a state file that cannot be read.
+Exit codes: 0 done, 2 bad usage or a state that cannot be read.
 `,
   waivers: `Usage: drift-detective waivers check [--file policies/waivers.yaml] [--within DAYS]
 

@@ -23,7 +23,8 @@ export const AZURE_USAGE = `azure options (each also from the environment or a c
                                 $DRIFT_AZURE_WEBHOOK_SECRET, sent as ?code= on the endpoint URL.
   --dead-letter-file FILE       serve: events that can never be judged, as JSON lines
                                 ($DRIFT_DEAD_LETTER_FILE; default drift-dead-letter.ndjson)
-  --state FILE                  SQLite state file ($DRIFT_STATE_PATH; default drift-state.db)
+  --state FILE|URL              SQLite state file, or postgresql:// URL shared by many workers
+                                ($DRIFT_STATE_URL, $DRIFT_STATE_PATH; default drift-state.db)
   --dry-run                     sweep: findings as JSON lines on stdout, not Defender for Cloud
                                 ($DRIFT_DRY_RUN)
   --concurrency N               Events judged at once ($DRIFT_CONCURRENCY; default 16)
