@@ -253,6 +253,24 @@ describe('PostgresStateStore', () => {
     expect(denied.message).toMatch(/cannot be opened: permission denied for schema public$/);
   });
 
+  it('holds sweep leases beside the pool: more sweeps than pooled connections still write', async () => {
+    // Two pooled connections, three sweeps at once, each writing while it holds its lease.
+    const { store } = await fresh({ poolSize: 2, connectTimeoutMs: 2_000 });
+    const started = gate();
+    let running = 0;
+    const sweeps = ['s1', 's2', 's3'].map((sweepId) =>
+      store.withSweepLease(sweepId, async () => {
+        running += 1;
+        if (running === 3) started.open();
+        await started.opened;
+        await store.save([record(sweepId)]);
+        return sweepId;
+      }),
+    );
+    expect(await Promise.all(sweeps)).toEqual(['s1', 's2', 's3']);
+    expect((await store.list()).map((r) => r.id)).toEqual(['s1', 's2', 's3']);
+  });
+
   it('applies lock_timeout to pg_advisory_lock, and the lock statement restores the session', async () => {
     const url = await server.createDatabase();
     const id = advisoryLockId('aws|arn:x');

@@ -229,6 +229,14 @@ class Connection {
 }
 
 /** A connection of the pool to hold; a failure to get one is a one-line StateStoreError. */
+/**
+ * Sweeps one process holds a lease for at once, at most: one connection each,
+ * beside the pool. A process runs as many sweeps at once as its concurrency
+ * lets it take sweep requests; a sweep beyond this waits for a lease
+ * connection up to the connect timeout, then fails (and is retried).
+ */
+export const MAX_SWEEP_LEASES = 64;
+
 async function connect(pool: pg.Pool, location: string): Promise<Connection> {
   try {
     return new Connection(await pool.connect());
@@ -860,6 +868,13 @@ export class PostgresStateStore implements StateStore {
 
   private constructor(
     private readonly pool: pg.Pool,
+    /**
+     * The sweep leases' connections, apart from the pool: a lease holds its
+     * connection for a whole sweep, and sweeps taken from a queue may run as
+     * many at once as events do, so leases drawn from the pool would leave
+     * their own pages no connection to write with.
+     */
+    private readonly leases: pg.Pool,
     private readonly settings: Settings,
   ) {
     this.runLock = new RunLock(pool, settings.location);
@@ -890,9 +905,8 @@ export class PostgresStateStore implements StateStore {
     const command = options.command?.trim();
     let pool: pg.Pool | undefined;
     try {
-      pool = new pg.Pool({
+      const config: pg.PoolConfig = {
         connectionString: url,
-        max: envPoolSize() ?? positive(options.poolSize, DEFAULT_POOL_SIZE),
         connectionTimeoutMillis: positive(options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
         statement_timeout: statementTimeoutMs,
         query_timeout: statementTimeoutMs + WIRE_MARGIN_MS,
@@ -905,11 +919,18 @@ export class PostgresStateStore implements StateStore {
             ? command
             : `drift-detective ${command}`,
         keepAlive: true,
+      };
+      pool = new pg.Pool({
+        ...config,
+        max: envPoolSize() ?? positive(options.poolSize, DEFAULT_POOL_SIZE),
       });
       // An idle connection that drops (a server restart) is removed by the pool; nothing to do.
       pool.on('error', () => undefined);
       await prepareSchema(pool, options.migrate !== false, location);
-      return new PostgresStateStore(pool, { location, statementTimeoutMs, lockTimeoutMs });
+      // Connects only when a sweep starts; one connection per sweep in progress.
+      const leases = new pg.Pool({ ...config, max: MAX_SWEEP_LEASES });
+      leases.on('error', () => undefined);
+      return new PostgresStateStore(pool, leases, { location, statementTimeoutMs, lockTimeoutMs });
     } catch (error) {
       await pool?.end().catch(() => undefined);
       if (error instanceof StateStoreError) throw error;
@@ -986,7 +1007,7 @@ export class PostgresStateStore implements StateStore {
    * elsewhere is not waited for, and a dead one's lease goes with its connection.
    */
   async withSweepLease<T>(sweepId: string, work: () => Promise<T>): Promise<T | undefined> {
-    const connection = await connect(this.pool, this.location);
+    const connection = await connect(this.leases, this.location);
     const lockId = advisoryLockId(`sweep|${sweepId}`);
     // The lease's own statements fail as the state's errors; the work's pass through as they are.
     const lease = async (sql: string): Promise<boolean> => {
@@ -1031,6 +1052,6 @@ export class PostgresStateStore implements StateStore {
 
   async close(): Promise<void> {
     await this.runLock.release();
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.leases.end()]);
   }
 }
