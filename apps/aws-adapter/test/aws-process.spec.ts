@@ -23,6 +23,7 @@ import {
   bucketFindings,
   configEventPath,
   putAccountPublicAccessBlock,
+  queueEmpty,
   REGION,
   securityHubFindings,
   seedAccount,
@@ -63,27 +64,6 @@ beforeEach(async () => {
   // Only the SDK's standard variables: the adapter has no endpoint or key settings of its own.
   env = { ...adapterEnv(moto.endpoint, dir, credentials, REGION) };
 });
-
-/**
- * Whether the queue holds nothing, visible or in flight. Asked twice: moto counts
- * the visible messages before the invisible ones, so a message whose visibility
- * timeout ends between the two counts is in neither, once.
- */
-async function queueEmpty(queueUrl: string): Promise<boolean> {
-  const once = async () => {
-    const answer = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      answer.Attributes?.['ApproximateNumberOfMessages'] === '0' &&
-      answer.Attributes['ApproximateNumberOfMessagesNotVisible'] === '0'
-    );
-  };
-  return (await once()) && (await once());
-}
 
 describe('drift-detective-aws worker', () => {
   it('replays the incident: a hotfix opens an ACTIVE HIGH finding within one poll, the fix archives the same finding', async () => {
@@ -293,12 +273,12 @@ describe('drift-detective-aws worker killed mid-event', () => {
       const killed = once(first.child, 'exit');
       first.child.kill('SIGKILL');
       await killed;
-      expect(await queueEmpty(queueUrl)).toBe(false); // not acknowledged: still the queue's
+      expect(await queueEmpty(sqs, queueUrl)).toBe(false); // not acknowledged: still the queue's
 
       const second = startWorker(queueUrl, [], viaProxy);
       try {
         await waitFor('the message to be handled', async () =>
-          (await queueEmpty(queueUrl)) ? true : undefined,
+          (await queueEmpty(sqs, queueUrl)) ? true : undefined,
         );
       } finally {
         await stopWorker(second);
@@ -333,7 +313,7 @@ describe('drift-detective-aws worker with the account block', () => {
       await putChange('covered-bucket', false);
       // Handled: deleted from the queue, which PutEvents filled before this line.
       await waitFor('the event to be handled', async () =>
-        (await queueEmpty(queueUrl)) ? true : undefined,
+        (await queueEmpty(sqs, queueUrl)) ? true : undefined,
       );
     } finally {
       await stopWorker(worker);
@@ -388,7 +368,7 @@ describe('drift-detective-aws settings', () => {
     const { queueUrl, putChange } = await configEventPath(moto.endpoint);
     await putChange('acme-reports', false);
     await waitFor('the event in the queue', async () =>
-      (await queueEmpty(queueUrl)) ? undefined : true,
+      (await queueEmpty(sqs, queueUrl)) ? undefined : true,
     );
     for (const [args, extraEnv] of [
       [['worker', '--queue-url', queueUrl, '--dry-run'], {}],
@@ -401,7 +381,7 @@ describe('drift-detective-aws settings', () => {
       );
     }
     // The event is still there for a real worker.
-    expect(await queueEmpty(queueUrl)).toBe(false);
+    expect(await queueEmpty(sqs, queueUrl)).toBe(false);
     expect(await securityHubFindings(moto.endpoint)).toEqual([]);
   });
 

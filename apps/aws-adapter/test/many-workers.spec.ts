@@ -8,11 +8,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { readStateFindings } from '@drift-detective/findings';
 import {
   bucketChangeDetail,
   configEventPath,
+  queueEmpty,
   REGION,
   securityHubFindings,
   TEST_CREDENTIALS as credentials,
@@ -121,23 +122,6 @@ function deliveries(seed: number): Change[] {
     .map(({ change }) => change);
 }
 
-/** Whether the queue holds nothing, visible or in flight (asked twice: moto counts them apart). */
-async function drained(queueUrl: string): Promise<boolean> {
-  const ask = async () => {
-    const { Attributes: a } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      a?.['ApproximateNumberOfMessages'] === '0' &&
-      a['ApproximateNumberOfMessagesNotVisible'] === '0'
-    );
-  };
-  return (await ask()) && (await ask());
-}
-
 /** What a finding in the hub says, without the times that differ from run to run. */
 function projection(findings: readonly AwsSecurityFinding[]) {
   return findings
@@ -173,7 +157,7 @@ async function untilDrained(queueUrl: string, chaos?: () => void): Promise<void>
     'the queue to drain',
     async () => {
       chaos?.();
-      return (await drained(queueUrl)) ? true : undefined;
+      return (await queueEmpty(sqs, queueUrl)) ? true : undefined;
     },
     240_000,
   );

@@ -6,13 +6,14 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { openStateStore, type StateStore } from '@drift-detective/findings';
 import { sweepRequestText } from '@drift-detective/pipeline';
 import {
   ACCOUNT,
   bucketFindings,
   configEventPath,
+  queueEmpty,
   REGION,
   securityHubFindings,
   seedAccount,
@@ -59,22 +60,6 @@ afterAll(async () => {
   await slowConfig?.stop();
   await Promise.all([moto?.stop(), postgres?.stop()]);
 });
-
-async function drained(queueUrl: string): Promise<boolean> {
-  const ask = async () => {
-    const { Attributes: a } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      a?.['ApproximateNumberOfMessages'] === '0' &&
-      a['ApproximateNumberOfMessagesNotVisible'] === '0'
-    );
-  };
-  return (await ask()) && (await ask());
-}
 
 /** The JSON log lines of a worker with this message. */
 const logged = (worker: Worker, msg: string) =>
@@ -144,7 +129,7 @@ describe('sweeps sharded on the SQS queue', () => {
     const others = [0, 1].map(() => startWorker(queue.queueUrl, ['--concurrency', '2'], env));
     await waitFor(
       'the queue to drain',
-      async () => ((await drained(queue.queueUrl)) ? true : undefined),
+      async () => ((await queueEmpty(sqs, queue.queueUrl)) ? true : undefined),
       120_000,
     );
     expect((await Promise.all(others.map(stopWorker))).every((code) => code === 0)).toBe(true);
@@ -183,7 +168,7 @@ describe('sweeps sharded on the SQS queue', () => {
     await ask(REGION);
     await waitFor(
       'the home shard',
-      async () => ((await drained(queue.queueUrl)) ? true : undefined),
+      async () => ((await queueEmpty(sqs, queue.queueUrl)) ? true : undefined),
       60_000,
     );
     expect(ACTIVE(await hubs(), 'far-open-bucket')).toEqual([['ACTIVE', 'FAILED']]);
@@ -192,7 +177,7 @@ describe('sweeps sharded on the SQS queue', () => {
     await ask('ap-south-1');
     await waitFor(
       'both requests',
-      async () => ((await drained(queue.queueUrl)) ? true : undefined),
+      async () => ((await queueEmpty(sqs, queue.queueUrl)) ? true : undefined),
       60_000,
     );
     expect(await stopWorker(worker)).toBe(0);

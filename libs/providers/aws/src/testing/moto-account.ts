@@ -26,7 +26,7 @@ import {
   SecurityHubClient,
   type AwsSecurityFinding,
 } from '@aws-sdk/client-securityhub';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createAwsClients, type AwsClients } from '../adapter/clients.js';
 import type { CallTimeouts } from '../adapter/timeouts.js';
 import { ACCOUNT, bucketChangeDetail, REGION } from './config-events.js';
@@ -181,6 +181,27 @@ export async function configEventPath(endpoint: string, visibilityTimeoutSeconds
     putChange,
     putDetail,
   };
+}
+
+/**
+ * Whether the queue holds nothing, visible or in flight. Asked twice: moto counts
+ * the visible messages before the invisible ones, so a message whose visibility
+ * timeout ends between the two counts is in neither, once.
+ */
+export async function queueEmpty(sqs: SQSClient, queueUrl: string): Promise<boolean> {
+  const once = async () => {
+    const { Attributes: a } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      a?.['ApproximateNumberOfMessages'] === '0' &&
+      a['ApproximateNumberOfMessagesNotVisible'] === '0'
+    );
+  };
+  return (await once()) && (await once());
 }
 
 /** Puts a Config item change event (its detail) on the default bus, as AWS Config does. */
