@@ -6,11 +6,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FindingRecord } from '@drift-detective/findings';
+import { sweepRequestText } from '@drift-detective/pipeline';
 import {
   gcpFaults,
+  GCP_ENV,
   noGcpFaults,
   startGcpStandIn,
   waitFor,
+  type GcpCallInfo,
   type GcpStandIn,
 } from '@drift-detective/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +35,7 @@ import {
   adapter,
   adapterEnv,
   PRIVATE_TWIN,
+  PUBLIC_BUCKET,
   PUBLIC_RULE,
   push,
   pushEnvelope,
@@ -45,6 +49,8 @@ import {
   WARNING_BANNER,
   sccFindingsFor,
   sccFindingsOf,
+  SSH_TWIN,
+  type ExportRecord,
   type PushSigner,
   type SccFinding,
 } from './support.js';
@@ -494,4 +500,172 @@ describe('drift-detective-gcp serve on SIGTERM', () => {
     expect(reportLines(stderr)).toEqual(['gcp serve stopped: 1 acked, 0 retried, 0 dead-lettered']);
     await expect(fetch(`${service.base}/healthz`)).rejects.toThrow();
   }, 30_000);
+});
+
+/**
+ * The sample after `n` copies of its compliant firewall: more RESOURCE records than one
+ * listAssets page holds (the reader asks for 500), all of the first page compliant, so
+ * every finding of the sample is on the second page.
+ */
+function estateOfTwoPages(n = 520): string {
+  const records = sampleRecords();
+  const twin = JSON.stringify(records.find((r) => r.name === SSH_TWIN));
+  const last = SSH_TWIN.slice(SSH_TWIN.lastIndexOf('/') + 1);
+  const copies = Array.from(
+    { length: n },
+    (_, i) =>
+      JSON.parse(twin.split(last).join(`deny-all-${String(i).padStart(4, '0')}`)) as ExportRecord,
+  );
+  return toNdjson([...copies, ...records]);
+}
+
+/** A sweep's RESOURCE page read (the firewalls are among the types it lists). */
+const resourcePage = (call: Pick<GcpCallInfo, 'method' | 'request'>): boolean =>
+  call.method === 'ListAssets' &&
+  call.request['contentType'] === 'RESOURCE' &&
+  Array.isArray(call.request['assetTypes']) &&
+  call.request['assetTypes'].includes('compute.googleapis.com/Firewall');
+
+/** The push body of a sweep request, as Cloud Scheduler publishes `gcp sweep --print-requests`' line. */
+const sweepRequestPush = (shard: string, messageId?: string) =>
+  pushEnvelope(
+    JSON.parse(sweepRequestText({ cloud: 'gcp', shard })),
+    messageId === undefined ? {} : { messageId },
+  );
+
+describe('drift-detective-gcp serve taking sweep requests from its push subscription', () => {
+  const PROJECT = 'projects/847203951166';
+  let estate: GcpStandIn;
+  let service: Service;
+  let statePath: string;
+  let deadLetterFile: string;
+
+  beforeAll(async () => {
+    estate = await startGcpStandIn({ seed: estateOfTwoPages() });
+    statePath = path.join(dir, 'sweep-requests.db');
+    deadLetterFile = path.join(dir, 'sweep-requests-dead-letter.ndjson');
+    // The same settings as the service: the project is the only parent swept.
+    const env = { [GCP_ENV.projects]: '847203951166' };
+    // A scheduled `gcp sweep` of the project that dies after its first page (the second is
+    // refused): its checkpoint stays in the state for whoever sweeps the project next.
+    estate.setFaults((call) =>
+      resourcePage(call) && typeof call.request['pageToken'] === 'string'
+        ? gcpFaults.permissionDenied()
+        : null,
+    );
+    const failed = await adapter(['sweep'], adapterEnv(estate, statePath, env));
+    estate.setFaults(noGcpFaults);
+    expect(failed.code, failed.stderr).toBe(2);
+    expect(reportLines(failed.stderr)).toEqual([
+      expect.stringMatching(
+        /^drift-detective: gcp sweep projects\/847203951166 failed: .*PERMISSION_DENIED/,
+      ),
+    ]);
+    // Its first page held no finding.
+    expect(sccFindingsOf(estate)).toEqual([]);
+    service = await startServe(estate, statePath, signer, {
+      ...env,
+      DRIFT_DEAD_LETTER_FILE: deadLetterFile,
+    });
+    started.add(service);
+  }, 30_000);
+
+  afterAll(async () => {
+    if (service) {
+      const stderr = await stop(service);
+      expect(reportLines(stderr)).toEqual([
+        'gcp serve stopped: 1 acked, 0 retried, 2 dead-lettered',
+      ]);
+    }
+    await estate?.close();
+  });
+
+  it('resumes the project the request names from the checkpoint a gcp sweep left, and answers 204 once its findings are in SCC', async () => {
+    const from = estate.requests().length;
+    const answer = await push(
+      service.pushUrl,
+      sweepRequestPush(PROJECT).body,
+      await signer.token(),
+    );
+    expect(answer).toEqual({ status: 204, text: '' });
+
+    // Every finding of the project is on the second page: all in SCC, each once, published;
+    // not the one of the project beside it (847203951166-2, public to allUsers), unswept.
+    const findings = await stateFindings(statePath);
+    expect(findings).toHaveLength(11);
+    expect(findings.every((f) => f.publishedAt !== null && f.status === 'ACTIVE')).toBe(true);
+    expect(new Set(findings.map((f) => f.account))).toEqual(new Set(['847203951166']));
+    expect(
+      sccFindingsOf(estate)
+        .map((f) => f.name.slice(f.name.lastIndexOf('/') + 1))
+        .sort(),
+    ).toEqual(findings.map((f) => f.id).sort());
+    expect(sccFindingsFor(estate, PUBLIC_BUCKET, PUBLIC_RULE)).toMatchObject([{ state: 'ACTIVE' }]);
+    // Resumed: its one RESOURCE page was the second, after the saved page token; only the
+    // project was listed (org policies aside: those come from above it).
+    const calls = estate.requests().slice(from);
+    expect(calls.filter(resourcePage).map((e) => typeof e.request['pageToken'])).toEqual([
+      'string',
+    ]);
+    const parents = new Set(
+      calls
+        .filter((e) => e.method === 'ListAssets' && e.request['contentType'] !== 'ORG_POLICY')
+        .map((e) => e.request['parent']),
+    );
+    expect(parents).toEqual(new Set([PROJECT]));
+    const done = service.process
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['msg'] === 'sweep request done');
+    // Its pages: the second RESOURCE page, then the IAM policies no resource took.
+    expect(done).toMatchObject({
+      shard: PROJECT,
+      completed: true,
+      sweptElsewhere: false,
+      pages: 2,
+    });
+  });
+
+  it('dead-letters a request for a parent outside --projects, or a broken one, and acknowledges both: nothing read', async () => {
+    const from = estate.requests().length;
+    const state = await stateFindings(statePath);
+    const outside = sweepRequestPush('projects/dd-fixtures-staging', '8801');
+    const broken = pushEnvelope(
+      { kind: 'drift-detective/sweep-shard', v: 1, cloud: 'gcp' },
+      { messageId: '8802' },
+    );
+    for (const { body } of [outside, broken]) {
+      expect(await push(service.pushUrl, body, await signer.token())).toEqual({
+        status: 204,
+        text: '',
+      });
+    }
+    const lines = readFileSync(deadLetterFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l['id'], l['reason']])).toEqual([
+      [
+        '8801',
+        'NormalizeError: sweep request for gcp projects/dd-fixtures-staging: not a parent these settings sweep (they sweep projects/847203951166); a request never widens what the adapter reads',
+      ],
+      ['8802', 'unreadable (bad_sweep_request): sweep request names no shard'],
+    ]);
+    expect(
+      estate
+        .requests()
+        .slice(from)
+        .filter((e) => e.method === 'ListAssets'),
+    ).toEqual([]);
+    expect(await stateFindings(statePath)).toEqual(state);
+    const metrics = await scrape(service.base);
+    expect(counterValue(metrics, MESSAGES, { outcome: 'received', reason: 'sweep_request' })).toBe(
+      2,
+    );
+    expect(
+      counterValue(metrics, MESSAGES, { outcome: 'unreadable', reason: 'bad_sweep_request' }),
+    ).toBe(1);
+  });
 });

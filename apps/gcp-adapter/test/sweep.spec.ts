@@ -1,7 +1,9 @@
 // `drift-detective-gcp sweep` end to end: the built entry as a process, the
 // official clients talking gRPC to the stand-in seeded with the sample export,
 // Security Command Center findings read back from the stand-in.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { readSweepRequest } from '@drift-detective/pipeline';
 import { GCP_ENV, startGcpStandIn, type GcpStandIn } from '@drift-detective/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -110,6 +112,32 @@ describe('gcp sweep against the stand-in', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it('prints one sweep request per project with --print-requests, and reads, writes and opens nothing', async () => {
+    const state = path.join(dir, 'print.db');
+    const calls = standIn.requests().length;
+    const before = Date.now();
+    const printed = await adapter(
+      ['sweep', '--print-requests'],
+      adapterEnv(standIn, state, { [GCP_ENV.projects]: '847203951166,dd-fixtures-prod' }),
+    );
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stderr).toBe('');
+    // One line each, as Cloud Scheduler's --message-body or gcloud pubsub topics publish takes it.
+    const requests = printed.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => readSweepRequest(JSON.parse(line), 'stdout'));
+    expect(requests).toEqual([
+      { cloud: 'gcp', shard: 'projects/847203951166', requestedAt: expect.any(String) },
+      { cloud: 'gcp', shard: 'projects/dd-fixtures-prod', requestedAt: expect.any(String) },
+    ]);
+    const at = Date.parse(requests[0]!.requestedAt!);
+    expect(at).toBeGreaterThanOrEqual(before - 1000);
+    expect(at).toBeLessThanOrEqual(Date.now());
+    expect(standIn.requests().length).toBe(calls);
+    expect(existsSync(state)).toBe(false);
   });
 
   it('names a settings mistake in one line with exit 2, before any call', async () => {

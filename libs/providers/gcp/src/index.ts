@@ -7,8 +7,15 @@ export { GCP_ADAPTER_SETTINGS, GCP_SETTINGS, resolveGcpConfig } from './adapter/
 export type { GcpAdapterConfig, GcpConfigSources, GcpFlagValues } from './adapter/config.js';
 export { openGcpRuntime } from './adapter/runtime.js';
 export type { GcpPipelineDeps, GcpRuntime, GcpRuntimeOptions } from './adapter/runtime.js';
-export { gcpSweep, sweepParents, sweptTypesOf } from './adapter/sweep.js';
-export type { GcpSweepOptions } from './adapter/sweep.js';
+export {
+  gcpSweep,
+  gcpSweepRequests,
+  gcpSweepRequestTexts,
+  gcpSweepShard,
+  sweepParents,
+  sweptTypesOf,
+} from './adapter/sweep.js';
+export type { GcpShardOptions, GcpSweepOptions, GcpSweepRequestsOptions } from './adapter/sweep.js';
 export { gcpEventDeps, gcpServe, historyParent, pushAuth, pushRoutes } from './adapter/serve.js';
 export { createGcpClients, callOptions } from './grpc/clients.js';
 export type { GcpClients, GcpClientSettings } from './grpc/clients.js';

@@ -30,6 +30,11 @@ export interface GcpAdapterConfig extends AdapterSettings {
   readonly folders: readonly string[];
   /** Cloud Asset types to sweep; null: every supported type. */
   readonly assetTypes: readonly string[] | null;
+  /**
+   * `sweep` prints one sweep request per parent (JSON, one a line), for a
+   * scheduler to publish to the topic `serve` is pushed from, and sweeps nothing.
+   */
+  readonly printRequests: boolean;
   /** host:port of Cloud Asset and SCC; null: Google's own endpoints. */
   readonly endpoint: string | null;
   /** Plaintext gRPC without tokens: only to a loopback endpoint (a local stand-in or proxy). */
@@ -71,6 +76,12 @@ export const GCP_SETTINGS = {
     flag: 'asset-types',
     env: 'DRIFT_GCP_ASSET_TYPES',
     file: 'assetTypes',
+  },
+  printRequests: {
+    kind: 'boolean',
+    flag: 'print-requests',
+    env: 'DRIFT_GCP_SWEEP_PRINT_REQUESTS',
+    file: 'printRequests',
   },
   endpoint: { kind: 'string', flag: 'endpoint', env: 'DRIFT_GCP_ENDPOINT', file: 'endpoint' },
   plaintext: {
@@ -156,6 +167,7 @@ export function resolveGcpConfig(sources: GcpConfigSources = {}): GcpAdapterConf
     projects: (cloud.projects as string[] | undefined) ?? [],
     folders: (cloud.folders as string[] | undefined) ?? [],
     assetTypes: (cloud.assetTypes as string[] | undefined) ?? null,
+    printRequests: (cloud.printRequests as boolean | undefined) ?? false,
     endpoint: endpointOf(cloud.endpoint as string | undefined, plaintext),
     plaintext,
     requestTimeoutMs:

@@ -20,6 +20,7 @@ import {
 } from '../pubsub/index.js';
 import type { GcpAdapterConfig } from './config.js';
 import type { GcpPipelineDeps, GcpRuntime } from './runtime.js';
+import { gcpSweepRequests } from './sweep.js';
 
 /**
  * How push callers are authenticated, from the settings: the OIDC token a
@@ -81,34 +82,48 @@ export function pushRoutes(options: {
  * The event pipeline wired for GCP: feed messages completed with the other
  * content type of their asset (a RESOURCE message with its IAM policy, an
  * IAM_POLICY message with its resource) and judged by the GCP inventory,
- * which also reads their deletions.
+ * which also reads their deletions; and sweep requests on the same
+ * subscription, each sweeping one parent of the settings (gcpSweepRequests).
  */
 export function gcpEventDeps(options: {
-  readonly config: Pick<GcpAdapterConfig, 'organization' | 'projects'>;
+  readonly config: Pick<GcpAdapterConfig, 'organization' | 'projects' | 'folders' | 'assetTypes'>;
   readonly runtime: Pick<GcpRuntime, 'clients' | 'deps'>;
   readonly deadLetter: DeadLetterSink;
   /** Told how each SCC write ends: what /readyz reports as `hub`. */
   readonly health?: DependencyHealth | undefined;
+  /** The worker's stop: a sweep request in progress ends after its page and is handed back. */
+  readonly signal?: AbortSignal | undefined;
 }): EventDeps {
   const { clients, deps } = options.runtime;
   const parent = historyParent(options.config);
-  return pushedEventDeps(deps, {
+  const events = pushedEventDeps(deps, {
     inventory: gcpInventory,
     deadLetter: options.deadLetter,
     health: options.health,
     enrich: assetFeedEnricher({ history: cloudAssetHistoryReader(clients, { parent }), parent }),
   });
+  return {
+    ...events,
+    sweeps: gcpSweepRequests({
+      config: options.config,
+      clients,
+      // The same hub as the feed's messages: its writes count for /readyz too.
+      deps: { ...deps, publisher: events.publisher },
+      signal: options.signal,
+    }),
+  };
 }
 
 /**
  * `drift-detective gcp serve`: judges what Pub/Sub pushes until the signal
  * aborts; then refuses new deliveries (Pub/Sub redelivers them) and finishes
- * those it accepted.
+ * those it accepted (a sweep request after the page in progress: the rest is
+ * handed back, and its next delivery resumes from the checkpoint).
  */
 export function gcpServe(options: {
   readonly config: Pick<
     GcpAdapterConfig,
-    'organization' | 'projects' | 'concurrency' | 'maxAttempts'
+    'organization' | 'projects' | 'folders' | 'assetTypes' | 'concurrency' | 'maxAttempts'
   >;
   readonly runtime: Pick<GcpRuntime, 'clients' | 'deps'>;
   readonly push: PushEventSource;

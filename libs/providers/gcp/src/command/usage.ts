@@ -7,6 +7,10 @@ export const GCP_USAGE = `gcp options (each also from the environment or a confi
   --projects P,P                Projects to sweep, ids or numbers ($DRIFT_GCP_PROJECTS)
   --folders N,N                 Folders to sweep ($DRIFT_GCP_FOLDERS)
   --asset-types T,T             Only these Cloud Asset types ($DRIFT_GCP_ASSET_TYPES)
+  --print-requests              sweep: print one sweep request per project, folder or the
+                                organization (JSON, one a line) for Cloud Scheduler or gcloud
+                                pubsub topics publish, and sweep nothing; serve takes them from
+                                its push subscription ($DRIFT_GCP_SWEEP_PRINT_REQUESTS)
   --scc-source NAME             The SCC source's display name, found or created once
                                 ($DRIFT_GCP_SCC_SOURCE; default "Drift Detective")
   --endpoint HOST:PORT          Cloud Asset and SCC at another address (a proxy, a local
@@ -27,7 +31,8 @@ export const GCP_USAGE = `gcp options (each also from the environment or a confi
                                 Google's published keys)
   --dead-letter-file FILE       serve: messages that can never be judged, as JSON lines
                                 ($DRIFT_DEAD_LETTER_FILE; default drift-dead-letter.ndjson)
-  --state FILE                  SQLite state file ($DRIFT_STATE_PATH; default drift-state.db)
+  --state FILE|URL              SQLite state file, or postgresql:// URL shared by many workers
+                                ($DRIFT_STATE_URL, $DRIFT_STATE_PATH; default drift-state.db)
   --dry-run                     sweep: findings as JSON lines on stdout, not Security Command
                                 Center ($DRIFT_DRY_RUN)
   --concurrency N               Messages judged at once ($DRIFT_CONCURRENCY; default 16)

@@ -58,12 +58,14 @@ interface Settings {
  * - 401: a caller that is not the push subscription (nothing read, nothing processed); 503
  *   when Google's keys could not be fetched to tell;
  * - 204: the message is done for good: judged, saved and published by the pipeline (or
- *   dead-lettered there); the feed's welcome message; or a body no redelivery can make
+ *   dead-lettered there); a sweep request whose shard was swept (or is being swept by another
+ *   run, which holds its lease); the feed's welcome message; or a body no redelivery can make
  *   readable, written to the dead-letter sink here first, so a subscription without a
  *   dead-letter policy does not retry it for a week and one with it does not need to;
  * - 503 with Retry-After: the pipeline did not finish it (a failed read, a full buffer, a
- *   deadline), or the dead-letter sink failed: Pub/Sub delivers it again, and the pipeline's
- *   idempotence (by messageId and by observed time) makes the redelivery change nothing.
+ *   deadline, a sweep cut by the stop), or the dead-letter sink failed: Pub/Sub delivers it
+ *   again, and the pipeline's idempotence (by messageId and by observed time; a sweep's
+ *   checkpoint) makes the redelivery change nothing.
  */
 export function pubsubPushRoute(options: PubSubPushRouteOptions): Route {
   const settings: Settings = {
@@ -118,6 +120,13 @@ async function handle(request: RouteRequest, s: Settings): Promise<RouteResponse
         outcome: 'received',
         reason: delivery.deleted ? 'deletion' : 'change',
       });
+      return delivered(delivery.event, request.signal, s);
+    case 'sweep':
+      s.metrics.messages.inc({ outcome: 'received', reason: 'sweep_request' });
+      s.logger.info(
+        { messageId: delivery.event.id, shard: delivery.request.shard },
+        'Pub/Sub sweep request',
+      );
       return delivered(delivery.event, request.signal, s);
   }
 }

@@ -2,8 +2,8 @@ import { labelledCounter, type LabelledCounter } from '@drift-detective/pipeline
 
 /**
  * What the push endpoint counts (prom-client Counters fit as they are):
- * drift_gcp_pubsub_messages_total{outcome, reason} — outcome "received" (reason: "change" or
- * "deletion"), "ignored" (reason "welcome": the feed's first message) or "unreadable"
+ * drift_gcp_pubsub_messages_total{outcome, reason} — outcome "received" (reason: "change",
+ * "deletion" or "sweep_request"), "ignored" (reason "welcome": the feed's first message) or "unreadable"
  * (reason: the UnreadableReason; the message was dead-lettered here and acknowledged);
  * drift_gcp_pubsub_requests_total{status, reason} — every answer and why.
  * Every label value comes from a bounded set, never from free text.
@@ -30,7 +30,7 @@ export function pubsubPushMetrics(
     messages: labelledCounter(
       registry,
       PUBSUB_METRIC_NAMES.messages,
-      'Pub/Sub push messages of the Cloud Asset feed, by outcome (received, ignored, unreadable) and reason.',
+      'Pub/Sub push messages (Cloud Asset feed messages, sweep requests), by outcome (received, ignored, unreadable) and reason.',
       ['outcome', 'reason'],
     ),
     requests: labelledCounter(

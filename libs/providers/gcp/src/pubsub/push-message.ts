@@ -1,17 +1,24 @@
 import { createHash } from 'node:crypto';
-import type { ReceivedEventInit } from '@drift-detective/pipeline';
+import {
+  readSweepRequest,
+  type ReceivedEventInit,
+  type SweepRequest,
+} from '@drift-detective/pipeline';
 import { NormalizeError } from '@drift-detective/resource-model';
 import { isTemporalAsset, readRecord } from '../asset.js';
 import { isObject, type JsonObject } from '../decode/values.js';
 import { decodePushData, isPubSubPush } from '../envelope/pubsub-push.js';
 
 /** Why a push body can never be read: the label of its metric and the start of its reason. */
-export type UnreadableReason = 'bad_json' | 'not_a_push' | 'bad_data' | 'not_a_feed_message';
+export type UnreadableReason =
+  'bad_json' | 'not_a_push' | 'bad_data' | 'not_a_feed_message' | 'bad_sweep_request';
 
 /** What one push request carries. */
 export type PushDelivery =
   /** A feed message for the pipeline. */
   | { readonly kind: 'message'; readonly event: ReceivedEventInit; readonly deleted: boolean }
+  /** A request to sweep one shard (sweep-request.ts), published by a scheduler: for the pipeline too. */
+  | { readonly kind: 'sweep'; readonly event: ReceivedEventInit; readonly request: SweepRequest }
   /** The feed's plain-text welcome message: nothing to judge. */
   | { readonly kind: 'welcome'; readonly event: ReceivedEventInit }
   /** A body that no redelivery makes readable: dead-lettered and acknowledged. */
@@ -26,7 +33,10 @@ export type PushDelivery =
  * Reads a push request body: `{message: {data, attributes, messageId, publishTime},
  * subscription, deliveryAttempt?}` (https://cloud.google.com/pubsub/docs/push#receive_push),
  * `data` being the base64 of a feed message, a TemporalAsset in JSON, or of the feed's
- * welcome string (https://cloud.google.com/asset-inventory/docs/monitor-asset-changes). The
+ * welcome string (https://cloud.google.com/asset-inventory/docs/monitor-asset-changes), or of
+ * a sweep request (`{"kind": "drift-detective/sweep-shard", …}`, as `gcp sweep
+ * --print-requests` writes it for Cloud Scheduler); one of that kind whose fields cannot be
+ * read is unreadable, named by what is wrong. The
  * event: id = messageId (what Pub/Sub redelivers it under, so a redelivery is the same
  * event), body = the whole envelope (what the inventory unwraps, and what a dead letter
  * keeps), receiveCount = deliveryAttempt, which Pub/Sub sets only with a dead-letter policy
@@ -57,6 +67,14 @@ export function readPushDelivery(raw: Buffer): PushDelivery {
     return { kind: 'unreadable', event, code: 'bad_data', reason: error.reason };
   }
   if (decoded === null) return { kind: 'welcome', event };
+  let request: SweepRequest | undefined;
+  try {
+    request = readSweepRequest(decoded, event.source);
+  } catch (error) {
+    if (!(error instanceof NormalizeError)) throw error;
+    return { kind: 'unreadable', event, code: 'bad_sweep_request', reason: error.reason };
+  }
+  if (request !== undefined) return { kind: 'sweep', event, request };
   if (!isObject(decoded) || !isTemporalAsset(decoded)) {
     return {
       kind: 'unreadable',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   startHttpServer,
+  sweepRequestText,
   type DeliveryOutcome,
   type HttpServer,
   type ReceivedEventInit,
@@ -200,6 +201,18 @@ describe('deliveries', () => {
     expect(messages.get('outcome=received,reason=deletion')).toBe(1);
   });
 
+  it('delivers a sweep request (a scheduler published it to the same topic) like a feed message', async () => {
+    const push = pushOf(
+      JSON.parse(sweepRequestText({ cloud: 'gcp', shard: 'projects/dd-fixtures-prod' })) as Json,
+    );
+    const response = await post(push);
+    expect(response.status).toBe(204);
+    expect(delivered).toEqual([expect.objectContaining({ body: push, receiveCount: 1 })]);
+    expect(deadLetters.items).toEqual([]);
+    expect(messages.get('outcome=received,reason=sweep_request')).toBe(1);
+    expect(requests.get('status=204,reason=delivered')).toBe(1);
+  });
+
   it("acknowledges the feed's welcome message without handing anything over", async () => {
     const response = await post(nativeFixture('pubsub-push-feed-welcome.json'));
     expect(response.status).toBe(204);
@@ -269,6 +282,18 @@ describe('messages that can never be read', () => {
       pushOf({ asset: { assetType: 'storage.googleapis.com/Bucket' }, window: {} }),
       'not_a_feed_message',
       /no full resource name/,
+    ],
+    [
+      'a sweep request that names no shard',
+      pushOf({ kind: 'drift-detective/sweep-shard', v: 1, cloud: 'gcp' }),
+      'bad_sweep_request',
+      /^unreadable \(bad_sweep_request\): sweep request names no shard$/,
+    ],
+    [
+      'a sweep request of a version this adapter does not read',
+      pushOf({ kind: 'drift-detective/sweep-shard', v: 2, cloud: 'gcp', shard: 'projects/p1' }),
+      'bad_sweep_request',
+      /has version 2; this adapter reads version 1/,
     ],
   ])('dead-letters %s, counts it and acknowledges it (2xx)', async (_, body, code, reason) => {
     const response = await post(body);
