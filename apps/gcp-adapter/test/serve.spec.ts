@@ -49,8 +49,7 @@ import {
   WARNING_BANNER,
   sccFindingsFor,
   sccFindingsOf,
-  SSH_TWIN,
-  type ExportRecord,
+  twinFirewalls,
   type PushSigner,
   type SccFinding,
 } from './support.js';
@@ -502,23 +501,6 @@ describe('drift-detective-gcp serve on SIGTERM', () => {
   }, 30_000);
 });
 
-/**
- * The sample after `n` copies of its compliant firewall: more RESOURCE records than one
- * listAssets page holds (the reader asks for 500), all of the first page compliant, so
- * every finding of the sample is on the second page.
- */
-function estateOfTwoPages(n = 520): string {
-  const records = sampleRecords();
-  const twin = JSON.stringify(records.find((r) => r.name === SSH_TWIN));
-  const last = SSH_TWIN.slice(SSH_TWIN.lastIndexOf('/') + 1);
-  const copies = Array.from(
-    { length: n },
-    (_, i) =>
-      JSON.parse(twin.split(last).join(`deny-all-${String(i).padStart(4, '0')}`)) as ExportRecord,
-  );
-  return toNdjson([...copies, ...records]);
-}
-
 /** A sweep's RESOURCE page read (the firewalls are among the types it lists). */
 const resourcePage = (call: Pick<GcpCallInfo, 'method' | 'request'>): boolean =>
   call.method === 'ListAssets' &&
@@ -541,7 +523,9 @@ describe('drift-detective-gcp serve taking sweep requests from its push subscrip
   let deadLetterFile: string;
 
   beforeAll(async () => {
-    estate = await startGcpStandIn({ seed: estateOfTwoPages() });
+    // The copies first: the first listAssets page is all compliant firewalls, and every
+    // finding of the sample is on the second page.
+    estate = await startGcpStandIn({ seed: toNdjson([...twinFirewalls(), ...sampleRecords()]) });
     statePath = path.join(dir, 'sweep-requests.db');
     deadLetterFile = path.join(dir, 'sweep-requests-dead-letter.ndjson');
     // The same settings as the service: the project is the only parent swept.

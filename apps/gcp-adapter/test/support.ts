@@ -121,6 +121,22 @@ export const SSH_RULE = 'DD-NET-001';
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
+/**
+ * `n` copies of the sample's compliant firewall under other names (deny-all-0000…):
+ * with them an estate holds more RESOURCE records than one listAssets page (the reader
+ * asks for 500), so a sweep reads two pages and saves a cursor between them. The copies
+ * open no finding.
+ */
+export function twinFirewalls(n = 520): ExportRecord[] {
+  const twin = JSON.stringify(sampleRecords().find((r) => r.name === SSH_TWIN));
+  const last = SSH_TWIN.slice(SSH_TWIN.lastIndexOf('/') + 1);
+  return Array.from(
+    { length: n },
+    (_, i) =>
+      JSON.parse(twin.split(last).join(`deny-all-${String(i).padStart(4, '0')}`)) as ExportRecord,
+  );
+}
+
 /** The records of one asset (RESOURCE, IAM_POLICY), copies. */
 export function recordsOf(records: readonly ExportRecord[], name: string): ExportRecord[] {
   return records.filter((r) => r.name === name).map(clone);

@@ -28,13 +28,12 @@ import {
   PUBLIC_RULE,
   reportLines,
   sampleRecords,
-  SSH_TWIN,
+  twinFirewalls,
   STACK_FRAME,
   startAdapter,
   stateFindings,
   tempDir,
   toNdjson,
-  type ExportRecord,
 } from './support.js';
 
 const ORG = 'organizations/671234098812';
@@ -42,25 +41,9 @@ const ORG = 'organizations/671234098812';
 // ---------------------------------------------------------------------------
 // Estates.
 
-/**
- * The sample plus `n` copies of its compliant firewall under other names: more RESOURCE
- * records than one listAssets page holds (the reader asks for 500), so a sweep reads two
- * RESOURCE pages and saves a cursor between them. The copies open no finding: the same 12.
- */
-function largeEstate(n = 520): ExportRecord[] {
-  const records = sampleRecords();
-  const twin = JSON.stringify(records.find((r) => r.name === SSH_TWIN));
-  const last = SSH_TWIN.slice(SSH_TWIN.lastIndexOf('/') + 1);
-  const copies = Array.from(
-    { length: n },
-    (_, i) =>
-      JSON.parse(twin.split(last).join(`deny-all-${String(i).padStart(4, '0')}`)) as ExportRecord,
-  );
-  return [...records, ...copies];
-}
-
 const SAMPLE = toNdjson(sampleRecords());
-const LARGE = toNdjson(largeEstate());
+// The sample first, then the copies: a second RESOURCE page; the same 12 findings.
+const LARGE = toNdjson([...sampleRecords(), ...twinFirewalls()]);
 
 // ---------------------------------------------------------------------------
 // What SCC holds, and what was written.
