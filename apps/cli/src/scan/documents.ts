@@ -1,11 +1,8 @@
 import { constants, createReadStream } from 'node:fs';
 import { access, open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import chain from 'stream-chain';
-import { parser } from 'stream-json';
-import { pick } from 'stream-json/filters/pick.js';
-import { streamValues } from 'stream-json/streamers/stream-values.js';
 import { readFailure, type InputFile } from './inputs.js';
+import { JsonSyntaxError, scanRecords } from './record-scanner.js';
 import { UsageError } from '../usage.js';
 
 /**
@@ -23,9 +20,15 @@ export function streamThreshold(env: NodeJS.ProcessEnv = process.env): number {
  * The arrays whose elements are records on their own: a top-level array, and the
  * record lists of the documents the clouds export (Config snapshots and history,
  * BatchGetResourceConfig, Resource Graph / az graph objectArray answers, ARM list
- * pages, listAssets and batchGetAssetsHistory answers).
+ * pages, listAssets and batchGetAssetsHistory answers), by their top-level key.
  */
-const RECORD_PATHS = /^(\d+|(configurationItems|baseConfigurationItems|data|value|assets)\.\d+)$/;
+const RECORD_KEYS = new Set([
+  'configurationItems',
+  'baseConfigurationItems',
+  'data',
+  'value',
+  'assets',
+]);
 
 export type DocumentMode = 'ndjson' | 'stream' | 'whole';
 
@@ -132,21 +135,27 @@ export async function documentMode(input: InputFile): Promise<DocumentMode> {
   return (await stat(input.path)).size > streamThreshold() ? 'stream' : 'whole';
 }
 
-/** The record-array elements of a large JSON document, one at a time; none when it has no such array. */
+/**
+ * The record-array elements of a large JSON document, one at a time; none when
+ * it has no such array. The bytes are cut into records and each is parsed on
+ * its own (scanRecords): no token-level parser, memory bounded by one record.
+ */
 async function* streamRecords(input: InputFile): AsyncGenerator<Document> {
-  const records = chain([
-    createReadStream(input.path),
-    parser(),
-    pick({ filter: RECORD_PATHS }),
-    streamValues(),
-  ]);
+  const bytes = (async function* () {
+    try {
+      yield* createReadStream(input.path) as AsyncIterable<Buffer>;
+    } catch (error) {
+      throw readFailure(input.label, error);
+    }
+  })();
   let index = 0;
   try {
-    for await (const item of records as AsyncIterable<{ value: unknown }>) {
-      yield { source: `${input.label}[${index++}]`, value: item.value };
+    for await (const value of scanRecords(bytes, (key) => RECORD_KEYS.has(key))) {
+      yield { source: `${input.label}[${index++}]`, value };
     }
   } catch (error) {
-    throw new UsageError(`${input.label} is not valid JSON: ${(error as Error).message}`);
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    throw new UsageError(`${input.label} is not valid JSON: ${error.message}`);
   }
 }
 

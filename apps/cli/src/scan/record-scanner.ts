@@ -1,0 +1,225 @@
+/**
+ * Finds the records of a large JSON document without a token-level parser:
+ * it walks the bytes once, keeping only the nesting and whether it is inside
+ * a string, cuts out each element of a record array and hands its text to
+ * JSON.parse. Memory stays bounded by the largest record. Everything outside
+ * the records (the document's skeleton, each record array written as `[]`)
+ * is kept and parsed at the end, so a document that is not JSON is refused
+ * whatever part of it is broken; a broken record is refused by JSON.parse.
+ */
+
+const OPEN_OBJECT = 0x7b; // {
+const CLOSE_OBJECT = 0x7d; // }
+const OPEN_ARRAY = 0x5b; // [
+const CLOSE_ARRAY = 0x5d; // ]
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c; // \
+const COMMA = 0x2c; // ,
+const NEWLINE = 0x0a;
+
+const isSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+/** What the scanner throws: the problem and the line it is on (1-based). */
+export class JsonSyntaxError extends Error {
+  override readonly name = 'JsonSyntaxError';
+  constructor(
+    readonly reason: string,
+    /** Where it is, when the scanner knows. */
+    readonly line?: number | undefined,
+  ) {
+    super(line === undefined ? reason : `${reason} at line ${line}`);
+  }
+}
+
+/** Where a record array's elements are: before one, after one, or after a comma. */
+type ArrayState = 'first' | 'after-element' | 'after-comma';
+
+/**
+ * The elements of the document's record arrays, parsed, in order: the
+ * elements of a top-level array, and of the arrays under the top-level keys
+ * `isRecordKey` accepts. Throws JsonSyntaxError when the document is not
+ * JSON; records before the fault have been yielded by then.
+ */
+export async function* scanRecords(
+  chunks: AsyncIterable<Buffer>,
+  isRecordKey: (key: string) => boolean,
+): AsyncGenerator<unknown> {
+  /** Open containers, innermost last: true for an object. */
+  const stack: boolean[] = [];
+  let inString = false;
+  let escaped = false;
+  let line = 1;
+  /** The skeleton: every byte outside the records, kept to be parsed at the end. */
+  const skeleton: Buffer[] = [];
+  /** A top-level key being read: its parts so far (JSON text, quotes included). */
+  let key: Buffer[] | null = null;
+  let keyStart = 0;
+  /** The top-level object's last key, until the next comma. */
+  let lastKey: string | null = null;
+  /** At depth 1 of a top-level object: whether the next string is a key. */
+  let expectKey = false;
+  /** Depth of the record array we are in (its own stack length), or -1. */
+  let recordDepth = -1;
+  let arrayState: ArrayState = 'first';
+  /** The element being cut out: its parts so far, and how it ends. */
+  let element: Buffer[] | null = null;
+  let elementLine = 0;
+  /** A scalar element (number, true, false, null) ends before the next comma, closing bracket or space. */
+  let scalar = false;
+
+  const fail = (reason: string): never => {
+    throw new JsonSyntaxError(reason, line);
+  };
+
+  const finishElement = (parts: Buffer[]): unknown => {
+    const text = Buffer.concat(parts).toString('utf8');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new JsonSyntaxError(`a record ${(error as Error).message}`, elementLine);
+    }
+  };
+
+  for await (const chunk of chunks) {
+    /** Where the skeleton's and the element's current stretch of this chunk started. */
+    let skeletonFrom = element === null ? 0 : -1;
+    let elementFrom = element === null ? -1 : 0;
+    const pending: unknown[] = [];
+    const length = chunk.length;
+    for (let i = 0; i < length; i++) {
+      const byte = chunk[i] as number;
+      if (byte === NEWLINE) line++;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (byte === BACKSLASH) escaped = true;
+        else if (byte === QUOTE) {
+          inString = false;
+          if (key !== null) {
+            key.push(chunk.subarray(keyStart, i + 1));
+            lastKey = JSON.parse(Buffer.concat(key).toString('utf8')) as string;
+            key = null;
+            expectKey = false;
+          }
+          if (element !== null && stack.length === recordDepth) {
+            // A string element ends with its quote.
+            element.push(chunk.subarray(elementFrom, i + 1));
+            pending.push(finishElement(element));
+            element = null;
+            arrayState = 'after-element';
+            skeletonFrom = i + 1;
+            elementFrom = -1;
+          }
+        }
+        continue;
+      }
+      if (element !== null && scalar) {
+        if (byte === COMMA || byte === CLOSE_ARRAY || byte === CLOSE_OBJECT || isSpace(byte)) {
+          element.push(chunk.subarray(elementFrom, i));
+          pending.push(finishElement(element));
+          element = null;
+          scalar = false;
+          arrayState = 'after-element';
+          skeletonFrom = i;
+          elementFrom = -1;
+          // The byte that ended it is a separator of the array: read it below.
+        } else continue;
+      }
+      if (element === null && recordDepth === stack.length && !isSpace(byte)) {
+        // Between the elements of a record array.
+        if (byte === COMMA) {
+          if (arrayState !== 'after-element') fail('a record array holds an empty element');
+          arrayState = 'after-comma';
+          // Kept out of the skeleton, where the array stays `[]`.
+          skeleton.push(chunk.subarray(skeletonFrom, i));
+          skeletonFrom = i + 1;
+          continue;
+        }
+        if (byte === CLOSE_ARRAY) {
+          if (arrayState === 'after-comma') fail('a record array ends with a comma');
+          recordDepth = -1;
+          // Falls through: the bracket closes the array in the skeleton too.
+        } else {
+          if (byte === CLOSE_OBJECT) fail("'}' closes an array");
+          if (arrayState === 'after-element') fail('two records without a comma between them');
+          // An element starts here.
+          skeleton.push(chunk.subarray(skeletonFrom, i));
+          skeletonFrom = -1;
+          element = [];
+          elementFrom = i;
+          elementLine = line;
+          if (byte === QUOTE) inString = true;
+          else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) stack.push(byte === OPEN_OBJECT);
+          else scalar = true;
+          continue;
+        }
+      }
+      switch (byte) {
+        case QUOTE:
+          inString = true;
+          if (element === null && stack.length === 1 && stack[0] === true && expectKey) {
+            key = [];
+            keyStart = i;
+          }
+          break;
+        case COMMA:
+          if (element === null && stack.length === 1 && stack[0] === true) {
+            expectKey = true;
+            lastKey = null;
+          }
+          break;
+        case OPEN_OBJECT:
+        case OPEN_ARRAY: {
+          const opensRecords =
+            element === null &&
+            byte === OPEN_ARRAY &&
+            (stack.length === 0 ||
+              (stack.length === 1 &&
+                stack[0] === true &&
+                lastKey !== null &&
+                isRecordKey(lastKey)));
+          stack.push(byte === OPEN_OBJECT);
+          if (element === null && stack.length === 1 && byte === OPEN_OBJECT) expectKey = true;
+          if (opensRecords) {
+            recordDepth = stack.length;
+            arrayState = 'first';
+          }
+          break;
+        }
+        case CLOSE_OBJECT:
+        case CLOSE_ARRAY: {
+          if (stack.length === 0) fail(`unexpected '${String.fromCharCode(byte)}'`);
+          const wasObject = stack.pop();
+          if (wasObject !== (byte === CLOSE_OBJECT)) {
+            fail(`'${String.fromCharCode(byte)}' closes ${wasObject ? 'an object' : 'an array'}`);
+          }
+          if (element !== null && stack.length === recordDepth) {
+            // A container element ends with its closing bracket.
+            element.push(chunk.subarray(elementFrom, i + 1));
+            pending.push(finishElement(element));
+            element = null;
+            arrayState = 'after-element';
+            skeletonFrom = i + 1;
+            elementFrom = -1;
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    if (element !== null) element.push(chunk.subarray(elementFrom));
+    else skeleton.push(chunk.subarray(skeletonFrom));
+    if (key !== null && inString) key.push(chunk.subarray(keyStart));
+    keyStart = 0;
+    yield* pending;
+  }
+  // A number cut short still parses: a record is only taken once something follows it.
+  if (element !== null) fail('the document ends inside a record');
+  if (inString) fail('the document ends inside a string');
+  if (stack.length > 0) fail('the document ends before it is closed');
+  try {
+    JSON.parse(Buffer.concat(skeleton).toString('utf8'));
+  } catch (error) {
+    throw new JsonSyntaxError((error as Error).message);
+  }
+}
