@@ -1,0 +1,147 @@
+// Throughput and peak memory of `drift-detective scan` on generated estates of
+// the three clouds (the samples replicated with unique ids: about half of the
+// resources break a rule; or a compliant-only variant), at two sizes, in each
+// output format. Ratios are to the smaller size of the same run: throughput
+// should hold, memory should not grow with the input.
+//   npx nx run cli:build && npx tsx tools/bench/scan-scale.ts [small] [large] [--mix compliant]
+// Writes bench/results/scan-scale.md and .json.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CLOUDS, writeEstate, type Cloud, type Mix } from './estate.js';
+import { workspaceRoot } from './paths.js';
+
+const args = process.argv.slice(2);
+const mix: Mix =
+  args.includes('--mix') && args[args.indexOf('--mix') + 1] === 'compliant' ? 'compliant' : 'mixed';
+const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
+const [small = 10_000, large = 100_000] = sizes;
+const FORMATS = ['json', 'table', 'sarif', 'asff'] as const;
+const cli = path.join(workspaceRoot, 'apps', 'cli', 'bin', 'drift-detective.js');
+const dir = await mkdtemp(path.join(tmpdir(), 'drift-scan-scale-'));
+const preload = path.join(dir, 'rss.mjs');
+await writeFile(
+  preload,
+  "process.on('exit', () => process.stderr.write(`maxRSS=${process.resourceUsage().maxRSS}\\n`));\n",
+);
+
+interface Run {
+  readonly cloud: Cloud;
+  readonly format: string;
+  readonly records: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly peakMiB: number;
+  readonly findings: number;
+}
+
+/** Runs one scan to its end; its wall time, peak RSS and the number of findings (json only). */
+async function scanOnce(
+  file: string,
+  format: string,
+): Promise<Omit<Run, 'cloud' | 'records' | 'perSecond'>> {
+  const started = process.hrtime.bigint();
+  const child = spawn(
+    process.execPath,
+    ['--import', preload, cli, 'scan', '--format', format, '--input', file],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  let findings = 0;
+  let tail = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // Counted as it streams past: the output itself is not kept.
+  child.stdout.on('data', (chunk: Buffer) => {
+    const text = tail + chunk.toString();
+    findings += (text.match(/"ruleId":/g) ?? []).length;
+    tail = text.slice(-16);
+  });
+  const [code] = (await once(child, 'close')) as [number];
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rss = /maxRSS=(\d+)/.exec(stderr);
+  if (code !== 0 || !rss)
+    throw new Error(`scan of ${file} failed (${code}): ${stderr.slice(-400)}`);
+  return { format, seconds, peakMiB: Number(rss[1]) / 1024, findings };
+}
+
+/** The sample's resources with a finding (lower-cased ids), for the compliant-only mix. */
+async function violatingIds(): Promise<Set<string>> {
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      'scan',
+      '--format',
+      'json',
+      ...CLOUDS.flatMap((cloud) => ['--input', path.join(workspaceRoot, 'samples', cloud)]),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await once(child, 'close');
+  const { findings } = JSON.parse(out) as { findings: { resourceId: string }[] };
+  return new Set(findings.map((f) => f.resourceId.toLowerCase()));
+}
+
+const violating = await violatingIds();
+const runs: Run[] = [];
+for (const cloud of CLOUDS) {
+  for (const resources of [small, large]) {
+    const file = path.join(dir, `${cloud}-${resources}.${cloud === 'gcp' ? 'ndjson' : 'json'}`);
+    const estate = await writeEstate(cloud, file, { resources, mix, violating });
+    for (const format of FORMATS) {
+      // ASFF holds AWS findings only: the other clouds would print an empty list.
+      if (format === 'asff' && cloud !== 'aws') continue;
+      const run = await scanOnce(file, format);
+      runs.push({
+        ...run,
+        cloud,
+        records: estate.records,
+        perSecond: estate.records / run.seconds,
+      });
+      process.stderr.write(
+        `${cloud} ${estate.records} ${format}: ${run.seconds.toFixed(1)} s, ${run.peakMiB.toFixed(0)} MiB\n`,
+      );
+    }
+    await rm(file);
+  }
+}
+
+const rows = runs.map((run) => {
+  const base = runs.find(
+    (r) => r.cloud === run.cloud && r.format === run.format && r.records < run.records,
+  );
+  return {
+    ...run,
+    throughputRatio: base ? run.perSecond / base.perSecond : 1,
+    memoryRatio: base ? run.peakMiB / base.peakMiB : 1,
+    inputRatio: base ? run.records / base.records : 1,
+  };
+});
+const table = [
+  `Scan of generated estates (${mix} mix), node ${process.version}: ratios to the ${small}-resource run of the same cloud and format.`,
+  '',
+  '| cloud | format | records | findings | records/s | × throughput | peak RSS MiB | × memory (× input) |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...rows.map(
+    (r) =>
+      `| ${r.cloud} | ${r.format} | ${r.records} | ${r.format === 'json' ? r.findings : ''} | ${r.perSecond.toFixed(0)} | ${r.throughputRatio.toFixed(2)} | ${r.peakMiB.toFixed(0)} | ${r.memoryRatio.toFixed(2)} (${r.inputRatio.toFixed(0)}) |`,
+  ),
+  '',
+].join('\n');
+const results = path.join(workspaceRoot, 'bench', 'results');
+await mkdir(results, { recursive: true });
+await writeFile(path.join(results, `scan-scale-${mix}.md`), table);
+await writeFile(
+  path.join(results, `scan-scale-${mix}.json`),
+  `${JSON.stringify({ mix, node: process.version, rows }, null, 2)}\n`,
+);
+process.stdout.write(table);
+await rm(dir, { recursive: true, force: true });
