@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { StateLockHolder } from './state-lock.js';
 import { isPostgresUrl } from './state-location.js';
 import { PostgresStateStore } from './postgres-store.js';
-import { SqliteStateStore } from './sqlite-store.js';
+import { SqliteStateStore, StateStoreError } from './sqlite-store.js';
 import type { FindingRecord, FindingStatus } from '../finding.js';
 import type { StateStore } from './state-store.js';
 
@@ -38,12 +39,37 @@ export async function openStateStore(
       poolSize: options.poolSize,
     });
   }
-  if (options.readOnly) return new SqliteStateStore(location, { lock: false });
+  if (options.readOnly) return openSqliteReader(location);
   return SqliteStateStore.open(location, {
     command: options.command,
     waitMs: options.waitMs,
     onWait: options.onWait,
   });
+}
+
+/** How long a reader retries a file its writer is checkpointing or closing. */
+const READER_BUSY_MS = 5_000;
+
+/**
+ * A reader of a SQLite state file: no writer lock, so it reads while a scan or
+ * an adapter writes. Its busy timeout covers reads, but not the moment a
+ * writer closes the file: "the last connection ... will acquire an exclusive
+ * lock for a short time while it cleans up the WAL and shared-memory files",
+ * and a reader opening then gets "database is locked" at once
+ * (https://www.sqlite.org/wal.html, "Sometimes Queries Return SQLITE_BUSY In
+ * WAL Mode"). That is retried for a few seconds.
+ */
+async function openSqliteReader(file: string): Promise<SqliteStateStore> {
+  const deadline = Date.now() + READER_BUSY_MS;
+  for (;;) {
+    try {
+      return new SqliteStateStore(file, { lock: false });
+    } catch (error) {
+      const busy = error instanceof StateStoreError && /database is locked/.test(error.message);
+      if (!busy || Date.now() > deadline) throw error;
+      await sleep(50);
+    }
+  }
 }
 
 /**
