@@ -1,10 +1,10 @@
 import { PolicyEngine } from '@drift-detective/policy-engine';
 import { bundleLocation } from './bundle-location.js';
 import type { CommandIo } from '@drift-detective/pipeline';
-import { formatAsff } from './format/asff.js';
-import { formatJson } from './format/json.js';
-import { formatSarif } from './format/sarif.js';
-import { formatTable } from './format/table.js';
+import { formatAsffPieces } from './format/asff.js';
+import { formatJsonPieces } from './format/json.js';
+import { formatSarifPieces } from './format/sarif.js';
+import { formatTablePieces } from './format/table.js';
 import { parseProvider } from './normalize-command.js';
 import { resolveInputs } from './scan/inputs.js';
 import { INVENTORIES } from './scan/inventories.js';
@@ -136,13 +136,15 @@ export async function scanCommand(
     });
   }
 
-  const render: Record<Format, () => string> = {
-    table: () => formatTable(result),
-    json: () => formatJson(result),
-    sarif: () => formatSarif(result, [...engine.rules.values()], version),
-    asff: () => formatAsff(result, at.toISOString(), process.env['AWS_REGION'] ?? 'us-east-1'),
+  // Written in pieces as they are made: the report never sits in memory as one string.
+  const render: Record<Format, () => Iterable<string>> = {
+    table: () => formatTablePieces(result),
+    json: () => formatJsonPieces(result),
+    sarif: () => formatSarifPieces(result, [...engine.rules.values()], version),
+    asff: () =>
+      formatAsffPieces(result, at.toISOString(), process.env['AWS_REGION'] ?? 'us-east-1'),
   };
-  io.out(render[format]());
+  for (const piece of render[format]()) io.out(piece);
   if (format !== 'table' && format !== 'json' && result.summary.skipped.length > 0) {
     for (const s of result.summary.skipped)
       io.err(`${printable(`skipped ${s.input}: ${s.reason}`)}\n`);

@@ -1,5 +1,6 @@
 import { toAsff } from '@drift-detective/provider-aws';
 import type { ScanResult } from '../scan/scan.js';
+import { prettyJsonPieces } from './pretty-json.js';
 
 /**
  * A JSON array ready for `aws securityhub batch-import-findings --findings file://…`
@@ -8,9 +9,21 @@ import type { ScanResult } from '../scan/scan.js';
  * same findings. Only AWS resources can be Security Hub findings; others are
  * left out.
  */
+export function formatAsffPieces(
+  result: ScanResult,
+  now: string,
+  defaultRegion: string,
+): Iterable<string> {
+  return prettyJsonPieces(
+    (hole) => hole,
+    (function* () {
+      for (const f of result.findings) {
+        if (f.provider === 'aws') yield toAsff(f, { now, homeRegion: defaultRegion });
+      }
+    })(),
+  );
+}
+
 export function formatAsff(result: ScanResult, now: string, defaultRegion: string): string {
-  const findings = result.findings
-    .filter((f) => f.provider === 'aws')
-    .map((f) => toAsff(f, { now, homeRegion: defaultRegion }));
-  return `${JSON.stringify(findings, null, 2)}\n`;
+  return [...formatAsffPieces(result, now, defaultRegion)].join('');
 }

@@ -1,5 +1,6 @@
 import type { RuleMetadata, Severity } from '@drift-detective/policy-engine';
 import type { ScanResult } from '../scan/scan.js';
+import { prettyJsonPieces } from './pretty-json.js';
 
 /**
  * SARIF 2.1.0 (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html), the
@@ -23,40 +24,47 @@ const SCORE: Record<Severity, string> = {
   INFORMATIONAL: '0.0',
 };
 
-export function formatSarif(
+export function formatSarifPieces(
   result: ScanResult,
   rules: readonly RuleMetadata[],
   version: string,
-): string {
+): Iterable<string> {
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'drift-detective',
-            version,
-            rules: rules.map((rule) => ({
-              id: rule.id,
-              name: rule.package.split('.').pop(),
-              shortDescription: { text: rule.title },
-              fullDescription: { text: rule.description || rule.title },
-              help: {
-                text: Object.entries(rule.remediation)
-                  .map(([p, text]) => `${p}: ${text}`)
-                  .join('\n'),
-              },
-              defaultConfiguration: { level: LEVEL[rule.severity] },
-              properties: {
-                'security-severity': SCORE[rule.severity],
-                tags: ['security', ...rule.kinds, ...Object.keys(rule.frameworks)],
-              },
-            })),
+  return prettyJsonPieces(
+    (hole) => ({
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: 'drift-detective',
+              version,
+              rules: rules.map((rule) => ({
+                id: rule.id,
+                name: rule.package.split('.').pop(),
+                shortDescription: { text: rule.title },
+                fullDescription: { text: rule.description || rule.title },
+                help: {
+                  text: Object.entries(rule.remediation)
+                    .map(([p, text]) => `${p}: ${text}`)
+                    .join('\n'),
+                },
+                defaultConfiguration: { level: LEVEL[rule.severity] },
+                properties: {
+                  'security-severity': SCORE[rule.severity],
+                  tags: ['security', ...rule.kinds, ...Object.keys(rule.frameworks)],
+                },
+              })),
+            },
           },
+          results: hole,
         },
-        results: result.findings.map((f) => ({
+      ],
+    }),
+    (function* () {
+      for (const f of result.findings)
+        yield {
           ruleId: f.ruleId,
           ruleIndex: ruleIndex.get(f.ruleId),
           level: LEVEL[f.severity],
@@ -76,9 +84,15 @@ export function formatSarif(
             region: f.region,
             details: f.details,
           },
-        })),
-      },
-    ],
-  };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+        };
+    })(),
+  );
+}
+
+export function formatSarif(
+  result: ScanResult,
+  rules: readonly RuleMetadata[],
+  version: string,
+): string {
+  return [...formatSarifPieces(result, rules, version)].join('');
 }

@@ -3,9 +3,20 @@ import type { ScanResult } from '../scan/scan.js';
 import { findingBlock } from './finding-block.js';
 
 /** Human-readable findings: one block per finding, its causes under it, then a summary. */
-export function formatTable(result: ScanResult): string {
+export function* formatTablePieces(result: ScanResult): Generator<string> {
+  // Names and messages come from the inputs: nothing in them reaches the terminal raw.
+  const printed = (lines: readonly string[]) =>
+    lines.map((line) => `${printable(line)}\n`).join('');
+  let blocks: string[] = [];
+  for (const f of result.findings) {
+    blocks.push(printed(findingBlock(f)));
+    if (blocks.length === 256) {
+      yield blocks.join('');
+      blocks = [];
+    }
+  }
+  yield blocks.join('');
   const lines: string[] = [];
-  for (const f of result.findings) lines.push(...findingBlock(f));
   const { summary } = result;
   const severities = Object.entries(summary.bySeverity)
     .map(([severity, count]) => `${severity} ${count}`)
@@ -15,6 +26,9 @@ export function formatTable(result: ScanResult): string {
       `${summary.evaluated} evaluated, ${summary.skipped.length} skipped.`,
   );
   for (const s of summary.skipped) lines.push(`  skipped ${s.input}: ${s.reason}`);
-  // Names and messages come from the inputs: nothing in them reaches the terminal raw.
-  return lines.map((line) => `${printable(line)}\n`).join('');
+  yield printed(lines);
+}
+
+export function formatTable(result: ScanResult): string {
+  return [...formatTablePieces(result)].join('');
 }
