@@ -4,6 +4,7 @@
 // output format. Ratios are to the smaller size of the same run: throughput
 // should hold, memory should not grow with the input.
 //   npx nx run cli:build && npx tsx tools/bench/scan-scale.ts [small] [large] [--mix compliant]
+//     [--cloud aws|azure|gcp]… [--format json|table|sarif|asff]…
 // Writes bench/results/scan-scale.md and .json.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,8 +18,16 @@ const args = process.argv.slice(2);
 const mix: Mix =
   args.includes('--mix') && args[args.indexOf('--mix') + 1] === 'compliant' ? 'compliant' : 'mixed';
 const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
+/** `--cloud aws` and `--format json` narrow the run to those (repeatable). */
+const only = (flag: string) =>
+  args.flatMap((a, i) => (a === flag && args[i + 1] ? [args[i + 1] as string] : []));
+const clouds =
+  only('--cloud').length > 0 ? CLOUDS.filter((c) => only('--cloud').includes(c)) : CLOUDS;
 const [small = 10_000, large = 100_000] = sizes;
-const FORMATS = ['json', 'table', 'sarif', 'asff'] as const;
+const ALL_FORMATS = ['json', 'table', 'sarif', 'asff'] as const;
+const FORMATS = ALL_FORMATS.filter(
+  (f) => only('--format').length === 0 || only('--format').includes(f),
+);
 const cli = path.join(workspaceRoot, 'apps', 'cli', 'bin', 'drift-detective.js');
 const dir = await mkdtemp(path.join(tmpdir(), 'drift-scan-scale-'));
 const preload = path.join(dir, 'rss.mjs');
@@ -92,7 +101,7 @@ async function violatingIds(): Promise<Set<string>> {
 
 const violating = await violatingIds();
 const runs: Run[] = [];
-for (const cloud of CLOUDS) {
+for (const cloud of clouds) {
   for (const resources of [small, large]) {
     const file = path.join(dir, `${cloud}-${resources}.${cloud === 'gcp' ? 'ndjson' : 'json'}`);
     const estate = await writeEstate(cloud, file, { resources, mix, violating });
