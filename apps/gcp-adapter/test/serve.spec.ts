@@ -71,6 +71,12 @@ const started = new Set<Service>();
 const findingsOf = (): SccFinding[] => sccFindingsOf(standIn);
 const sccFindings = (resource: string, rule?: string): SccFinding[] =>
   sccFindingsFor(standIn, resource, rule);
+/** The dead-letter file's lines, parsed. */
+const deadLetters = (file: string): Record<string, unknown>[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 const stateOf = async (statePath: string, resource: string) =>
   (await stateFindings(statePath)).filter((f) => f.resourceId === resource);
 
@@ -335,10 +341,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
         text: '',
       });
     }
-    const lines = readFileSync(deadLetterFile, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = deadLetters(deadLetterFile);
     expect(lines).toEqual([
       expect.objectContaining({
         id: '9001',
@@ -626,10 +629,7 @@ describe('drift-detective-gcp serve taking sweep requests from its push subscrip
         text: '',
       });
     }
-    const lines = readFileSync(deadLetterFile, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = deadLetters(deadLetterFile);
     expect(lines.map((l) => [l['id'], l['reason']])).toEqual([
       [
         '8801',

@@ -85,6 +85,15 @@ export async function* scanRecords(
     let skeletonFrom = element === null ? 0 : -1;
     let elementFrom = element === null ? -1 : 0;
     const pending: unknown[] = [];
+    /** The element ends before `end`; the skeleton goes on from `next` (the caller notes the array's state). */
+    const endElement = (parts: Buffer[], end: number, next: number) => {
+      parts.push(chunk.subarray(elementFrom, end));
+      pending.push(finishElement(parts));
+      element = null;
+      scalar = false;
+      skeletonFrom = next;
+      elementFrom = -1;
+    };
     const length = chunk.length;
     for (let i = 0; i < length; i++) {
       const byte = chunk[i] as number;
@@ -100,28 +109,19 @@ export async function* scanRecords(
             key = null;
             expectKey = false;
           }
+          // A string element ends with its quote.
           if (element !== null && stack.length === recordDepth) {
-            // A string element ends with its quote.
-            element.push(chunk.subarray(elementFrom, i + 1));
-            pending.push(finishElement(element));
-            element = null;
+            endElement(element, i + 1, i + 1);
             arrayState = 'after-element';
-            skeletonFrom = i + 1;
-            elementFrom = -1;
           }
         }
         continue;
       }
       if (element !== null && scalar) {
         if (byte === COMMA || byte === CLOSE_ARRAY || byte === CLOSE_OBJECT || isSpace(byte)) {
-          element.push(chunk.subarray(elementFrom, i));
-          pending.push(finishElement(element));
-          element = null;
-          scalar = false;
-          arrayState = 'after-element';
-          skeletonFrom = i;
-          elementFrom = -1;
           // The byte that ended it is a separator of the array: read it below.
+          endElement(element, i, i);
+          arrayState = 'after-element';
         } else continue;
       }
       if (element === null && recordDepth === stack.length && !isSpace(byte)) {
@@ -192,14 +192,10 @@ export async function* scanRecords(
           if (wasObject !== (byte === CLOSE_OBJECT)) {
             fail(`'${String.fromCharCode(byte)}' closes ${wasObject ? 'an object' : 'an array'}`);
           }
+          // A container element ends with its closing bracket.
           if (element !== null && stack.length === recordDepth) {
-            // A container element ends with its closing bracket.
-            element.push(chunk.subarray(elementFrom, i + 1));
-            pending.push(finishElement(element));
-            element = null;
+            endElement(element, i + 1, i + 1);
             arrayState = 'after-element';
-            skeletonFrom = i + 1;
-            elementFrom = -1;
           }
           break;
         }
