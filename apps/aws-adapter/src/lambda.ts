@@ -7,7 +7,7 @@ import {
   awsEventDeps,
   awsSweep,
   enqueueAwsSweep,
-  queueRegion,
+  parseQueueArn,
   lambdaSqsEvents,
   runAwsEvents,
   SqsDeadLetterSink,
@@ -45,8 +45,9 @@ function queueUrlOf(rt: AdapterRuntime, arn: string): Promise<string> {
 }
 
 async function askQueueUrl(rt: AdapterRuntime, arn: string): Promise<string> {
-  const [, , , region, account, name] = arn.split(':');
-  if (!region || !account || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
+  const queue = parseQueueArn(arn);
+  if (!queue) throw new Error(`not an SQS queue ARN: ${arn}`);
+  const { region, account, name } = queue;
   const answer = await rt.clients
     .sqs(region)
     .send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
@@ -97,7 +98,7 @@ export async function sqsHandler(
   const batch = lambdaSqsEvents(event, {
     // A record handed back comes back after its retry delay, not the queue's long timeout.
     delay: async (record, seconds) => {
-      const region = record.eventSourceARN.split(':')[3] ?? rt.homeRegion;
+      const region = parseQueueArn(record.eventSourceARN)?.region ?? rt.homeRegion;
       await rt.clients.sqs(region).send(
         new ChangeMessageVisibilityCommand({
           QueueUrl: await queueUrlOf(rt, record.eventSourceARN),
@@ -114,7 +115,7 @@ export async function sqsHandler(
   });
   const stop = beforeTimeout(context);
   const arn = event.Records[0]?.eventSourceARN;
-  const region = arn?.split(':')[3] ?? rt.homeRegion;
+  const region = (arn && parseQueueArn(arn)?.region) ?? rt.homeRegion;
   const dlqUrl = rt.config.deadLetterQueueUrl ?? undefined;
   const deadLetter = new SqsDeadLetterSink({
     client: rt.clients.sqs(region),
@@ -272,8 +273,6 @@ async function enqueueSweep(rt: AdapterRuntime): Promise<SweepEnqueuedResult> {
   const enqueued = await enqueueAwsSweep({
     config: rt.config,
     clients: rt.clients,
-    // A queue URL names its region; else the function's own (AWS_REGION).
-    sqs: rt.clients.sqs(queueRegion(queueUrl) ?? (await rt.clients.defaultRegion())),
     queueUrl,
     now: new Date(),
   });

@@ -174,7 +174,7 @@ async function acknowledge(event: ReceivedEvent, wired: Wired, summary: EventSum
  * or the next scheduled one resumes its checkpoint). Handed back at once when
  * the worker's stop cut it, so another worker resumes after its last saved
  * page. A shard outside the adapter's settings is dead-lettered; a failure is
- * retried like an event's.
+ * retried like an event's, and a request for another cloud is dead-lettered.
  */
 async function sweepShard(
   event: ReceivedEvent,
@@ -189,6 +189,12 @@ async function sweepShard(
   wired.logger.info({ ...log, requestedAt: request.requestedAt }, 'sweep request taken');
   let swept;
   try {
+    if (request.cloud !== sweeps.cloud) {
+      throw new NormalizeError(
+        `sweep request for ${request.cloud} ${request.shard}`,
+        `this adapter sweeps ${sweeps.cloud}, not ${request.cloud}`,
+      );
+    }
     swept = await sweeps.run(request);
   } catch (error) {
     if (sweeps.signal?.aborted) {

@@ -63,6 +63,8 @@ export function readSweepRequest(document: unknown, source: string): SweepReques
  * adapter wires beside its inventory.
  */
 export interface SweepRequests {
+  /** The cloud this adapter sweeps: a request for another is refused for good. */
+  readonly cloud: string;
   /**
    * The request a delivered message carries (its body as the event source
    * hands it), undefined for a change event; throws NormalizeError for one

@@ -62,6 +62,7 @@ function shardRunner(
   const starts: [string, string | null][] = [];
   return {
     starts,
+    cloud: 'aws',
     signal: options.stop?.signal,
     requestOf: (body, source) => readSweepRequest(body, source),
     run: async (request: SweepRequest) => {

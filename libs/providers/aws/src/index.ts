@@ -14,7 +14,7 @@ export {
   SETTINGS as AWS_ADAPTER_SETTINGS,
 } from './adapter/config.js';
 export type { AwsAdapterConfig, ConfigSources, FlagValues } from './adapter/config.js';
-export { createAwsClients, queueRegion } from './adapter/clients.js';
+export { createAwsClients, queueRegion, regionOfQueue } from './adapter/clients.js';
 export type { AwsClients } from './adapter/clients.js';
 export { awsShardName, awsShards, awsSweep, sweepAwsShard } from './adapter/sweep.js';
 export { awsSweepRequestOf, awsSweepRequests, enqueueAwsSweep } from './adapter/sweep-requests.js';

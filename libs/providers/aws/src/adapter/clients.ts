@@ -206,6 +206,14 @@ export async function sqsEndpointConfigured(): Promise<boolean> {
  * also the legacy https://<region>.queue.amazonaws.com/… form); null for an
  * endpoint that names none (an emulator, a VPC endpoint).
  */
+/** The region of a queue: its URL's, else the SDK's own (AWS_REGION, the profile). */
+export async function regionOfQueue(
+  clients: Pick<AwsClients, 'defaultRegion'>,
+  queueUrl: string,
+): Promise<string> {
+  return queueRegion(queueUrl) ?? (await clients.defaultRegion());
+}
+
 export function queueRegion(queueUrl: string): string | null {
   let host: string;
   try {

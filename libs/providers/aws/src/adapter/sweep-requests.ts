@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import {
   readSweepRequest,
   sweepRequestText,
@@ -8,6 +8,7 @@ import {
 import { NormalizeError } from '@drift-detective/resource-model';
 import { isRecord } from '../decode/values.js';
 import { abortOptions } from '../sdk/abort.js';
+import { regionOfQueue } from './clients.js';
 import { awsShardName, awsShards, sweepAwsShard, type AwsSweepOptions } from './sweep.js';
 
 /**
@@ -37,15 +38,10 @@ export function awsSweepRequestOf(body: unknown, source: string): SweepRequest |
 export function awsSweepRequests(options: AwsSweepOptions): SweepRequests {
   let shards: ReturnType<typeof awsShards> | undefined;
   return {
+    cloud: 'aws',
     signal: options.signal,
     requestOf: awsSweepRequestOf,
     run: async (request) => {
-      if (request.cloud !== 'aws') {
-        throw new NormalizeError(
-          request.shard,
-          `sweep request for ${request.cloud}: this is the aws adapter`,
-        );
-      }
       // Read once: the default region is asked of the SDK's chain.
       shards ??= awsShards(options.config, options.clients);
       const known = await shards;
@@ -74,16 +70,16 @@ const BATCH = 10;
 export async function enqueueAwsSweep(options: {
   readonly config: AwsSweepOptions['config'];
   readonly clients: AwsSweepOptions['clients'];
-  readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly now: Date;
   readonly signal?: AbortSignal | undefined;
 }): Promise<string[]> {
   const names = (await awsShards(options.config, options.clients)).map(awsShardName);
+  const sqs = options.clients.sqs(await regionOfQueue(options.clients, options.queueUrl));
   const requestedAt = options.now.toISOString();
   for (let start = 0; start < names.length; start += BATCH) {
     const batch = names.slice(start, start + BATCH);
-    const answer = await options.sqs.send(
+    const answer = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: options.queueUrl,
         Entries: batch.map((shard, index) => ({

@@ -20,7 +20,7 @@ import { fetchLatestConfiguration } from '../config/history-fetch.js';
 import { awsInventory } from '../inventory.js';
 import { SqsDeadLetterSink } from '../sqs/sqs-dead-letter.js';
 import { sqsEventSource } from '../sqs/sqs-event-source.js';
-import { queueRegion, type AwsClients } from './clients.js';
+import { regionOfQueue, type AwsClients } from './clients.js';
 import type { AwsAdapterConfig } from './config.js';
 import { accountContextEnricher } from './event-context.js';
 import type { AwsPipelineDeps } from './sweep.js';
@@ -99,7 +99,7 @@ export async function awsWorker(options: AwsWorkerOptions): Promise<EventSummary
   const { config, clients } = options;
   const queueUrl = config.queueUrl;
   if (!queueUrl) throw new Error('the worker needs a queue URL (--queue-url, DRIFT_AWS_QUEUE_URL)');
-  const region = queueRegion(queueUrl) ?? (await clients.defaultRegion());
+  const region = await regionOfQueue(clients, queueUrl);
   const sqs = clients.sqs(region);
   const health = options.health ?? new DependencyHealth();
   const source = sqsEventSource({

@@ -17,7 +17,6 @@ import {
   type FlagValues,
 } from '../adapter/config.js';
 import { openAwsRuntime, type AwsRuntime } from '../adapter/runtime.js';
-import { queueRegion } from '../adapter/clients.js';
 import { awsSweep } from '../adapter/sweep.js';
 import { enqueueAwsSweep } from '../adapter/sweep-requests.js';
 import { awsWorker } from '../adapter/worker.js';
@@ -110,11 +109,9 @@ async function runAws(
   try {
     if (subcommand === 'sweep' && config.enqueue) {
       const queueUrl = config.queueUrl as string;
-      const region = queueRegion(queueUrl) ?? (await clients.defaultRegion());
       const shards = await enqueueAwsSweep({
         config,
         clients,
-        sqs: clients.sqs(region),
         queueUrl,
         now: new Date(),
         signal: options.signal,

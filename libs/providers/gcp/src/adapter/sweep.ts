@@ -167,6 +167,7 @@ export interface GcpSweepRequestsOptions {
 export function gcpSweepRequests(options: GcpSweepRequestsOptions): SweepRequests {
   const { config, deps, signal } = options;
   return {
+    cloud: GCP_CLOUD,
     signal,
     requestOf(body, source) {
       // What the push route hands over is the push envelope; its data is the message.
@@ -201,9 +202,6 @@ function sweptShard(
 ): { parent: string; types: string[] } {
   const refused = (reason: string) =>
     new NormalizeError(`sweep request for ${request.cloud} ${request.shard}`, reason);
-  if (request.cloud !== GCP_CLOUD) {
-    throw refused(`this adapter sweeps ${GCP_CLOUD}, not ${request.cloud}`);
-  }
   let parents: string[];
   let types: string[];
   try {
