@@ -231,7 +231,7 @@ describe('the Lambda bundle', () => {
       // Every page lists (ListDiscoveredResources) and reads (BatchGetResourceConfig).
       plan: (r) =>
         r.operation === 'ListDiscoveredResources' || r.operation === 'BatchGetResourceConfig'
-          ? faults.delay(300)
+          ? faults.delay(800)
           : null,
     });
     try {
@@ -251,9 +251,9 @@ describe('the Lambda bundle', () => {
       const [request] = await receiveAll(queueUrl, 1);
       const record = lambdaSqsRecord(request!, queueArn);
 
-      // 31.5 s left: the shard (ten type lists, 300 ms each at least) is stopped 30 s before the
+      // 34 s left: the shard (ten type lists, 800 ms each at least) is stopped 30 s before the
       // end, after a few saved pages, and handed back.
-      env = { ...env, INVOKE_TIMEOUT_MS: '31500' };
+      env = { ...env, INVOKE_TIMEOUT_MS: '34000' };
       const cut = await invoke('sqsHandler', { Records: [record] });
       expect(cut.answer).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
       expect(cut.logs).toContain('sweep request cut by the stop: handed back');

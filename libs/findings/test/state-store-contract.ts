@@ -212,11 +212,13 @@ export function stateStoreContract(name: string, driver: ContractDriver): void {
     it('lets one run at a time sweep a shard: a second gets nothing, at once, until the first ends', async () => {
       const store = await driver.fresh();
       const held = gate();
+      const entered = gate();
       const first = store.withSweepLease('aws/123456789012/us-east-1', async () => {
+        entered.open();
         await held.opened;
         return 'swept';
       });
-      await pause(20);
+      await entered.opened;
       expect(await store.withSweepLease('aws/123456789012/us-east-1', async () => 'twice')).toBe(
         undefined,
       );
@@ -257,13 +259,15 @@ export function stateStoreContract(name: string, driver: ContractDriver): void {
         const store = await driver.fresh();
         const order: string[] = [];
         const held = gate();
+        const entered = gate();
         const first = store.withResources([a], async (state) => {
           order.push('first in');
+          entered.open();
           await held.opened;
           await state.save([record('a')]);
           order.push('first out');
         });
-        await pause(20);
+        await entered.opened;
         const second = store.withResources([a], async (state) => {
           order.push(`second in, sees ${(await state.findingsOf(ref)).length}`);
         });
@@ -280,11 +284,13 @@ export function stateStoreContract(name: string, driver: ContractDriver): void {
         const store = await driver.fresh();
         const order: string[] = [];
         const held = gate();
+        const entered = gate();
         const first = store.withResources([a], async () => {
+          entered.open();
           await held.opened;
           order.push('lower');
         });
-        await pause(20);
+        await entered.opened;
         const second = store.withResources(
           [{ provider: 'aws', resourceId: 'ARN:AWS:S3:::A' }],
           async () => void order.push('upper'),
@@ -342,8 +348,12 @@ export function stateStoreContract(name: string, driver: ContractDriver): void {
           const second = await beside(first);
           try {
             const held = gate();
-            const sweeping = first.withSweepLease('gcp/projects/p', () => held.opened);
-            await pause(20);
+            const entered = gate();
+            const sweeping = first.withSweepLease('gcp/projects/p', () => {
+              entered.open();
+              return held.opened;
+            });
+            await entered.opened;
             expect(await second.withSweepLease('gcp/projects/p', async () => 'twice')).toBe(
               undefined,
             );

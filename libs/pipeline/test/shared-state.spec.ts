@@ -97,6 +97,9 @@ describe('two sweeps of one scope at once on one PostgreSQL state', () => {
     const hub = new Hub();
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    // The first sweep's reader runs only once its run holds the lease.
+    let entered!: () => void;
+    const leased = new Promise<void>((resolve) => (entered = resolve));
     const scope = { provider: 'aws', accounts: null, regions: null, kinds: null };
     const deps = async () => ({
       inventory: testInventory,
@@ -106,13 +109,14 @@ describe('two sweeps of one scope at once on one PostgreSQL state', () => {
     });
     const first = runSweep(
       async function* () {
+        entered();
         yield { cursor: '1', documents: [{ items: [{ name: 'web', public: true }] }] };
         await held;
       },
       await deps(),
       { sweepId: 'aws/123456789012/us-east-1', scope },
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await leased;
     const second = await runSweep(
       async function* () {
         yield { cursor: '1', documents: [{ items: [{ name: 'web', public: false }] }] };
