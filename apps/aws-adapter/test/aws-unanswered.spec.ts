@@ -6,12 +6,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqliteStateStore } from '@drift-detective/findings';
 import {
   ACCOUNT,
   bucketFindings,
   configEventPath,
+  queueEmpty,
   REGION,
   securityHubFindings,
   seedAccount,
@@ -224,21 +225,7 @@ describe('drift-detective-aws worker with AWS_ENDPOINT_URL', () => {
     const worker = startAdapter(['worker', '--queue-url', queueUrl], { env });
     const sqs = new SQSClient({ endpoint: moto.endpoint, region: REGION, credentials });
     try {
-      await until('the event to be handled', async () => {
-        const { Attributes } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: queueUrl,
-            AttributeNames: [
-              'ApproximateNumberOfMessages',
-              'ApproximateNumberOfMessagesNotVisible',
-            ],
-          }),
-        );
-        return (
-          Attributes?.['ApproximateNumberOfMessages'] === '0' &&
-          Attributes['ApproximateNumberOfMessagesNotVisible'] === '0'
-        );
-      });
+      await until('the event to be handled', () => queueEmpty(sqs, queueUrl));
     } finally {
       worker.child.kill('SIGTERM');
       await worker.exited;
