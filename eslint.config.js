@@ -48,6 +48,9 @@ export default [
           banTransitiveDependencies: true,
           allow: [],
           depConstraints,
+          // The CLI loads an adapter command's entry only when it runs (with its
+          // cloud's SDK) but imports the SDK-free `./cli` entry at start.
+          checkDynamicDependenciesExceptions: ['^@drift-detective/provider-(aws|azure|gcp)/cli$'],
         },
       ],
     },

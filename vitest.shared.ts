@@ -8,6 +8,15 @@ const workspaceRoot = import.meta.dirname;
 const conditions = ['development', 'node', 'import', 'default'];
 const ssrConditions = ['development', 'node'];
 
+/**
+ * For suites of in-process code whose test files restore what they change: the
+ * files one worker runs share the modules they import, instead of evaluating
+ * the cloud SDKs again for each file (this halves the provider suites). Not for
+ * suites whose libraries keep state per process: @azure/identity, for one,
+ * reads its environment once, so libs/testing keeps isolation.
+ */
+export const SHARED_MODULES = { isolate: false } as const;
+
 export function projectTestConfig(
   projectDir: string,
   projectName: string,

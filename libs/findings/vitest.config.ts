@@ -1,3 +1,3 @@
-import { projectTestConfig } from '../../vitest.shared.js';
+import { projectTestConfig, SHARED_MODULES } from '../../vitest.shared.js';
 
-export default projectTestConfig(import.meta.dirname, 'findings');
+export default projectTestConfig(import.meta.dirname, 'findings', SHARED_MODULES);

@@ -1,6 +1,6 @@
-import { AWS_USAGE } from '@drift-detective/provider-aws';
-import { AZURE_USAGE } from '@drift-detective/provider-azure';
-import { GCP_USAGE } from '@drift-detective/provider-gcp';
+import { AWS_USAGE } from '@drift-detective/provider-aws/cli';
+import { AZURE_USAGE } from '@drift-detective/provider-azure/cli';
+import { GCP_USAGE } from '@drift-detective/provider-gcp/cli';
 
 export { EXIT, UsageError } from '@drift-detective/pipeline';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PostgresStateStore, type FindingRecord } from '@drift-detective/findings';
 import { runSweep } from '@drift-detective/pipeline';
-import { awsInventory } from '@drift-detective/provider-aws';
+import { awsInventory } from '@drift-detective/provider-aws/cli';
 import { builtPolicyEngine, startPostgres, type PostgresServer } from '@drift-detective/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, securityGroupItems, securityGroups, workspaceRoot } from './cli-process.js';

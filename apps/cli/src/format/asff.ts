@@ -1,4 +1,4 @@
-import { toAsff } from '@drift-detective/provider-aws';
+import { toAsff } from '@drift-detective/provider-aws/cli';
 import type { ScanResult } from '../scan/scan.js';
 import { prettyJsonPieces } from './pretty-json.js';
 

@@ -1,4 +1,4 @@
-import { Partition, type Resource, type ResourceDetails } from '@aws-sdk/client-securityhub';
+import type { Partition, Resource, ResourceDetails } from '@aws-sdk/client-securityhub';
 import { parseArn, partitionOf } from '../decode/arn.js';
 import { LIMITS, TAG_LIMITS, truncate } from './asff-limits.js';
 
@@ -53,8 +53,21 @@ export function partitionFor(resourceId: string, region: string): string {
   return parseArn(resourceId)?.partition ?? partitionOf(region) ?? 'aws';
 }
 
-/** Resource.Partition takes only the values of its enum; others are left out. */
-const ASFF_PARTITIONS: ReadonlySet<string> = new Set(Object.values(Partition));
+/**
+ * Resource.Partition takes only the values of its enum; others are left out.
+ * Spelled out rather than read from the SDK's enum object, so that writing
+ * ASFF (the CLI's `--format asff`) loads no SDK client; the `satisfies`
+ * makes a new value of the enum a compile error here.
+ */
+const PARTITION_VALUES = {
+  aws: true,
+  'aws-cn': true,
+  'aws-us-gov': true,
+  'aws-us-iso': true,
+  'aws-us-iso-b': true,
+  AzureCloud: true,
+} as const satisfies Record<Partition, true>;
+const ASFF_PARTITIONS: ReadonlySet<string> = new Set(Object.keys(PARTITION_VALUES));
 
 /** Tags within the AWS tag limits, at most 50 (the rest would make the import fail). */
 function asffTags(tags: Readonly<Record<string, string>>): Record<string, string> | undefined {
