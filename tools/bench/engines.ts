@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PolicyEngine } from '@drift-detective/policy-engine';
-import { CLOUDS } from './estate.js';
+import { CLOUDS } from '@drift-detective/testing';
 import { policyDistDir, workspaceRoot } from './paths.js';
 
 const run = promisify(execFile);

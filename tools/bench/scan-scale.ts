@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CLOUDS, writeEstate, type Cloud, type Mix } from './estate.js';
+import { CLOUDS, writeEstate, type Cloud, type Mix } from '@drift-detective/testing';
 import { workspaceRoot } from './paths.js';
 
 const args = process.argv.slice(2);

@@ -8,11 +8,12 @@ import { formatTablePieces } from './format/table.js';
 import { parseProvider } from './normalize-command.js';
 import { resolveInputs } from './scan/inputs.js';
 import { INVENTORIES } from './scan/inventories.js';
-import { compareFindings, countBySeverity } from './scan/finding.js';
+import { compareFindings, SeverityTally, type ScanFinding } from './scan/finding.js';
 import { listValues, parseSeverity, ruleFilter, severityRank } from './scan/rule-filter.js';
 import { scan, type ScanResult } from './scan/scan.js';
-import type { ScanFinding } from './scan/finding.js';
-import { markReported, syncState } from './scan/state-sync.js';
+import { ScanWorkspace } from './scan/spill/scan-workspace.js';
+import { SortedSpill } from './scan/spill/sorted-spill.js';
+import { markReported, reportedFindings, syncState } from './scan/state-sync.js';
 import { now } from './clock.js';
 import { waiverLookup, waiversFrom } from './waivers-source.js';
 import { printable } from '@drift-detective/pipeline';
@@ -57,16 +58,17 @@ function parseFormat(value: string | undefined, stdoutIsTty: boolean): Format {
 }
 
 /** The scan's result with the findings the state reports (current ones and resolved ones). */
-function withFindings(result: ScanResult, findings: ScanFinding[]): ScanResult {
-  const sorted = [...findings].sort(compareFindings);
+function reportOfState(scanned: ScanResult, workspace: ScanWorkspace): ScanResult {
+  const sorted = new SortedSpill<ScanFinding>(workspace.directory, compareFindings);
+  const tally = new SeverityTally();
+  for (const finding of reportedFindings(workspace)) {
+    sorted.add(finding);
+    tally.add(finding.severity, finding.status);
+  }
   return {
-    ...result,
-    findings: sorted,
-    summary: {
-      ...result.summary,
-      findings: sorted.filter((f) => f.status !== 'RESOLVED').length,
-      bySeverity: countBySeverity(sorted),
-    },
+    ...scanned,
+    findings: { [Symbol.iterator]: () => sorted.sorted() },
+    summary: { ...scanned.summary, findings: tally.total, bySeverity: tally.bySeverity() },
   };
 }
 
@@ -92,72 +94,94 @@ export async function scanCommand(
   const waiverFor = waiverLookup(await waiversFrom(options.waivers), at);
   const showProgress = options.progress === true || io.stderrIsTty;
 
-  const scanned = await scan({
-    inputs,
-    inventories: INVENTORIES,
-    provider,
-    engine,
-    includeRule,
-    waiverFor,
-    scanTime: at.toISOString(),
-    onProgress: showProgress ? (n) => io.err(`scanned ${n} records\n`) : undefined,
-  });
-  let result = scanned;
-  let store: StateStore | undefined;
-  if (options.state) {
-    try {
-      // A SQLite file has one writer at a time: a second scan, sweep or worker waits, then is
-      // refused by name. PostgreSQL is shared: runs take turns per resource.
-      store = await openStateStore(options.state, {
-        command: 'drift-detective scan',
-        onWait: (holder) =>
-          io.err(`waiting for state file ${options.state}: in use by ${describeHolder(holder)}\n`),
-      });
-    } catch (error) {
-      if (error instanceof StateStoreError) {
-        throw new UsageError(error.message, { showUsage: false });
+  // The scan's working files (states, findings, sorted runs) go with it, however it ends.
+  const workspace = ScanWorkspace.open();
+  try {
+    const scanned = await scan({
+      inputs,
+      inventories: INVENTORIES,
+      provider,
+      engine,
+      includeRule,
+      waiverFor,
+      workspace,
+      forState: options.state !== undefined,
+      scanTime: at.toISOString(),
+      onProgress: showProgress ? (n) => io.err(`scanned ${n} records\n`) : undefined,
+    });
+    let result = scanned;
+    let store: StateStore | undefined;
+    if (options.state) {
+      try {
+        // A SQLite file has one writer at a time: a second scan, sweep or worker waits, then is
+        // refused by name. PostgreSQL is shared: runs take turns per resource.
+        store = await openStateStore(options.state, {
+          command: 'drift-detective scan',
+          onWait: (holder) =>
+            io.err(
+              `waiting for state file ${options.state}: in use by ${describeHolder(holder)}\n`,
+            ),
+        });
+      } catch (error) {
+        if (error instanceof StateStoreError) {
+          throw new UsageError(error.message, { showUsage: false });
+        }
+        throw error;
       }
-      throw error;
+      await syncState(store, scanned, {
+        now: at.toISOString(),
+        judgedRules: new Set(bundleRules.filter(includeRule)),
+        bundleRules: new Set(bundleRules),
+        onProgress: showProgress
+          ? (done, total) => io.err(`state: ${done}/${total} resources\n`)
+          : undefined,
+      });
+      result = reportOfState(scanned, workspace);
     }
-    const reported = await syncState(store, scanned, {
-      now: at.toISOString(),
-      judgedRules: new Set(bundleRules.filter(includeRule)),
-      bundleRules: new Set(bundleRules),
-      onProgress: showProgress
-        ? (done, total) => io.err(`state: ${done}/${total} resources\n`)
-        : undefined,
-    });
-    result = withFindings(scanned, reported);
-  }
-  for (const file of ignored) {
-    result.summary.skipped.push({
-      input: file,
-      reason: 'not a .json, .ndjson or .jsonl file; not read',
-    });
-  }
+    for (const file of ignored) {
+      result.summary.skipped.push({
+        input: file,
+        reason: 'not a .json, .ndjson or .jsonl file; not read',
+      });
+    }
 
-  // Written in pieces as they are made: the report never sits in memory as one string.
-  const render: Record<Format, () => Iterable<string>> = {
-    table: () => formatTablePieces(result),
-    json: () => formatJsonPieces(result),
-    sarif: () => formatSarifPieces(result, [...engine.rules.values()], version),
-    asff: () =>
-      formatAsffPieces(result, at.toISOString(), process.env['AWS_REGION'] ?? 'us-east-1'),
-  };
-  for (const piece of render[format]()) io.out(piece);
-  if (format !== 'table' && format !== 'json' && result.summary.skipped.length > 0) {
-    for (const s of result.summary.skipped)
-      io.err(`${printable(`skipped ${s.input}: ${s.reason}`)}\n`);
+    // The most severe ACTIVE finding, noted as the report goes by (it is read once, from disk).
+    let worstActive = Number.POSITIVE_INFINITY;
+    const reported = result.findings;
+    const shown: ScanResult = {
+      ...result,
+      findings: {
+        *[Symbol.iterator]() {
+          for (const f of reported) {
+            if (f.status === 'ACTIVE')
+              worstActive = Math.min(worstActive, severityRank(f.severity));
+            yield f;
+          }
+        },
+      },
+    };
+    // Written in pieces as they are made: the report never sits in memory as one string.
+    const render: Record<Format, () => Iterable<string>> = {
+      table: () => formatTablePieces(shown),
+      json: () => formatJsonPieces(shown),
+      sarif: () => formatSarifPieces(shown, [...engine.rules.values()], version),
+      asff: () =>
+        formatAsffPieces(shown, at.toISOString(), process.env['AWS_REGION'] ?? 'us-east-1'),
+    };
+    for (const piece of render[format]()) io.out(piece);
+    if (format !== 'table' && format !== 'json' && result.summary.skipped.length > 0) {
+      for (const s of result.summary.skipped)
+        io.err(`${printable(`skipped ${s.input}: ${s.reason}`)}\n`);
+    }
+    if (store) {
+      // Reported: the transitions are taken. A crash before this line reports them again on the
+      // next run (at least once, never lost).
+      await markReported(store, reportedFindings(workspace), at.toISOString());
+      await store.close();
+    }
+    if (failOn && worstActive <= severityRank(failOn)) return EXIT.findings;
+    return EXIT.ok;
+  } finally {
+    workspace.close();
   }
-  if (store) {
-    // Reported: the transitions are taken. A crash before this line reports them again on the
-    // next run (at least once, never lost).
-    await markReported(store, result.findings, at.toISOString());
-    await store.close();
-  }
-  const failing = result.findings.filter((f) => f.status === 'ACTIVE');
-  if (failOn && failing.some((f) => severityRank(f.severity) <= severityRank(failOn))) {
-    return EXIT.findings;
-  }
-  return EXIT.ok;
 }

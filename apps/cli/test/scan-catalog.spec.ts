@@ -5,6 +5,7 @@ import { PolicyEngine, sha256Hex } from '@drift-detective/policy-engine';
 import type { Provider } from '@drift-detective/resource-model';
 import { INVENTORIES } from '../src/scan/inventories.js';
 import { scan } from '../src/scan/scan.js';
+import { ScanWorkspace } from '../src/scan/spill/scan-workspace.js';
 import { workspaceRoot, nativeFixture } from './cli-process.js';
 
 const bundleDir = path.join(workspaceRoot, 'dist', 'policies');
@@ -17,13 +18,21 @@ async function fixtureNames(provider: Provider): Promise<string[]> {
 
 let engine: PolicyEngine;
 
+/** Scans one fixture; the findings are read out before the scan's workspace goes. */
 async function scanFile(provider: Provider, file: string) {
-  return scan({
-    inputs: [{ path: nativeFixture(provider, file), label: file }],
-    inventories: INVENTORIES,
-    engine,
-    includeRule: () => true,
-  });
+  const workspace = ScanWorkspace.open();
+  try {
+    const result = await scan({
+      inputs: [{ path: nativeFixture(provider, file), label: file }],
+      inventories: INVENTORIES,
+      engine,
+      includeRule: () => true,
+      workspace,
+    });
+    return { findings: [...result.findings], summary: result.summary };
+  } finally {
+    workspace.close();
+  }
 }
 
 beforeAll(async () => {

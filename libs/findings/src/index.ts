@@ -10,6 +10,7 @@ export { resourceLockKey } from './store/state-store.js';
 export type {
   LockedResource,
   PublishedFinding,
+  RecordPage,
   ResourceObservation,
   StateAccess,
   StateStore,
@@ -18,6 +19,8 @@ export type {
 } from './store/state-store.js';
 export { SqliteStateStore, StateLockedError, StateStoreError } from './store/sqlite-store.js';
 export type { SqliteStateStoreOptions } from './store/sqlite-store.js';
+export { openSqlite } from './store/sqlite-driver.js';
+export type { SqlDatabase, SqlStatement } from './store/sqlite-driver.js';
 export { openStateStore, readStateFindings } from './store/open-state.js';
 export type { OpenStateOptions } from './store/open-state.js';
 export { PostgresStateStore } from './store/postgres-store.js';

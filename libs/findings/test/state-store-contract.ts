@@ -87,6 +87,35 @@ export function stateStoreContract(name: string, driver: ContractDriver): void {
       await store.close();
     });
 
+    it('reads open and unpublished findings page after page, none skipped or repeated', async () => {
+      const store = await driver.fresh();
+      const ids = Array.from({ length: 23 }, (_, i) => `f${String(i).padStart(2, '0')}`);
+      await store.save([
+        ...ids.map((id, i) =>
+          record(id, i % 4 === 0 ? { status: 'RESOLVED', pendingTransition: null } : {}),
+        ),
+        record('g-azure', { provider: 'azure' }),
+      ]);
+      const paged = async (read: (after: string | undefined) => Promise<{ id: string }[]>) => {
+        const pages: string[][] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = (await read(after)).map((r) => r.id);
+          if (page.length === 0) return pages;
+          pages.push(page);
+          after = page.at(-1);
+        }
+      };
+      const open = await paged((after) => store.openFindings('aws', { after, limit: 5 }));
+      expect(open.map((page) => page.length)).toEqual([5, 5, 5, 2]);
+      expect(open.flat()).toEqual((await store.openFindings('aws')).map((r) => r.id));
+      expect(open.flat()).toEqual(ids.filter((_, i) => i % 4 !== 0));
+      const pending = await paged((after) => store.unpublished({ after, limit: 7 }));
+      expect(pending.flat()).toEqual((await store.unpublished()).map((r) => r.id));
+      expect(pending.map((page) => page.length)).toEqual([7, 7, 4]);
+      await store.close();
+    });
+
     it('publishes: clears the pending transition, unless the finding changed since it was sent', async () => {
       const store = await driver.fresh();
       await store.save([record('a'), record('b'), record('c')]);

@@ -110,3 +110,5 @@ export {
 } from './postgres-server.js';
 export type { PostgresServer } from './postgres-server.js';
 export { withEnv } from './with-env.js';
+export { CLOUDS, replicaOf, resourceIdOf, writeEstate } from './estate.js';
+export type { Cloud, Estate, Mix } from './estate.js';

@@ -1,5 +1,5 @@
 import { findingId } from '@drift-detective/findings';
-import type { Violation } from '@drift-detective/policy-engine';
+import type { Severity, Violation } from '@drift-detective/policy-engine';
 import type { Resource } from '@drift-detective/resource-model';
 import { severityRank } from './rule-filter.js';
 
@@ -85,11 +85,35 @@ export function compareFindings(
   );
 }
 
-/** Open findings by severity; resolved ones are history, not exposure. */
-export function countBySeverity(findings: readonly { severity: string; status?: string }[]) {
-  const bySeverity: Record<string, number> = {};
-  for (const f of findings) {
-    if (f.status !== 'RESOLVED') bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+/**
+ * Open findings by severity, kept as findings come and go: resolved ones are
+ * history, not exposure. Reported most severe first, as the findings are.
+ */
+export class SeverityTally {
+  private readonly counts = new Map<string, number>();
+
+  add(severity: string, status?: string): void {
+    if (status !== 'RESOLVED') this.counts.set(severity, (this.counts.get(severity) ?? 0) + 1);
   }
-  return bySeverity;
+
+  /** Takes back a finding counted before (of a state a newer one or a deletion replaced). */
+  remove(severity: string): void {
+    this.counts.set(severity, (this.counts.get(severity) ?? 0) - 1);
+  }
+
+  get total(): number {
+    let total = 0;
+    for (const count of this.counts.values()) total += count;
+    return total;
+  }
+
+  bySeverity(): Record<string, number> {
+    const rank = (severity: string) => {
+      const at = severityRank(severity as Severity);
+      return at === -1 ? Number.MAX_SAFE_INTEGER : at;
+    };
+    const present = [...this.counts].filter(([, count]) => count > 0);
+    present.sort(([a], [b]) => rank(a) - rank(b));
+    return Object.fromEntries(present);
+  }
 }

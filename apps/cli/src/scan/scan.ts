@@ -1,8 +1,10 @@
 import { PolicyEngineError, type PolicyEngine } from '@drift-detective/policy-engine';
 import { ScopeTracker } from '@drift-detective/findings';
 import { type Resource } from '@drift-detective/resource-model';
-import { compareFindings, countBySeverity, toFinding, type ScanFinding } from './finding.js';
+import { compareFindings, SeverityTally, toFinding, type ScanFinding } from './finding.js';
 import { normalizeInventory, type NormalizeOptions, type Skipped } from './normalize-inventory.js';
+import type { ScanWorkspace } from './spill/scan-workspace.js';
+import { SortedSpill } from './spill/sorted-spill.js';
 
 export type { Skipped } from './normalize-inventory.js';
 
@@ -11,21 +13,21 @@ export interface ScanOptions extends NormalizeOptions {
   readonly includeRule: (ruleId: string) => boolean;
   /** The waiver that suppresses a finding now, if any. */
   readonly waiverFor?: ((finding: ScanFinding) => ScanFinding['waiver']) | undefined;
-}
-
-/** What a resource evaluated in this scan was, for reconciling the state afterwards. */
-export interface ObservedResource {
-  readonly provider: string;
-  readonly account: string;
-  readonly observedAt: string;
+  /** Where the scan keeps what it read; the caller closes it after the report. */
+  readonly workspace: ScanWorkspace;
+  /**
+   * Keep each resource's findings for reconciling a state (--state), which
+   * reports what the state holds; without it they are kept in report order.
+   */
+  readonly forState?: boolean | undefined;
+  /** Findings sorted in memory before a run of them goes to disk (tests make it small). */
+  readonly runSize?: number | undefined;
 }
 
 /** What the scan read, beyond its findings: the input to --state. */
 export interface ScanCoverage {
-  /** Every resource evaluated, by id, at its latest state. */
-  readonly observed: ReadonlyMap<string, ObservedResource>;
-  /** Resources the input says were deleted after their latest state in it (or never seen in it). */
-  readonly deleted: readonly { readonly provider: string; readonly resourceId: string }[];
+  /** Every resource evaluated at its latest state, the deletions, and (forState) their findings. */
+  readonly states: ScanWorkspace;
   /** Providers, accounts, regions and kinds the scan read. */
   readonly scopes: ScopeTracker;
   /**
@@ -35,46 +37,52 @@ export interface ScanCoverage {
   readonly complete: boolean;
 }
 
-export interface ScanResult {
-  readonly findings: ScanFinding[];
-  readonly coverage: ScanCoverage;
-  readonly summary: {
-    /** Distinct native resources read (records of one resource count once). */
-    readonly resources: number;
-    /** Resource states evaluated by the policy bundle. */
-    readonly evaluated: number;
-    readonly findings: number;
-    readonly bySeverity: Record<string, number>;
-    readonly skipped: Skipped[];
-  };
+export interface ScanSummary {
+  /** Distinct native resources read (records of one resource count once). */
+  readonly resources: number;
+  /** Resource states evaluated by the policy bundle. */
+  readonly evaluated: number;
+  /** Open findings (not RESOLVED). */
+  readonly findings: number;
+  readonly bySeverity: Record<string, number>;
+  readonly skipped: Skipped[];
 }
 
-/**
- * A copy of `text` that shares no memory with it. Strings cut from a larger one
- * (parser chunks, JSON text) can keep that whole larger string alive; what the
- * scan keeps per resource must not (measured: ~1.8 KB per resource otherwise).
- */
-function detached(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
+export interface ScanResult {
+  /**
+   * The findings in report order. Many are read back from disk as they are
+   * iterated: go through them, do not hold them. Each iteration reads anew.
+   */
+  readonly findings: Iterable<ScanFinding>;
+  readonly coverage: ScanCoverage;
+  readonly summary: ScanSummary;
+}
+
+/** A finding on its way to the report, with the evaluation it came from. */
+interface Evaluated {
+  readonly seq: number;
+  readonly finding: ScanFinding;
 }
 
 /**
  * Scans native inventories offline: normalize, evaluate, keep one finding per
  * (rule, resource) from the resource's latest state. A record that cannot be
  * read or evaluated is listed in `skipped`, never counted as compliant.
+ * Memory does not grow with the number of resources or findings: the states
+ * go to the workspace's SQLite file and the findings to its sorted runs.
  */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const { workspace } = options;
   const skipped: Skipped[] = [];
-  // Per distinct resource only its id and the time of its latest state are kept
-  // (to count resources and to judge each on its latest state); findings only for
-  // resources that have some. Memory grows with the number of resources, never
-  // with the size of the records.
-  const latest = new Map<string, ObservedResource>();
-  const findingsOf = new Map<string, ScanFinding[]>();
-  const deletions = new Map<
-    string,
-    { provider: string; resourceId: string; deletedAt: string | undefined }
-  >();
+  const report = new SortedSpill<Evaluated>(
+    workspace.directory,
+    (a, b) => compareFindings(a.finding, b.finding),
+    options.runSize,
+  );
+  const tally = new SeverityTally();
+  const takeBack = (replaced: { severities: readonly string[] }) => {
+    for (const severity of replaced.severities) tally.remove(severity);
+  };
   const scopes = new ScopeTracker();
   let unread = 0;
   let evaluated = 0;
@@ -100,19 +108,24 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
     evaluated++;
     scopes.see(resource);
-    const id = detached(resource.id);
-    const previous = latest.get(id);
+    const kept = workspace.observe(
+      {
+        id: resource.id,
+        provider: resource.provider,
+        account: resource.account,
+        observedAt: resource.observedAt,
+      },
+      findings.map((f) => f.severity),
+    );
     // A history file holds several states of one resource: the latest one decides.
-    if (previous !== undefined && previous.observedAt > resource.observedAt) return;
-    latest.set(id, {
-      provider: resource.provider,
-      account: detached(resource.account),
-      observedAt: detached(resource.observedAt),
-    });
-    // A JSON round trip gives the kept findings strings of their own.
-    if (findings.length > 0)
-      findingsOf.set(id, JSON.parse(JSON.stringify(findings)) as ScanFinding[]);
-    else findingsOf.delete(id);
+    if (kept === undefined) return;
+    if (kept.replaced) takeBack(kept.replaced);
+    for (const finding of findings) tally.add(finding.severity, finding.status);
+    if (options.forState) {
+      if (findings.length > 0) workspace.saveFindings(kept.seq, findings);
+    } else {
+      for (const finding of findings) report.add({ seq: kept.seq, finding });
+    }
   }
 
   for await (const item of normalizeInventory(options)) {
@@ -120,11 +133,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     else if (item.deleted) {
       // Listed, so the report shows it, but not unread: a deletion is news, not a gap.
       skipped.push(item.skipped);
-      const { provider, resourceId, deletedAt } = item.deleted;
-      const previous = deletions.get(resourceId);
-      if (!previous || (deletedAt ?? '') > (previous.deletedAt ?? '')) {
-        deletions.set(resourceId, { provider, resourceId: detached(resourceId), deletedAt });
-      }
+      workspace.recordDeletion(item.deleted);
     } else {
       skipped.push(item.skipped);
       unread++;
@@ -133,27 +142,23 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   // A deletion after a resource's latest state (or of one never seen) ends it: no finding
   // from the state before. A deletion without a time counts only for resources not seen.
-  const deleted: { provider: string; resourceId: string }[] = [];
-  for (const deletion of deletions.values()) {
-    const state = latest.get(deletion.resourceId);
-    const after =
-      state === undefined ||
-      (deletion.deletedAt !== undefined && deletion.deletedAt > state.observedAt);
-    if (!after) continue;
-    latest.delete(deletion.resourceId);
-    findingsOf.delete(deletion.resourceId);
-    deleted.push({ provider: deletion.provider, resourceId: deletion.resourceId });
-  }
-  const findings = [...findingsOf.values()].flat().sort(compareFindings);
-  const bySeverity = countBySeverity(findings);
+  workspace.applyDeletions(takeBack);
   return {
-    findings,
-    coverage: { observed: latest, deleted, scopes, complete: unread === 0 },
+    findings: {
+      *[Symbol.iterator]() {
+        for (const { seq, finding } of report.sorted()) {
+          // Findings of a state a newer one (or a deletion) replaced were already written.
+          if (workspace.anyReplaced && !workspace.isCurrent(finding.resourceId, seq)) continue;
+          yield finding;
+        }
+      },
+    },
+    coverage: { states: workspace, scopes, complete: unread === 0 },
     summary: {
-      resources: latest.size,
+      resources: workspace.resources,
       evaluated,
-      findings: findings.length,
-      bySeverity,
+      findings: tally.total,
+      bySeverity: tally.bySeverity(),
       skipped,
     },
   };

@@ -52,7 +52,7 @@ function toObservation(f: ScanFinding): Observation {
  * has not taken yet — unless another run still running has claimed it to
  * report: then this scan reports it unchanged.
  */
-function toReported(record: FindingRecord, claimedElsewhere: ReadonlySet<string>): ScanFinding {
+function toReported(record: FindingRecord, claimedElsewhere: boolean): ScanFinding {
   return {
     id: record.id,
     ruleId: record.ruleId,
@@ -72,15 +72,16 @@ function toReported(record: FindingRecord, claimedElsewhere: ReadonlySet<string>
     remediation: record.remediation,
     observedAt: record.lastSeen,
     tags: record.tags,
-    transition: claimedElsewhere.has(record.id)
-      ? 'unchanged'
-      : (record.pendingTransition ?? 'unchanged'),
+    transition: claimedElsewhere ? 'unchanged' : (record.pendingTransition ?? 'unchanged'),
     contentHash: record.contentHash,
     ...(record.resolution ? { resolution: record.resolution } : {}),
     ...(record.resolvedAt ? { resolvedAt: record.resolvedAt } : {}),
     ...(record.waiver ? { waiver: record.waiver } : {}),
   };
 }
+
+/** Open findings and unpublished records are read from the state a page at a time. */
+const PAGE = 1_000;
 
 /**
  * Reconciles a scan against the state: each evaluated resource's findings
@@ -89,31 +90,25 @@ function toReported(record: FindingRecord, claimedElsewhere: ReadonlySet<string>
  * resources of the covered scope that the inventory no longer holds. Each
  * batch of resources is read, reconciled and saved under their locks, so a
  * scan, a sweep or a worker sharing the state never reconciles them at once.
- * Returns what to report: every finding the scan saw or resolved, plus
- * transitions a crashed run left unpublished.
+ * What to report — every finding the scan saw or resolved, plus transitions
+ * a crashed run left unpublished — is kept in the scan's workspace, read with
+ * `reportedFindings`. Nothing grows in memory with the size of the estate.
  */
 export async function syncState(
   store: StateStore,
   result: ScanResult,
   options: SyncOptions,
-): Promise<ScanFinding[]> {
+): Promise<void> {
   const { coverage } = result;
-  const byResource = new Map<string, ScanFinding[]>();
-  for (const f of result.findings) {
-    const list = byResource.get(f.resourceId) ?? [];
-    list.push(f);
-    byResource.set(f.resourceId, list);
-  }
-  const touched = new Map<string, FindingRecord>();
-  // Pending transitions another live run (a scan sharing the state) has claimed to report.
-  const claimedElsewhere = new Set<string>();
+  const { states } = coverage;
   const claim = async (state: StateAccess, records: readonly FindingRecord[]) => {
     const pending = records.filter((r) => r.pendingTransition !== null).map((r) => r.id);
     const mine = await state.claim(pending);
-    for (const id of pending) if (!mine.has(id)) claimedElsewhere.add(id);
+    // Pending transitions another live run (a scan sharing the state) has claimed to report.
+    for (const id of pending) if (!mine.has(id)) states.markClaimedElsewhere(id);
   };
   const keep = (events: readonly TransitionEvent[]) => {
-    for (const e of events) touched.set(e.finding.id, e.finding);
+    for (const e of events) states.keepReported(e.finding.id, e.finding);
     return events.map((e) => e.finding);
   };
 
@@ -121,12 +116,9 @@ export async function syncState(
   // was read: judging by that older state could resolve a finding falsely. So an incomplete
   // read opens, updates and reopens findings but resolves none.
   const judgedRules = coverage.complete ? options.judgedRules : new Set<string>();
-  const ids = [...coverage.observed.keys()];
-  for (let start = 0; start < ids.length; start += BATCH) {
-    const resources = ids.slice(start, start + BATCH).flatMap((id) => {
-      const resource = coverage.observed.get(id);
-      return resource ? [{ ...resource, id }] : [];
-    });
+  const total = states.resources;
+  let done = 0;
+  for (const resources of states.observedBatches(BATCH)) {
     const locks = resources.map((r) => ({ provider: r.provider, resourceId: r.id }));
     await store.withResources(locks, async (state) => {
       const batch: FindingRecord[] = [];
@@ -138,15 +130,13 @@ export async function syncState(
         const last = await state.lastObserved(ref);
         if (last !== undefined && last > resource.observedAt) continue;
         observed.push({ ...ref, observedAt: resource.observedAt });
-        const observations = (byResource.get(resourceId) ?? []).map(toObservation);
-        const waivers = new Map(
-          (byResource.get(resourceId) ?? []).map((f) => [f.ruleId, f.waiver]),
-        );
+        const findings = states.findingsOf<ScanFinding>(resource.seq);
+        const waivers = new Map(findings.map((f) => [f.ruleId, f.waiver]));
         batch.push(
           ...keep(
             reconcileResource({
               resource: ref,
-              observations,
+              observations: findings.map(toObservation),
               stored: await state.findingsOf(ref),
               judgedRules,
               bundleRules: options.bundleRules,
@@ -160,19 +150,11 @@ export async function syncState(
       await state.save(batch, observed);
       await claim(state, batch);
     });
-    options.onProgress?.(Math.min(start + BATCH, ids.length), ids.length);
+    done += resources.length;
+    options.onProgress?.(done, total);
   }
 
-  const gone: { provider: string; resourceId: string; account?: string }[] = [...coverage.deleted];
-  if (coverage.complete) {
-    for (const scope of coverage.scopes.covered()) {
-      for (const f of await store.openFindings(scope.provider)) {
-        if (inScope(scope, f) && !coverage.observed.has(f.resourceId)) gone.push(f);
-      }
-    }
-  }
-  for (let start = 0; start < gone.length; start += BATCH) {
-    const resources = gone.slice(start, start + BATCH);
+  const resolveGone = async (resources: readonly GoneResource[]) => {
     await store.withResources(resources, async (state) => {
       const resolved: FindingRecord[] = [];
       for (const resource of resources) {
@@ -182,13 +164,57 @@ export async function syncState(
       await state.save(resolved);
       await claim(state, resolved);
     });
+  };
+  for (const deleted of states.deletedBatches(BATCH)) await resolveGone(deleted);
+  if (coverage.complete) {
+    for (const scope of coverage.scopes.covered()) {
+      let gone: GoneResource[] = [];
+      for await (const open of pagesOf((after) =>
+        store.openFindings(scope.provider, { after, limit: PAGE }),
+      )) {
+        for (const f of open) {
+          if (inScope(scope, f) && !states.isObserved(f.resourceId)) gone.push(f);
+        }
+        if (gone.length >= BATCH) {
+          await resolveGone(gone);
+          gone = [];
+        }
+      }
+      if (gone.length > 0) await resolveGone(gone);
+    }
   }
 
   // What a crashed run left unreported, unless a live run has it to report.
-  const left = (await store.unpublished()).filter((record) => !touched.has(record.id));
-  const mine = await store.claim(left.map((record) => record.id));
-  for (const record of left) if (mine.has(record.id)) touched.set(record.id, record);
-  return [...touched.values()].map((record) => toReported(record, claimedElsewhere));
+  for await (const unpublished of pagesOf((after) => store.unpublished({ after, limit: PAGE }))) {
+    const left = unpublished.filter((record) => !states.hasReported(record.id));
+    const mine = await store.claim(left.map((record) => record.id));
+    for (const record of left) if (mine.has(record.id)) states.keepReported(record.id, record);
+  }
+}
+
+type GoneResource = { provider: string; resourceId: string; account?: string };
+
+/** Pages of records ordered by id, each asked for after the last id of the one before. */
+async function* pagesOf(
+  page: (after: string | undefined) => Promise<FindingRecord[]>,
+): AsyncGenerator<FindingRecord[]> {
+  let after: string | undefined;
+  for (;;) {
+    const records = await page(after);
+    if (records.length === 0) return;
+    yield records;
+    if (records.length < PAGE) return;
+    after = records.at(-1)?.id;
+  }
+}
+
+/** What the state sync kept to report, as the scan reports it. */
+export function* reportedFindings(
+  states: ScanResult['coverage']['states'],
+): Generator<ScanFinding> {
+  for (const batch of states.reportedBatches<FindingRecord>(BATCH)) {
+    for (const { record, claimedElsewhere } of batch) yield toReported(record, claimedElsewhere);
+  }
 }
 
 /**
@@ -198,17 +224,24 @@ export async function syncState(
  */
 export async function markReported(
   store: StateStore,
-  reported: readonly ScanFinding[],
+  reported: Iterable<ScanFinding>,
   at: string,
 ): Promise<void> {
-  const taken = reported.filter((f) => f.transition !== 'unchanged' && f.contentHash !== undefined);
-  for (let start = 0; start < taken.length; start += BATCH) {
-    const batch = taken.slice(start, start + BATCH);
-    await store.withResources(batch, (state) =>
+  let batch: ScanFinding[] = [];
+  const mark = async (taken: readonly ScanFinding[]) =>
+    store.withResources(taken, (state) =>
       state.markPublished(
-        batch.map((f) => ({ id: f.id, contentHash: f.contentHash ?? '' })),
+        taken.map((f) => ({ id: f.id, contentHash: f.contentHash ?? '' })),
         at,
       ),
     );
+  for (const f of reported) {
+    if (f.transition === 'unchanged' || f.contentHash === undefined) continue;
+    batch.push(f);
+    if (batch.length === BATCH) {
+      await mark(batch);
+      batch = [];
+    }
   }
+  if (batch.length > 0) await mark(batch);
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 import { POSTGRES_MIGRATIONS, SCHEMA_LOCK_ID, SCHEMA_TABLE_DDL } from './postgres-migrations.js';
+import { pageClause } from './page-clause.js';
 import { publishedRecord } from './published.js';
 import { StateStoreError } from './sqlite-store.js';
 import { redactUrl } from './state-location.js';
@@ -14,6 +15,7 @@ import {
   type StateStore,
   type SweepCheckpoint,
   type SweepProgress,
+  type RecordPage,
 } from './state-store.js';
 
 export interface PostgresStateStoreOptions {
@@ -366,11 +368,12 @@ class PostgresAccess implements StateAccess {
     return this.records(rows);
   }
 
-  async openFindings(provider: string): Promise<FindingRecord[]> {
+  async openFindings(provider: string, page?: RecordPage): Promise<FindingRecord[]> {
+    const { where, params, limit } = pageClause(page, '$2');
     return this.records(
       await this.run.query<RecordRow>(
-        "SELECT record FROM findings WHERE provider = $1 AND status <> 'RESOLVED' ORDER BY id",
-        [provider],
+        `SELECT record FROM findings WHERE provider = $1 AND status <> 'RESOLVED'${where} ORDER BY id${limit}`,
+        [provider, ...params],
       ),
     );
   }
@@ -385,10 +388,12 @@ class PostgresAccess implements StateAccess {
     return this.records(rows);
   }
 
-  async unpublished(): Promise<FindingRecord[]> {
+  async unpublished(page?: RecordPage): Promise<FindingRecord[]> {
+    const { where, params, limit } = pageClause(page, '$1');
     return this.records(
       await this.run.query<RecordRow>(
-        'SELECT record FROM findings WHERE pending_transition IS NOT NULL ORDER BY id',
+        `SELECT record FROM findings WHERE pending_transition IS NOT NULL${where} ORDER BY id${limit}`,
+        params,
       ),
     );
   }
@@ -950,16 +955,16 @@ export class PostgresStateStore implements StateStore {
     return this.access.findingsOf(resource);
   }
 
-  openFindings(provider: string): Promise<FindingRecord[]> {
-    return this.access.openFindings(provider);
+  openFindings(provider: string, page?: RecordPage): Promise<FindingRecord[]> {
+    return this.access.openFindings(provider, page);
   }
 
   list(status?: FindingStatus): Promise<FindingRecord[]> {
     return this.access.list(status);
   }
 
-  unpublished(): Promise<FindingRecord[]> {
-    return this.access.unpublished();
+  unpublished(page?: RecordPage): Promise<FindingRecord[]> {
+    return this.access.unpublished(page);
   }
 
   save(

@@ -6,6 +6,7 @@ import { MIGRATIONS } from './migrations.js';
 import { inTransaction, openSqlite, type SqlDatabase, type SqliteDriver } from './sqlite-driver.js';
 import { describeHolder, StateLock, type StateLockHolder } from './state-lock.js';
 import { KeyedLock } from './keyed-lock.js';
+import { pageClause } from './page-clause.js';
 import { publishedRecord } from './published.js';
 import {
   resourceLockKey,
@@ -16,6 +17,7 @@ import {
   type StateStore,
   type SweepCheckpoint,
   type SweepProgress,
+  type RecordPage,
 } from './state-store.js';
 
 /** The state file cannot be used: it names the file and what is wrong. */
@@ -226,13 +228,14 @@ export class SqliteStateStore implements StateStore {
     return this.records(rows as Row[]);
   }
 
-  async openFindings(provider: string): Promise<FindingRecord[]> {
+  async openFindings(provider: string, page?: RecordPage): Promise<FindingRecord[]> {
+    const { where, params, limit } = pageClause(page, '?');
     return this.records(
       this.db
         .prepare(
-          "SELECT record FROM findings WHERE provider = ? AND status != 'RESOLVED' ORDER BY id",
+          `SELECT record FROM findings WHERE provider = ? AND status != 'RESOLVED'${where} ORDER BY id${limit}`,
         )
-        .all(provider) as Row[],
+        .all(provider, ...params) as Row[],
     );
   }
 
@@ -243,11 +246,14 @@ export class SqliteStateStore implements StateStore {
     return this.records(rows as Row[]);
   }
 
-  async unpublished(): Promise<FindingRecord[]> {
+  async unpublished(page?: RecordPage): Promise<FindingRecord[]> {
+    const { where, params, limit } = pageClause(page, '?');
     return this.records(
       this.db
-        .prepare('SELECT record FROM findings WHERE pending_transition IS NOT NULL ORDER BY id')
-        .all() as Row[],
+        .prepare(
+          `SELECT record FROM findings WHERE pending_transition IS NOT NULL${where} ORDER BY id${limit}`,
+        )
+        .all(...params) as Row[],
     );
   }
 

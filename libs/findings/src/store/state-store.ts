@@ -34,6 +34,16 @@ export interface SweepProgress {
   readonly startedAt: string | null;
 }
 
+/**
+ * A page of records ordered by id: those after `after` (from the start when
+ * undefined), at most `limit`. Reading page after page keeps memory to a page
+ * however many records the state holds.
+ */
+export interface RecordPage {
+  readonly after?: string | undefined;
+  readonly limit: number;
+}
+
 /** A resource as a lock names it: deletion notices know no account, so none is part of it. */
 export interface LockedResource {
   readonly provider: string;
@@ -66,12 +76,15 @@ export interface StateAccess {
       readonly idCaseInsensitive?: boolean | undefined;
     },
   ): Promise<FindingRecord[]>;
-  /** The open (ACTIVE or SUPPRESSED) findings of a provider, ordered by id. */
-  openFindings(provider: string): Promise<FindingRecord[]>;
+  /**
+   * The open (ACTIVE or SUPPRESSED) findings of a provider, ordered by id; with
+   * a page, at most `limit` of them with ids after `after`.
+   */
+  openFindings(provider: string, page?: RecordPage): Promise<FindingRecord[]>;
   /** Every finding, or those with one status, ordered by id. */
   list(status?: FindingStatus): Promise<FindingRecord[]>;
-  /** Findings whose last transition no publisher has taken yet, ordered by id. */
-  unpublished(): Promise<FindingRecord[]>;
+  /** Findings whose last transition no publisher has taken yet, ordered by id; paged as openFindings. */
+  unpublished(page?: RecordPage): Promise<FindingRecord[]>;
   /**
    * Writes the records, and the observation times of the resources they were
    * judged from (kept only when newer), in one transaction: all or none.

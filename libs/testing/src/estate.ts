@@ -9,7 +9,6 @@ import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { workspaceRoot } from './paths.js';
 
 export type Cloud = 'aws' | 'azure' | 'gcp';
 export const CLOUDS: readonly Cloud[] = ['aws', 'azure', 'gcp'];
@@ -18,6 +17,9 @@ export const CLOUDS: readonly Cloud[] = ['aws', 'azure', 'gcp'];
 export type Mix = 'mixed' | 'compliant';
 
 type Json = Record<string, unknown>;
+
+/** The workspace root, from this file's place (libs/testing/src, or dist when built). */
+const workspaceRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 
 const SAMPLES = path.join(workspaceRoot, 'samples');
 
