@@ -1,0 +1,77 @@
+// The scan's JSON report, byte for byte, as it was before the report moved to
+// disk (sorted runs merged back): on the samples of the three clouds, with and
+// without a state, and on a 100,023-resource AWS Config snapshot whose
+// findings spill into many runs. A deliberate change of the output updates
+// the golden files (and the digest) in the same commit that makes it.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { writeEstate } from '@drift-detective/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bin, workspaceRoot } from './cli-process.js';
+
+const NOW = '2026-11-30T12:00:00.000Z';
+const samples = ['aws', 'azure', 'gcp'].flatMap((cloud) => [
+  '--input',
+  path.join(workspaceRoot, 'samples', cloud),
+]);
+const golden = (name: string) => path.join(import.meta.dirname, 'golden', name);
+
+/** The CLI's stdout digested as it comes (a large report is never held), and its exit code. */
+function scanDigest(
+  args: readonly string[],
+): Promise<{ code: number; sha256: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'scan', '--format', 'json', ...args], {
+      env: { ...process.env, DRIFT_NOW: NOW },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const hash = createHash('sha256');
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => hash.update(chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, sha256: hash.digest('hex'), stderr }));
+  });
+}
+
+const sha256 = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'drift-stability-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the JSON report, byte for byte', () => {
+  it('is the golden one for the samples of the three clouds', async () => {
+    const run = await scanDigest(samples);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.sha256).toBe(await sha256(golden('samples.json')));
+  });
+
+  it('is the golden one for the samples reconciled with a fresh state', async () => {
+    const run = await scanDigest([...samples, '--state', path.join(dir, 'state.db')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.sha256).toBe(await sha256(golden('samples-state.json')));
+  });
+
+  it('is the one of before for a 100,023-resource AWS Config snapshot, about half violating', async () => {
+    const estate = await writeEstate('aws', path.join(dir, 'snapshot.json'), {
+      resources: 100_000,
+      mix: 'mixed',
+      violating: new Set(),
+    });
+    expect(estate.records).toBe(100_023);
+    const run = await scanDigest(['--input', estate.file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.sha256).toBe('4a4a509fd1699dcbe0b72ca365330025d37ee707b2fbbe2cadc523b778742fe4');
+  }, 240_000);
+});
