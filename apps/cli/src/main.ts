@@ -8,6 +8,7 @@ import { normalizeCommand } from './normalize-command.js';
 import { waiversCheckCommand } from './waivers-command.js';
 import { scanCommand } from './scan-command.js';
 import { bundleLocation } from './bundle-location.js';
+import { reportWriter } from './report-output.js';
 import { COMMAND_USAGE, EXIT, USAGE, UsageError } from './usage.js';
 
 const io: CommandIo = {
@@ -74,6 +75,7 @@ async function scanMain(args: string[]): Promise<number> {
       ...io,
       stdoutIsTty: process.stdout.isTTY === true,
       stderrIsTty: process.stderr.isTTY === true,
+      write: reportWriter(process.stdout, 'standard output'),
     },
     version,
   );

@@ -47,6 +47,11 @@ export interface ScanCommandOptions {
 export interface ScanIo extends CommandIo {
   readonly stdoutIsTty: boolean;
   readonly stderrIsTty: boolean;
+  /**
+   * Writes a piece of the report and resolves once the reader can take more:
+   * a pipe to a slower reader would otherwise queue the whole report in memory.
+   */
+  readonly write: (text: string) => Promise<void>;
 }
 
 function parseFormat(value: string | undefined, stdoutIsTty: boolean): Format {
@@ -168,7 +173,7 @@ export async function scanCommand(
       asff: () =>
         formatAsffPieces(shown, at.toISOString(), process.env['AWS_REGION'] ?? 'us-east-1'),
     };
-    for (const piece of render[format]()) io.out(piece);
+    for (const piece of render[format]()) await io.write(piece);
     if (format !== 'table' && format !== 'json' && result.summary.skipped.length > 0) {
       for (const s of result.summary.skipped)
         io.err(`${printable(`skipped ${s.input}: ${s.reason}`)}\n`);

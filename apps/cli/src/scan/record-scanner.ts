@@ -67,6 +67,15 @@ export async function* scanRecords(
   /** A scalar element (number, true, false, null) ends before the next comma, closing bracket or space. */
   let scalar = false;
 
+  /**
+   * Keeps a piece of the skeleton. Copied: a slice would keep the whole chunk
+   * it was cut from alive, and with it the file. Whitespace is left out: the
+   * whitespace between records grows with their number, and JSON ignores it.
+   */
+  const keepSkeleton = (piece: Buffer) => {
+    if (piece.length > 0 && !piece.every(isSpace)) skeleton.push(Buffer.from(piece));
+  };
+
   const fail = (reason: string): never => {
     throw new JsonSyntaxError(reason, line);
   };
@@ -130,7 +139,7 @@ export async function* scanRecords(
           if (arrayState !== 'after-element') fail('a record array holds an empty element');
           arrayState = 'after-comma';
           // Kept out of the skeleton, where the array stays `[]`.
-          skeleton.push(chunk.subarray(skeletonFrom, i));
+          keepSkeleton(chunk.subarray(skeletonFrom, i));
           skeletonFrom = i + 1;
           continue;
         }
@@ -142,7 +151,7 @@ export async function* scanRecords(
           if (byte === CLOSE_OBJECT) fail("'}' closes an array");
           if (arrayState === 'after-element') fail('two records without a comma between them');
           // An element starts here.
-          skeleton.push(chunk.subarray(skeletonFrom, i));
+          keepSkeleton(chunk.subarray(skeletonFrom, i));
           skeletonFrom = -1;
           element = [];
           elementFrom = i;
@@ -204,7 +213,7 @@ export async function* scanRecords(
       }
     }
     if (element !== null) element.push(chunk.subarray(elementFrom));
-    else skeleton.push(chunk.subarray(skeletonFrom));
+    else keepSkeleton(chunk.subarray(skeletonFrom));
     if (key !== null && inString) key.push(chunk.subarray(keyStart));
     keyStart = 0;
     yield* pending;
