@@ -4,7 +4,7 @@
 // output format. Ratios are to the smaller size of the same run: throughput
 // should hold, memory should not grow with the input.
 //   npx nx run cli:build && npx tsx tools/bench/scan-scale.ts [small] [large] [--mix compliant]
-//     [--cloud aws|azure|gcp]… [--format json|table|sarif|asff]…
+//     [--cloud aws|azure|gcp]… [--format json|table|sarif|asff|json+state]…
 // Writes bench/results/scan-scale.md and .json.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,7 +24,8 @@ const only = (flag: string) =>
 const clouds =
   only('--cloud').length > 0 ? CLOUDS.filter((c) => only('--cloud').includes(c)) : CLOUDS;
 const [small = 10_000, large = 100_000] = sizes;
-const ALL_FORMATS = ['json', 'table', 'sarif', 'asff'] as const;
+/** `json+state` is the JSON report of a scan reconciled with a fresh --state file. */
+const ALL_FORMATS = ['json', 'table', 'sarif', 'asff', 'json+state'] as const;
 const FORMATS = ALL_FORMATS.filter(
   (f) => only('--format').length === 0 || only('--format').includes(f),
 );
@@ -51,10 +52,12 @@ async function scanOnce(
   file: string,
   format: string,
 ): Promise<Omit<Run, 'cloud' | 'records' | 'perSecond'>> {
+  const [output, withState] = format.split('+');
+  const state = withState ? ['--state', path.join(dir, `state-${Date.now()}.db`)] : [];
   const started = process.hrtime.bigint();
   const child = spawn(
     process.execPath,
-    ['--import', preload, cli, 'scan', '--format', format, '--input', file],
+    ['--import', preload, cli, 'scan', '--format', output ?? format, '--input', file, ...state],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -141,7 +144,7 @@ const table = [
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map(
     (r) =>
-      `| ${r.cloud} | ${r.format} | ${r.records} | ${r.format === 'json' ? r.findings : ''} | ${r.perSecond.toFixed(0)} | ${r.throughputRatio.toFixed(2)} | ${r.peakMiB.toFixed(0)} | ${r.memoryRatio.toFixed(2)} (${r.inputRatio.toFixed(0)}) |`,
+      `| ${r.cloud} | ${r.format} | ${r.records} | ${r.format.startsWith('json') ? r.findings : ''} | ${r.perSecond.toFixed(0)} | ${r.throughputRatio.toFixed(2)} | ${r.peakMiB.toFixed(0)} | ${r.memoryRatio.toFixed(2)} (${r.inputRatio.toFixed(0)}) |`,
   ),
   '',
 ].join('\n');

@@ -48,6 +48,7 @@ async function scanMain(args: string[]): Promise<number> {
       state: { type: 'string' },
       waivers: { type: 'string' },
       progress: { type: 'boolean' },
+      threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -70,6 +71,7 @@ async function scanMain(args: string[]): Promise<number> {
       state: values.state,
       waivers: values.waivers,
       progress: values.progress,
+      threads: values.threads,
     },
     {
       ...io,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { PolicyEngine } from '@drift-detective/policy-engine';
 import { bundleLocation } from './bundle-location.js';
 import type { CommandIo } from '@drift-detective/pipeline';
@@ -10,13 +11,13 @@ import { resolveInputs } from './scan/inputs.js';
 import { INVENTORIES } from './scan/inventories.js';
 import { compareFindings, SeverityTally, type ScanFinding } from './scan/finding.js';
 import { listValues, parseSeverity, ruleFilter, severityRank } from './scan/rule-filter.js';
-import { scan, type ScanResult } from './scan/scan.js';
+import { scan, stopIfAborted, type ScanResult } from './scan/scan.js';
 import { ScanWorkspace } from './scan/spill/scan-workspace.js';
 import { SortedSpill } from './scan/spill/sorted-spill.js';
 import { markReported, reportedFindings, syncState } from './scan/state-sync.js';
 import { now } from './clock.js';
 import { waiverLookup, waiversFrom } from './waivers-source.js';
-import { printable } from '@drift-detective/pipeline';
+import { printable, untilStopped } from '@drift-detective/pipeline';
 import {
   describeHolder,
   openStateStore,
@@ -35,6 +36,8 @@ export interface ScanCommandOptions {
   readonly waivers?: string | undefined;
   /** Progress on stderr even when it is not a terminal. */
   readonly progress?: boolean | undefined;
+  /** --threads: evaluation threads (default: the cores available). */
+  readonly threads?: string | undefined;
   readonly provider?: string | undefined;
   /** Default: table when stdout is a terminal, json otherwise. */
   readonly format?: string | undefined;
@@ -53,6 +56,20 @@ export interface ScanIo extends CommandIo {
    */
   readonly write: (text: string) => Promise<void>;
 }
+
+/** --threads: a whole number from 1 to 64; by default as many as the cores available. */
+function parseThreads(value: string | undefined): number {
+  if (value === undefined) return Math.min(availableParallelism(), MAX_THREADS);
+  const threads = Number(value);
+  if (!/^\d+$/.test(value) || threads < 1 || threads > MAX_THREADS) {
+    throw new UsageError(
+      `--threads must be a whole number from 1 to ${MAX_THREADS}, not '${value}'`,
+    );
+  }
+  return threads;
+}
+
+const MAX_THREADS = 64;
 
 function parseFormat(value: string | undefined, stdoutIsTty: boolean): Format {
   const format = value ?? (stdoutIsTty ? 'table' : 'json');
@@ -85,6 +102,7 @@ export async function scanCommand(
 ): Promise<number> {
   const provider = parseProvider(options.provider);
   const format = parseFormat(options.format, io.stdoutIsTty);
+  const threads = parseThreads(options.threads);
   const failOn =
     options.failOn === undefined ? undefined : parseSeverity(options.failOn, '--fail-on');
   const engine = await PolicyEngine.load(bundleLocation(options.bundle));
@@ -99,94 +117,103 @@ export async function scanCommand(
   const waiverFor = waiverLookup(await waiversFrom(options.waivers), at);
   const showProgress = options.progress === true || io.stderrIsTty;
 
-  // The scan's working files (states, findings, sorted runs) go with it, however it ends.
-  const workspace = ScanWorkspace.open();
-  try {
-    const scanned = await scan({
-      inputs,
-      inventories: INVENTORIES,
-      provider,
-      engine,
-      includeRule,
-      waiverFor,
-      workspace,
-      forState: options.state !== undefined,
-      scanTime: at.toISOString(),
-      onProgress: showProgress ? (n) => io.err(`scanned ${n} records\n`) : undefined,
-    });
-    let result = scanned;
-    let store: StateStore | undefined;
-    if (options.state) {
-      try {
-        // A SQLite file has one writer at a time: a second scan, sweep or worker waits, then is
-        // refused by name. PostgreSQL is shared: runs take turns per resource.
-        store = await openStateStore(options.state, {
-          command: 'drift-detective scan',
-          onWait: (holder) =>
-            io.err(
-              `waiting for state file ${options.state}: in use by ${describeHolder(holder)}\n`,
-            ),
-        });
-      } catch (error) {
-        if (error instanceof StateStoreError) {
-          throw new UsageError(error.message, { showUsage: false });
-        }
-        throw error;
-      }
-      await syncState(store, scanned, {
-        now: at.toISOString(),
-        judgedRules: new Set(bundleRules.filter(includeRule)),
-        bundleRules: new Set(bundleRules),
-        onProgress: showProgress
-          ? (done, total) => io.err(`state: ${done}/${total} resources\n`)
-          : undefined,
+  // SIGTERM or Ctrl-C stops the scan at its next record, batch or piece of the report, so that
+  // its working files (states, findings, sorted runs) go with it, however it ends.
+  return untilStopped(async (signal) => {
+    const workspace = ScanWorkspace.open();
+    try {
+      const scanned = await scan({
+        inputs,
+        inventories: INVENTORIES,
+        provider,
+        engine,
+        includeRule,
+        waiverFor,
+        workspace,
+        forState: options.state !== undefined,
+        threads,
+        signal,
+        scanTime: at.toISOString(),
+        onProgress: showProgress ? (n) => io.err(`scanned ${n} records\n`) : undefined,
       });
-      result = reportOfState(scanned, workspace);
-    }
-    for (const file of ignored) {
-      result.summary.skipped.push({
-        input: file,
-        reason: 'not a .json, .ndjson or .jsonl file; not read',
-      });
-    }
-
-    // The most severe ACTIVE finding, noted as the report goes by (it is read once, from disk).
-    let worstActive = Number.POSITIVE_INFINITY;
-    const reported = result.findings;
-    const shown: ScanResult = {
-      ...result,
-      findings: {
-        *[Symbol.iterator]() {
-          for (const f of reported) {
-            if (f.status === 'ACTIVE')
-              worstActive = Math.min(worstActive, severityRank(f.severity));
-            yield f;
+      let result = scanned;
+      let store: StateStore | undefined;
+      if (options.state) {
+        try {
+          // A SQLite file has one writer at a time: a second scan, sweep or worker waits, then is
+          // refused by name. PostgreSQL is shared: runs take turns per resource.
+          store = await openStateStore(options.state, {
+            command: 'drift-detective scan',
+            onWait: (holder) =>
+              io.err(
+                `waiting for state file ${options.state}: in use by ${describeHolder(holder)}\n`,
+              ),
+          });
+        } catch (error) {
+          if (error instanceof StateStoreError) {
+            throw new UsageError(error.message, { showUsage: false });
           }
+          throw error;
+        }
+        await syncState(store, scanned, {
+          now: at.toISOString(),
+          judgedRules: new Set(bundleRules.filter(includeRule)),
+          bundleRules: new Set(bundleRules),
+          onProgress: showProgress
+            ? (done, total) => io.err(`state: ${done}/${total} resources\n`)
+            : undefined,
+          signal,
+        });
+        result = reportOfState(scanned, workspace);
+      }
+      for (const file of ignored) {
+        result.summary.skipped.push({
+          input: file,
+          reason: 'not a .json, .ndjson or .jsonl file; not read',
+        });
+      }
+
+      // The most severe ACTIVE finding, noted as the report goes by (it is read once, from disk).
+      let worstActive = Number.POSITIVE_INFINITY;
+      const reported = result.findings;
+      const shown: ScanResult = {
+        ...result,
+        findings: {
+          *[Symbol.iterator]() {
+            for (const f of reported) {
+              if (f.status === 'ACTIVE')
+                worstActive = Math.min(worstActive, severityRank(f.severity));
+              yield f;
+            }
+          },
         },
-      },
-    };
-    // Written in pieces as they are made: the report never sits in memory as one string.
-    const render: Record<Format, () => Iterable<string>> = {
-      table: () => formatTablePieces(shown),
-      json: () => formatJsonPieces(shown),
-      sarif: () => formatSarifPieces(shown, [...engine.rules.values()], version),
-      asff: () =>
-        formatAsffPieces(shown, at.toISOString(), process.env['AWS_REGION'] ?? 'us-east-1'),
-    };
-    for (const piece of render[format]()) await io.write(piece);
-    if (format !== 'table' && format !== 'json' && result.summary.skipped.length > 0) {
-      for (const s of result.summary.skipped)
-        io.err(`${printable(`skipped ${s.input}: ${s.reason}`)}\n`);
+      };
+      // Written in pieces as they are made: the report never sits in memory as one string.
+      const render: Record<Format, () => Iterable<string>> = {
+        table: () => formatTablePieces(shown),
+        json: () => formatJsonPieces(shown),
+        sarif: () => formatSarifPieces(shown, [...engine.rules.values()], version),
+        asff: () =>
+          formatAsffPieces(shown, at.toISOString(), process.env['AWS_REGION'] ?? 'us-east-1'),
+      };
+      for (const piece of render[format]()) {
+        stopIfAborted(signal);
+        await io.write(piece);
+      }
+      if (format !== 'table' && format !== 'json' && result.summary.skipped.length > 0) {
+        for (const s of result.summary.skipped)
+          io.err(`${printable(`skipped ${s.input}: ${s.reason}`)}\n`);
+      }
+      if (store) {
+        // Reported: the transitions are taken. A crash before this line reports them again on the
+        // next run (at least once, never lost).
+        await markReported(store, reportedFindings(workspace), at.toISOString());
+        await store.close();
+      }
+      if (failOn && worstActive <= severityRank(failOn)) return EXIT.findings;
+      return EXIT.ok;
+    } finally {
+      workspace.close();
     }
-    if (store) {
-      // Reported: the transitions are taken. A crash before this line reports them again on the
-      // next run (at least once, never lost).
-      await markReported(store, reportedFindings(workspace), at.toISOString());
-      await store.close();
-    }
-    if (failOn && worstActive <= severityRank(failOn)) return EXIT.findings;
-    return EXIT.ok;
-  } finally {
-    workspace.close();
-  }
+  });
 }

@@ -46,6 +46,8 @@ const SCAN_OPTIONS = `scan options:
                            and other scans, locked per resource.
   --waivers FILE           Waiver file (default: policies/waivers.yaml when it exists).
   --progress               Progress on stderr (default: when stderr is a terminal).
+  --threads N              Threads that evaluate the policy, each with an engine of its own
+                           (default: the cores available; 1 evaluates in the main thread).
   --bundle DIR             Policy bundle folder (default: $DRIFT_POLICY_BUNDLE, else dist/policies)
 `;
 

@@ -5,12 +5,12 @@
 // the golden files (and the digest) in the same commit that makes it.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeEstate } from '@drift-detective/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, workspaceRoot } from './cli-process.js';
+import { bin, securityGroupItems, workspaceRoot } from './cli-process.js';
 
 const NOW = '2026-11-30T12:00:00.000Z';
 const samples = ['aws', 'azure', 'gcp'].flatMap((cloud) => [
@@ -70,8 +70,34 @@ describe('the JSON report, byte for byte', () => {
       violating: new Set(),
     });
     expect(estate.records).toBe(100_023);
-    const run = await scanDigest(['--input', estate.file]);
+    // On a pool of two evaluation threads: the order of the report is not theirs to change.
+    const run = await scanDigest(['--threads', '2', '--input', estate.file]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.sha256).toBe('4a4a509fd1699dcbe0b72ca365330025d37ee707b2fbbe2cadc523b778742fe4');
   }, 240_000);
+
+  it('is the same on one thread and on three, skipped lines and a history included', async () => {
+    // 6,000 records: past the 2,000 judged before the pool starts. Every 700th line is
+    // broken, and every 900th is an earlier group again, closed, with the same capture
+    // time: of two states with one time the one read last decides, so the judgements
+    // must come back in the order the records were read.
+    const items = await securityGroupItems(6_000);
+    const lines = items.map((item, i) => {
+      if (i % 700 === 699) return '{"configurationItems": [';
+      if (i % 900 === 899) {
+        const earlier = items[i - 850] as Record<string, unknown>;
+        return JSON.stringify({
+          ...earlier,
+          configuration: { ...(earlier['configuration'] as object), ipPermissions: [] },
+        });
+      }
+      return JSON.stringify(item);
+    });
+    const file = path.join(dir, 'mixed.ndjson');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const one = await scanDigest(['--threads', '1', '--input', file]);
+    const three = await scanDigest(['--threads', '3', '--input', file]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(three).toEqual(one);
+  }, 120_000);
 });

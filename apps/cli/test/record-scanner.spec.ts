@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonSyntaxError, scanRecords } from '../src/scan/record-scanner.js';
 
@@ -65,6 +66,21 @@ describe('scanRecords', () => {
     expect(await scanned(JSON.stringify(JSON.parse(tricky), null, 2), 3)).toEqual(want);
     expect(await scanned(JSON.stringify(want, null, 1), 4)).toEqual(want);
     expect(await scanned('{"fileVersion": "1.0"}')).toEqual([]);
+  });
+
+  it('finds any records, of any strings, as JSON.parse does, in chunks of any size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.jsonValue(), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        async (records, size, pretty) => {
+          const text = JSON.stringify({ head: 'x', data: records }, null, pretty ? 2 : undefined);
+          expect(await scanned(text, size)).toEqual(expected(text));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses every cut of a document, never yielding a record the document does not hold', async () => {

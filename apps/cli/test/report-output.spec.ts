@@ -1,8 +1,9 @@
-// A report written to a reader that stops early (`| head`): one line on
+// A scan stopped early, by its reader or by a signal. A report written to a reader that stops early (`| head`): one line on
 // stderr and exit 2, no stack trace, and nothing marked reported, so the next
 // run reports the same transitions again.
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,4 +46,36 @@ describe('a reader that stops before the end of the report', () => {
     expect(findings).toHaveLength(3_000);
     expect(new Set(findings.map((f) => f.transition))).toEqual(new Set(['new']));
   }, 120_000);
+});
+
+describe('a scan stopped by SIGTERM', () => {
+  it.each([[false], [true]])(
+    'exits 2 with one line and leaves no working file behind (with a state: %s)',
+    async (withState) => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'drift-sigterm-'));
+      const input = await securityGroups(dir, 20_000);
+      // Its own TMPDIR: whatever the scan leaves behind is in there.
+      const scratch = await mkdtemp(path.join(tmpdir(), 'drift-sigterm-tmp-'));
+      const state = withState ? ['--state', path.join(dir, 'state.db')] : [];
+      const child = spawn(
+        process.execPath,
+        [bin, 'scan', '--progress', '--format', 'json', '--input', input, ...state],
+        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: scratch } },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        // Once it has read some records, and long before it could have read them all.
+        if (/scanned 1000 records/.test(stderr) && !child.killed) child.kill('SIGTERM');
+      });
+      const [code] = (await once(child, 'close')) as [number];
+      const lines = stderr.trim().split('\n');
+      expect(code, stderr).toBe(2);
+      expect(lines.filter((line) => !line.startsWith('scanned '))).toEqual([
+        'drift-detective: scan stopped by SIGTERM before its end: its report is incomplete and nothing was marked reported',
+      ]);
+      expect(await readdir(scratch)).toEqual([]);
+    },
+    120_000,
+  );
 });

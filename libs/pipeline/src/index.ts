@@ -59,6 +59,7 @@ export {
   printable,
   runAdapterProcess,
   runCommandLine,
+  untilStopped,
   UsageError,
   waiversFrom,
 } from './command/index.js';

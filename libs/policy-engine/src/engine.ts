@@ -130,13 +130,28 @@ export class PolicyEngine {
    */
   evaluate(resource: EvaluableResource): Violation[] {
     assertEvaluable(resource);
-    const raw = this.evaluateEntrypoint(ENTRYPOINTS.violations, { resource }, resource.id);
+    const raw = this.evaluateEntrypoint(
+      ENTRYPOINTS.violations,
+      { resource: this.policyView(resource) },
+      resource.id,
+    );
     if (!Array.isArray(raw)) {
       throw new EvaluationError(resource.id, `${ENTRYPOINTS.violations} did not return a set`);
     }
     return raw
       .map((item) => this.enrich(item as RawViolation, resource))
       .sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
+  }
+
+  /**
+   * The resource as the policy reads it: without `native` when no rule of the
+   * bundle reads it (its manifest says so). The native configuration is most
+   * of a resource's bytes, and the wasm policy parses every byte it is given.
+   */
+  private policyView(resource: EvaluableResource): EvaluableResource {
+    if (this.bundle.manifest.readsNative || !('native' in resource)) return resource;
+    const { native: _native, ...view } = resource;
+    return view as EvaluableResource;
   }
 
   /** Evaluates a batch; a failure for one resource does not hide the others' results. */

@@ -40,6 +40,12 @@ export interface PolicyManifest {
   readonly opaVersion: string;
   readonly entrypoints: typeof ENTRYPOINTS;
   readonly rules: readonly RuleMetadata[];
+  /**
+   * Whether any rule may read `input.resource.native` (found by the build in
+   * the parsed Rego). When false the engine leaves `native` out of the input.
+   * A manifest without it is read as true: nothing is left out.
+   */
+  readonly readsNative: boolean;
 }
 
 const RULE_ID = /^DD-[A-Z]+-\d{3}$/;
@@ -137,5 +143,6 @@ export function parseManifest(raw: unknown): PolicyManifest {
     opaVersion: nonEmptyString(raw['opaVersion']) ? raw['opaVersion'] : 'unknown',
     entrypoints: ENTRYPOINTS,
     rules,
+    readsNative: raw['readsNative'] !== false,
   };
 }

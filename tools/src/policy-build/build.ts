@@ -17,6 +17,7 @@ import { ensureTool } from '../toolchain/ensure.js';
 import { OPA } from '../toolchain/go-tools.js';
 import { opaCapabilities, restrictCapabilities, sdkBuiltinNames } from './capabilities.js';
 import { rulesFromInspect } from './inspect.js';
+import { policyReadsNative } from './native-reads.js';
 
 export const BUNDLE_FILE = 'bundle.tar.gz';
 export const CAPABILITIES_FILE = 'capabilities.json';
@@ -122,6 +123,7 @@ export async function buildPolicies(options: BuildOptions): Promise<BuildResult>
     opaVersion: opa.version,
     entrypoints: ENTRYPOINTS,
     rules,
+    readsNative: await policyReadsNative(opa.path, sources),
   };
   await writeFile(
     path.join(options.outDir, MANIFEST_FILE),

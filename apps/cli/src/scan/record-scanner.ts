@@ -104,28 +104,56 @@ export async function* scanRecords(
       elementFrom = -1;
     };
     const length = chunk.length;
+    // Where the next backslash and newline are, found by indexOf (native) and kept until passed.
+    let nextBackslash = chunk.indexOf(BACKSLASH);
+    let nextNewline = chunk.indexOf(NEWLINE);
     for (let i = 0; i < length; i++) {
-      const byte = chunk[i] as number;
-      if (byte === NEWLINE) line++;
       if (inString) {
-        if (escaped) escaped = false;
-        else if (byte === BACKSLASH) escaped = true;
-        else if (byte === QUOTE) {
-          inString = false;
-          if (key !== null) {
-            key.push(chunk.subarray(keyStart, i + 1));
-            lastKey = JSON.parse(Buffer.concat(key).toString('utf8')) as string;
-            key = null;
-            expectKey = false;
+        // Most of a document is strings: jump to the quote that ends this one instead of
+        // looking at each byte. A backslash escapes the byte after it, in this chunk or the next.
+        let at = i;
+        if (escaped) {
+          escaped = false;
+          at++;
+        }
+        let close = -1;
+        while (at < length) {
+          if (nextBackslash !== -1 && nextBackslash < at)
+            nextBackslash = chunk.indexOf(BACKSLASH, at);
+          const quote = chunk.indexOf(QUOTE, at);
+          if (nextBackslash !== -1 && (quote === -1 || nextBackslash < quote)) {
+            at = nextBackslash + 2;
+            continue;
           }
-          // A string element ends with its quote.
-          if (element !== null && stack.length === recordDepth) {
-            endElement(element, i + 1, i + 1);
-            arrayState = 'after-element';
-          }
+          close = quote;
+          break;
+        }
+        if (close === -1 && at > length) escaped = true;
+        // A raw newline has no place in a JSON string, but counting it keeps later lines right.
+        const end = close === -1 ? length : close;
+        if (nextNewline !== -1 && nextNewline < i) nextNewline = chunk.indexOf(NEWLINE, i);
+        while (nextNewline !== -1 && nextNewline < end) {
+          line++;
+          nextNewline = chunk.indexOf(NEWLINE, nextNewline + 1);
+        }
+        if (close === -1) break;
+        i = close;
+        inString = false;
+        if (key !== null) {
+          key.push(chunk.subarray(keyStart, i + 1));
+          lastKey = JSON.parse(Buffer.concat(key).toString('utf8')) as string;
+          key = null;
+          expectKey = false;
+        }
+        // A string element ends with its quote.
+        if (element !== null && stack.length === recordDepth) {
+          endElement(element, i + 1, i + 1);
+          arrayState = 'after-element';
         }
         continue;
       }
+      const byte = chunk[i] as number;
+      if (byte === NEWLINE) line++;
       if (element !== null && scalar) {
         if (byte === COMMA || byte === CLOSE_ARRAY || byte === CLOSE_OBJECT || isSpace(byte)) {
           // The byte that ended it is a separator of the array: read it below.

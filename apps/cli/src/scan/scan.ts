@@ -1,10 +1,13 @@
-import { PolicyEngineError, type PolicyEngine } from '@drift-detective/policy-engine';
+import type { PolicyEngine } from '@drift-detective/policy-engine';
 import { ScopeTracker } from '@drift-detective/findings';
 import { type Resource } from '@drift-detective/resource-model';
-import { compareFindings, SeverityTally, toFinding, type ScanFinding } from './finding.js';
+import { compareFindings, SeverityTally, type ScanFinding } from './finding.js';
+import { adaptiveEvaluator } from './evaluation/evaluator.js';
+import type { Judgement } from './evaluation/judge.js';
 import { normalizeInventory, type NormalizeOptions, type Skipped } from './normalize-inventory.js';
 import type { ScanWorkspace } from './spill/scan-workspace.js';
 import { SortedSpill } from './spill/sorted-spill.js';
+import { UsageError } from '../usage.js';
 
 export type { Skipped } from './normalize-inventory.js';
 
@@ -22,6 +25,31 @@ export interface ScanOptions extends NormalizeOptions {
   readonly forState?: boolean | undefined;
   /** Findings sorted in memory before a run of them goes to disk (tests make it small). */
   readonly runSize?: number | undefined;
+  /**
+   * Threads that evaluate: 1 evaluates in this thread; more start a pool of
+   * worker threads, each with an engine of its own (only from the built CLI).
+   */
+  readonly threads?: number | undefined;
+  /** Resources judged in this thread before the pool starts (default POOL_AFTER). */
+  readonly poolAfter?: number | undefined;
+  /** Aborted by SIGTERM or Ctrl-C: the scan stops before its next record. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A scan stopped by a signal: one line, exit 2, nothing reported. */
+export class ScanStoppedError extends UsageError {
+  constructor(signal: AbortSignal) {
+    super(
+      `scan stopped by ${String(signal.reason)} before its end: its report is incomplete ` +
+        'and nothing was marked reported',
+      { showUsage: false },
+    );
+  }
+}
+
+/** Throws ScanStoppedError once `signal` is aborted. */
+export function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ScanStoppedError(signal);
 }
 
 /** What the scan read, beyond its findings: the input to --state. */
@@ -87,19 +115,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let unread = 0;
   let evaluated = 0;
 
-  function evaluate(resource: Resource): void {
-    let findings: ScanFinding[];
-    try {
-      findings = options.engine
-        .evaluate(resource)
-        .filter((v) => options.includeRule(v.ruleId))
-        .map((v) => toFinding(resource, v));
-    } catch (error) {
-      if (!(error instanceof PolicyEngineError)) throw error;
-      skipped.push({ input: resource.id, reason: error.message });
+  function record(resource: Resource, judgement: Judgement): void {
+    if ('error' in judgement) {
+      skipped.push({ input: resource.id, reason: judgement.error });
       unread++;
       return;
     }
+    let { findings } = judgement;
     if (options.waiverFor) {
       findings = findings.map((f) => {
         const waiver = options.waiverFor?.(f);
@@ -128,18 +150,34 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  for await (const item of normalizeInventory(options)) {
-    if ('resource' in item) evaluate(item.resource);
-    else if (item.deleted) {
-      // Listed, so the report shows it, but not unread: a deletion is news, not a gap.
-      skipped.push(item.skipped);
-      workspace.recordDeletion(item.deleted);
-    } else {
-      skipped.push(item.skipped);
-      unread++;
+  const evaluator = adaptiveEvaluator({
+    engine: options.engine,
+    includeRule: options.includeRule,
+    rules: [...options.engine.rules.keys()].filter(options.includeRule),
+    threads: options.threads ?? 1,
+    poolAfter: options.poolAfter,
+    onJudged: record,
+  });
+  try {
+    for await (const item of normalizeInventory(options)) {
+      stopIfAborted(options.signal);
+      if ('resource' in item) {
+        await evaluator.push(item.resource);
+        continue;
+      }
+      // In turn with the judgements before it: the skipped list keeps the order of the input.
+      const { skipped: skip, deleted } = item;
+      evaluator.inTurn(() => {
+        skipped.push(skip);
+        // Listed, so the report shows it, but not unread: a deletion is news, not a gap.
+        if (deleted) workspace.recordDeletion(deleted);
+        else unread++;
+      });
     }
+    await evaluator.drain();
+  } finally {
+    await evaluator.close();
   }
-
   // A deletion after a resource's latest state (or of one never seen) ends it: no finding
   // from the state before. A deletion without a time counts only for resources not seen.
   workspace.applyDeletions(takeBack);

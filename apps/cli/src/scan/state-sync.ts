@@ -10,7 +10,7 @@ import {
   type TransitionEvent,
 } from '@drift-detective/findings';
 import type { ScanFinding } from './finding.js';
-import type { ScanResult } from './scan.js';
+import { stopIfAborted, type ScanResult } from './scan.js';
 
 /** Resources reconciled per transaction: a crash keeps whole batches or none of one. */
 const BATCH = 500;
@@ -23,6 +23,8 @@ export interface SyncOptions {
   readonly bundleRules: ReadonlySet<string>;
   /** Reports progress through the state phase. */
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Aborted by SIGTERM or Ctrl-C: the sync stops between batches (each saved whole). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 function toObservation(f: ScanFinding): Observation {
@@ -119,6 +121,7 @@ export async function syncState(
   const total = states.resources;
   let done = 0;
   for (const resources of states.observedBatches(BATCH)) {
+    stopIfAborted(options.signal);
     const locks = resources.map((r) => ({ provider: r.provider, resourceId: r.id }));
     await store.withResources(locks, async (state) => {
       const batch: FindingRecord[] = [];
@@ -165,7 +168,10 @@ export async function syncState(
       await claim(state, resolved);
     });
   };
-  for (const deleted of states.deletedBatches(BATCH)) await resolveGone(deleted);
+  for (const deleted of states.deletedBatches(BATCH)) {
+    stopIfAborted(options.signal);
+    await resolveGone(deleted);
+  }
   if (coverage.complete) {
     for (const scope of coverage.scopes.covered()) {
       let gone: GoneResource[] = [];
@@ -176,6 +182,7 @@ export async function syncState(
           if (inScope(scope, f) && !states.isObserved(f.resourceId)) gone.push(f);
         }
         if (gone.length >= BATCH) {
+          stopIfAborted(options.signal);
           await resolveGone(gone);
           gone = [];
         }

@@ -5,6 +5,7 @@ import { EXIT, UsageError, type CommandIo } from '../command/exit.js';
 import { parseAdapterArgs } from './args.js';
 import { SettingsError, type FlagValuesOf, type SettingsSpec } from './settings.js';
 import { stoppedLine } from './sweep-report.js';
+import { untilStopped } from '../command/stop-signals.js';
 
 /** Where an adapter command writes: its answer and one-line errors, its logs, dry-run findings. */
 export interface AdapterIo extends CommandIo {
@@ -104,20 +105,13 @@ export async function adapterMain<S extends SettingsSpec, Sub extends string>(
     io.out(line.usage);
     return EXIT.ok;
   }
-  const stop = new AbortController();
-  // The reason names the signal, for the line of a stopped sweep.
-  const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  try {
-    return await line.run(subcommand as Sub, {
+  // The abort's reason names the signal, for the line of a stopped sweep.
+  return untilStopped((signal) =>
+    line.run(subcommand as Sub, {
       flags: parsed.flags,
       configFile: parsed.configFile,
-      signal: stop.signal,
+      signal,
       defaultBundle: line.defaultBundle,
-    });
-  } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-  }
+    }),
+  );
 }
