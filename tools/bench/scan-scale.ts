@@ -4,7 +4,7 @@
 // output format. Ratios are to the smaller size of the same run: throughput
 // should hold, memory should not grow with the input.
 //   npx nx run cli:build && npx tsx tools/bench/scan-scale.ts [small] [large] [--mix compliant]
-//     [--cloud aws|azure|gcp]… [--format json|table|sarif|asff|json+state]…
+//     [--cloud aws|azure|gcp]… [--format json|table|sarif|asff|json+state]… [--threads N]…
 // Writes bench/results/scan-scale.md and .json.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -29,6 +29,8 @@ const ALL_FORMATS = ['json', 'table', 'sarif', 'asff', 'json+state'] as const;
 const FORMATS = ALL_FORMATS.filter(
   (f) => only('--format').length === 0 || only('--format').includes(f),
 );
+/** `--threads 1 --threads 2`: each scan once per thread count (default: the CLI's own default). */
+const THREADS = only('--threads').map(Number);
 const cli = path.join(workspaceRoot, 'apps', 'cli', 'bin', 'drift-detective.js');
 const dir = await mkdtemp(path.join(tmpdir(), 'drift-scan-scale-'));
 const preload = path.join(dir, 'rss.mjs');
@@ -40,6 +42,8 @@ await writeFile(
 interface Run {
   readonly cloud: Cloud;
   readonly format: string;
+  /** --threads given to the scan; 0 for the CLI's default. */
+  readonly threads: number;
   readonly records: number;
   readonly seconds: number;
   readonly perSecond: number;
@@ -51,13 +55,26 @@ interface Run {
 async function scanOnce(
   file: string,
   format: string,
+  threads: number,
 ): Promise<Omit<Run, 'cloud' | 'records' | 'perSecond'>> {
   const [output, withState] = format.split('+');
   const state = withState ? ['--state', path.join(dir, `state-${Date.now()}.db`)] : [];
+  const threadArgs = threads > 0 ? ['--threads', String(threads)] : [];
   const started = process.hrtime.bigint();
   const child = spawn(
     process.execPath,
-    ['--import', preload, cli, 'scan', '--format', output ?? format, '--input', file, ...state],
+    [
+      '--import',
+      preload,
+      cli,
+      'scan',
+      '--format',
+      output ?? format,
+      '--input',
+      file,
+      ...state,
+      ...threadArgs,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -77,7 +94,7 @@ async function scanOnce(
   const rss = /maxRSS=(\d+)/.exec(stderr);
   if (code !== 0 || !rss)
     throw new Error(`scan of ${file} failed (${code}): ${stderr.slice(-400)}`);
-  return { format, seconds, peakMiB: Number(rss[1]) / 1024, findings };
+  return { format, threads, seconds, peakMiB: Number(rss[1]) / 1024, findings };
 }
 
 /** The sample's resources with a finding (lower-cased ids), for the compliant-only mix. */
@@ -111,16 +128,18 @@ for (const cloud of clouds) {
     for (const format of FORMATS) {
       // ASFF holds AWS findings only: the other clouds would print an empty list.
       if (format === 'asff' && cloud !== 'aws') continue;
-      const run = await scanOnce(file, format);
-      runs.push({
-        ...run,
-        cloud,
-        records: estate.records,
-        perSecond: estate.records / run.seconds,
-      });
-      process.stderr.write(
-        `${cloud} ${estate.records} ${format}: ${run.seconds.toFixed(1)} s, ${run.peakMiB.toFixed(0)} MiB\n`,
-      );
+      for (const threads of THREADS.length > 0 ? THREADS : [0]) {
+        const run = await scanOnce(file, format, threads);
+        runs.push({
+          ...run,
+          cloud,
+          records: estate.records,
+          perSecond: estate.records / run.seconds,
+        });
+        process.stderr.write(
+          `${cloud} ${estate.records} ${format} threads ${threads || 'default'}: ${run.seconds.toFixed(1)} s, ${run.peakMiB.toFixed(0)} MiB\n`,
+        );
+      }
     }
     await rm(file);
   }
@@ -128,23 +147,36 @@ for (const cloud of clouds) {
 
 const rows = runs.map((run) => {
   const base = runs.find(
-    (r) => r.cloud === run.cloud && r.format === run.format && r.records < run.records,
+    (r) =>
+      r.cloud === run.cloud &&
+      r.format === run.format &&
+      r.threads === run.threads &&
+      r.records < run.records,
+  );
+  // Against one thread on the same input, when that was run too.
+  const single = runs.find(
+    (r) =>
+      r.cloud === run.cloud &&
+      r.format === run.format &&
+      r.records === run.records &&
+      r.threads === 1,
   );
   return {
     ...run,
     throughputRatio: base ? run.perSecond / base.perSecond : 1,
     memoryRatio: base ? run.peakMiB / base.peakMiB : 1,
     inputRatio: base ? run.records / base.records : 1,
+    threadRatio: single ? run.perSecond / single.perSecond : 1,
   };
 });
 const table = [
   `Scan of generated estates (${mix} mix), node ${process.version}: ratios to the ${small}-resource run of the same cloud and format.`,
   '',
-  '| cloud | format | records | findings | records/s | × throughput | peak RSS MiB | × memory (× input) |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| cloud | format | threads | records | findings | records/s | × 1 thread | × throughput | peak RSS MiB | × memory (× input) |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map(
     (r) =>
-      `| ${r.cloud} | ${r.format} | ${r.records} | ${r.format.startsWith('json') ? r.findings : ''} | ${r.perSecond.toFixed(0)} | ${r.throughputRatio.toFixed(2)} | ${r.peakMiB.toFixed(0)} | ${r.memoryRatio.toFixed(2)} (${r.inputRatio.toFixed(0)}) |`,
+      `| ${r.cloud} | ${r.format} | ${r.threads || 'default'} | ${r.records} | ${r.format.startsWith('json') ? r.findings : ''} | ${r.perSecond.toFixed(0)} | ${r.threadRatio.toFixed(2)} | ${r.throughputRatio.toFixed(2)} | ${r.peakMiB.toFixed(0)} | ${r.memoryRatio.toFixed(2)} (${r.inputRatio.toFixed(0)}) |`,
   ),
   '',
 ].join('\n');
