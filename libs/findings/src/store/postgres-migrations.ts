@@ -52,6 +52,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // Which run has claimed a finding's pending transition to send (StateAccess.claim):
   // that run's key, held as a session advisory lock while the run lives.
   `ALTER TABLE findings ADD COLUMN claimed_by BIGINT;`,
+  // The open findings of a provider in id order, a page at a time (a scan reads them so to
+  // find what vanished), without sorting every open finding for each page.
+  `CREATE INDEX IF NOT EXISTS findings_open_by_id ON findings (provider, id) WHERE status <> 'RESOLVED';`,
 ];
 
 /** Records the applied steps; created, if missing, under the migration lock. */

@@ -95,6 +95,30 @@ function driverFromEnv(): SqliteDriver | undefined {
 }
 
 /**
+ * The database with each SQL text prepared once: a store runs the same few
+ * statements for every resource, and preparing one is a parse and a plan each
+ * time. Statements are only run, never left iterating, so sharing one is safe.
+ */
+export function withPreparedStatements(db: SqlDatabase): SqlDatabase {
+  const prepared = new Map<string, SqlStatement>();
+  return {
+    exec: (sql) => db.exec(sql),
+    prepare: (sql) => {
+      let statement = prepared.get(sql);
+      if (statement === undefined) {
+        statement = db.prepare(sql);
+        prepared.set(sql, statement);
+      }
+      return statement;
+    },
+    close: () => {
+      prepared.clear();
+      return db.close();
+    },
+  };
+}
+
+/**
  * Runs fn in one write transaction (BEGIN IMMEDIATE takes the write lock up
  * front, so two processes never deadlock upgrading read locks): all of it or none.
  */

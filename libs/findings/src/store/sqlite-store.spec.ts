@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './migrations.js';
 import { openSqlite } from './sqlite-driver.js';
-import { SqliteStateStore, StateStoreError } from './sqlite-store.js';
+import { OPEN_FINDINGS, SqliteStateStore, StateStoreError } from './sqlite-store.js';
 import { findingRecord as record } from '../../test/records.js';
 
 // What every store does is in test/state-store-contract.ts; here is what only a file does.
@@ -57,5 +57,20 @@ describe('SqliteStateStore', () => {
     await store.savePage([], { sweepId: 's', cursor: 'c', seen: [], skipped: 0, at: 'T' });
     expect(await store.sweepProgress('s')).toEqual({ cursor: 'c', skipped: 0, startedAt: 'T' });
     await store.close();
+  });
+});
+
+describe('reading the open findings page by page', () => {
+  it('walks an index in id order: no page sorts every open finding again', async () => {
+    const store = new SqliteStateStore(await stateFile());
+    await store.close();
+    const { db } = openSqlite(store.location);
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${OPEN_FINDINGS} AND id > ? ORDER BY id LIMIT 1000`)
+      .all('aws', 'f') as { detail: string }[];
+    db.close();
+    const details = plan.map((step) => step.detail).join('; ');
+    expect(details).toContain('findings_open_by_id');
+    expect(details).not.toContain('TEMP B-TREE');
   });
 });

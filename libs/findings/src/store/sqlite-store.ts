@@ -3,7 +3,13 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FindingRecord, FindingStatus, ResourceRef } from '../finding.js';
 import { MIGRATIONS } from './migrations.js';
-import { inTransaction, openSqlite, type SqlDatabase, type SqliteDriver } from './sqlite-driver.js';
+import {
+  inTransaction,
+  openSqlite,
+  withPreparedStatements,
+  type SqlDatabase,
+  type SqliteDriver,
+} from './sqlite-driver.js';
 import { describeHolder, StateLock, type StateLockHolder } from './state-lock.js';
 import { KeyedLock } from './keyed-lock.js';
 import { pageClause } from './page-clause.js';
@@ -19,6 +25,10 @@ import {
   type SweepProgress,
   type RecordPage,
 } from './state-store.js';
+
+/** The open findings of a provider; read in id order, a page at a time, on findings_open_by_id. */
+export const OPEN_FINDINGS =
+  "SELECT record FROM findings WHERE provider = ? AND status != 'RESOLVED'";
 
 /** The state file cannot be used: it names the file and what is wrong. */
 export class StateStoreError extends Error {
@@ -121,6 +131,7 @@ export class SqliteStateStore implements StateStore {
     let db: SqlDatabase | undefined;
     try {
       ({ db, driver: this.driver } = openSqlite(file, options.driver));
+      db = withPreparedStatements(db);
       this.db = db;
       if (writer) this.db.exec('PRAGMA journal_mode = WAL');
       this.db.exec('PRAGMA synchronous = FULL');
@@ -232,9 +243,7 @@ export class SqliteStateStore implements StateStore {
     const { where, params, limit } = pageClause(page, '?');
     return this.records(
       this.db
-        .prepare(
-          `SELECT record FROM findings WHERE provider = ? AND status != 'RESOLVED'${where} ORDER BY id${limit}`,
-        )
+        .prepare(`${OPEN_FINDINGS}${where} ORDER BY id${limit}`)
         .all(provider, ...params) as Row[],
     );
   }
