@@ -44,7 +44,7 @@ describe('whether the bundle reads native', () => {
     expect(await policyReadsNative(await opa(), sources)).toBe(false);
   });
 
-  it('is written into the built bundle\'s manifest, as the engine reads it', async () => {
+  it("is written into the built bundle's manifest, as the engine reads it", async () => {
     const sources = existingSources(path.join(workspaceRoot, 'policies'), BUNDLE_SOURCES);
     const manifest = JSON.parse(
       await readFile(path.join(workspaceRoot, 'dist', 'policies', 'manifest.json'), 'utf8'),
