@@ -11,7 +11,7 @@ import { resolveInputs } from './scan/inputs.js';
 import { INVENTORIES } from './scan/inventories.js';
 import { compareFindings, SeverityTally, type ScanFinding } from './scan/finding.js';
 import { listValues, parseSeverity, ruleFilter, severityRank } from './scan/rule-filter.js';
-import { scan, stopIfAborted, type ScanResult } from './scan/scan.js';
+import { scan, stopPoint, type ScanResult } from './scan/scan.js';
 import { ScanWorkspace } from './scan/spill/scan-workspace.js';
 import { SortedSpill } from './scan/spill/sorted-spill.js';
 import { markReported, reportedFindings, syncState } from './scan/state-sync.js';
@@ -121,6 +121,7 @@ export async function scanCommand(
   // its working files (states, findings, sorted runs) go with it, however it ends.
   return untilStopped(async (signal) => {
     const workspace = ScanWorkspace.open();
+    let store: StateStore | undefined;
     try {
       const scanned = await scan({
         inputs,
@@ -137,7 +138,6 @@ export async function scanCommand(
         onProgress: showProgress ? (n) => io.err(`scanned ${n} records\n`) : undefined,
       });
       let result = scanned;
-      let store: StateStore | undefined;
       if (options.state) {
         try {
           // A SQLite file has one writer at a time: a second scan, sweep or worker waits, then is
@@ -197,7 +197,7 @@ export async function scanCommand(
           formatAsffPieces(shown, at.toISOString(), process.env['AWS_REGION'] ?? 'us-east-1'),
       };
       for (const piece of render[format]()) {
-        stopIfAborted(signal);
+        await stopPoint(signal);
         await io.write(piece);
       }
       if (format !== 'table' && format !== 'json' && result.summary.skipped.length > 0) {
@@ -208,11 +208,15 @@ export async function scanCommand(
         // Reported: the transitions are taken. A crash before this line reports them again on the
         // next run (at least once, never lost).
         await markReported(store, reportedFindings(workspace), at.toISOString());
-        await store.close();
+        const done = store;
+        store = undefined;
+        await done.close();
       }
       if (failOn && worstActive <= severityRank(failOn)) return EXIT.findings;
       return EXIT.ok;
     } finally {
+      // Stopped or failed: the state lets go of its lock, with its transitions saved, unreported.
+      await store?.close().catch(() => undefined);
       workspace.close();
     }
   });

@@ -49,32 +49,42 @@ describe('a reader that stops before the end of the report', () => {
 });
 
 describe('a scan stopped by SIGTERM', () => {
-  it.each([[false], [true]])(
-    'exits 2 with one line and leaves no working file behind (with a state: %s)',
-    async (withState) => {
+  it.each([
+    ['while it reads', /scanned 1000 records/],
+    ['while it reconciles the state', /state: \d+\/20000 resources/],
+  ])(
+    'exits 2 with one line, leaves no working file behind and the state usable (%s)',
+    async (_when, trigger) => {
       const dir = await mkdtemp(path.join(tmpdir(), 'drift-sigterm-'));
       const input = await securityGroups(dir, 20_000);
       // Its own TMPDIR: whatever the scan leaves behind is in there.
       const scratch = await mkdtemp(path.join(tmpdir(), 'drift-sigterm-tmp-'));
-      const state = withState ? ['--state', path.join(dir, 'state.db')] : [];
-      const child = spawn(
-        process.execPath,
-        [bin, 'scan', '--progress', '--format', 'json', '--input', input, ...state],
-        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: scratch } },
-      );
+      const args = ['--format', 'json', '--input', input, '--state', path.join(dir, 'state.db')];
+      const child = spawn(process.execPath, [bin, 'scan', '--progress', ...args], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, TMPDIR: scratch },
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
-        // Once it has read some records, and long before it could have read them all.
-        if (/scanned 1000 records/.test(stderr) && !child.killed) child.kill('SIGTERM');
+        // Once it is well into that phase, and long before it could be through it.
+        if (trigger.test(stderr) && !child.killed) child.kill('SIGTERM');
       });
       const [code] = (await once(child, 'close')) as [number];
       const lines = stderr.trim().split('\n');
       expect(code, stderr).toBe(2);
-      expect(lines.filter((line) => !line.startsWith('scanned '))).toEqual([
+      expect(
+        lines.filter((line) => !line.startsWith('scanned ') && !line.startsWith('state: ')),
+      ).toEqual([
         'drift-detective: scan stopped by SIGTERM before its end: its report is incomplete and nothing was marked reported',
       ]);
       expect(await readdir(scratch)).toEqual([]);
+      // The state was let go of at once, and nothing in it was taken as reported.
+      const next = await cli(['scan', ...args], { env: { DRIFT_STATE_WAIT_SECONDS: '0' } });
+      expect(next.code, next.stderr).toBe(0);
+      const { findings } = JSON.parse(next.stdout) as { findings: { transition: string }[] };
+      expect(findings).toHaveLength(20_000);
+      expect(new Set(findings.map((f) => f.transition))).toEqual(new Set(['new']));
     },
     120_000,
   );

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { PolicyEngine } from '@drift-detective/policy-engine';
 import { ScopeTracker } from '@drift-detective/findings';
 import { type Resource } from '@drift-detective/resource-model';
@@ -50,6 +51,16 @@ export class ScanStoppedError extends UsageError {
 /** Throws ScanStoppedError once `signal` is aborted. */
 export function stopIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ScanStoppedError(signal);
+}
+
+/**
+ * A point where a long run of synchronous work (SQLite, the report) lets the
+ * event loop turn, so that a signal that came is seen, then stops if it was
+ * SIGTERM or Ctrl-C.
+ */
+export async function stopPoint(signal: AbortSignal | undefined): Promise<void> {
+  await setImmediate();
+  stopIfAborted(signal);
 }
 
 /** What the scan read, beyond its findings: the input to --state. */

@@ -10,7 +10,7 @@ import {
   type TransitionEvent,
 } from '@drift-detective/findings';
 import type { ScanFinding } from './finding.js';
-import { stopIfAborted, type ScanResult } from './scan.js';
+import { stopPoint, type ScanResult } from './scan.js';
 
 /** Resources reconciled per transaction: a crash keeps whole batches or none of one. */
 const BATCH = 500;
@@ -121,7 +121,7 @@ export async function syncState(
   const total = states.resources;
   let done = 0;
   for (const resources of states.observedBatches(BATCH)) {
-    stopIfAborted(options.signal);
+    await stopPoint(options.signal);
     const locks = resources.map((r) => ({ provider: r.provider, resourceId: r.id }));
     await store.withResources(locks, async (state) => {
       const batch: FindingRecord[] = [];
@@ -169,7 +169,7 @@ export async function syncState(
     });
   };
   for (const deleted of states.deletedBatches(BATCH)) {
-    stopIfAborted(options.signal);
+    await stopPoint(options.signal);
     await resolveGone(deleted);
   }
   if (coverage.complete) {
@@ -182,7 +182,7 @@ export async function syncState(
           if (inScope(scope, f) && !states.isObserved(f.resourceId)) gone.push(f);
         }
         if (gone.length >= BATCH) {
-          stopIfAborted(options.signal);
+          await stopPoint(options.signal);
           await resolveGone(gone);
           gone = [];
         }
