@@ -2,6 +2,9 @@
 // second from an SQS queue through normalize → evaluate → state → Security Hub
 // → delete, beside a baseline measured in the same run (the bare SQS receive +
 // delete loop over the same number of messages, the floor any SQS consumer pays).
+// Then the latency the worker adds at a sustained rate, half the ceiling it just
+// reached: p50 and p99 of each event's receipt-to-ack time, and of the publishes
+// within it (the hub's part: moto_server here, Security Hub in production).
 //   npx tsx --conditions=development tools/bench/aws-worker.ts [events]
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +19,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { SqliteStateStore } from '@drift-detective/findings';
-import { silentLogger } from '@drift-detective/pipeline';
+import { createMemoryMetrics, silentLogger } from '@drift-detective/pipeline';
 import { PolicyEngine } from '@drift-detective/policy-engine';
 import { awsWorker, resolveAwsConfig, SecurityHubPublisher } from '@drift-detective/provider-aws';
 import {
@@ -36,18 +39,29 @@ const sqs = new SQSClient({
   credentials: TEST_CREDENTIALS,
 });
 
-async function queueOf(name: string): Promise<string> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  if (!QueueUrl) throw new Error('no queue URL');
-  for (let i = 0; i < events; i += 10) {
-    const entries = Array.from({ length: Math.min(10, events - i) }, (_, j) => ({
+/** Sends events `from`…`from + count` (half of them public buckets: a finding each), ten a request. */
+async function sendEvents(QueueUrl: string, prefix: string, from: number, count: number) {
+  for (let i = from; i < from + count; i += 10) {
+    const entries = Array.from({ length: Math.min(10, from + count - i) }, (_, j) => ({
       Id: String(j),
-      // Half the buckets public: a finding to publish for each of those.
-      MessageBody: bucketChangeEventText(`bench-${i + j}`, (i + j) % 2 === 0),
+      MessageBody: bucketChangeEventText(`${prefix}-${i + j}`, (i + j) % 2 === 0),
     }));
     await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries }));
   }
+}
+
+async function queueOf(name: string, filled = true): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  if (!QueueUrl) throw new Error('no queue URL');
+  if (filled) await sendEvents(QueueUrl, 'bench', 0, events);
   return QueueUrl;
+}
+
+/** The p-th percentile (0–100) of durations in seconds, in milliseconds. */
+function percentileMs(durations: readonly number[], p: number): string {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const at = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return ((sorted[Math.max(0, at)] ?? Number.NaN) * 1000).toFixed(1);
 }
 
 async function held(queueUrl: string): Promise<number> {
@@ -111,12 +125,53 @@ try {
   await store.close();
   clients.destroy();
 
+  // Sustained: events arrive at half the ceiling just measured, ten at a time.
+  const ceiling = (events / workerMs) * 1000;
+  const sustained = Math.max(1, ceiling / 2);
+  const liveQueue = await queueOf('bench-latency', false);
+  const liveStore = new SqliteStateStore(path.join(dir, 'latency.db'));
+  const liveClients = endpointClients(moto.endpoint);
+  const metrics = createMemoryMetrics();
+  const liveStop = new AbortController();
+  const live = awsWorker({
+    config: resolveAwsConfig({ env: {}, flags: { regions: [REGION], queueUrl: liveQueue } }),
+    clients: liveClients,
+    signal: liveStop.signal,
+    deps: {
+      engine: await PolicyEngine.load(policyDistDir),
+      store: liveStore,
+      logger: silentLogger,
+      metrics,
+      publisher: new SecurityHubPublisher({
+        clientFor: (region, account) => liveClients.securityHub(region, account),
+        homeRegion: REGION,
+      }),
+    },
+  });
+  const paced = performance.now();
+  for (let sent = 0; sent < events; sent += 10) {
+    const due = paced + (sent / sustained) * 1000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+    await sendEvents(liveQueue, 'live', sent, Math.min(10, events - sent));
+  }
+  while (metrics.eventDurations.length < events) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  liveStop.abort();
+  await live;
+  await liveStore.close();
+  liveClients.destroy();
+
   const rate = (ms: number) => ((events / ms) * 1000).toFixed(0);
+  const latency = (durations: readonly number[]) =>
+    `p50 ${percentileMs(durations, 50)} ms, p99 ${percentileMs(durations, 99)} ms`;
   process.stdout.write(
     `${events} events (half with a finding), concurrency ${config.concurrency}\n` +
       `baseline  SQS receive + delete: ${rate(baselineMs)} events/s\n` +
-      `worker    judged and published:  ${rate(workerMs)} events/s (${summary.acked} acked)\n` +
-      `ratio     worker time / baseline time: ${(workerMs / baselineMs).toFixed(1)}×\n`,
+      `worker    judged and published:  ${rate(workerMs)} events/s (${summary.acked} acked): the ceiling here\n` +
+      `ratio     worker time / baseline time: ${(workerMs / baselineMs).toFixed(1)}×\n` +
+      `sustained ${sustained.toFixed(1)} events/s (half the ceiling), receipt to ack: ${latency(metrics.eventDurations)}\n` +
+      `          of which publishing (${metrics.publishDurations.length} hub requests): ${latency(metrics.publishDurations)}\n`,
   );
 } finally {
   await moto.stop();

@@ -122,6 +122,7 @@ async function handleEvent(
   summary: EventSummary,
 ): Promise<void> {
   const log = { eventId: event.id, source: event.source, receiveCount: event.receiveCount };
+  const received = performance.now();
   let request: SweepRequest | undefined;
   let units: Unit[];
   try {
@@ -150,15 +151,23 @@ async function handleEvent(
     await retryOrGiveUp(event, error, wired, deadLetter, options, summary);
     return;
   }
-  await acknowledge(event, wired, summary);
+  await acknowledge(event, wired, summary, received);
 }
 
-async function acknowledge(event: ReceivedEvent, wired: Wired, summary: EventSummary) {
+async function acknowledge(
+  event: ReceivedEvent,
+  wired: Wired,
+  summary: EventSummary,
+  received?: number,
+) {
   const log = { eventId: event.id, source: event.source, receiveCount: event.receiveCount };
   try {
     await event.ack();
     summary.acked += 1;
     wired.metrics.events.inc({ outcome: 'acked' });
+    if (received !== undefined) {
+      wired.metrics.eventDuration.observe((performance.now() - received) / 1000);
+    }
     wired.logger.debug(log, 'event done');
   } catch (error) {
     // The state is saved and published: a redelivery finds it unchanged.

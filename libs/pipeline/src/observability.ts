@@ -56,7 +56,7 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
  * The metrics the pipeline updates:
  * drift_events_total{outcome}, drift_evaluations_total,
  * drift_findings_transitions_total{transition}, drift_errors_total{kind},
- * drift_publish_duration_seconds.
+ * drift_publish_duration_seconds, drift_event_duration_seconds.
  */
 export interface PipelineMetrics {
   readonly events: LabelledCounter;
@@ -64,6 +64,12 @@ export interface PipelineMetrics {
   readonly transitions: LabelledCounter;
   readonly errors: LabelledCounter;
   readonly publishDuration: DurationHistogram;
+  /**
+   * From an event's receipt to its ack, for each event acked: the latency
+   * the adapter adds between a change and its finding in the hub (the hub's
+   * own time included: drift_publish_duration_seconds is that part).
+   */
+  readonly eventDuration: DurationHistogram;
 }
 
 export const silentLogger: PipelineLogger = {
@@ -79,6 +85,8 @@ export interface MemoryMetrics extends PipelineMetrics {
   value(name: string, labels?: Record<string, string>): number;
   /** Every publish duration observed, in seconds. */
   readonly publishDurations: readonly number[];
+  /** Every acked event's duration, receipt to ack, in seconds. */
+  readonly eventDurations: readonly number[];
 }
 
 export function createMemoryMetrics(): MemoryMetrics {
@@ -96,13 +104,16 @@ export function createMemoryMetrics(): MemoryMetrics {
     inc: (labels, value) => add(name, labels, value),
   });
   const durations: number[] = [];
+  const eventDurations: number[] = [];
   return {
     events: labelled('drift_events_total'),
     evaluations: { inc: (value) => add('drift_evaluations_total', undefined, value) },
     transitions: labelled('drift_findings_transitions_total'),
     errors: labelled('drift_errors_total'),
     publishDuration: { observe: (seconds) => void durations.push(seconds) },
+    eventDuration: { observe: (seconds) => void eventDurations.push(seconds) },
     value: (name, labels) => values.get(key(name, labels)) ?? 0,
     publishDurations: durations,
+    eventDurations,
   };
 }

@@ -44,6 +44,12 @@ export function createPrometheusMetrics(
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+    eventDuration: new Histogram({
+      name: 'drift_event_duration_seconds',
+      help: 'Time from receiving a change event to acking it, its findings published.',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
   };
 }
 

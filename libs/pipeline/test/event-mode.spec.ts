@@ -101,6 +101,11 @@ describe('event mode', () => {
     expect(metrics.value('drift_findings_transitions_total', { transition: 'resolved' })).toBe(2);
     expect(metrics.value('drift_findings_transitions_total', { transition: 'reopened' })).toBe(1);
     expect(metrics.publishDurations).toHaveLength(4);
+    // One duration per acked event, each at least as long as the publish it waited for.
+    expect(metrics.eventDurations).toHaveLength(5);
+    expect(Math.max(...metrics.eventDurations)).toBeGreaterThanOrEqual(
+      Math.max(...metrics.publishDurations),
+    );
   });
 
   it('nacks with backoff when the publisher fails, keeps the finding pending, publishes on the next delivery', async () => {

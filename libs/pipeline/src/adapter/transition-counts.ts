@@ -20,6 +20,7 @@ export function countingTransitions(metrics: PipelineMetrics | undefined): {
     evaluations: inner.evaluations,
     errors: inner.errors,
     publishDuration: inner.publishDuration,
+    eventDuration: inner.eventDuration,
     transitions: {
       inc(labels, value) {
         const transition = labels['transition'] as Transition | undefined;
