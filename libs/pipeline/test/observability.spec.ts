@@ -12,12 +12,16 @@ describe('Prometheus metrics', () => {
     metrics.errors.inc({ kind: 'publish' });
     metrics.evaluations.inc();
     metrics.publishDuration.observe(0.2);
+    metrics.eventDuration.observe(0.04);
+    metrics.eventDuration.observe(3);
     const text = await metrics.registry.metrics();
     expect(text).toContain('drift_events_total{outcome="acked"} 2');
     expect(text).toContain('drift_findings_transitions_total{transition="new"} 3');
     expect(text).toContain('drift_errors_total{kind="publish"} 1');
     expect(text).toContain('drift_evaluations_total 1');
     expect(text).toContain('drift_publish_duration_seconds_bucket{le="0.25"} 1');
+    expect(text).toContain('drift_event_duration_seconds_bucket{le="0.05"} 1');
+    expect(text).toContain('drift_event_duration_seconds_count 2');
   });
 });
 
