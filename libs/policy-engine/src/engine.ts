@@ -148,10 +148,10 @@ export class PolicyEngine {
    * bundle reads it (its manifest says so). The native configuration is most
    * of a resource's bytes, and the wasm policy parses every byte it is given.
    */
-  private policyView(resource: EvaluableResource): EvaluableResource {
+  policyView<R extends EvaluableResource>(resource: R): R {
     if (this.bundle.manifest.readsNative || !('native' in resource)) return resource;
     const { native: _native, ...view } = resource;
-    return view as EvaluableResource;
+    return view as R;
   }
 
   /** Evaluates a batch; a failure for one resource does not hide the others' results. */

@@ -23,12 +23,14 @@ export type WorkerAnswer =
 
 const port = parentPort;
 if (port) {
-  let ready: Promise<{ engine: PolicyEngine; rules: ReadonlySet<string> }> | undefined;
+  let ready:
+    Promise<{ engine: PolicyEngine; includeRule: (ruleId: string) => boolean }> | undefined;
   port.on('message', (message: WorkerSetup | WorkerBatch) => {
     if ('bundle' in message) {
+      const rules = new Set(message.rules);
       ready = PolicyEngine.load(message.bundle).then((engine) => ({
         engine,
-        rules: new Set(message.rules),
+        includeRule: (ruleId: string) => rules.has(ruleId),
       }));
       // A bundle that does not load fails the first batch, which names why.
       ready.catch(() => undefined);
@@ -38,10 +40,8 @@ if (port) {
     void (async () => {
       try {
         if (!ready) throw new Error('the evaluation thread got a batch before its bundle');
-        const { engine, rules } = await ready;
-        const judgements = batch.resources.map((resource) =>
-          judge(engine, resource, (ruleId) => rules.has(ruleId)),
-        );
+        const { engine, includeRule } = await ready;
+        const judgements = batch.resources.map((resource) => judge(engine, resource, includeRule));
         port.postMessage({ id: batch.id, judgements } satisfies WorkerAnswer);
       } catch (error) {
         port.postMessage({

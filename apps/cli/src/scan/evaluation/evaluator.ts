@@ -92,10 +92,8 @@ export function threadPoolEvaluator(options: {
     return worker;
   });
 
-  // The policy never reads `native` unless its manifest says it may: no need to copy it over.
-  const sent = engine.bundle.manifest.readsNative
-    ? (resource: Resource) => resource
-    : ({ native: _native, ...rest }: Resource) => rest as Resource;
+  // What the policy does not read (native, unless the manifest says it may) is not copied over.
+  const sent = (resource: Resource) => engine.policyView(resource);
 
   let batch: Entry[] = [];
   let batchResources = 0;

@@ -103,7 +103,8 @@ class RunReader<T> {
       }
       this.fill();
     }
-    this.head = JSON.parse(this.lines[this.next++] ?? 'null') as T;
+    const line = this.lines[this.next++] as string;
+    this.head = JSON.parse(line) as T;
   }
 
   private fill(): void {
