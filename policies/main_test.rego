@@ -1,5 +1,6 @@
 package drift.main_test
 
+import data.drift.dispatch
 import data.drift.main
 import data.drift.test.fixtures
 
@@ -23,4 +24,29 @@ test_rule_ids_lists_the_whole_catalog if {
 		"DD-NET-001", "DD-NET-002", "DD-IAM-001", "DD-IAM-002", "DD-DB-001", "DD-DB-002",
 		"DD-KMS-001", "DD-LOG-001", "DD-COMPUTE-001",
 	}
+}
+
+# The engine evaluates drift.dispatch, which runs a rule only for the kinds
+# listed in its metadata. A kind left out there would silently hide the rule's
+# violations: on every native case of every cloud, dispatch must find exactly
+# what walking every rule finds.
+test_dispatch_agrees_with_every_rule_on_the_whole_catalog if {
+	every _, cases in data.catalog {
+		every _, resources in cases {
+			every resource in resources {
+				dispatch.violations == main.violations with input.resource as resource
+			}
+		}
+	}
+}
+
+test_dispatch_finds_the_violations_of_its_kind if {
+	bucket := fixtures.s3_bucket("b", {"publicAccessBlock": fixtures.none_blocked})
+	ids := {v.rule_id | some v in dispatch.violations} with input.resource as bucket
+	ids == {"DD-STORAGE-001"}
+}
+
+test_dispatch_judges_a_kind_no_rule_lists_compliant if {
+	bucket := fixtures.s3_bucket("b", {"publicAccessBlock": fixtures.none_blocked})
+	count(dispatch.violations) == 0 with input.resource as object.union(bucket, {"kind": "storage.queue"})
 }

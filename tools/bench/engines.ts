@@ -1,7 +1,8 @@
-// One policy set, four ways to evaluate it, side by side in one run, per
+// One policy set, five ways to evaluate it, side by side in one run, per
 // resource of the three clouds' samples (74 normalized resources, 45 of them
 // with findings, replicated with unique ids):
-//   - our engine: the policy compiled to wasm, PolicyEngine.evaluate in process;
+//   - our engine: the policy compiled to wasm, PolicyEngine.evaluate in process,
+//     and the same walking every rule for every resource (before kind dispatch);
 //   - the JSON floor: the JSON round trip every evaluation pays to cross into wasm;
 //   - the sidecar design: `opa run --server` on the same Rego, one POST per
 //     resource on a keep-alive connection, 1 and 8 at a time;
@@ -28,10 +29,11 @@ const count = Number(process.argv[2] ?? 2_000);
 const opa = process.env['OPA_BIN'] ?? path.join(workspaceRoot, 'tools', 'bin', 'opa');
 const cli = path.join(workspaceRoot, 'apps', 'cli', 'bin', 'drift-detective.js');
 /** The bundle's Rego, as policy-build compiles it: no tests, no test data. */
-const policies = ['main.rego', 'lib', 'common']
+const policies = ['main.rego', 'dispatch.rego', 'lib', 'common']
   .map((entry) => path.join(workspaceRoot, 'policies', entry))
   .filter((entry) => existsSync(entry));
-const QUERY = 'data.drift.main.violations';
+/** The query every engine answers: the rules selected by the resource's kind, as the engine runs them. */
+const QUERY = 'data.drift.dispatch.violations';
 type Resource = Record<string, unknown> & { id: string };
 
 /** The samples' resources in the normalized model, replicated to `count` with unique ids. */
@@ -83,6 +85,18 @@ rows.push({
   engine: 'drift-detective engine (wasm, in process)',
   microsPerResource: microsPer(started, all.length),
 });
+// The same engine walking every rule for every resource (drift.main), as it did
+// before rules were selected by kind: what the selection saves.
+for (const r of all) {
+  if (signature(engine.evaluateEveryRule(r as never)) !== expected.get(r.id))
+    throw new Error(`every-rule evaluation differs on ${r.id}`);
+}
+started = process.hrtime.bigint();
+for (const r of all) engine.evaluateEveryRule(r as never);
+rows.push({
+  engine: 'drift-detective engine, every rule walked for every resource (drift.main)',
+  microsPerResource: microsPer(started, all.length),
+});
 started = process.hrtime.bigint();
 for (const r of all) JSON.parse(JSON.stringify({ resource: r }));
 rows.push({
@@ -111,7 +125,7 @@ const server = spawn(
   },
 );
 try {
-  const url = `http://127.0.0.1:${port}/v1/data/drift/main/violations`;
+  const url = `http://127.0.0.1:${port}/v1/${QUERY.replaceAll('.', '/')}`;
   for (let ready = false; !ready;) {
     ready = await fetch(`http://127.0.0.1:${port}/health`).then(
       (a) => a.ok,

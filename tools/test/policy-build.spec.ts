@@ -130,6 +130,51 @@ deny contains {"message": "x", "details": {}} if level > 5
     expect(() => engine.evaluate(both)).toThrow(/arn:aws:s3:::c/);
   });
 
+  it('fails when dispatch.rego does not match the kinds in the METADATA, naming the command', async () => {
+    const tree = await policyTreeWith(
+      {
+        'common/storage/extra.rego': `${metadata('DD-TEST-003')}package drift.rules.storage.extra
+
+rule_id := rego.metadata.chain()[1].annotations.custom.id
+
+deny contains {"message": "x", "details": {}} if input.resource.kind == "storage.bucket"
+`,
+      },
+      { keepDispatch: true },
+    );
+    const error = await buildError(tree);
+    expect(error.message).toContain('dispatch.rego is stale');
+    expect(error.message).toContain('npx nx run policies:dispatch');
+  });
+
+  it('runs a rule only on the kinds its METADATA lists; everyRule runs it on any', async () => {
+    // The rule itself would deny any resource: only its kinds keep it to buckets.
+    const tree = await policyTreeWith({
+      'common/storage/everything.rego': `${metadata('DD-TEST-004')}package drift.rules.storage.everything
+
+rule_id := rego.metadata.chain()[1].annotations.custom.id
+
+deny contains {"message": "denied", "details": {}} if input.resource.id
+`,
+    });
+    const outDir = await mkdtemp(path.join(tmpdir(), 'drift-out-'));
+    await buildPolicies({ sourceDir: tree, outDir, log: quiet });
+    const engine = await PolicyEngine.load(outDir);
+    const ids = (violations: readonly { ruleId: string }[]) => violations.map((v) => v.ruleId);
+    const of = (kind: string) => ({
+      provider: 'aws',
+      kind,
+      id: `x-${kind}`,
+      name: 'x',
+      properties: {},
+    });
+    expect(ids(engine.evaluate(of('storage.bucket')))).toContain('DD-TEST-004');
+    expect(ids(engine.evaluate(of('network.firewall')))).not.toContain('DD-TEST-004');
+    expect(engine.evaluate(of('queue.unknown'))).toEqual([]);
+    expect(ids(engine.evaluateEveryRule(of('network.firewall')))).toContain('DD-TEST-004');
+    expect(ids(engine.evaluateEveryRule(of('queue.unknown')))).toEqual(['DD-TEST-004']);
+  });
+
   it('refuses a bundle built without the rule-id entrypoint', async () => {
     const opa = await ensureTool(OPA, quiet);
     const outDir = await mkdtemp(path.join(tmpdir(), 'drift-out-'));

@@ -50,12 +50,15 @@ interface RawViolation {
  */
 export class PolicyEngine {
   readonly rules: ReadonlyMap<string, RuleMetadata>;
+  /** Every kind some rule's METADATA lists; the policy has nothing to say about others. */
+  private readonly judgedKinds: ReadonlySet<string>;
 
   private constructor(
     private readonly policy: LoadedPolicy,
     readonly bundle: PolicyBundle,
   ) {
     this.rules = new Map(bundle.manifest.rules.map((rule) => [rule.id, rule]));
+    this.judgedKinds = new Set(bundle.manifest.rules.flatMap((rule) => rule.kinds));
   }
 
   /** Loads a bundle folder (dist/policies) or an already-read bundle. */
@@ -124,19 +127,36 @@ export class PolicyEngine {
   }
 
   /**
-   * Returns every violation of `resource`, sorted by rule id then message.
-   * Throws InvalidInputError for something that is not a resource and
-   * EvaluationError when the policy fails: never an empty list instead.
+   * Returns every violation of `resource`, sorted by rule id then message,
+   * from the rules whose METADATA lists its kind: a kind no rule lists is not
+   * handed to the policy at all. Throws InvalidInputError for something that
+   * is not a resource and EvaluationError when the policy fails: never an
+   * empty list instead.
    */
   evaluate(resource: EvaluableResource): Violation[] {
     assertEvaluable(resource);
+    if (!this.judgedKinds.has(resource.kind)) return [];
+    return this.violationsFrom(ENTRYPOINTS.violations, resource);
+  }
+
+  /**
+   * The same as `evaluate`, from every rule whatever the resource's kind
+   * (drift.main). Slower; it is the reference that checks the kinds in the
+   * rules' METADATA leave no violation out.
+   */
+  evaluateEveryRule(resource: EvaluableResource): Violation[] {
+    assertEvaluable(resource);
+    return this.violationsFrom(ENTRYPOINTS.everyRule, resource);
+  }
+
+  private violationsFrom(entrypoint: string, resource: EvaluableResource): Violation[] {
     const raw = this.evaluateEntrypoint(
-      ENTRYPOINTS.violations,
+      entrypoint,
       { resource: this.policyView(resource) },
       resource.id,
     );
     if (!Array.isArray(raw)) {
-      throw new EvaluationError(resource.id, `${ENTRYPOINTS.violations} did not return a set`);
+      throw new EvaluationError(resource.id, `${entrypoint} did not return a set`);
     }
     return raw
       .map((item) => this.enrich(item as RawViolation, resource))

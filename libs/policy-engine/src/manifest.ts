@@ -7,12 +7,18 @@
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const MANIFEST_SCHEMA_VERSION = 1;
+/** 2: `violations` selects rules by kind (drift.dispatch); `everyRule` walks them all. */
+export const MANIFEST_SCHEMA_VERSION = 2;
 
 /** Entrypoints every bundle must export (the paths passed to `opa build -e`). */
 export const ENTRYPOINTS = {
-  /** Every violation for `input.resource`: a set of {rule_id, message, details}. */
-  violations: 'drift/main/violations',
+  /**
+   * Every violation for `input.resource`: a set of {rule_id, message, details},
+   * from the rules whose METADATA lists the resource's kind (policies/dispatch.rego).
+   */
+  violations: 'drift/dispatch/violations',
+  /** The same from every rule, whatever the kind: the reference `violations` must equal. */
+  everyRule: 'drift/main/violations',
   /** Every rule id the bundle can return, evaluated once at load. */
   ruleIds: 'drift/main/rule_ids',
 } as const;
@@ -119,7 +125,8 @@ export function parseManifest(raw: unknown): PolicyManifest {
   if (!isRecord(raw)) throw new MetadataError('manifest is not a JSON object');
   if (raw['schemaVersion'] !== MANIFEST_SCHEMA_VERSION) {
     throw new MetadataError(
-      `manifest schemaVersion ${String(raw['schemaVersion'])} is not ${MANIFEST_SCHEMA_VERSION}`,
+      `manifest schemaVersion ${String(raw['schemaVersion'])} is not ${MANIFEST_SCHEMA_VERSION}: ` +
+        'the bundle was built by another version; rebuild it (npx nx run policies:build)',
     );
   }
   if (!nonEmptyString(raw['wasmSha256'])) throw new MetadataError('manifest lacks wasmSha256');

@@ -64,10 +64,21 @@ test_aws_dd_iam_001_violating_role_inline_admin if {
 	fires("DD-IAM-001") with input.resource as resource
 }
 
+test_aws_dd_iam_002_compliant_kms_key_policy_account if {
+	every resource in data.catalog.aws["dd-iam-002-compliant-kms-key-policy-account"] {
+		not fires("DD-IAM-002") with input.resource as resource
+	}
+}
+
 test_aws_dd_iam_002_compliant_lambda_source_arn if {
 	every resource in data.catalog.aws["dd-iam-002-compliant-lambda-source-arn"] {
 		not fires("DD-IAM-002") with input.resource as resource
 	}
+}
+
+test_aws_dd_iam_002_violating_kms_key_policy_public if {
+	some resource in data.catalog.aws["dd-iam-002-violating-kms-key-policy-public"]
+	fires("DD-IAM-002") with input.resource as resource
 }
 
 test_aws_dd_iam_002_violating_lambda_public if {

@@ -5,7 +5,6 @@ import {
   ENTRYPOINTS,
   MANIFEST_FILE,
   MANIFEST_SCHEMA_VERSION,
-  MetadataError,
   PolicyEngine,
   readTarGz,
   sha256Hex,
@@ -16,14 +15,15 @@ import { run, ToolError } from '../process.js';
 import { ensureTool } from '../toolchain/ensure.js';
 import { OPA } from '../toolchain/go-tools.js';
 import { opaCapabilities, restrictCapabilities, sdkBuiltinNames } from './capabilities.js';
-import { rulesFromInspect } from './inspect.js';
+import { assertDispatchCurrent, DISPATCH_FILE } from './dispatch-file.js';
+import { inspectRules } from './inspect.js';
 import { policyReadsNative } from './native-reads.js';
 
 export const BUNDLE_FILE = 'bundle.tar.gz';
 export const CAPABILITIES_FILE = 'capabilities.json';
 
 /** Folders and files of the policy tree that go into the bundle; tests and test fixtures stay out. */
-export const BUNDLE_SOURCES = ['main.rego', 'lib', 'common', 'aws', 'azure', 'gcp'];
+export const BUNDLE_SOURCES = ['main.rego', DISPATCH_FILE, 'lib', 'common', 'aws', 'azure', 'gcp'];
 
 /** Everything `opa test` and `opa check` read: the bundle sources plus the test-only Rego. */
 export const TEST_SOURCES = [...BUNDLE_SOURCES, 'main_test.rego', 'test'];
@@ -54,7 +54,7 @@ export function undefinedBuiltins(opaStderr: string): string[] {
 }
 
 /**
- * Compiles the policy tree to one wasm module with the two entrypoints, limited
+ * Compiles the policy tree to one wasm module with the ENTRYPOINTS, limited
  * to the builtins the JS wasm SDK implements, then writes the manifest from the
  * rules' METADATA and proves the result loads in the engine.
  */
@@ -78,10 +78,7 @@ export async function buildPolicies(options: BuildOptions): Promise<BuildResult>
     '--v1-compatible',
     '--capabilities',
     capabilitiesPath,
-    '--entrypoint',
-    ENTRYPOINTS.violations,
-    '--entrypoint',
-    ENTRYPOINTS.ruleIds,
+    ...Object.values(ENTRYPOINTS).flatMap((entrypoint) => ['--entrypoint', entrypoint]),
     '--ignore',
     '*_test.rego',
     '--output',
@@ -107,16 +104,8 @@ export async function buildPolicies(options: BuildOptions): Promise<BuildResult>
   if (!wasm) throw new ToolError(`${bundlePath} holds no policy.wasm`);
   await writeFile(path.join(options.outDir, WASM_FILE), wasm);
 
-  const inspect = await run(opa.path, ['inspect', '--annotations', '--format', 'json', bundlePath]);
-  if (inspect.code !== 0) throw new ToolError(`opa inspect failed: ${inspect.stderr.trim()}`);
-  let rules;
-  try {
-    rules = rulesFromInspect(JSON.parse(inspect.stdout));
-  } catch (error) {
-    if (error instanceof MetadataError)
-      throw new ToolError(`rule METADATA is incomplete:\n${error.message}`);
-    throw error;
-  }
+  const rules = await inspectRules(opa.path, bundlePath);
+  await assertDispatchCurrent(options.sourceDir, rules);
   const manifest: PolicyManifest = {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     wasmSha256: sha256Hex(wasm),

@@ -1,3 +1,4 @@
+import { run, ToolError } from '../process.js';
 import {
   MetadataError,
   parseRuleMetadata,
@@ -58,4 +59,20 @@ export function rulesFromInspect(inspect: InspectOutput): RuleMetadata[] {
   }
   if (problems.length > 0) throw new MetadataError(problems.join('\n'));
   return [...byPackage.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * The rules of a bundle or a policy tree, from their METADATA (`opa inspect
+ * -a`), or a ToolError naming every incomplete block.
+ */
+export async function inspectRules(opaPath: string, target: string): Promise<RuleMetadata[]> {
+  const inspect = await run(opaPath, ['inspect', '--annotations', '--format', 'json', target]);
+  if (inspect.code !== 0) throw new ToolError(`opa inspect failed: ${inspect.stderr.trim()}`);
+  try {
+    return rulesFromInspect(JSON.parse(inspect.stdout) as InspectOutput);
+  } catch (error) {
+    if (error instanceof MetadataError)
+      throw new ToolError(`rule METADATA is incomplete:\n${error.message}`);
+    throw error;
+  }
 }

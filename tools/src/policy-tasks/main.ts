@@ -10,6 +10,8 @@ import { ensureTool } from '../toolchain/ensure.js';
 import { OPA, REGAL } from '../toolchain/go-tools.js';
 import { existingSources, TEST_SOURCES } from '../policy-build/build.js';
 import { sdkCapabilities } from '../policy-build/capabilities.js';
+import { writeDispatch } from '../policy-build/dispatch-file.js';
+import { inspectRules } from '../policy-build/inspect.js';
 import { runPolicyTests } from './opa-test.js';
 
 /** The policy test target fails below this line coverage of the shipped Rego. */
@@ -73,7 +75,15 @@ async function typecheck(): Promise<void> {
   process.stdout.write('opa check --strict: clean\n');
 }
 
-const tasks: Record<string, () => Promise<void>> = { test, lint, typecheck };
+/** Rewrites policies/dispatch.rego from the rules' METADATA (custom.kinds). */
+async function dispatch(): Promise<void> {
+  const opa = await ensureTool(OPA);
+  const rules = await inspectRules(opa.path, policiesDir);
+  const changed = await writeDispatch(policiesDir, rules);
+  process.stdout.write(`policies/dispatch.rego: ${changed ? 'rewritten' : 'already current'}\n`);
+}
+
+const tasks: Record<string, () => Promise<void>> = { test, lint, typecheck, dispatch };
 
 await runMain(async () => {
   const name = process.argv[2] ?? '';

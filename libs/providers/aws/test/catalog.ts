@@ -100,9 +100,10 @@ export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
     return admin || attached ? 'violating' : 'compliant';
   },
   'DD-IAM-002': (resource) => {
-    const fn = props(resource, 'serverless.function');
-    if (!fn || fn.policy === null) return 'unknown';
-    return publicAllow(fn.policy) ? 'violating' : 'compliant';
+    // A function's resource policy and a key's key policy are read alike.
+    const shared = props(resource, 'serverless.function') ?? props(resource, 'kms.key');
+    if (!shared || shared.policy === null) return 'unknown';
+    return publicAllow(shared.policy) ? 'violating' : 'compliant';
   },
   'DD-DB-001': (resource) => flag(props(resource, 'database.instance')?.publicNetworkAccess, true),
   'DD-DB-002': (resource) => flag(props(resource, 'database.instance')?.storageEncrypted, false),
