@@ -3,6 +3,8 @@
 # description: Decoded policy statements and IAM bindings (normalized shapes from libs/resource-model).
 package drift.lib.iam
 
+import data.drift.lib.text
+
 public_members := {"allUsers", "allAuthenticatedUsers"}
 
 # Condition keys that pin a statement to known callers, so a "*" principal is
@@ -71,14 +73,14 @@ public_bindings(bindings) := [{"role": b.role, "member": m} |
 ]
 
 # " 'Sid'" when the statement has a Sid, else "", for messages.
-sid_suffix(s) := sprintf(" '%s'", [s.sid]) if is_string(s.sid)
+sid_suffix(s) := text.join([" '", s.sid, "'"]) if is_string(s.sid)
 
 sid_suffix(s) := "" if not is_string(s.sid)
 
 # What a statement allows, for messages: its actions, or "everything except …" for NotAction.
 actions_text(s) := concat(", ", s.actions) if is_array(s.actions)
 
-actions_text(s) := sprintf("every action except %s", [concat(", ", s.notActions)]) if {
+actions_text(s) := text.join(["every action except ", concat(", ", s.notActions)]) if {
 	not is_array(s.actions)
 	is_array(s.notActions)
 }

@@ -3,6 +3,8 @@
 # description: What each provider calls a resource, for messages that read naturally.
 package drift.lib.labels
 
+import data.drift.lib.text
+
 type_nouns := {
 	"AWS::S3::Bucket": "S3 bucket",
 	"AWS::EC2::SecurityGroup": "Security group",
@@ -39,10 +41,5 @@ noun(resource) := type_nouns[resource.nativeType]
 noun(resource) := resource.nativeType if not type_nouns[resource.nativeType]
 
 # The noun and quoted name of a resource, e.g. "S3 bucket 'logs'". Every message
-# starts with it. concat runs inside the compiled policy while sprintf calls out
-# to the JavaScript host and back, several times the cost; sprintf stays for
-# names that are not strings, which it prints and concat refuses.
-describe(resource) := concat("", [noun(resource), " '", resource.name, "'"]) if {
-	is_string(resource.name)
-	is_string(noun(resource))
-} else := sprintf("%s '%s'", [noun(resource), resource.name])
+# starts with it.
+describe(resource) := text.join([noun(resource), " '", resource.name, "'"])

@@ -3,6 +3,8 @@
 # description: Port, protocol and peer tests over normalized firewall rules (network.firewall).
 package drift.lib.network
 
+import data.drift.lib.text
+
 # The internet as the normalizers write it: Azure "*", "Internet", "Any" and
 # GCP's implicit default source are rewritten to these.
 internet_peers := {"0.0.0.0/0", "::/0"}
@@ -76,19 +78,19 @@ port_text(rule) := "all ports" if rule.ports == null
 
 port_text(rule) := concat(", ", [range_text(r) | some r in rule.ports]) if rule.ports != null
 
-range_text(r) := sprintf("%d", [r.from]) if r.from == r.to
+range_text(r) := text.join([r.from]) if r.from == r.to
 
-range_text(r) := sprintf("%d-%d", [r.from, r.to]) if r.from != r.to
+range_text(r) := text.join([r.from, "-", r.to]) if r.from != r.to
 
 # A rule's name quoted for messages.
-rule_label(rule) := sprintf("'%s'", [rule.name]) if is_string(rule.name)
+rule_label(rule) := text.join(["'", rule.name, "'"]) if is_string(rule.name)
 
 rule_label(rule) := "(unnamed)" if not is_string(rule.name)
 
 # What a rule admits, for messages: "tcp 22", "udp all ports", "all traffic".
 scope_text(rule) := "all traffic" if all_traffic(rule)
 
-scope_text(rule) := sprintf("%s %s", [rule.protocol, port_text(rule)]) if {
+scope_text(rule) := text.join([rule.protocol, " ", port_text(rule)]) if {
 	not all_traffic(rule)
 }
 

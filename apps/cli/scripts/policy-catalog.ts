@@ -76,10 +76,11 @@ export function catalogTests(fixtures: readonly CatalogFixture[]): string {
     '# native fixtures; do not edit. Regenerate after changing a fixture or a normalizer.',
     'package drift.test.catalog_test',
     '',
-    'import data.drift.main',
+    'import data.drift.dispatch',
     '',
+    "# Through drift.dispatch, as the engine evaluates: the rules of the resource's kind.",
     'fires(rule_id) if {',
-    '\tsome violation in main.violations',
+    '\tsome violation in dispatch.violations',
     '\tviolation.rule_id == rule_id',
     '}',
   ];

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtPolicyEngine } from '@drift-detective/testing';
 import {
   catalogData,
   catalogDir,
@@ -24,5 +25,22 @@ describe('policies/test/catalog', () => {
       expect(mine.some((f) => f.violating)).toBe(true);
       expect(mine.some((f) => !f.violating)).toBe(true);
     }
+  });
+
+  // The engine runs a rule only on the kinds its METADATA lists (drift.dispatch).
+  // A kind left out there would hide the rule's violations: on every native
+  // case, the rules of the kind must find what every rule finds.
+  it('loses no violation to the selection of rules by kind, on any native case', async () => {
+    const engine = await builtPolicyEngine();
+    const fixtures = await catalogFixtures();
+    let violating = 0;
+    for (const fixture of fixtures) {
+      for (const resource of fixture.resources) {
+        const selected = engine.evaluate(resource);
+        expect(selected, fixture.name).toEqual(engine.evaluateEveryRule(resource));
+        if (fixture.violating && selected.some((v) => v.ruleId === fixture.ruleId)) violating++;
+      }
+    }
+    expect(violating).toBeGreaterThanOrEqual(fixtures.filter((f) => f.violating).length);
   });
 });

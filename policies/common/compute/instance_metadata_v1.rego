@@ -18,6 +18,7 @@
 package drift.rules.compute.instance_metadata_v1
 
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -28,5 +29,5 @@ deny contains {"message": message, "details": {"httpTokens": "optional"}} if {
 	resource.provider == "aws"
 	resource.properties.metadataTokensRequired == false
 	not resource.properties.metadataEndpointEnabled == false
-	message := sprintf("%s allows IMDSv1. httpTokens must be required.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " allows IMDSv1. httpTokens must be required."])
 }

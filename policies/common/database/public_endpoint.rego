@@ -22,6 +22,7 @@
 package drift.rules.database.public_endpoint
 
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -36,16 +37,16 @@ internet_wide(network) if {
 	network.endIp == "255.255.255.255"
 }
 
-network_label(network) := sprintf("'%s'", [network.name]) if is_string(network.name)
+network_label(network) := text.join(["'", network.name, "'"]) if is_string(network.name)
 
 network_label(network) := "(unnamed)" if not is_string(network.name)
 
-causes contains sprintf("%s is publicly accessible.", [labels.describe(resource)]) if {
+causes contains text.join([labels.describe(resource), " is publicly accessible."]) if {
 	resource.provider == "aws"
 	properties.publicNetworkAccess == true
 }
 
-causes contains sprintf("%s admits the whole internet through %s.", [labels.describe(resource), network_label(network)]) if {
+causes contains text.join([labels.describe(resource), " admits the whole internet through ", network_label(network), "."]) if {
 	resource.provider != "aws"
 	not properties.publicNetworkAccess == false
 	some network in properties.allowedNetworks
@@ -55,5 +56,5 @@ causes contains sprintf("%s admits the whole internet through %s.", [labels.desc
 deny contains {"message": message, "details": {"causes": sort(causes)}} if {
 	resource.kind == "database.instance"
 	count(causes) > 0
-	message := sprintf("%s is reachable from the internet.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " is reachable from the internet."])
 }

@@ -19,6 +19,7 @@
 package drift.rules.database.unencrypted_storage
 
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -27,5 +28,5 @@ resource := input.resource
 deny contains {"message": message, "details": {"storageEncrypted": false}} if {
 	resource.kind == "database.instance"
 	resource.properties.storageEncrypted == false
-	message := sprintf("%s stores data unencrypted at rest.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " stores data unencrypted at rest."])
 }

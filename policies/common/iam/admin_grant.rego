@@ -23,6 +23,7 @@ package drift.rules.iam.admin_grant
 
 import data.drift.lib.iam
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -34,20 +35,20 @@ administrator_policies := {"arn:aws:iam::aws:policy/AdministratorAccess"}
 
 broad_roles := {"roles/owner", "roles/editor"}
 
-causes contains sprintf("%s allows * on * (%s%s).", [labels.describe(resource), s.source, iam.sid_suffix(s)]) if {
+causes contains text.join([labels.describe(resource), " allows * on * (", s.source, iam.sid_suffix(s), ")."]) if {
 	resource.kind == "iam.policy"
 	resource.provider == "aws"
 	some s in iam.admin_statements(properties.statements)
 }
 
-causes contains sprintf("%s has %s attached.", [labels.describe(resource), policy.id]) if {
+causes contains text.join([labels.describe(resource), " has ", policy.id, " attached."]) if {
 	resource.kind == "iam.policy"
 	resource.provider == "aws"
 	some policy in properties.attachedPolicies
 	policy.id in administrator_policies
 }
 
-causes contains sprintf("%s is a custom role that allows every action (\"*\").", [labels.describe(resource)]) if {
+causes contains text.join([labels.describe(resource), " is a custom role that allows every action (\"*\")."]) if {
 	resource.kind == "iam.policy"
 	resource.provider == "azure"
 	properties.managedBy == "CustomRole"
@@ -56,7 +57,7 @@ causes contains sprintf("%s is a custom role that allows every action (\"*\").",
 	iam.wildcard_action(s)
 }
 
-causes contains sprintf("%s grants %s to %s.", [labels.describe(resource), binding.role, member]) if {
+causes contains text.join([labels.describe(resource), " grants ", binding.role, " to ", member, "."]) if {
 	resource.kind == "iam.binding"
 	resource.provider == "gcp"
 	some binding in properties.bindings
@@ -71,5 +72,5 @@ admin_member(member) if member in iam.public_members
 
 deny contains {"message": message, "details": {"causes": sort(causes)}} if {
 	count(causes) > 0
-	message := sprintf("%s grants full administrative access.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " grants full administrative access."])
 }

@@ -20,6 +20,7 @@ package drift.rules.iam.public_resource
 
 import data.drift.lib.iam
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -27,15 +28,15 @@ resource := input.resource
 
 properties := resource.properties
 
-causes contains sprintf(
-	"%s has a policy statement%s that allows %s to anyone.",
-	[labels.describe(resource), iam.sid_suffix(s), iam.actions_text(s)],
-) if {
+causes contains text.join([
+	labels.describe(resource), " has a policy statement", iam.sid_suffix(s), " that allows ",
+	iam.actions_text(s), " to anyone.",
+]) if {
 	resource.kind != "storage.bucket"
 	some s in iam.public_allows(properties.policy)
 }
 
-causes contains sprintf("%s grants %s to %s.", [labels.describe(resource), grant.role, grant.member]) if {
+causes contains text.join([labels.describe(resource), " grants ", grant.role, " to ", grant.member, "."]) if {
 	resource.kind != "storage.bucket"
 	some grant in iam.public_bindings(bindings)
 }
@@ -46,5 +47,5 @@ bindings := properties.iamBindings if resource.kind != "iam.binding"
 
 deny contains {"message": message, "details": {"causes": sort(causes)}} if {
 	count(causes) > 0
-	message := sprintf("%s is shared with the public.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " is shared with the public."])
 }

@@ -20,6 +20,7 @@
 package drift.rules.kms.rotation
 
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -29,15 +30,15 @@ properties := resource.properties
 
 max_rotation_days := 90
 
-causes contains sprintf("%s has automatic rotation turned off.", [labels.describe(resource)]) if {
+causes contains text.join([labels.describe(resource), " has automatic rotation turned off."]) if {
 	properties.rotationEnabled == false
 	not properties.keyManager == "AWS"
 }
 
-causes contains sprintf(
-	"%s rotates every %d days; at most %d are allowed.",
-	[labels.describe(resource), properties.rotationPeriodDays, max_rotation_days],
-) if {
+causes contains text.join([
+	labels.describe(resource), " rotates every ", properties.rotationPeriodDays, " days; at most ",
+	max_rotation_days, " are allowed.",
+]) if {
 	properties.rotationEnabled == true
 	properties.rotationPeriodDays > max_rotation_days
 }
@@ -45,5 +46,5 @@ causes contains sprintf(
 deny contains {"message": message, "details": {"causes": sort(causes)}} if {
 	resource.kind == "kms.key"
 	count(causes) > 0
-	message := sprintf("%s is not rotated often enough.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " is not rotated often enough."])
 }

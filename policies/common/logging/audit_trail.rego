@@ -17,21 +17,22 @@
 package drift.rules.logging.audit_trail
 
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
 resource := input.resource
 
-causes contains sprintf("%s is not logging.", [labels.describe(resource)]) if {
+causes contains text.join([labels.describe(resource), " is not logging."]) if {
 	resource.properties.logging == false
 }
 
-causes contains sprintf("%s records only its home region; it must be multi-region.", [labels.describe(resource)]) if {
+causes contains text.join([labels.describe(resource), " records only its home region; it must be multi-region."]) if {
 	resource.properties.multiRegion == false
 }
 
 deny contains {"message": message, "details": {"causes": sort(causes)}} if {
 	resource.kind == "audit.trail"
 	count(causes) > 0
-	message := sprintf("%s leaves activity unrecorded.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " leaves activity unrecorded."])
 }

@@ -25,6 +25,7 @@ package drift.rules.network.admin_ports
 
 import data.drift.lib.labels
 import data.drift.lib.network
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -32,24 +33,26 @@ resource := input.resource
 
 rules := resource.properties.rules
 
-causes contains sprintf("%s allows %s (%d) from %s through rule %s (%s).", [
-	labels.describe(resource), service, port, concat(" and ", network.internet_peers_of(rule)),
-	network.rule_label(rule), network.scope_text(rule),
-]) if {
+# Each admin port with each rule that exposes it, found once: the causes and
+# the ports read the same pairs.
+exposures contains {"port": port, "service": service, "rule": rule} if {
 	some port, service in network.admin_ports
 	some rule in network.exposing_rules(rules, port)
 }
 
-exposed_ports contains port if {
-	some port, _ in network.admin_ports
-	count(network.exposing_rules(rules, port)) > 0
+causes contains text.join([
+	labels.describe(resource), " allows ", exposure.service, " (", exposure.port, ") from ",
+	concat(" and ", network.internet_peers_of(exposure.rule)), " through rule ",
+	network.rule_label(exposure.rule), " (", network.scope_text(exposure.rule), ").",
+]) if {
+	some exposure in exposures
 }
+
+exposed_ports contains exposure.port if some exposure in exposures
 
 deny contains {"message": message, "details": {"causes": sort(causes), "ports": sort(exposed_ports)}} if {
 	resource.kind == "network.firewall"
 	count(causes) > 0
-	message := sprintf(
-		"%s exposes administrative port(s) %s to the internet.",
-		[labels.describe(resource), concat(", ", [sprintf("%d", [p]) | some p in sort(exposed_ports)])],
-	)
+	ports := concat(", ", [text.join([port]) | some port in sort(exposed_ports)])
+	message := text.join([labels.describe(resource), " exposes administrative port(s) ", ports, " to the internet."])
 }

@@ -20,6 +20,7 @@ package drift.rules.network.all_ports
 
 import data.drift.lib.labels
 import data.drift.lib.network
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -53,10 +54,10 @@ shadowed_everywhere(rule) if {
 causes contains message if {
 	some rule in open_rules
 	peers := concat(" and ", network.internet_peers_of(rule))
-	message := sprintf(
-		"%s allows %s on all ports from %s through rule %s.",
-		[labels.describe(resource), protocol_text(rule), peers, network.rule_label(rule)],
-	)
+	message := text.join([
+		labels.describe(resource), " allows ", protocol_text(rule), " on all ports from ", peers,
+		" through rule ", network.rule_label(rule), ".",
+	])
 }
 
 protocol_text(rule) := "all traffic" if rule.protocol == "all"
@@ -66,5 +67,5 @@ protocol_text(rule) := upper(rule.protocol) if rule.protocol != "all"
 deny contains {"message": message, "details": {"causes": sort(causes)}} if {
 	resource.kind == "network.firewall"
 	count(causes) > 0
-	message := sprintf("%s opens every port to the internet.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " opens every port to the internet."])
 }

@@ -21,6 +21,7 @@
 package drift.rules.storage.default_encryption
 
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -29,5 +30,5 @@ resource := input.resource
 deny contains {"message": message, "details": {"encryption": resource.properties.encryption}} if {
 	resource.kind == "storage.bucket"
 	resource.properties.encryption.atRest == false
-	message := sprintf("%s has no default encryption at rest.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " has no default encryption at rest."])
 }

@@ -26,6 +26,7 @@
 package drift.rules.storage.public_access_guardrail
 
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -53,7 +54,7 @@ off(setting) if {
 
 account_on(setting) if resource.properties.accountPublicAccessBlock[setting.field] == true
 
-causes := [sprintf("%s %s. %s must be true.", [labels.describe(resource), s.allows, s.name]) |
+causes := [text.join([labels.describe(resource), " ", s.allows, ". ", s.name, " must be true."]) |
 	some s in settings
 	off(s)
 ]
@@ -62,7 +63,7 @@ deny contains {"message": message, "details": details} if {
 	resource.kind == "storage.bucket"
 	resource.provider == "aws"
 	count(causes) > 0
-	message := sprintf("%s: %d of 4 Block Public Access settings are off.", [labels.describe(resource), count(causes)])
+	message := text.join([labels.describe(resource), ": ", count(causes), " of 4 Block Public Access settings are off."])
 	details := {
 		"causes": causes,
 		"settings": {s.name: resource.properties.publicAccessBlock[s.field] | some s in settings},
@@ -74,7 +75,7 @@ deny contains {"message": message, "details": {"causes": [message], "allowBlobPu
 	resource.provider == "azure"
 	resource.properties.containerPublicAccess == null
 	resource.properties.allowBlobPublicAccess == true
-	message := sprintf("%s allows anonymous public access to blobs. allowBlobPublicAccess must be false.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " allows anonymous public access to blobs. allowBlobPublicAccess must be false."])
 }
 
 deny contains {"message": message, "details": details} if {
@@ -84,9 +85,9 @@ deny contains {"message": message, "details": details} if {
 	is_string(prevention)
 	prevention != "enforced"
 	not resource.properties.publicAccessPreventionPolicy == true
-	message := sprintf(
-		"%s does not enforce public access prevention (publicAccessPrevention is '%s'). It must be 'enforced'.",
-		[labels.describe(resource), prevention],
-	)
+	message := text.join([
+		labels.describe(resource), " does not enforce public access prevention (publicAccessPrevention is '",
+		prevention, "'). It must be 'enforced'.",
+	])
 	details := {"causes": [message], "publicAccessPrevention": prevention}
 }

@@ -26,6 +26,7 @@ package drift.rules.storage.public_read_write
 
 import data.drift.lib.iam
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -40,17 +41,17 @@ blocked(setting) if properties.publicAccessBlock[setting] == true
 
 blocked(setting) if properties.accountPublicAccessBlock[setting] == true
 
-aws_causes contains sprintf("%s grants %s to %s through its ACL.", [labels.describe(resource), grant.permission, grant.grantee]) if {
+aws_causes contains text.join([labels.describe(resource), " grants ", grant.permission, " to ", grant.grantee, " through its ACL."]) if {
 	resource.provider == "aws"
 	not blocked("ignorePublicAcls")
 	some grant in properties.aclGrants
 	grant.grantee in public_grantees
 }
 
-aws_causes contains sprintf(
-	"%s has a bucket policy statement%s that allows %s to anyone.",
-	[labels.describe(resource), iam.sid_suffix(s), iam.actions_text(s)],
-) if {
+aws_causes contains text.join([
+	labels.describe(resource), " has a bucket policy statement", iam.sid_suffix(s), " that allows ",
+	iam.actions_text(s), " to anyone.",
+]) if {
 	resource.provider == "aws"
 	not blocked("restrictPublicBuckets")
 	some s in iam.public_allows(properties.policy)
@@ -63,17 +64,17 @@ aws_causes contains sprintf(
 azure_causes contains message if {
 	resource.provider == "azure"
 	not properties.allowBlobPublicAccess == false
-	some level, text in level_text
+	some level, access in level_text
 	properties.containerPublicAccess == level
-	message := sprintf(
-		"%s allows anonymous %s access (publicAccess '%s') and its account allows public blob access.",
-		[labels.describe(resource), text, level],
-	)
+	message := text.join([
+		labels.describe(resource), " allows anonymous ", access, " access (publicAccess '", level,
+		"') and its account allows public blob access.",
+	])
 }
 
 level_text := {"Blob": "blob read", "Container": "container list and blob read"}
 
-gcp_causes contains sprintf("%s grants %s to %s.", [labels.describe(resource), grant.role, grant.member]) if {
+gcp_causes contains text.join([labels.describe(resource), " grants ", grant.role, " to ", grant.member, "."]) if {
 	resource.provider == "gcp"
 	some grant in iam.public_bindings(properties.iamBindings)
 }
@@ -83,5 +84,5 @@ causes := (aws_causes | azure_causes) | gcp_causes
 deny contains {"message": message, "details": {"causes": sort(causes)}} if {
 	resource.kind == "storage.bucket"
 	count(causes) > 0
-	message := sprintf("%s is readable or writable by anyone: %d public grant(s).", [labels.describe(resource), count(causes)])
+	message := text.join([labels.describe(resource), " is readable or writable by anyone: ", count(causes), " public grant(s)."])
 }

@@ -20,6 +20,7 @@
 package drift.rules.storage.secure_transport
 
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -35,16 +36,16 @@ http_reason := {
 	"gcp": "HTTPS must be required.",
 }
 
-causes contains sprintf("%s accepts plain HTTP: %s", [labels.describe(resource), http_reason[resource.provider]]) if {
+causes contains text.join([labels.describe(resource), " accepts plain HTTP: ", http_reason[resource.provider]]) if {
 	transport.httpsOnly == false
 }
 
-causes contains sprintf("%s accepts %s. The minimum TLS version must be TLS1_2.", [labels.describe(resource), transport.minimumTlsVersion]) if {
+causes contains text.join([labels.describe(resource), " accepts ", transport.minimumTlsVersion, ". The minimum TLS version must be TLS1_2."]) if {
 	transport.minimumTlsVersion in outdated_tls
 }
 
 deny contains {"message": message, "details": {"causes": sort(causes), "transport": transport}} if {
 	resource.kind == "storage.bucket"
 	count(causes) > 0
-	message := sprintf("%s allows unencrypted or weakly encrypted transport.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " allows unencrypted or weakly encrypted transport."])
 }

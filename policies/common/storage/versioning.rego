@@ -18,6 +18,7 @@
 package drift.rules.storage.versioning
 
 import data.drift.lib.labels
+import data.drift.lib.text
 
 rule_id := rego.metadata.chain()[1].annotations.custom.id
 
@@ -26,5 +27,5 @@ resource := input.resource
 deny contains {"message": message, "details": {"versioning": resource.properties.versioning}} if {
 	resource.kind == "storage.bucket"
 	resource.properties.versioning.enabled == false
-	message := sprintf("%s does not keep object versions. Versioning must be enabled.", [labels.describe(resource)])
+	message := text.join([labels.describe(resource), " does not keep object versions. Versioning must be enabled."])
 }

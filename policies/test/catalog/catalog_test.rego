@@ -2,10 +2,11 @@
 # native fixtures; do not edit. Regenerate after changing a fixture or a normalizer.
 package drift.test.catalog_test
 
-import data.drift.main
+import data.drift.dispatch
 
+# Through drift.dispatch, as the engine evaluates: the rules of the resource's kind.
 fires(rule_id) if {
-	some violation in main.violations
+	some violation in dispatch.violations
 	violation.rule_id == rule_id
 }
 
