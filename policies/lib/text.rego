@@ -13,10 +13,7 @@ join(pieces) := concat("", [piece(p) | some p in pieces])
 
 piece(p) := p if is_string(p)
 
-piece(p) := format_int(p, 10) if {
-	is_number(p)
-	p == floor(p)
-}
+piece(p) := format_int(p, 10) if integer(p)
 
 piece(p) := sprintf("%v", [p]) if {
 	not is_string(p)

@@ -65,9 +65,10 @@ export interface PipelineMetrics {
   readonly errors: LabelledCounter;
   readonly publishDuration: DurationHistogram;
   /**
-   * From an event's receipt to its ack, for each event acked: the latency
+   * From a change event's receipt to its ack, for each one acked: the latency
    * the adapter adds between a change and its finding in the hub (the hub's
-   * own time included: drift_publish_duration_seconds is that part).
+   * own time included: drift_publish_duration_seconds is that part). A sweep
+   * request's ack is not observed: its time is a whole sweep's.
    */
   readonly eventDuration: DurationHistogram;
 }

@@ -11,12 +11,17 @@ export async function writeDispatch(
   sourceDir: string,
   rules: readonly RuleMetadata[],
 ): Promise<boolean> {
-  const file = path.join(sourceDir, DISPATCH_FILE);
   const wanted = renderDispatch(rules);
-  const current = await readFile(file, 'utf8').catch(() => null);
+  const { file, current } = await currentDispatch(sourceDir);
   if (current === wanted) return false;
   await writeFile(file, wanted);
   return true;
+}
+
+/** The dispatch file of a policy tree and its text, null when there is none. */
+async function currentDispatch(sourceDir: string) {
+  const file = path.join(sourceDir, DISPATCH_FILE);
+  return { file, current: await readFile(file, 'utf8').catch(() => null) };
 }
 
 /**
@@ -28,8 +33,7 @@ export async function assertDispatchCurrent(
   sourceDir: string,
   rules: readonly RuleMetadata[],
 ): Promise<void> {
-  const file = path.join(sourceDir, DISPATCH_FILE);
-  const current = await readFile(file, 'utf8').catch(() => null);
+  const { file, current } = await currentDispatch(sourceDir);
   if (current === renderDispatch(rules)) return;
   throw new ToolError(
     `${path.relative(process.cwd(), file) || file} ${current === null ? 'is missing' : 'is stale'}: ` +
