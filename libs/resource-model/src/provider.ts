@@ -86,13 +86,19 @@ export interface NativeRecord {
 export interface InventoryContext {
   get<T>(key: string): T | undefined;
   set(key: string, value: unknown): void;
+  /** Every fact, to hand a copy to another thread (the values are plain data). */
+  entries(): [string, unknown][];
 }
 
-export function createInventoryContext(): InventoryContext {
-  const values = new Map<string, unknown>();
+/** An empty context, or one holding `entries` (a copy another thread made). */
+export function createInventoryContext(
+  entries: Iterable<[string, unknown]> = [],
+): InventoryContext {
+  const values = new Map<string, unknown>(entries);
   return {
     get: <T>(key: string) => values.get(key) as T | undefined,
     set: (key, value) => void values.set(key, value),
+    entries: () => [...values],
   };
 }
 
@@ -115,6 +121,12 @@ export interface ProviderInventory {
   collect(record: NativeRecord, context: InventoryContext): boolean;
   /** Second pass: the normalized resource. Throws NormalizeError. */
   normalize(record: NativeRecord, context: InventoryContext): Resource;
+  /**
+   * Set when normalize only reads the context the first pass filled (it
+   * changes nothing there): an offline scan may then normalize this
+   * provider's records on worker threads, each with a copy of the context.
+   */
+  readonly normalizeReadsContextOnly?: boolean | undefined;
   /** After the second pass: resources made only of context (e.g. an IAM_POLICY record whose RESOURCE never came). */
   leftovers(context: InventoryContext): Resource[];
 }

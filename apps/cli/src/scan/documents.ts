@@ -2,7 +2,7 @@ import { constants, createReadStream } from 'node:fs';
 import { access, open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { readFailure, type InputFile } from './inputs.js';
-import { JsonSyntaxError, scanRecords } from './record-scanner.js';
+import { JsonSyntaxError, scanRecords, scanRecordTexts } from './record-scanner.js';
 import { UsageError } from '../usage.js';
 
 /**
@@ -20,6 +20,9 @@ export function streamThreshold(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 const DEFAULT_STREAM_THRESHOLD = 16 * 1024 * 1024;
+
+/** How much of a streamed document is read at a time. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * The arrays whose elements are records on their own: a top-level array, and the
@@ -140,28 +143,70 @@ export async function documentMode(input: InputFile): Promise<DocumentMode> {
   return (await stat(input.path)).size > streamThreshold() ? 'stream' : 'whole';
 }
 
+/** One document as its JSON text, not yet parsed, and where it comes from. */
+export interface DocumentText {
+  readonly source: string;
+  readonly text: string;
+}
+
 /**
- * The record-array elements of a large JSON document, one at a time; none when
- * it has no such array. The bytes are cut into records and each is parsed on
- * its own (scanRecords): no token-level parser, memory bounded by one record.
+ * The record-array elements of a large JSON document, one at a time, each as
+ * `scan` hands it over; none when it has no such array. The bytes are cut into
+ * records (scanRecords): no token-level parser, memory bounded by one record.
  */
-async function* streamRecords(input: InputFile): AsyncGenerator<Document> {
+async function* streamRecords<T>(
+  input: InputFile,
+  scan: (chunks: AsyncIterable<Buffer>, isRecordKey: (key: string) => boolean) => AsyncIterable<T>,
+): AsyncGenerator<{ readonly source: string; readonly record: T }> {
   const bytes = (async function* () {
     try {
-      yield* createReadStream(input.path) as AsyncIterable<Buffer>;
+      // 1 MiB reads: fewer turns of the loop per record than the default 64 KiB.
+      yield* createReadStream(input.path, {
+        highWaterMark: READ_CHUNK_BYTES,
+      }) as AsyncIterable<Buffer>;
     } catch (error) {
       throw readFailure(input.label, error);
     }
   })();
   let index = 0;
   try {
-    for await (const value of scanRecords(bytes, (key) => RECORD_KEYS.has(key))) {
-      yield { source: `${input.label}[${index++}]`, value };
+    for await (const record of scan(bytes, (key) => RECORD_KEYS.has(key))) {
+      yield { source: `${input.label}[${index++}]`, record };
     }
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
     throw new UsageError(`${input.label} is not valid JSON: ${error.message}`);
   }
+}
+
+/** The non-empty lines of an NDJSON file, each named by its line number. */
+async function* ndjsonLines(input: InputFile): AsyncGenerator<DocumentText> {
+  const lines = createInterface({
+    input: createReadStream(input.path, 'utf8'),
+    crlfDelay: Infinity,
+  });
+  let number = 0;
+  const iterator = lines[Symbol.asyncIterator]();
+  for (;;) {
+    // A file that becomes unreadable while it is read is named, not a stack trace.
+    const next = await iterator.next().catch((error: unknown) => {
+      throw readFailure(input.label, error);
+    });
+    if (next.done) return;
+    const line = next.value;
+    number++;
+    if (line.trim() === '') continue;
+    yield { source: `${input.label}:${number}`, text: line };
+  }
+}
+
+/** A file read whole; an empty one is a usage error naming it. */
+async function wholeText(input: InputFile): Promise<string> {
+  const text = await readFile(input.path, 'utf8').catch((error: unknown) => {
+    throw readFailure(input.label, error);
+  });
+  if (text.trim() === '') throw new UsageError(`${input.label} is empty`);
+  return text;
 }
 
 /**
@@ -177,44 +222,51 @@ export async function* readDocuments(
   const mode = known ?? (await documentMode(input));
   if (mode === 'stream') {
     let streamed = 0;
-    for await (const document of streamRecords(input)) {
+    for await (const { source, record } of streamRecords(input, scanRecords)) {
       streamed++;
-      yield document;
+      yield { source, value: record };
     }
     if (streamed > 0) return;
     // No record array (a Resource Graph table, a single large item): read it whole.
   }
   if (mode === 'ndjson') {
-    const lines = createInterface({
-      input: createReadStream(input.path, 'utf8'),
-      crlfDelay: Infinity,
-    });
-    let number = 0;
-    const iterator = lines[Symbol.asyncIterator]();
-    for (;;) {
-      // A file that becomes unreadable while it is read is named, not a stack trace.
-      const next = await iterator.next().catch((error: unknown) => {
-        throw readFailure(input.label, error);
-      });
-      if (next.done) return;
-      const line = next.value;
-      number++;
-      if (line.trim() === '') continue;
-      const source = `${input.label}:${number}`;
+    for await (const { source, text } of ndjsonLines(input)) {
       try {
-        yield { source, value: JSON.parse(line) as unknown };
+        yield { source, value: JSON.parse(text) as unknown };
       } catch (error) {
         yield { source, error: `not JSON (${(error as Error).message})` };
       }
     }
+    return;
   }
-  const text = await readFile(input.path, 'utf8').catch((error: unknown) => {
-    throw readFailure(input.label, error);
-  });
-  if (text.trim() === '') throw new UsageError(`${input.label} is empty`);
+  const text = await wholeText(input);
   try {
     yield { source: input.label, value: JSON.parse(text) as unknown };
   } catch (error) {
     throw new UsageError(`${input.label} is not valid JSON or NDJSON: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The same documents as readDocuments, with the same sources, as JSON text:
+ * for a second reading of an input the first one checked, whose documents
+ * are parsed where they are used (on an evaluation thread, say).
+ */
+export async function* readDocumentTexts(
+  input: InputFile,
+  known: DocumentMode,
+): AsyncGenerator<DocumentText> {
+  if (known === 'stream') {
+    let streamed = 0;
+    for await (const { source, record } of streamRecords(input, scanRecordTexts)) {
+      streamed++;
+      yield { source, text: record };
+    }
+    if (streamed > 0) return;
+  }
+  if (known === 'ndjson') {
+    yield* ndjsonLines(input);
+    return;
+  }
+  yield { source: input.label, text: await wholeText(input) };
 }

@@ -10,7 +10,7 @@ import {
   type Resource,
 } from '@drift-detective/resource-model';
 import { UsageError } from '../usage.js';
-import { documentMode, readDocuments, type Document, type DocumentMode } from './documents.js';
+import { documentMode, readDocuments, type DocumentMode } from './documents.js';
 import type { InputFile } from './inputs.js';
 
 export interface NormalizeOptions {
@@ -30,134 +30,245 @@ export interface Skipped {
   readonly reason: string;
 }
 
-export type Normalized =
-  | { readonly resource: Resource }
-  | {
-      readonly skipped: Skipped;
-      /** Set when the record is a deletion notice: the resource is gone, not unread. */
-      readonly deleted?: {
-        readonly provider: Provider;
-        readonly resourceId: string;
-        readonly deletedAt?: string | undefined;
-      };
-    };
+/** A record the second pass could not normalize: why, and whether it says the resource is gone. */
+export interface SkippedRecord {
+  readonly skipped: Skipped;
+  /** Set when the record is a deletion notice: the resource is gone, not unread. */
+  readonly deleted?: {
+    readonly provider: Provider;
+    readonly resourceId: string;
+    readonly deletedAt?: string | undefined;
+  };
+}
 
-const PROGRESS_EVERY = 500;
+export type Normalized = { readonly resource: Resource } | SkippedRecord;
+
+export const PROGRESS_EVERY = 500;
+
+/**
+ * Each provider's context, made on first use with the scan time in it. A
+ * thread of its own builds one from the copies another thread made.
+ */
+export class InventoryContexts {
+  private readonly byProvider = new Map<Provider, InventoryContext>();
+
+  constructor(
+    readonly scanTime: string,
+    copies: readonly (readonly [Provider, [string, unknown][]])[] = [],
+  ) {
+    for (const [provider, entries] of copies)
+      this.byProvider.set(provider, createInventoryContext(entries));
+  }
+
+  of(provider: Provider): InventoryContext {
+    let context = this.byProvider.get(provider);
+    if (!context) {
+      context = createInventoryContext();
+      context.set(SCAN_TIME, this.scanTime);
+      this.byProvider.set(provider, context);
+    }
+    return context;
+  }
+
+  /** What another thread needs to build the same contexts (structured-cloneable). */
+  copies(): [Provider, [string, unknown][]][] {
+    return [...this.byProvider].map(([provider, context]) => [provider, context.entries()]);
+  }
+
+  providers(): Provider[] {
+    return [...this.byProvider.keys()];
+  }
+}
+
+/** What both passes read a document with: the clouds, --provider, and the contexts. */
+export interface Reading {
+  readonly inventories: readonly ProviderInventory[];
+  readonly provider?: Provider | undefined;
+  readonly contexts: InventoryContexts;
+}
+
+/** A document placed with its cloud and unwrapped into records, or why it was not. */
+type Placed =
+  | { readonly inventory: ProviderInventory; readonly records: NativeRecord[] }
+  | { readonly skipped: Skipped };
+
+/**
+ * Finds the cloud a parsed document comes from and unwraps its records. A
+ * whole file nobody can place is a usage error; one NDJSON line or streamed
+ * record is skipped.
+ */
+function placeDocument(
+  document: { readonly source: string; readonly value: unknown },
+  wholeFile: boolean,
+  reading: Reading,
+): Placed {
+  let inventory: ProviderInventory | undefined;
+  if (reading.provider) {
+    inventory = reading.inventories.find((inv) => inv.provider === reading.provider);
+  } else {
+    const matches = reading.inventories.filter((inv) => inv.detect(document.value));
+    if (matches.length === 1) inventory = matches[0];
+    else {
+      const why =
+        matches.length === 0
+          ? 'cannot tell which cloud this input comes from; pass --provider aws|azure|gcp'
+          : `input looks like ${matches.map((m) => m.provider).join(' and ')}; pass --provider`;
+      if (wholeFile) throw new UsageError(`${document.source}: ${why}`);
+      return { skipped: { input: document.source, reason: why } };
+    }
+  }
+  if (!inventory) return { skipped: { input: document.source, reason: 'no reader for it' } };
+  try {
+    return { inventory, records: inventory.unwrap(document.value, document.source) };
+  } catch (error) {
+    if (!(error instanceof NormalizeError)) throw error;
+    return { skipped: { input: error.source, reason: error.reason } };
+  }
+}
+
+/** What the first pass learned, for the second. */
+export interface FirstPass {
+  readonly reading: Reading;
+  /** How each input is read (sniffed once, not once per pass). */
+  readonly modes: ReadonlyMap<InputFile, DocumentMode>;
+  /** The clouds each input's documents were placed with. */
+  readonly providers: ReadonlyMap<InputFile, ReadonlySet<Provider>>;
+  /** By document source, the indexes of its records that were context only. */
+  readonly contextOnly: ReadonlyMap<string, readonly number[]>;
+  /** What could not be read, placed, unwrapped or collected, in input order. */
+  readonly skipped: readonly Skipped[];
+}
+
+/**
+ * The first pass: each provider collects the facts that span records
+ * (account-level settings, IAM_POLICY records to merge). Nothing is held but
+ * the context: the inputs are read again by the second pass, not kept.
+ */
+export async function firstPass(options: NormalizeOptions): Promise<FirstPass> {
+  const reading: Reading = {
+    inventories: options.inventories,
+    provider: options.provider,
+    contexts: new InventoryContexts(options.scanTime ?? new Date().toISOString()),
+  };
+  const modes = new Map<InputFile, DocumentMode>();
+  for (const input of options.inputs) modes.set(input, await documentMode(input));
+  const providers = new Map<InputFile, Set<Provider>>();
+  const contextOnly = new Map<string, number[]>();
+  const skipped: Skipped[] = [];
+  const markContextOnly = (source: string, index: number) => {
+    const indexes = contextOnly.get(source);
+    if (indexes) indexes.push(index);
+    else contextOnly.set(source, [index]);
+  };
+  for (const input of options.inputs) {
+    const placedWith = new Set<Provider>();
+    providers.set(input, placedWith);
+    const mode = modes.get(input);
+    for await (const document of readDocuments(input, mode)) {
+      if ('error' in document) {
+        skipped.push({ input: document.source, reason: document.error });
+        continue;
+      }
+      const placed = placeDocument(document, mode === 'whole', reading);
+      if ('skipped' in placed) {
+        skipped.push(placed.skipped);
+        continue;
+      }
+      const { inventory, records } = placed;
+      placedWith.add(inventory.provider);
+      const context = reading.contexts.of(inventory.provider);
+      for (const [index, record] of records.entries()) {
+        try {
+          if (inventory.collect(record, context)) markContextOnly(document.source, index);
+        } catch (error) {
+          if (!(error instanceof NormalizeError)) throw error;
+          skipped.push({ input: error.source, reason: error.reason });
+          markContextOnly(document.source, index);
+        }
+      }
+    }
+  }
+  return { reading, modes, providers, contextOnly, skipped };
+}
+
+/** One record normalized, or why not (a deletion notice says the resource is gone). */
+function normalizeRecord(
+  inventory: ProviderInventory,
+  record: NativeRecord,
+  context: InventoryContext,
+): Normalized {
+  try {
+    return { resource: inventory.normalize(record, context) };
+  } catch (error) {
+    if (!(error instanceof NormalizeError)) throw error;
+    const skipped = { input: error.source, reason: error.reason };
+    if (!(error instanceof ResourceDeletedNotice)) return { skipped };
+    return {
+      skipped,
+      deleted: {
+        provider: inventory.provider,
+        resourceId: error.resourceId,
+        deletedAt: error.deletedAt,
+      },
+    };
+  }
+}
+
+/**
+ * The second pass over one parsed document: its records normalized, but
+ * those the first pass took as context only. A document the first pass
+ * could not place or unwrap gives nothing: it was reported then.
+ */
+export function normalizeDocument(
+  document: { readonly source: string; readonly value: unknown },
+  wholeFile: boolean,
+  contextOnly: readonly number[] | undefined,
+  reading: Reading,
+): Normalized[] {
+  const placed = placeDocument(document, wholeFile, reading);
+  if ('skipped' in placed) return [];
+  const context = reading.contexts.of(placed.inventory.provider);
+  const normalized: Normalized[] = [];
+  for (const [index, record] of placed.records.entries()) {
+    if (contextOnly?.includes(index)) continue;
+    normalized.push(normalizeRecord(placed.inventory, record, context));
+  }
+  return normalized;
+}
+
+/** After the second pass: each provider's resources made only of context. */
+export function* leftovers(reading: Reading): Generator<Resource> {
+  for (const provider of reading.contexts.providers()) {
+    const inventory = reading.inventories.find((inv) => inv.provider === provider);
+    yield* inventory?.leftovers(reading.contexts.of(provider)) ?? [];
+  }
+}
 
 /**
  * Turns native inventories into normalized resources in two streaming passes:
- * the first lets each provider collect facts that span records (account-level
- * settings, IAM_POLICY records to merge), the second normalizes every record;
- * then each provider's leftovers (context-only records that never met their
- * resource). Nothing is held but the context: inputs are read again, not kept.
+ * the first collects the facts that span records (firstPass), the second
+ * normalizes every record; then each provider's leftovers (context-only
+ * records that never met their resource).
  */
 export async function* normalizeInventory(options: NormalizeOptions): AsyncGenerator<Normalized> {
-  const byProvider = new Map(options.inventories.map((inv) => [inv.provider, inv]));
-  const scanTime = options.scanTime ?? new Date().toISOString();
-  const contexts = new Map<Provider, InventoryContext>();
-  const contextOf = (provider: Provider) => {
-    let context = contexts.get(provider);
-    if (!context) {
-      context = createInventoryContext();
-      context.set(SCAN_TIME, scanTime);
-      contexts.set(provider, context);
-    }
-    return context;
-  };
-  const contextOnly = new Set<string>();
-  const firstPassSkips: Skipped[] = [];
-
-  function inventoryFor(document: { source: string; value: unknown }, wholeFile: boolean) {
-    if (options.provider) return { inventory: byProvider.get(options.provider) };
-    const matches = options.inventories.filter((inv) => inv.detect(document.value));
-    if (matches.length === 1) return { inventory: matches[0] };
-    const why =
-      matches.length === 0
-        ? 'cannot tell which cloud this input comes from; pass --provider aws|azure|gcp'
-        : `input looks like ${matches.map((m) => m.provider).join(' and ')}; pass --provider`;
-    // A whole file nobody can place is a usage error; one NDJSON line is skipped.
-    if (wholeFile) throw new UsageError(`${document.source}: ${why}`);
-    return { skipped: { input: document.source, reason: why } };
-  }
-
-  type Item =
-    { inventory: ProviderInventory; record: NativeRecord; key: string } | { skipped: Skipped };
-
-  // Sniffed once per input, not once per pass and again inside the reader.
-  const modes = new Map<InputFile, DocumentMode>();
-  for (const input of options.inputs) modes.set(input, await documentMode(input));
-
-  async function* records(): AsyncGenerator<Item> {
-    for (const input of options.inputs) {
-      const mode = modes.get(input);
-      const wholeFile = mode === 'whole';
-      for await (const document of readDocuments(input, mode)) {
-        if ('error' in document) {
-          yield { skipped: { input: document.source, reason: document.error } };
-          continue;
-        }
-        const placed = inventoryFor(document as Document & { value: unknown }, wholeFile);
-        if (placed.skipped || !placed.inventory) {
-          if (placed.skipped) yield { skipped: placed.skipped };
-          continue;
-        }
-        let unwrapped: NativeRecord[];
-        try {
-          unwrapped = placed.inventory.unwrap(document.value, document.source);
-        } catch (error) {
-          if (!(error instanceof NormalizeError)) throw error;
-          yield { skipped: { input: error.source, reason: error.reason } };
-          continue;
-        }
-        for (const [index, record] of unwrapped.entries()) {
-          yield { inventory: placed.inventory, record, key: `${document.source}#${index}` };
-        }
-      }
-    }
-  }
-
-  // First pass: context. Skips found here are reported once, after it.
-  for await (const item of records()) {
-    if ('skipped' in item) {
-      firstPassSkips.push(item.skipped);
-      continue;
-    }
-    try {
-      if (item.inventory.collect(item.record, contextOf(item.inventory.provider)))
-        contextOnly.add(item.key);
-    } catch (error) {
-      if (!(error instanceof NormalizeError)) throw error;
-      firstPassSkips.push({ input: error.source, reason: error.reason });
-      contextOnly.add(item.key);
-    }
-  }
-  for (const skipped of firstPassSkips) yield { skipped };
-
-  // Second pass: resources.
+  const first = await firstPass(options);
+  for (const skipped of first.skipped) yield { skipped };
   let seen = 0;
-  for await (const item of records()) {
-    if ('skipped' in item || contextOnly.has(item.key)) continue;
-    if (++seen % PROGRESS_EVERY === 0) options.onProgress?.(seen);
-    try {
-      yield { resource: item.inventory.normalize(item.record, contextOf(item.inventory.provider)) };
-    } catch (error) {
-      if (!(error instanceof NormalizeError)) throw error;
-      const skipped = { input: error.source, reason: error.reason };
-      if (error instanceof ResourceDeletedNotice) {
-        yield {
-          skipped,
-          deleted: {
-            provider: item.inventory.provider,
-            resourceId: error.resourceId,
-            deletedAt: error.deletedAt,
-          },
-        };
-      } else {
-        yield { skipped };
+  for (const input of options.inputs) {
+    const mode = first.modes.get(input);
+    for await (const document of readDocuments(input, mode)) {
+      if ('error' in document) continue;
+      const contextOnly = first.contextOnly.get(document.source);
+      for (const item of normalizeDocument(
+        document,
+        mode === 'whole',
+        contextOnly,
+        first.reading,
+      )) {
+        if (++seen % PROGRESS_EVERY === 0) options.onProgress?.(seen);
+        yield item;
       }
     }
   }
-  for (const [provider, context] of contexts) {
-    for (const resource of byProvider.get(provider)?.leftovers(context) ?? []) yield { resource };
-  }
+  for (const resource of leftovers(first.reading)) yield { resource };
 }

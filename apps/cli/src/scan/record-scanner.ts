@@ -31,8 +31,58 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** Where a scan inside an object or array element stands between chunks. */
+interface ContainerScan {
+  /** Brackets open. */
+  depth: number;
+  inString: boolean;
+  escaped: boolean;
+  /** Newlines passed (added by skipContainer). */
+  lines: number;
+}
+
+/**
+ * Runs through an object or array element from `from`: the index of the
+ * bracket that closes it, or the chunk's length when it goes on in the next.
+ * A function of its own, on locals: in the scanner's closure-captured state
+ * the same loop ran at a third of the speed.
+ */
+function skipContainer(chunk: Buffer, from: number, state: ContainerScan): number {
+  let { depth, inString, escaped, lines } = state;
+  const length = chunk.length;
+  let i = from;
+  for (; i < length; i++) {
+    const byte = chunk[i] as number;
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (byte === BACKSLASH) escaped = true;
+      else if (byte === QUOTE) inString = false;
+      // A raw newline has no place in a JSON string, but counting it keeps later lines right.
+      else if (byte === NEWLINE) lines++;
+    } else if (byte === QUOTE) inString = true;
+    else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth++;
+    else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      if (--depth === 0) break;
+    } else if (byte === NEWLINE) lines++;
+  }
+  state.depth = depth;
+  state.inString = inString;
+  state.escaped = escaped;
+  state.lines = lines;
+  return i;
+}
+
 /** Where a record array's elements are: before one, after one, or after a comma. */
 type ArrayState = 'first' | 'after-element' | 'after-comma';
+
+/** A record's JSON text parsed; a record that is not JSON names its line. */
+function parseRecord(text: string, line: number): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new JsonSyntaxError(`a record ${(error as Error).message}`, line);
+  }
+}
 
 /**
  * The elements of the document's record arrays, parsed, in order: the
@@ -40,10 +90,30 @@ type ArrayState = 'first' | 'after-element' | 'after-comma';
  * `isRecordKey` accepts. Throws JsonSyntaxError when the document is not
  * JSON; records before the fault have been yielded by then.
  */
-export async function* scanRecords(
+export function scanRecords(
   chunks: AsyncIterable<Buffer>,
   isRecordKey: (key: string) => boolean,
 ): AsyncGenerator<unknown> {
+  return scanRecordsAs(chunks, isRecordKey, parseRecord);
+}
+
+/**
+ * The same elements as their JSON text, not parsed: for a reader that has
+ * already checked the document and parses each record where it is used.
+ * The skeleton is still checked.
+ */
+export function scanRecordTexts(
+  chunks: AsyncIterable<Buffer>,
+  isRecordKey: (key: string) => boolean,
+): AsyncGenerator<string> {
+  return scanRecordsAs(chunks, isRecordKey, (text) => text);
+}
+
+async function* scanRecordsAs<T>(
+  chunks: AsyncIterable<Buffer>,
+  isRecordKey: (key: string) => boolean,
+  finish: (text: string, line: number) => T,
+): AsyncGenerator<T> {
   /** Open containers, innermost last: true for an object. */
   const stack: boolean[] = [];
   let inString = false;
@@ -66,6 +136,12 @@ export async function* scanRecords(
   let elementLine = 0;
   /** A scalar element (number, true, false, null) ends before the next comma, closing bracket or space. */
   let scalar = false;
+  /**
+   * Brackets open in an object or array element. Inside one only strings and
+   * brackets matter: its end is found in a tight loop, and JSON.parse judges
+   * the rest of its text.
+   */
+  let containerDepth = 0;
 
   /**
    * Keeps a piece of the skeleton. Copied: a slice would keep the whole chunk
@@ -80,20 +156,14 @@ export async function* scanRecords(
     throw new JsonSyntaxError(reason, line);
   };
 
-  const finishElement = (parts: Buffer[]): unknown => {
-    const text = Buffer.concat(parts).toString('utf8');
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      throw new JsonSyntaxError(`a record ${(error as Error).message}`, elementLine);
-    }
-  };
+  const finishElement = (parts: Buffer[]): T =>
+    finish(Buffer.concat(parts).toString('utf8'), elementLine);
 
   for await (const chunk of chunks) {
     /** Where the skeleton's and the element's current stretch of this chunk started. */
     let skeletonFrom = element === null ? 0 : -1;
     let elementFrom = element === null ? -1 : 0;
-    const pending: unknown[] = [];
+    const pending: T[] = [];
     /** The element ends before `end`; the skeleton goes on from `next` (the caller notes the array's state). */
     const endElement = (parts: Buffer[], end: number, next: number) => {
       parts.push(chunk.subarray(elementFrom, end));
@@ -104,38 +174,41 @@ export async function* scanRecords(
       elementFrom = -1;
     };
     const length = chunk.length;
-    // Where the next backslash and newline are, found by indexOf (native) and kept until passed.
-    let nextBackslash = chunk.indexOf(BACKSLASH);
-    let nextNewline = chunk.indexOf(NEWLINE);
     for (let i = 0; i < length; i++) {
+      if (containerDepth > 0) {
+        const inside: ContainerScan = { depth: containerDepth, inString, escaped, lines: 0 };
+        i = skipContainer(chunk, i, inside);
+        ({ depth: containerDepth, inString, escaped } = inside);
+        line += inside.lines;
+        if (i === length) break;
+        // The bracket that closed it ends the element.
+        endElement(element ?? [], i + 1, i + 1);
+        arrayState = 'after-element';
+        continue;
+      }
       if (inString) {
-        // Most of a document is strings: jump to the quote that ends this one instead of
-        // looking at each byte. A backslash escapes the byte after it, in this chunk or the next.
+        // Most of a document is strings: run to the quote that ends this one in a tight
+        // loop (measured 2.7× faster than a Buffer.indexOf call per string, whose call
+        // costs more than the few bytes of a key). A backslash escapes the byte after
+        // it, in this chunk or the next.
         let at = i;
         if (escaped) {
           escaped = false;
+          if (chunk[at] === NEWLINE) line++;
           at++;
         }
         let close = -1;
-        while (at < length) {
-          if (nextBackslash !== -1 && nextBackslash < at)
-            nextBackslash = chunk.indexOf(BACKSLASH, at);
-          const quote = chunk.indexOf(QUOTE, at);
-          if (nextBackslash !== -1 && (quote === -1 || nextBackslash < quote)) {
-            at = nextBackslash + 2;
-            continue;
+        for (; at < length; at++) {
+          let byte = chunk[at] as number;
+          if (byte === QUOTE) {
+            close = at;
+            break;
           }
-          close = quote;
-          break;
+          if (byte === BACKSLASH) byte = chunk[++at] as number;
+          // A raw newline has no place in a JSON string, but counting it keeps later lines right.
+          if (byte === NEWLINE) line++;
         }
         if (close === -1 && at > length) escaped = true;
-        // A raw newline has no place in a JSON string, but counting it keeps later lines right.
-        const end = close === -1 ? length : close;
-        if (nextNewline !== -1 && nextNewline < i) nextNewline = chunk.indexOf(NEWLINE, i);
-        while (nextNewline !== -1 && nextNewline < end) {
-          line++;
-          nextNewline = chunk.indexOf(NEWLINE, nextNewline + 1);
-        }
         if (close === -1) break;
         i = close;
         inString = false;
@@ -185,7 +258,7 @@ export async function* scanRecords(
           elementFrom = i;
           elementLine = line;
           if (byte === QUOTE) inString = true;
-          else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) stack.push(byte === OPEN_OBJECT);
+          else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) containerDepth = 1;
           else scalar = true;
           continue;
         }
@@ -228,11 +301,6 @@ export async function* scanRecords(
           const wasObject = stack.pop();
           if (wasObject !== (byte === CLOSE_OBJECT)) {
             fail(`'${String.fromCharCode(byte)}' closes ${wasObject ? 'an object' : 'an array'}`);
-          }
-          // A container element ends with its closing bracket.
-          if (element !== null && stack.length === recordDepth) {
-            endElement(element, i + 1, i + 1);
-            arrayState = 'after-element';
           }
           break;
         }

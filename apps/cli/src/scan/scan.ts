@@ -1,11 +1,20 @@
 import { setImmediate } from 'node:timers/promises';
 import type { PolicyEngine } from '@drift-detective/policy-engine';
 import { ScopeTracker } from '@drift-detective/findings';
-import { type Resource } from '@drift-detective/resource-model';
 import { compareFindings, SeverityTally, type ScanFinding } from './finding.js';
+import { readDocuments, readDocumentTexts } from './documents.js';
 import { adaptiveEvaluator } from './evaluation/evaluator.js';
-import type { Judgement } from './evaluation/judge.js';
-import { normalizeInventory, type NormalizeOptions, type Skipped } from './normalize-inventory.js';
+import type { Outcome } from './evaluation/judge.js';
+import {
+  firstPass,
+  leftovers,
+  normalizeDocument,
+  PROGRESS_EVERY,
+  type FirstPass,
+  type NormalizeOptions,
+  type Skipped,
+} from './normalize-inventory.js';
+import type { InputFile } from './inputs.js';
 import type { ScanWorkspace } from './spill/scan-workspace.js';
 import { SortedSpill } from './spill/sorted-spill.js';
 import { UsageError } from '../usage.js';
@@ -27,11 +36,12 @@ export interface ScanOptions extends NormalizeOptions {
   /** Findings sorted in memory before a run of them goes to disk (tests make it small). */
   readonly runSize?: number | undefined;
   /**
-   * Threads that evaluate: 1 evaluates in this thread; more start a pool of
-   * worker threads, each with an engine of its own (only from the built CLI).
+   * Threads that normalize and evaluate: 1 works in this thread; more start a
+   * pool of worker threads, each with an engine of its own (only from the
+   * built CLI).
    */
   readonly threads?: number | undefined;
-  /** Resources judged in this thread before the pool starts (default POOL_AFTER). */
+  /** Jobs judged in this thread before the pool starts (default POOL_AFTER). */
   readonly poolAfter?: number | undefined;
   /** Aborted by SIGTERM or Ctrl-C: the scan stops before its next record. */
   readonly signal?: AbortSignal | undefined;
@@ -97,6 +107,20 @@ export interface ScanResult {
   readonly summary: ScanSummary;
 }
 
+/**
+ * Whether an input's documents may be normalized on another thread: every
+ * cloud they were placed with normalizes from a read-only context (one whose
+ * normalizer marks what it used, GCP's IAM_POLICY records, stays here).
+ */
+function normalizedOffThread(first: FirstPass, input: InputFile): boolean {
+  const placedWith = first.providers.get(input) ?? new Set();
+  return [...placedWith].every(
+    (provider) =>
+      first.reading.inventories.find((inv) => inv.provider === provider)
+        ?.normalizeReadsContextOnly === true,
+  );
+}
+
 /** A finding on its way to the report, with the evaluation it came from. */
 interface Evaluated {
   readonly seq: number;
@@ -126,7 +150,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let unread = 0;
   let evaluated = 0;
 
-  function record(resource: Resource, judgement: Judgement): void {
+  let outcomes = 0;
+  function take(outcome: Outcome): void {
+    if (++outcomes % PROGRESS_EVERY === 0) options.onProgress?.(outcomes);
+    if ('skipped' in outcome) {
+      skipped.push(outcome.skipped);
+      // Listed, so the report shows it, but not unread: a deletion is news, not a gap.
+      if (outcome.deleted) workspace.recordDeletion(outcome.deleted);
+      else unread++;
+      return;
+    }
+    const { resource, judgement } = outcome;
     if ('error' in judgement) {
       skipped.push({ input: resource.id, reason: judgement.error });
       unread++;
@@ -161,30 +195,47 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   }
 
+  const first = await firstPass(options);
+  for (const skip of first.skipped) {
+    skipped.push(skip);
+    unread++;
+  }
   const evaluator = adaptiveEvaluator({
-    engine: options.engine,
-    includeRule: options.includeRule,
+    judge: {
+      engine: options.engine,
+      includeRule: options.includeRule,
+      reading: first.reading,
+    },
     rules: [...options.engine.rules.keys()].filter(options.includeRule),
     threads: options.threads ?? 1,
     poolAfter: options.poolAfter,
-    onJudged: record,
+    onOutcome: take,
   });
   try {
-    for await (const item of normalizeInventory(options)) {
-      stopIfAborted(options.signal);
-      if ('resource' in item) {
-        await evaluator.push(item.resource);
+    for (const input of options.inputs) {
+      const mode = first.modes.get(input);
+      const wholeFile = mode === 'whole';
+      if (mode !== undefined && normalizedOffThread(first, input)) {
+        // Sent as text: parsed and normalized where it is judged.
+        for await (const document of readDocumentTexts(input, mode)) {
+          stopIfAborted(options.signal);
+          const contextOnly = first.contextOnly.get(document.source);
+          await evaluator.push({ document: { ...document, wholeFile, contextOnly } });
+        }
         continue;
       }
-      // In turn with the judgements before it: the skipped list keeps the order of the input.
-      const { skipped: skip, deleted } = item;
-      evaluator.inTurn(() => {
-        skipped.push(skip);
-        // Listed, so the report shows it, but not unread: a deletion is news, not a gap.
-        if (deleted) workspace.recordDeletion(deleted);
-        else unread++;
-      });
+      for await (const document of readDocuments(input, mode)) {
+        stopIfAborted(options.signal);
+        if ('error' in document) continue;
+        const contextOnly = first.contextOnly.get(document.source);
+        for (const item of normalizeDocument(document, wholeFile, contextOnly, first.reading)) {
+          // In turn with the judgements before it: the skipped list keeps the order of the input.
+          if ('resource' in item) await evaluator.push(item);
+          else evaluator.inTurn(() => take(item));
+        }
+      }
     }
+    for (const resource of leftovers(first.reading)) await evaluator.push({ resource });
     await evaluator.drain();
   } finally {
     await evaluator.close();

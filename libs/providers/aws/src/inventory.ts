@@ -36,6 +36,9 @@ export const awsInventory: ProviderInventory = {
   normalize: (record: NativeRecord, context: InventoryContext): Resource =>
     normalizeRecord(record, context),
 
+  // The first pass's account Block Public Access is only read by the bucket normalizer.
+  normalizeReadsContextOnly: true,
+
   // Every AWS resource is normalized from its own item; context alone makes none.
   leftovers: (): Resource[] => [],
 };

@@ -113,5 +113,7 @@ export const azureInventory: ProviderInventory = {
   unwrap,
   collect,
   normalize,
+  // Accounts, blob services, servers and firewall rules are written by collect, only read here.
+  normalizeReadsContextOnly: true,
   leftovers,
 };

@@ -1,36 +1,49 @@
-// A thread of the scan's evaluation pool: one policy engine of its own,
-// judging the batches of resources the scan sends, each answered with the
-// judgements in the order of the batch.
+// A thread of the scan's evaluation pool: one policy engine of its own and a
+// copy of the first pass's contexts, judging the batches of jobs the scan
+// sends (documents to parse and normalize, or resources), each answered with
+// the outcomes in the order of the batch.
 import { parentPort } from 'node:worker_threads';
 import { PolicyEngine, type PolicyBundle } from '@drift-detective/policy-engine';
-import type { Resource } from '@drift-detective/resource-model';
-import { judge } from './judge.js';
+import type { Provider } from '@drift-detective/resource-model';
+import { INVENTORIES } from '../inventories.js';
+import { InventoryContexts } from '../normalize-inventory.js';
+import { judgeJob, type Job, type Judge, type Outcome } from './judge.js';
 
-/** The first message: the bundle to load and the rules the scan reports. */
+/** The first message: the bundle to load, the rules the scan reports, and how to read documents. */
 export interface WorkerSetup {
   readonly bundle: PolicyBundle;
   readonly rules: readonly string[];
+  /** --provider, when given. */
+  readonly provider: Provider | undefined;
+  readonly scanTime: string;
+  /** The first pass's contexts, by provider (normalizing only reads them). */
+  readonly contexts: readonly (readonly [Provider, [string, unknown][]])[];
 }
 
-/** A batch to judge, and the answer. */
+/** A batch to judge, and the answer: one list of outcomes per job. */
 export interface WorkerBatch {
   readonly id: number;
-  readonly resources: readonly Resource[];
+  readonly jobs: readonly Job[];
 }
 export type WorkerAnswer =
-  | { readonly id: number; readonly judgements: ReturnType<typeof judge>[] }
+  | { readonly id: number; readonly outcomes: Outcome[][] }
   | { readonly id: number; readonly fault: string };
 
 const port = parentPort;
 if (port) {
-  let ready:
-    Promise<{ engine: PolicyEngine; includeRule: (ruleId: string) => boolean }> | undefined;
+  let ready: Promise<Judge> | undefined;
   port.on('message', (message: WorkerSetup | WorkerBatch) => {
     if ('bundle' in message) {
       const rules = new Set(message.rules);
+      const reading = {
+        inventories: INVENTORIES,
+        provider: message.provider,
+        contexts: new InventoryContexts(message.scanTime, message.contexts),
+      };
       ready = PolicyEngine.load(message.bundle).then((engine) => ({
         engine,
         includeRule: (ruleId: string) => rules.has(ruleId),
+        reading,
       }));
       // A bundle that does not load fails the first batch, which names why.
       ready.catch(() => undefined);
@@ -40,9 +53,9 @@ if (port) {
     void (async () => {
       try {
         if (!ready) throw new Error('the evaluation thread got a batch before its bundle');
-        const { engine, includeRule } = await ready;
-        const judgements = batch.resources.map((resource) => judge(engine, resource, includeRule));
-        port.postMessage({ id: batch.id, judgements } satisfies WorkerAnswer);
+        const by = await ready;
+        const outcomes = batch.jobs.map((job) => judgeJob(job, by));
+        port.postMessage({ id: batch.id, outcomes } satisfies WorkerAnswer);
       } catch (error) {
         port.postMessage({
           id: batch.id,

@@ -1,38 +1,33 @@
 import { Worker } from 'node:worker_threads';
-import type { PolicyEngine } from '@drift-detective/policy-engine';
-import type { Resource } from '@drift-detective/resource-model';
 import type { WorkerAnswer, WorkerBatch, WorkerSetup } from './evaluate-worker.js';
-import { judge, type Judgement } from './judge.js';
+import { judgeJob, type Job, type Judge, type Outcome } from './judge.js';
 
-/** Called with each resource and its judgement, in the order the resources were pushed. */
-export type OnJudged = (resource: Resource, judgement: Judgement) => void;
+/** Called with what each record came to, in the order the jobs were pushed. */
+export type OnOutcome = (outcome: Outcome) => void;
 
 /**
- * Judges resources against the policy, in this thread or on a pool of
- * threads, and hands back the judgements in the order the resources came:
- * what the scan keeps (the latest state of each resource, the report's
- * order) never depends on which thread finished first.
+ * Judges jobs (resources, or documents to normalize first) against the
+ * policy, in this thread or on a pool of threads, and hands back the
+ * outcomes in the order the jobs came: what the scan keeps (the latest state
+ * of each resource, the report's order) never depends on which thread
+ * finished first.
  */
 export interface Evaluator {
-  /** Judges `resource`; may wait while enough work is already in flight. */
-  push(resource: Resource): Promise<void>;
+  /** Judges `job`; may wait while enough work is already in flight. */
+  push(job: Job): Promise<void>;
   /** Runs `step` once everything pushed before it has been handed over: it keeps its place. */
   inTurn(step: () => void): void;
-  /** Waits until every resource pushed has been handed to `onJudged`. */
+  /** Waits until every job pushed has been handed to `onOutcome`. */
   drain(): Promise<void>;
   /** Stops the threads, if any. */
   close(): Promise<void>;
 }
 
-/** One engine, in this thread: each resource is judged as it is pushed. */
-export function inThreadEvaluator(
-  engine: PolicyEngine,
-  includeRule: (ruleId: string) => boolean,
-  onJudged: OnJudged,
-): Evaluator {
+/** One engine, in this thread: each job is judged as it is pushed. */
+export function inThreadEvaluator(by: Judge, onOutcome: OnOutcome): Evaluator {
   return {
-    push: (resource) => {
-      onJudged(resource, judge(engine, resource, includeRule));
+    push: (job) => {
+      for (const outcome of judgeJob(job, by)) onOutcome(outcome);
       return Promise.resolve();
     },
     inTurn: (step) => step(),
@@ -41,33 +36,42 @@ export function inThreadEvaluator(
   };
 }
 
-/** Resources sent to a thread at a time: one message each way per batch, not per resource. */
+/** Jobs sent to a thread at a time: one message each way per batch, not per job. */
 const BATCH = 64;
 /** Batches in flight per thread: enough to keep each busy, few enough to bound memory. */
 const IN_FLIGHT_PER_THREAD = 4;
 
-/** What a batch holds in order: resources to judge, and steps that keep their place among them. */
-type Entry = { readonly resource: Resource } | { readonly step: () => void };
+/** What a batch holds in order: jobs to judge, and steps that keep their place among them. */
+type Entry = { readonly job: Job } | { readonly step: () => void };
 
 interface InFlight {
   readonly entries: readonly Entry[];
-  readonly answer: Promise<Judgement[]>;
+  /** One list of outcomes per job of the batch. */
+  readonly answer: Promise<Outcome[][]>;
 }
 
 /**
  * `threads` engines, each on a worker thread of its own, loaded from the
- * bundle the scan read. Batches go to the threads in turn; the judgements
- * are taken back in the order the batches were sent.
+ * bundle the scan read, with a copy of the first pass's contexts. Batches go
+ * to the threads in turn; the outcomes are taken back in the order the
+ * batches were sent.
  */
 export function threadPoolEvaluator(options: {
-  readonly engine: PolicyEngine;
+  readonly judge: Judge;
   readonly rules: readonly string[];
   readonly threads: number;
-  readonly onJudged: OnJudged;
+  readonly onOutcome: OnOutcome;
 }): Evaluator {
-  const { engine, onJudged } = options;
-  const setup: WorkerSetup = { bundle: engine.bundle, rules: options.rules };
-  const waiting = new Map<number, { resolve(j: Judgement[]): void; reject(e: Error): void }>();
+  const { onOutcome } = options;
+  const { engine, reading } = options.judge;
+  const setup: WorkerSetup = {
+    bundle: engine.bundle,
+    rules: options.rules,
+    provider: reading.provider,
+    scanTime: reading.contexts.scanTime,
+    contexts: reading.contexts.copies(),
+  };
+  const waiting = new Map<number, { resolve(j: Outcome[][]): void; reject(e: Error): void }>();
   let failure: Error | undefined;
   let closing = false;
   const fail = (error: Error) => {
@@ -82,7 +86,7 @@ export function threadPoolEvaluator(options: {
       const waiter = waiting.get(answer.id);
       waiting.delete(answer.id);
       if ('fault' in answer) fail(new Error(`an evaluation thread failed: ${answer.fault}`));
-      else waiter?.resolve(answer.judgements);
+      else waiter?.resolve(answer.outcomes);
     });
     worker.on('error', (error) => fail(new Error(`an evaluation thread failed: ${error.message}`)));
     worker.on('exit', (code) => {
@@ -93,10 +97,11 @@ export function threadPoolEvaluator(options: {
   });
 
   // What the policy does not read (native, unless the manifest says it may) is not copied over.
-  const sent = (resource: Resource) => engine.policyView(resource);
+  const sent = (job: Job): Job =>
+    'resource' in job ? { resource: engine.policyView(job.resource) } : job;
 
   let batch: Entry[] = [];
-  let batchResources = 0;
+  let batchJobs = 0;
   let nextId = 0;
   const inFlight: InFlight[] = [];
 
@@ -105,45 +110,44 @@ export function threadPoolEvaluator(options: {
     const id = nextId++;
     const entries = batch;
     batch = [];
-    batchResources = 0;
-    const resources = entries.flatMap((entry) => ('resource' in entry ? [entry.resource] : []));
-    if (resources.length === 0) {
+    batchJobs = 0;
+    const jobs = entries.flatMap((entry) => ('job' in entry ? [entry.job] : []));
+    if (jobs.length === 0) {
       inFlight.push({ entries, answer: Promise.resolve([]) });
       return;
     }
-    const answer = new Promise<Judgement[]>((resolve, reject) => {
+    const answer = new Promise<Outcome[][]>((resolve, reject) => {
       if (failure) reject(failure);
       else waiting.set(id, { resolve, reject });
     });
     // Observed at once, so a failure never goes unhandled; taken in order below.
     answer.catch(() => undefined);
-    const message: WorkerBatch = { id, resources: resources.map(sent) };
+    const message: WorkerBatch = { id, jobs: jobs.map(sent) };
     workers[id % workers.length]?.postMessage(message);
     inFlight.push({ entries, answer });
   };
 
-  /** Hands the oldest batch's judgements to onJudged, waiting for them if need be. */
+  /** Hands the oldest batch's outcomes to onOutcome, waiting for them if need be. */
   const takeOldest = async () => {
     const oldest = inFlight.shift();
     if (!oldest) return;
-    const judgements = (await oldest.answer).values();
+    const answers = (await oldest.answer).values();
     for (const entry of oldest.entries) {
       if ('step' in entry) {
         entry.step();
         continue;
       }
-      const judgement = judgements.next();
-      if (judgement.done)
-        throw new Error('an evaluation thread answered fewer judgements than asked');
-      onJudged(entry.resource, judgement.value);
+      const outcomes = answers.next();
+      if (outcomes.done) throw new Error('an evaluation thread answered fewer jobs than asked');
+      for (const outcome of outcomes.value) onOutcome(outcome);
     }
   };
 
   return {
-    async push(resource) {
+    async push(job) {
       if (failure) throw failure;
-      batch.push({ resource });
-      if (++batchResources < BATCH) return;
+      batch.push({ job });
+      if (++batchJobs < BATCH) return;
       send();
       while (inFlight.length > workers.length * IN_FLIGHT_PER_THREAD) await takeOldest();
     },
@@ -163,34 +167,33 @@ export function threadPoolEvaluator(options: {
 }
 
 /**
- * Resources judged in this thread before the pool starts: starting threads
+ * Jobs judged in this thread before the pool starts: starting threads
  * (each compiles the policy) costs more than a small scan takes.
  */
 export const POOL_AFTER = 2_000;
 
 /**
  * Judges in this thread, and moves to a pool of `threads` once more than
- * `poolAfter` resources came: small scans never pay for starting threads,
- * large ones use every core. Judgements keep the order of the resources
- * across the move (the first ones are handed over as they are judged).
+ * `poolAfter` jobs came: small scans never pay for starting threads, large
+ * ones use every core. Outcomes keep the order of the jobs across the move
+ * (the first ones are handed over as they are judged).
  */
 export function adaptiveEvaluator(options: {
-  readonly engine: PolicyEngine;
-  readonly includeRule: (ruleId: string) => boolean;
+  readonly judge: Judge;
   readonly rules: readonly string[];
   readonly threads: number;
-  readonly onJudged: OnJudged;
+  readonly onOutcome: OnOutcome;
   readonly poolAfter?: number | undefined;
 }): Evaluator {
-  const inThread = inThreadEvaluator(options.engine, options.includeRule, options.onJudged);
+  const inThread = inThreadEvaluator(options.judge, options.onOutcome);
   if (options.threads <= 1) return inThread;
   const poolAfter = options.poolAfter ?? POOL_AFTER;
   let active = inThread;
   let pushed = 0;
   return {
-    push(resource) {
+    push(job) {
       if (++pushed > poolAfter && active === inThread) active = threadPoolEvaluator(options);
-      return active.push(resource);
+      return active.push(job);
     },
     inTurn: (step) => active.inTurn(step),
     drain: () => active.drain(),

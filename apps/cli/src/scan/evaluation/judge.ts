@@ -1,9 +1,40 @@
 import { PolicyEngineError, type PolicyEngine } from '@drift-detective/policy-engine';
 import type { Resource } from '@drift-detective/resource-model';
 import { toFinding, type ScanFinding } from '../finding.js';
+import { normalizeDocument, type Reading, type SkippedRecord } from '../normalize-inventory.js';
 
 /** What evaluating one resource gave: its findings (rules filtered), or why it could not be judged. */
 export type Judgement = { readonly findings: ScanFinding[] } | { readonly error: string };
+
+/** What the scan keeps of a judged resource besides its findings. */
+export type JudgedResource = Pick<
+  Resource,
+  'id' | 'provider' | 'account' | 'region' | 'kind' | 'observedAt'
+>;
+
+/** What one record came to: a judged resource, or why it was skipped. */
+export type Outcome =
+  { readonly resource: JudgedResource; readonly judgement: Judgement } | SkippedRecord;
+
+/** A document of the second pass as its JSON text, to be parsed, normalized and judged. */
+export interface DocumentJob {
+  readonly source: string;
+  readonly text: string;
+  /** A whole file, not one NDJSON line or streamed record. */
+  readonly wholeFile: boolean;
+  /** Indexes of its records the first pass took as context only. */
+  readonly contextOnly?: readonly number[] | undefined;
+}
+
+/** Work for an evaluator: a normalized resource, or a document to normalize first. */
+export type Job = { readonly resource: Resource } | { readonly document: DocumentJob };
+
+/** Everything judging a job needs: the engine, the rules reported, and how documents are read. */
+export interface Judge {
+  readonly engine: PolicyEngine;
+  readonly includeRule: (ruleId: string) => boolean;
+  readonly reading: Reading;
+}
 
 /**
  * Evaluates one resource and keeps the findings of the rules the scan
@@ -26,4 +57,30 @@ export function judge(
     if (!(error instanceof PolicyEngineError)) throw error;
     return { error: error.message };
   }
+}
+
+function judged(resource: Resource, by: Judge): Outcome {
+  const { id, provider, account, region, kind, observedAt } = resource;
+  return {
+    resource: { id, provider, account, region, kind, observedAt },
+    judgement: judge(by.engine, resource, by.includeRule),
+  };
+}
+
+/**
+ * What a job comes to, in the order of its records. A document that does not
+ * parse or cannot be placed gives nothing: the first pass reported it.
+ */
+export function judgeJob(job: Job, by: Judge): Outcome[] {
+  if ('resource' in job) return [judged(job.resource, by)];
+  const { source, text, wholeFile, contextOnly } = job.document;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  return normalizeDocument({ source, value }, wholeFile, contextOnly, by.reading).map((item) =>
+    'resource' in item ? judged(item.resource, by) : item,
+  );
 }
