@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonSyntaxError, scanRecords } from '../src/scan/record-scanner.js';
+import { JsonSyntaxError, scanRecords, scanRecordSpans } from '../src/scan/record-scanner.js';
 
 const samples = path.resolve(import.meta.dirname, '..', '..', '..', 'samples');
 const RECORD_KEYS = new Set(['configurationItems', 'data', 'value', 'assets']);
@@ -119,5 +119,28 @@ describe('scanRecords', () => {
     );
     expect(error).toBeInstanceOf(JsonSyntaxError);
     expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('scanRecordSpans', () => {
+  it("gives each record's bytes exactly, multi-byte characters and chunk edges included", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.jsonValue(), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        async (records, size, pretty) => {
+          const text = JSON.stringify({ head: 'ü', data: records }, null, pretty ? 2 : undefined);
+          const bytes = Buffer.from(text, 'utf8');
+          const found: unknown[] = [];
+          for await (const { value, span } of scanRecordSpans(chunked(text, size), isRecordKey)) {
+            expect(JSON.parse(bytes.toString('utf8', span.start, span.end))).toEqual(value);
+            found.push(value);
+          }
+          expect(found).toEqual(expected(text));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

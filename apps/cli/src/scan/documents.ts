@@ -2,7 +2,7 @@ import { constants, createReadStream } from 'node:fs';
 import { access, open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { readFailure, type InputFile } from './inputs.js';
-import { JsonSyntaxError, scanRecords, scanRecordTexts } from './record-scanner.js';
+import { JsonSyntaxError, scanRecordSpans, type ByteSpan } from './record-scanner.js';
 import { UsageError } from '../usage.js';
 
 /**
@@ -42,7 +42,12 @@ export type DocumentMode = 'ndjson' | 'stream' | 'whole';
 
 /** A parsed JSON document (a whole file, or one NDJSON line), or a line that is not JSON. */
 export type Document =
-  | { readonly source: string; readonly value: unknown }
+  | {
+      readonly source: string;
+      readonly value: unknown;
+      /** Where a streamed record's bytes are in its file. */
+      readonly span?: ByteSpan;
+    }
   | { readonly source: string; readonly error: string };
 
 /** Read this much at a time while looking for the first lines of a file. */
@@ -222,9 +227,9 @@ export async function* readDocuments(
   const mode = known ?? (await documentMode(input));
   if (mode === 'stream') {
     let streamed = 0;
-    for await (const { source, record } of streamRecords(input, scanRecords)) {
+    for await (const { source, record } of streamRecords(input, scanRecordSpans)) {
       streamed++;
-      yield { source, value: record };
+      yield { source, value: record.value, span: record.span };
     }
     if (streamed > 0) return;
     // No record array (a Resource Graph table, a single large item): read it whole.
@@ -248,22 +253,16 @@ export async function* readDocuments(
 }
 
 /**
- * The same documents as readDocuments, with the same sources, as JSON text:
- * for a second reading of an input the first one checked, whose documents
- * are parsed where they are used (on an evaluation thread, say).
+ * The documents of an NDJSON file or of a file read whole, with the same
+ * sources as readDocuments, as JSON text: for a second reading of an input
+ * the first one checked, whose documents are parsed where they are used (on
+ * an evaluation thread, say). A streamed document's records are read again
+ * by their spans (readSpans), not through this.
  */
 export async function* readDocumentTexts(
   input: InputFile,
   known: DocumentMode,
 ): AsyncGenerator<DocumentText> {
-  if (known === 'stream') {
-    let streamed = 0;
-    for await (const { source, record } of streamRecords(input, scanRecordTexts)) {
-      streamed++;
-      yield { source, text: record };
-    }
-    if (streamed > 0) return;
-  }
   if (known === 'ndjson') {
     yield* ndjsonLines(input);
     return;

@@ -12,6 +12,7 @@ import {
 import { UsageError } from '../usage.js';
 import { documentMode, readDocuments, type DocumentMode } from './documents.js';
 import type { InputFile } from './inputs.js';
+import type { SpanLog } from './spill/span-log.js';
 
 export interface NormalizeOptions {
   readonly inputs: readonly InputFile[];
@@ -137,6 +138,8 @@ export interface FirstPass {
   readonly contextOnly: ReadonlyMap<string, readonly number[]>;
   /** What could not be read, placed, unwrapped or collected, in input order. */
   readonly skipped: readonly Skipped[];
+  /** Where each record of a streamed input is (when the caller asked to keep it). */
+  readonly spans: ReadonlyMap<InputFile, SpanLog>;
 }
 
 /**
@@ -144,7 +147,11 @@ export interface FirstPass {
  * (account-level settings, IAM_POLICY records to merge). Nothing is held but
  * the context: the inputs are read again by the second pass, not kept.
  */
-export async function firstPass(options: NormalizeOptions): Promise<FirstPass> {
+export async function firstPass(
+  options: NormalizeOptions,
+  /** Where to keep the spans of a streamed input's records, for a second pass that reads them. */
+  spanLogFor?: (input: InputFile) => SpanLog,
+): Promise<FirstPass> {
   const reading: Reading = {
     inventories: options.inventories,
     provider: options.provider,
@@ -155,6 +162,7 @@ export async function firstPass(options: NormalizeOptions): Promise<FirstPass> {
   const providers = new Map<InputFile, Set<Provider>>();
   const contextOnly = new Map<string, number[]>();
   const skipped: Skipped[] = [];
+  const spans = new Map<InputFile, SpanLog>();
   const markContextOnly = (source: string, index: number) => {
     const indexes = contextOnly.get(source);
     if (indexes) indexes.push(index);
@@ -164,11 +172,14 @@ export async function firstPass(options: NormalizeOptions): Promise<FirstPass> {
     const placedWith = new Set<Provider>();
     providers.set(input, placedWith);
     const mode = modes.get(input);
+    const spanLog = mode === 'stream' ? spanLogFor?.(input) : undefined;
+    if (spanLog) spans.set(input, spanLog);
     for await (const document of readDocuments(input, mode)) {
       if ('error' in document) {
         skipped.push({ input: document.source, reason: document.error });
         continue;
       }
+      if (document.span) spanLog?.add(document.span);
       const placed = placeDocument(document, mode === 'whole', reading);
       if ('skipped' in placed) {
         skipped.push(placed.skipped);
@@ -188,7 +199,7 @@ export async function firstPass(options: NormalizeOptions): Promise<FirstPass> {
       }
     }
   }
-  return { reading, modes, providers, contextOnly, skipped };
+  return { reading, modes, providers, contextOnly, skipped, spans };
 }
 
 /** One record normalized, or why not (a deletion notice says the resource is gone). */

@@ -97,22 +97,30 @@ export function scanRecords(
   return scanRecordsAs(chunks, isRecordKey, parseRecord);
 }
 
+/** Where a record's JSON text is in the document: bytes [start, end). */
+export interface ByteSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
- * The same elements as their JSON text, not parsed: for a reader that has
- * already checked the document and parses each record where it is used.
- * The skeleton is still checked.
+ * The same elements, parsed, each with where its bytes are: a second reading
+ * can then take a record's bytes without scanning the document again.
  */
-export function scanRecordTexts(
+export function scanRecordSpans(
   chunks: AsyncIterable<Buffer>,
   isRecordKey: (key: string) => boolean,
-): AsyncGenerator<string> {
-  return scanRecordsAs(chunks, isRecordKey, (text) => text);
+): AsyncGenerator<{ readonly value: unknown; readonly span: ByteSpan }> {
+  return scanRecordsAs(chunks, isRecordKey, (text, line, span) => ({
+    value: parseRecord(text, line),
+    span,
+  }));
 }
 
 async function* scanRecordsAs<T>(
   chunks: AsyncIterable<Buffer>,
   isRecordKey: (key: string) => boolean,
-  finish: (text: string, line: number) => T,
+  finish: (text: string, line: number, span: ByteSpan) => T,
 ): AsyncGenerator<T> {
   /** Open containers, innermost last: true for an object. */
   const stack: boolean[] = [];
@@ -134,6 +142,9 @@ async function* scanRecordsAs<T>(
   /** The element being cut out: its parts so far, and how it ends. */
   let element: Buffer[] | null = null;
   let elementLine = 0;
+  /** Bytes of the chunks before this one, and where the element starts in the document. */
+  let consumed = 0;
+  let elementStart = 0;
   /** A scalar element (number, true, false, null) ends before the next comma, closing bracket or space. */
   let scalar = false;
   /**
@@ -156,8 +167,8 @@ async function* scanRecordsAs<T>(
     throw new JsonSyntaxError(reason, line);
   };
 
-  const finishElement = (parts: Buffer[]): T =>
-    finish(Buffer.concat(parts).toString('utf8'), elementLine);
+  const finishElement = (parts: Buffer[], end: number): T =>
+    finish(Buffer.concat(parts).toString('utf8'), elementLine, { start: elementStart, end });
 
   for await (const chunk of chunks) {
     /** Where the skeleton's and the element's current stretch of this chunk started. */
@@ -167,7 +178,7 @@ async function* scanRecordsAs<T>(
     /** The element ends before `end`; the skeleton goes on from `next` (the caller notes the array's state). */
     const endElement = (parts: Buffer[], end: number, next: number) => {
       parts.push(chunk.subarray(elementFrom, end));
-      pending.push(finishElement(parts));
+      pending.push(finishElement(parts, consumed + end));
       element = null;
       scalar = false;
       skeletonFrom = next;
@@ -257,6 +268,7 @@ async function* scanRecordsAs<T>(
           element = [];
           elementFrom = i;
           elementLine = line;
+          elementStart = consumed + i;
           if (byte === QUOTE) inString = true;
           else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) containerDepth = 1;
           else scalar = true;
@@ -312,6 +324,7 @@ async function* scanRecordsAs<T>(
     else keepSkeleton(chunk.subarray(skeletonFrom));
     if (key !== null && inString) key.push(chunk.subarray(keyStart));
     keyStart = 0;
+    consumed += length;
     yield* pending;
   }
   // A number cut short still parses: a record is only taken once something follows it.

@@ -1,10 +1,12 @@
+import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type { PolicyEngine } from '@drift-detective/policy-engine';
 import { ScopeTracker } from '@drift-detective/findings';
 import { compareFindings, SeverityTally, type ScanFinding } from './finding.js';
 import { readDocuments, readDocumentTexts } from './documents.js';
 import { adaptiveEvaluator } from './evaluation/evaluator.js';
-import type { Outcome } from './evaluation/judge.js';
+import { BATCH_RECORDS, type Evaluator } from './evaluation/evaluator.js';
+import type { Outcome, RangeJob } from './evaluation/judge.js';
 import {
   firstPass,
   leftovers,
@@ -15,6 +17,7 @@ import {
   type Skipped,
 } from './normalize-inventory.js';
 import type { InputFile } from './inputs.js';
+import { SpanLog } from './spill/span-log.js';
 import type { ScanWorkspace } from './spill/scan-workspace.js';
 import { SortedSpill } from './spill/sorted-spill.js';
 import { UsageError } from '../usage.js';
@@ -41,7 +44,7 @@ export interface ScanOptions extends NormalizeOptions {
    * built CLI).
    */
   readonly threads?: number | undefined;
-  /** Jobs judged in this thread before the pool starts (default POOL_AFTER). */
+  /** Records judged in this thread before the pool starts (default POOL_AFTER). */
   readonly poolAfter?: number | undefined;
   /** Aborted by SIGTERM or Ctrl-C: the scan stops before its next record. */
   readonly signal?: AbortSignal | undefined;
@@ -121,6 +124,54 @@ function normalizedOffThread(first: FirstPass, input: InputFile): boolean {
   );
 }
 
+/**
+ * A streamed input's records, a batch at a time, by the spans the first
+ * pass kept: nothing of the file is read here.
+ */
+async function pushRanges(
+  evaluator: Evaluator,
+  input: InputFile,
+  spans: SpanLog,
+  contextOnly: ReadonlyMap<string, readonly number[]>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  let first = 0;
+  for (const block of spans.blocks()) {
+    for (let at = 0; at < block.length; at += 2 * BATCH_RECORDS) {
+      stopIfAborted(signal);
+      // A copy: the block is read over by the next one.
+      const some = block.slice(at, at + 2 * BATCH_RECORDS);
+      const count = some.length / 2;
+      await evaluator.push({
+        records: {
+          path: input.path,
+          label: input.label,
+          first,
+          spans: some,
+          contextOnly: contextOnlyIn(input.label, first, count, contextOnly),
+        },
+      });
+      first += count;
+    }
+  }
+}
+
+/** The context-only records of `count` streamed records from `first`, by their place among them. */
+function contextOnlyIn(
+  label: string,
+  first: number,
+  count: number,
+  contextOnly: ReadonlyMap<string, readonly number[]>,
+): RangeJob['contextOnly'] {
+  if (contextOnly.size === 0) return undefined;
+  const found: [number, readonly number[]][] = [];
+  for (let k = 0; k < count; k++) {
+    const indexes = contextOnly.get(`${label}[${first + k}]`);
+    if (indexes) found.push([k, indexes]);
+  }
+  return found;
+}
+
 /** A finding on its way to the report, with the evaluation it came from. */
 interface Evaluated {
   readonly seq: number;
@@ -195,7 +246,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  const first = await firstPass(options);
+  let logs = 0;
+  const first = await firstPass(
+    options,
+    () => new SpanLog(path.join(workspace.directory, `spans-${logs++}.bin`)),
+  );
   for (const skip of first.skipped) {
     skipped.push(skip);
     unread++;
@@ -215,6 +270,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     for (const input of options.inputs) {
       const mode = first.modes.get(input);
       const wholeFile = mode === 'whole';
+      const spans = first.spans.get(input);
+      if (spans && spans.count > 0 && normalizedOffThread(first, input)) {
+        // Read again by where the first pass found each record, where it is judged.
+        await pushRanges(evaluator, input, spans, first.contextOnly, options.signal);
+        continue;
+      }
       if (mode !== undefined && normalizedOffThread(first, input)) {
         // Sent as text: parsed and normalized where it is judged.
         for await (const document of readDocumentTexts(input, mode)) {
@@ -239,6 +300,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     await evaluator.drain();
   } finally {
     await evaluator.close();
+    for (const spans of first.spans.values()) spans.close();
   }
   // A deletion after a resource's latest state (or of one never seen) ends it: no finding
   // from the state before. A deletion without a time counts only for resources not seen.

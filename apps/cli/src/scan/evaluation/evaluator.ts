@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerAnswer, WorkerBatch, WorkerSetup } from './evaluate-worker.js';
-import { judgeJob, type Job, type Judge, type Outcome } from './judge.js';
+import { judgeJob, recordsIn, type Job, type Judge, type Outcome } from './judge.js';
 
 /** Called with what each record came to, in the order the jobs were pushed. */
 export type OnOutcome = (outcome: Outcome) => void;
@@ -36,8 +36,8 @@ export function inThreadEvaluator(by: Judge, onOutcome: OnOutcome): Evaluator {
   };
 }
 
-/** Jobs sent to a thread at a time: one message each way per batch, not per job. */
-const BATCH = 64;
+/** Records sent to a thread at a time: one message each way per batch, not per record. */
+export const BATCH_RECORDS = 64;
 /** Batches in flight per thread: enough to keep each busy, few enough to bound memory. */
 const IN_FLIGHT_PER_THREAD = 4;
 
@@ -101,7 +101,7 @@ export function threadPoolEvaluator(options: {
     'resource' in job ? { resource: engine.policyView(job.resource) } : job;
 
   let batch: Entry[] = [];
-  let batchJobs = 0;
+  let batchRecords = 0;
   let nextId = 0;
   const inFlight: InFlight[] = [];
 
@@ -110,7 +110,7 @@ export function threadPoolEvaluator(options: {
     const id = nextId++;
     const entries = batch;
     batch = [];
-    batchJobs = 0;
+    batchRecords = 0;
     const jobs = entries.flatMap((entry) => ('job' in entry ? [entry.job] : []));
     if (jobs.length === 0) {
       inFlight.push({ entries, answer: Promise.resolve([]) });
@@ -147,7 +147,8 @@ export function threadPoolEvaluator(options: {
     async push(job) {
       if (failure) throw failure;
       batch.push({ job });
-      if (++batchJobs < BATCH) return;
+      batchRecords += recordsIn(job);
+      if (batchRecords < BATCH_RECORDS) return;
       send();
       while (inFlight.length > workers.length * IN_FLIGHT_PER_THREAD) await takeOldest();
     },
@@ -167,14 +168,14 @@ export function threadPoolEvaluator(options: {
 }
 
 /**
- * Jobs judged in this thread before the pool starts: starting threads
+ * Records judged in this thread before the pool starts: starting threads
  * (each compiles the policy) costs more than a small scan takes.
  */
 export const POOL_AFTER = 2_000;
 
 /**
  * Judges in this thread, and moves to a pool of `threads` once more than
- * `poolAfter` jobs came: small scans never pay for starting threads, large
+ * `poolAfter` records came: small scans never pay for starting threads, large
  * ones use every core. Outcomes keep the order of the jobs across the move
  * (the first ones are handed over as they are judged).
  */
@@ -192,7 +193,8 @@ export function adaptiveEvaluator(options: {
   let pushed = 0;
   return {
     push(job) {
-      if (++pushed > poolAfter && active === inThread) active = threadPoolEvaluator(options);
+      pushed += recordsIn(job);
+      if (pushed > poolAfter && active === inThread) active = threadPoolEvaluator(options);
       return active.push(job);
     },
     inTurn: (step) => active.inTurn(step),

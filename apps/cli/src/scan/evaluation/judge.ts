@@ -2,6 +2,7 @@ import { PolicyEngineError, type PolicyEngine } from '@drift-detective/policy-en
 import type { Resource } from '@drift-detective/resource-model';
 import { toFinding, type ScanFinding } from '../finding.js';
 import { normalizeDocument, type Reading, type SkippedRecord } from '../normalize-inventory.js';
+import { readRange, type RecordRange } from '../record-range.js';
 
 /** What evaluating one resource gave: its findings (rules filtered), or why it could not be judged. */
 export type Judgement = { readonly findings: ScanFinding[] } | { readonly error: string };
@@ -26,8 +27,22 @@ export interface DocumentJob {
   readonly contextOnly?: readonly number[] | undefined;
 }
 
-/** Work for an evaluator: a normalized resource, or a document to normalize first. */
-export type Job = { readonly resource: Resource } | { readonly document: DocumentJob };
+/** Records of a streamed input to read again by their spans, then parse, normalize and judge. */
+export interface RangeJob extends RecordRange {
+  /** By record (0 is `first`), the indexes of its records the first pass took as context only. */
+  readonly contextOnly?: readonly (readonly [number, readonly number[]])[] | undefined;
+}
+
+/** Work for an evaluator: a normalized resource, or documents to normalize first. */
+export type Job =
+  | { readonly resource: Resource }
+  | { readonly document: DocumentJob }
+  | { readonly records: RangeJob };
+
+/** How many records a job holds (a range holds several): the measure of a batch. */
+export function recordsIn(job: Job): number {
+  return 'records' in job ? job.records.spans.length / 2 : 1;
+}
 
 /** Everything judging a job needs: the engine, the rules reported, and how documents are read. */
 export interface Judge {
@@ -67,20 +82,60 @@ function judged(resource: Resource, by: Judge): Outcome {
   };
 }
 
+/** A parsed document's records, normalized and judged. */
+function judgedDocument(document: DocumentJob, value: unknown, by: Judge): Outcome[] {
+  const { source, wholeFile, contextOnly } = document;
+  return normalizeDocument({ source, value }, wholeFile, contextOnly, by.reading).map((item) =>
+    'resource' in item ? judged(item.resource, by) : item,
+  );
+}
+
+/**
+ * A range's records, read again by their spans. The first pass parsed each
+ * of them: one that is not JSON now, or is not there, means the file changed
+ * since, and is skipped with that said (the scan is then incomplete).
+ */
+function judgedRange(range: RangeJob, by: Judge): Outcome[] {
+  const contextOnly = new Map(range.contextOnly);
+  const outcomes: Outcome[] = [];
+  for (const [k, record] of readRange(range).entries()) {
+    const { source } = record;
+    if ('error' in record) {
+      outcomes.push({ skipped: { input: source, reason: record.error } });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(record.text);
+    } catch {
+      outcomes.push({
+        skipped: { input: source, reason: 'the file changed since it was first read' },
+      });
+      continue;
+    }
+    const document = {
+      source,
+      text: record.text,
+      wholeFile: false,
+      contextOnly: contextOnly.get(k),
+    };
+    outcomes.push(...judgedDocument(document, value, by));
+  }
+  return outcomes;
+}
+
 /**
  * What a job comes to, in the order of its records. A document that does not
  * parse or cannot be placed gives nothing: the first pass reported it.
  */
 export function judgeJob(job: Job, by: Judge): Outcome[] {
   if ('resource' in job) return [judged(job.resource, by)];
-  const { source, text, wholeFile, contextOnly } = job.document;
+  if ('records' in job) return judgedRange(job.records, by);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(job.document.text);
   } catch {
     return [];
   }
-  return normalizeDocument({ source, value }, wholeFile, contextOnly, by.reading).map((item) =>
-    'resource' in item ? judged(item.resource, by) : item,
-  );
+  return judgedDocument(job.document, value, by);
 }
