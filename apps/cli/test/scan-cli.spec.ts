@@ -227,6 +227,33 @@ describe('large JSON documents', () => {
     expect(result.stderr).not.toContain('or NDJSON'); // the whole-document reader's message
   });
 
+  it.each(['1', '2'])(
+    'exits 2 naming the line of a streamed record that is not JSON (--threads %s)',
+    async (threads) => {
+      const snapshot = JSON.parse(
+        await readFile(path.join(samples, 'aws', 'config-snapshot.json'), 'utf8'),
+      ) as { configurationItems: unknown[] };
+      // One item per line; the fourth (line 5, after the opening line) is broken.
+      const lines = snapshot.configurationItems.map((item) => JSON.stringify(item));
+      lines[3] = '{"resourceType": tru}';
+      const file = await tempFile(
+        'broken.json',
+        `{"configurationItems": [\n${lines.join(',\n')}\n]}`,
+      );
+      const result = await cli(
+        ['scan', '--format', 'json', '--threads', threads, '--input', file],
+        { env: stream },
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^drift-detective: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: a record .* at line 5\n`,
+        ),
+      );
+      expect(result.stdout).toBe('');
+    },
+  );
+
   it('takes each streamed record on its own: one that no cloud owns is skipped by its index', async () => {
     const answer = JSON.parse(
       await readFile(path.join(samples, 'azure', 'resource-graph-answer.json'), 'utf8'),

@@ -119,6 +119,13 @@ export interface ProviderInventory {
    * the record is only context (it will be normalized as part of another).
    */
   collect(record: NativeRecord, context: InventoryContext): boolean;
+  /**
+   * Whether collect may take anything from this record; when false, collect
+   * would change nothing and return false, and is not called. A first pass
+   * spread over threads sends back only these records to the thread that
+   * keeps the context. Absent: any record may.
+   */
+  contributesContext?(record: NativeRecord): boolean;
   /** Second pass: the normalized resource. Throws NormalizeError. */
   normalize(record: NativeRecord, context: InventoryContext): Resource;
   /**

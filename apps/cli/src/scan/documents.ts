@@ -2,7 +2,12 @@ import { constants, createReadStream } from 'node:fs';
 import { access, open, readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { readFailure, type InputFile } from './inputs.js';
-import { JsonSyntaxError, scanRecordSpans, type ByteSpan } from './record-scanner.js';
+import {
+  JsonSyntaxError,
+  scanRecordPlaces,
+  scanRecordSpans,
+  type ByteSpan,
+} from './record-scanner.js';
 import { UsageError } from '../usage.js';
 
 /**
@@ -182,6 +187,17 @@ async function* streamRecords<T>(
     if (!(error instanceof JsonSyntaxError)) throw error;
     throw new UsageError(`${input.label} is not valid JSON: ${error.message}`);
   }
+}
+
+/**
+ * Where each record of a large JSON document is (its bytes, its first line),
+ * in order, for a reader that parses them elsewhere; none when it has no
+ * record array. A document whose skeleton is not JSON is a usage error.
+ */
+export async function* readRecordPlaces(
+  input: InputFile,
+): AsyncGenerator<{ readonly span: ByteSpan; readonly line: number }> {
+  for await (const { record } of streamRecords(input, scanRecordPlaces)) yield record;
 }
 
 /** The non-empty lines of an NDJSON file, each named by its line number. */

@@ -10,8 +10,9 @@ import {
   type Resource,
 } from '@drift-detective/resource-model';
 import { UsageError } from '../usage.js';
-import { documentMode, readDocuments, type DocumentMode } from './documents.js';
+import { documentMode, readDocuments, readRecordPlaces, type DocumentMode } from './documents.js';
 import type { InputFile } from './inputs.js';
+import { readRange, type RecordRange } from './record-range.js';
 import type { SpanLog } from './spill/span-log.js';
 
 export interface NormalizeOptions {
@@ -127,6 +128,57 @@ function placeDocument(
   }
 }
 
+/**
+ * What the first pass learns from one document, wherever it was parsed: the
+ * cloud it was placed with and its records that may give context (collect
+ * runs on them in order, where the context is kept), or why it was skipped,
+ * or that it is not JSON (the whole input is then refused).
+ */
+export type Survey =
+  | {
+      readonly source: string;
+      readonly provider: Provider;
+      readonly contributing: readonly (readonly [number, NativeRecord])[];
+    }
+  | { readonly source: string; readonly skipped: Skipped }
+  | { readonly source: string; readonly refused: string };
+
+/** Places and unwraps a parsed document, keeping the records that may give context. */
+export function surveyDocument(
+  document: { readonly source: string; readonly value: unknown },
+  wholeFile: boolean,
+  reading: Reading,
+): Survey {
+  const placed = placeDocument(document, wholeFile, reading);
+  if ('skipped' in placed) return { source: document.source, skipped: placed.skipped };
+  const { inventory, records } = placed;
+  const contributing: [number, NativeRecord][] = [];
+  for (const [index, record] of records.entries()) {
+    if (inventory.contributesContext?.(record) ?? true) contributing.push([index, record]);
+  }
+  return { source: document.source, provider: inventory.provider, contributing };
+}
+
+/**
+ * Surveys the records of a streamed input somewhere else (on a pool of
+ * threads): the first pass then only finds where each record is, and applies
+ * what comes back, in order.
+ */
+export interface RecordSurveyor {
+  /** Surveys the records of `range`; each survey is handed to `apply`, in order. */
+  survey(range: SurveyRange, apply: (survey: Survey) => void): Promise<void>;
+  /** Waits until every survey asked for has been applied. */
+  settle(): Promise<void>;
+}
+
+/** Records of a streamed input to survey, with the line each starts on (for errors). */
+export interface SurveyRange extends RecordRange {
+  readonly lines: Float64Array;
+}
+
+/** Records surveyed at a time. */
+const SURVEY_RECORDS = 64;
+
 /** What the first pass learned, for the second. */
 export interface FirstPass {
   readonly reading: Reading;
@@ -142,21 +194,35 @@ export interface FirstPass {
   readonly spans: ReadonlyMap<InputFile, SpanLog>;
 }
 
-/**
- * The first pass: each provider collects the facts that span records
- * (account-level settings, IAM_POLICY records to merge). Nothing is held but
- * the context: the inputs are read again by the second pass, not kept.
- */
-export async function firstPass(
-  options: NormalizeOptions,
+/** How a first pass may spread its work (the scan's pool of threads). */
+export interface FirstPassHelp {
   /** Where to keep the spans of a streamed input's records, for a second pass that reads them. */
-  spanLogFor?: (input: InputFile) => SpanLog,
-): Promise<FirstPass> {
-  const reading: Reading = {
+  readonly spanLogFor: (input: InputFile) => SpanLog;
+  /** Who parses and places a streamed input's records. */
+  readonly surveyor: RecordSurveyor;
+}
+
+/** The clouds, --provider, and empty contexts holding the scan time. */
+export function readingFor(options: NormalizeOptions): Reading {
+  return {
     inventories: options.inventories,
     provider: options.provider,
     contexts: new InventoryContexts(options.scanTime ?? new Date().toISOString()),
   };
+}
+
+/**
+ * The first pass: each provider collects the facts that span records
+ * (account-level settings, IAM_POLICY records to merge). Nothing is held but
+ * the context: the inputs are read again by the second pass, not kept. With
+ * help, a streamed input's records are parsed and placed by the surveyor, and
+ * only collect runs here.
+ */
+export async function firstPass(
+  options: NormalizeOptions,
+  reading: Reading = readingFor(options),
+  help?: FirstPassHelp,
+): Promise<FirstPass> {
   const modes = new Map<InputFile, DocumentMode>();
   for (const input of options.inputs) modes.set(input, await documentMode(input));
   const providers = new Map<InputFile, Set<Provider>>();
@@ -168,38 +234,94 @@ export async function firstPass(
     if (indexes) indexes.push(index);
     else contextOnly.set(source, [index]);
   };
+  const applyTo = (input: InputFile, placedWith: Set<Provider>) => (survey: Survey) => {
+    if ('refused' in survey) throw new UsageError(`${input.label} ${survey.refused}`);
+    if ('skipped' in survey) {
+      skipped.push(survey.skipped);
+      return;
+    }
+    placedWith.add(survey.provider);
+    const inventory = reading.inventories.find((inv) => inv.provider === survey.provider);
+    const context = reading.contexts.of(survey.provider);
+    for (const [index, record] of survey.contributing) {
+      try {
+        if (inventory?.collect(record, context)) markContextOnly(survey.source, index);
+      } catch (error) {
+        if (!(error instanceof NormalizeError)) throw error;
+        skipped.push({ input: error.source, reason: error.reason });
+        markContextOnly(survey.source, index);
+      }
+    }
+  };
   for (const input of options.inputs) {
     const placedWith = new Set<Provider>();
     providers.set(input, placedWith);
+    const apply = applyTo(input, placedWith);
     const mode = modes.get(input);
-    const spanLog = mode === 'stream' ? spanLogFor?.(input) : undefined;
-    if (spanLog) spans.set(input, spanLog);
+    if (mode === 'stream' && help) {
+      const spanLog = help.spanLogFor(input);
+      spans.set(input, spanLog);
+      await surveyRanges(input, spanLog, help.surveyor, apply);
+      // A document with no record array is read whole, below.
+      if (spanLog.count > 0) continue;
+    }
     for await (const document of readDocuments(input, mode)) {
-      if ('error' in document) {
-        skipped.push({ input: document.source, reason: document.error });
-        continue;
-      }
-      if (document.span) spanLog?.add(document.span);
-      const placed = placeDocument(document, mode === 'whole', reading);
-      if ('skipped' in placed) {
-        skipped.push(placed.skipped);
-        continue;
-      }
-      const { inventory, records } = placed;
-      placedWith.add(inventory.provider);
-      const context = reading.contexts.of(inventory.provider);
-      for (const [index, record] of records.entries()) {
-        try {
-          if (inventory.collect(record, context)) markContextOnly(document.source, index);
-        } catch (error) {
-          if (!(error instanceof NormalizeError)) throw error;
-          skipped.push({ input: error.source, reason: error.reason });
-          markContextOnly(document.source, index);
-        }
-      }
+      if ('error' in document) skipped.push({ input: document.source, reason: document.error });
+      else apply(surveyDocument(document, mode === 'whole', reading));
     }
   }
   return { reading, modes, providers, contextOnly, skipped, spans };
+}
+
+/** Finds where a streamed input's records are, keeps it, and has them surveyed in ranges. */
+async function surveyRanges(
+  input: InputFile,
+  spanLog: SpanLog,
+  surveyor: RecordSurveyor,
+  apply: (survey: Survey) => void,
+): Promise<void> {
+  let spans: number[] = [];
+  let lines: number[] = [];
+  const send = async () => {
+    const first = spanLog.count - lines.length;
+    const range = { path: input.path, label: input.label, first };
+    await surveyor.survey(
+      { ...range, spans: Float64Array.from(spans), lines: Float64Array.from(lines) },
+      apply,
+    );
+    spans = [];
+    lines = [];
+  };
+  for await (const { span, line } of readRecordPlaces(input)) {
+    spanLog.add(span);
+    spans.push(span.start, span.end);
+    lines.push(line);
+    if (lines.length === SURVEY_RECORDS) await send();
+  }
+  if (lines.length > 0) await send();
+  await surveyor.settle();
+}
+
+/**
+ * A range's records parsed and surveyed, in order. A record that is not JSON
+ * refuses the input, naming its line, as reading it whole would.
+ */
+export function surveyRange(range: SurveyRange, reading: Reading): Survey[] {
+  return readRange(range).map((record, k) => {
+    const { source } = record;
+    if ('error' in record) return { source, refused: record.error };
+    let value: unknown;
+    try {
+      value = JSON.parse(record.text);
+    } catch (error) {
+      const line = range.lines[k] ?? 0;
+      return {
+        source,
+        refused: `is not valid JSON: a record ${(error as Error).message} at line ${line}`,
+      };
+    }
+    return surveyDocument({ source, value }, false, reading);
+  });
 }
 
 /** One record normalized, or why not (a deletion notice says the resource is gone). */

@@ -94,8 +94,10 @@ export function scanRecords(
   chunks: AsyncIterable<Buffer>,
   isRecordKey: (key: string) => boolean,
 ): AsyncGenerator<unknown> {
-  return scanRecordsAs(chunks, isRecordKey, parseRecord);
+  return scanRecordsAs(chunks, isRecordKey, (parts, line) => parseRecord(textOf(parts), line));
 }
+
+const textOf = (parts: readonly Buffer[]) => Buffer.concat(parts).toString('utf8');
 
 /** Where a record's JSON text is in the document: bytes [start, end). */
 export interface ByteSpan {
@@ -111,16 +113,28 @@ export function scanRecordSpans(
   chunks: AsyncIterable<Buffer>,
   isRecordKey: (key: string) => boolean,
 ): AsyncGenerator<{ readonly value: unknown; readonly span: ByteSpan }> {
-  return scanRecordsAs(chunks, isRecordKey, (text, line, span) => ({
-    value: parseRecord(text, line),
+  return scanRecordsAs(chunks, isRecordKey, (parts, line, span) => ({
+    value: parseRecord(textOf(parts), line),
     span,
   }));
+}
+
+/**
+ * Where each record is (its bytes and the line it starts on), neither
+ * decoded nor parsed: for a reader that parses the records elsewhere. Only
+ * the skeleton is checked here.
+ */
+export function scanRecordPlaces(
+  chunks: AsyncIterable<Buffer>,
+  isRecordKey: (key: string) => boolean,
+): AsyncGenerator<{ readonly span: ByteSpan; readonly line: number }> {
+  return scanRecordsAs(chunks, isRecordKey, (_parts, line, span) => ({ span, line }));
 }
 
 async function* scanRecordsAs<T>(
   chunks: AsyncIterable<Buffer>,
   isRecordKey: (key: string) => boolean,
-  finish: (text: string, line: number, span: ByteSpan) => T,
+  finish: (parts: readonly Buffer[], line: number, span: ByteSpan) => T,
 ): AsyncGenerator<T> {
   /** Open containers, innermost last: true for an object. */
   const stack: boolean[] = [];
@@ -168,7 +182,7 @@ async function* scanRecordsAs<T>(
   };
 
   const finishElement = (parts: Buffer[], end: number): T =>
-    finish(Buffer.concat(parts).toString('utf8'), elementLine, { start: elementStart, end });
+    finish(parts, elementLine, { start: elementStart, end });
 
   for await (const chunk of chunks) {
     /** Where the skeleton's and the element's current stretch of this chunk started. */

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type { PolicyEngine } from '@drift-detective/policy-engine';
@@ -12,7 +13,9 @@ import {
   leftovers,
   normalizeDocument,
   PROGRESS_EVERY,
+  readingFor,
   type FirstPass,
+  type Survey,
   type NormalizeOptions,
   type Skipped,
 } from './normalize-inventory.js';
@@ -111,6 +114,21 @@ export interface ScanResult {
 }
 
 /**
+ * Inputs of this many bytes (about 2,500 AWS Config items) start the pool of
+ * threads with their first record, so that the threads load the policy while
+ * the first pass reads, not after it.
+ */
+const POOL_AT_ONCE_BYTES = 4 * 1024 * 1024;
+
+/** 0 (start the pool at once) for large inputs; else the evaluator's default. */
+async function poolAfterFor(inputs: readonly InputFile[]): Promise<number | undefined> {
+  let bytes = 0;
+  // One that cannot be read counts nothing here: the first pass names it.
+  for (const input of inputs) bytes += (await stat(input.path).catch(() => ({ size: 0 }))).size;
+  return bytes >= POOL_AT_ONCE_BYTES ? 0 : undefined;
+}
+
+/**
  * Whether an input's documents may be normalized on another thread: every
  * cloud they were placed with normalizes from a read-only context (one whose
  * normalizer marks what it used, GCP's IAM_POLICY records, stays here).
@@ -202,7 +220,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let evaluated = 0;
 
   let outcomes = 0;
-  function take(outcome: Outcome): void {
+  function take(outcome: Exclude<Outcome, { survey: unknown }>): void {
     if (++outcomes % PROGRESS_EVERY === 0) options.onProgress?.(outcomes);
     if ('skipped' in outcome) {
       skipped.push(outcome.skipped);
@@ -246,27 +264,39 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  let logs = 0;
-  const first = await firstPass(
-    options,
-    () => new SpanLog(path.join(workspace.directory, `spans-${logs++}.bin`)),
-  );
-  for (const skip of first.skipped) {
-    skipped.push(skip);
-    unread++;
-  }
+  const reading = readingFor(options);
+  /** Where the first pass's surveys of a streamed input go, in order. */
+  let applySurvey: ((survey: Survey) => void) | undefined;
   const evaluator = adaptiveEvaluator({
-    judge: {
-      engine: options.engine,
-      includeRule: options.includeRule,
-      reading: first.reading,
-    },
+    judge: { engine: options.engine, includeRule: options.includeRule, reading },
     rules: [...options.engine.rules.keys()].filter(options.includeRule),
     threads: options.threads ?? 1,
-    poolAfter: options.poolAfter,
-    onOutcome: take,
+    poolAfter: options.poolAfter ?? (await poolAfterFor(options.inputs)),
+    onOutcome: (outcome) => ('survey' in outcome ? applySurvey?.(outcome.survey) : take(outcome)),
   });
+  const spanLogs: SpanLog[] = [];
   try {
+    // The records of a streamed input are parsed and placed where they are judged after.
+    const first = await firstPass(options, reading, {
+      spanLogFor: () => {
+        const log = new SpanLog(path.join(workspace.directory, `spans-${spanLogs.length}.bin`));
+        spanLogs.push(log);
+        return log;
+      },
+      surveyor: {
+        survey: (range, apply) => {
+          stopIfAborted(options.signal);
+          applySurvey = apply;
+          return evaluator.push({ survey: range });
+        },
+        settle: () => evaluator.drain(),
+      },
+    });
+    evaluator.shareContexts();
+    for (const skip of first.skipped) {
+      skipped.push(skip);
+      unread++;
+    }
     for (const input of options.inputs) {
       const mode = first.modes.get(input);
       const wholeFile = mode === 'whole';
@@ -300,7 +330,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     await evaluator.drain();
   } finally {
     await evaluator.close();
-    for (const spans of first.spans.values()) spans.close();
+    for (const log of spanLogs) log.close();
   }
   // A deletion after a resource's latest state (or of one never seen) ends it: no finding
   // from the state before. A deletion without a time counts only for resources not seen.

@@ -4,7 +4,7 @@ import type {
   ProviderInventory,
   Resource,
 } from '@drift-detective/resource-model';
-import { isRecord, nonEmptyString, own } from './decode/values.js';
+import { isRecord, nonEmptyString, own, type JsonObject } from './decode/values.js';
 import { detectAws } from './envelope/detect.js';
 import { isMessage } from './envelope/message.js';
 import { unwrapAws } from './envelope/unwrap.js';
@@ -15,6 +15,20 @@ import {
   collectAccountPublicAccessBlock,
 } from './normalize/s3-account-public-access-block.js';
 
+/**
+ * The configuration item of an AWS::S3::AccountPublicAccessBlock record (bare,
+ * or in a change notification), the one kind of item that is context for
+ * others; null for any other record.
+ */
+function accountPublicAccessBlockItem(record: NativeRecord): JsonObject | null {
+  const value = record.value;
+  if (!isRecord(value)) return null;
+  const item = isMessage(value) ? own(value, 'configurationItem') : value;
+  if (!isRecord(item)) return null;
+  const type = nonEmptyString(own(item, 'resourceType')) ?? inferResourceType(item, null, null);
+  return type === ACCOUNT_PUBLIC_ACCESS_BLOCK ? item : null;
+}
+
 /** AWS Config inventories and change events → normalized resources. */
 export const awsInventory: ProviderInventory = {
   provider: 'aws',
@@ -24,14 +38,13 @@ export const awsInventory: ProviderInventory = {
   unwrap: (document: unknown, source: string): NativeRecord[] => unwrapAws(document, source),
 
   collect(record: NativeRecord, context: InventoryContext): boolean {
-    const value = record.value;
-    if (!isRecord(value)) return false;
-    const item = isMessage(value) ? own(value, 'configurationItem') : value;
-    if (!isRecord(item)) return false;
-    const type = nonEmptyString(own(item, 'resourceType')) ?? inferResourceType(item, null, null);
-    if (type !== ACCOUNT_PUBLIC_ACCESS_BLOCK) return false;
+    const item = accountPublicAccessBlockItem(record);
+    if (!item) return false;
     return collectAccountPublicAccessBlock({ item, diff: null }, record.source, context);
   },
+
+  contributesContext: (record: NativeRecord): boolean =>
+    accountPublicAccessBlockItem(record) !== null,
 
   normalize: (record: NativeRecord, context: InventoryContext): Resource =>
     normalizeRecord(record, context),

@@ -78,6 +78,20 @@ function collect(record: NativeRecord, context: InventoryContext): boolean {
   }
 }
 
+/** The types collect takes facts from. */
+const CONTEXT_TYPES = new Set<string>([
+  T.storageAccount,
+  T.sqlServer,
+  T.blobService,
+  T.sqlFirewallRule,
+]);
+
+function contributesContext(record: NativeRecord): boolean {
+  const arm = readOrNull(record);
+  const type = arm ? canonicalType(arm.type) : null;
+  return type !== null && CONTEXT_TYPES.has(type);
+}
+
 /**
  * Second pass. Context-only types (blobServices, firewallRules) normalized on
  * their own, e.g. one record from an event, become kind "other".
@@ -112,6 +126,7 @@ export const azureInventory: ProviderInventory = {
   detect,
   unwrap,
   collect,
+  contributesContext,
   normalize,
   // Accounts, blob services, servers and firewall rules are written by collect, only read here.
   normalizeReadsContextOnly: true,

@@ -53,6 +53,17 @@ export const gcpInventory: ProviderInventory = {
     return asset.orgPolicies !== null && node !== null;
   },
 
+  // Mirrors collect: org policies, and the records that hold no RESOURCE (IAM_POLICY only).
+  contributesContext(record: NativeRecord): boolean {
+    try {
+      const { asset, deleted } = readRecord(record.value, record.source);
+      return !deleted && (asset.orgPolicies !== null || asset.resource === null);
+    } catch (error) {
+      if (error instanceof NormalizeError) return false;
+      throw error;
+    }
+  },
+
   normalize(record: NativeRecord, context: InventoryContext): Resource {
     const parsed = readRecord(record.value, record.source);
     const pending = iamPolicies(context).get(parsed.asset.name);

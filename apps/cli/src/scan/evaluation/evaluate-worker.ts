@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { PolicyEngine, type PolicyBundle } from '@drift-detective/policy-engine';
 import type { Provider } from '@drift-detective/resource-model';
 import { INVENTORIES } from '../inventories.js';
-import { InventoryContexts } from '../normalize-inventory.js';
+import { InventoryContexts, type Reading } from '../normalize-inventory.js';
 import { judgeJob, type Job, type Judge, type Outcome } from './judge.js';
 
 /** The first message: the bundle to load, the rules the scan reports, and how to read documents. */
@@ -16,7 +16,10 @@ export interface WorkerSetup {
   /** --provider, when given. */
   readonly provider: Provider | undefined;
   readonly scanTime: string;
-  /** The first pass's contexts, by provider (normalizing only reads them). */
+}
+
+/** After the first pass: its contexts, by provider (normalizing only reads them). */
+export interface WorkerContexts {
   readonly contexts: readonly (readonly [Provider, [string, unknown][]])[];
 }
 
@@ -31,29 +34,40 @@ export type WorkerAnswer =
 
 const port = parentPort;
 if (port) {
-  let ready: Promise<Judge> | undefined;
-  port.on('message', (message: WorkerSetup | WorkerBatch) => {
+  let ready: Promise<Omit<Judge, 'reading'>> | undefined;
+  // Surveys of the first pass read no context; what is normalized after it reads its copy.
+  let reading: Reading | undefined;
+  port.on('message', (message: WorkerSetup | WorkerContexts | WorkerBatch) => {
+    if ('contexts' in message) {
+      if (reading) {
+        const contexts = new InventoryContexts(reading.contexts.scanTime, message.contexts);
+        reading = { ...reading, contexts };
+      }
+      return;
+    }
     if ('bundle' in message) {
       const rules = new Set(message.rules);
-      const reading = {
+      reading = {
         inventories: INVENTORIES,
         provider: message.provider,
-        contexts: new InventoryContexts(message.scanTime, message.contexts),
+        contexts: new InventoryContexts(message.scanTime),
       };
       ready = PolicyEngine.load(message.bundle).then((engine) => ({
         engine,
         includeRule: (ruleId: string) => rules.has(ruleId),
-        reading,
       }));
       // A bundle that does not load fails the first batch, which names why.
       ready.catch(() => undefined);
       return;
     }
     const batch = message;
+    // The contexts as they were when the batch came, whatever comes while the engine loads.
+    const current = reading;
     void (async () => {
       try {
-        if (!ready) throw new Error('the evaluation thread got a batch before its bundle');
-        const by = await ready;
+        if (!ready || !current)
+          throw new Error('the evaluation thread got a batch before its bundle');
+        const by: Judge = { ...(await ready), reading: current };
         const outcomes = batch.jobs.map((job) => judgeJob(job, by));
         port.postMessage({ id: batch.id, outcomes } satisfies WorkerAnswer);
       } catch (error) {

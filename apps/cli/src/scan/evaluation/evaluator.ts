@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { WorkerAnswer, WorkerBatch, WorkerSetup } from './evaluate-worker.js';
+import type { WorkerAnswer, WorkerBatch, WorkerContexts, WorkerSetup } from './evaluate-worker.js';
 import { judgeJob, recordsIn, type Job, type Judge, type Outcome } from './judge.js';
 
 /** Called with what each record came to, in the order the jobs were pushed. */
@@ -17,6 +17,11 @@ export interface Evaluator {
   push(job: Job): Promise<void>;
   /** Runs `step` once everything pushed before it has been handed over: it keeps its place. */
   inTurn(step: () => void): void;
+  /**
+   * The first pass is over: what normalizing reads from its contexts is
+   * complete, and goes to the threads before any job pushed after this.
+   */
+  shareContexts(): void;
   /** Waits until every job pushed has been handed to `onOutcome`. */
   drain(): Promise<void>;
   /** Stops the threads, if any. */
@@ -31,6 +36,8 @@ export function inThreadEvaluator(by: Judge, onOutcome: OnOutcome): Evaluator {
       return Promise.resolve();
     },
     inTurn: (step) => step(),
+    // The jobs here read the contexts themselves.
+    shareContexts: () => undefined,
     drain: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
@@ -69,7 +76,6 @@ export function threadPoolEvaluator(options: {
     rules: options.rules,
     provider: reading.provider,
     scanTime: reading.contexts.scanTime,
-    contexts: reading.contexts.copies(),
   };
   const waiting = new Map<number, { resolve(j: Outcome[][]): void; reject(e: Error): void }>();
   let failure: Error | undefined;
@@ -156,6 +162,12 @@ export function threadPoolEvaluator(options: {
       if (batch.length === 0 && inFlight.length === 0) step();
       else batch.push({ step });
     },
+    shareContexts() {
+      // The batch before it goes first: its jobs were pushed before the contexts were complete.
+      send();
+      const message: WorkerContexts = { contexts: reading.contexts.copies() };
+      for (const worker of workers) worker.postMessage(message);
+    },
     async drain() {
       send();
       while (inFlight.length > 0) await takeOldest();
@@ -191,11 +203,19 @@ export function adaptiveEvaluator(options: {
   const poolAfter = options.poolAfter ?? POOL_AFTER;
   let active = inThread;
   let pushed = 0;
+  let contextsShared = false;
   return {
     push(job) {
       pushed += recordsIn(job);
-      if (pushed > poolAfter && active === inThread) active = threadPoolEvaluator(options);
+      if (pushed > poolAfter && active === inThread) {
+        active = threadPoolEvaluator(options);
+        if (contextsShared) active.shareContexts();
+      }
       return active.push(job);
+    },
+    shareContexts() {
+      contextsShared = true;
+      active.shareContexts();
     },
     inTurn: (step) => active.inTurn(step),
     drain: () => active.drain(),

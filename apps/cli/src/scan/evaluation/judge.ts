@@ -1,7 +1,14 @@
 import { PolicyEngineError, type PolicyEngine } from '@drift-detective/policy-engine';
 import type { Resource } from '@drift-detective/resource-model';
 import { toFinding, type ScanFinding } from '../finding.js';
-import { normalizeDocument, type Reading, type SkippedRecord } from '../normalize-inventory.js';
+import {
+  normalizeDocument,
+  surveyRange,
+  type Reading,
+  type SkippedRecord,
+  type Survey,
+  type SurveyRange,
+} from '../normalize-inventory.js';
 import { readRange, type RecordRange } from '../record-range.js';
 
 /** What evaluating one resource gave: its findings (rules filtered), or why it could not be judged. */
@@ -13,9 +20,11 @@ export type JudgedResource = Pick<
   'id' | 'provider' | 'account' | 'region' | 'kind' | 'observedAt'
 >;
 
-/** What one record came to: a judged resource, or why it was skipped. */
+/** What one record came to: a judged resource, or why it was skipped; or its first-pass survey. */
 export type Outcome =
-  { readonly resource: JudgedResource; readonly judgement: Judgement } | SkippedRecord;
+  | { readonly resource: JudgedResource; readonly judgement: Judgement }
+  | SkippedRecord
+  | { readonly survey: Survey };
 
 /** A document of the second pass as its JSON text, to be parsed, normalized and judged. */
 export interface DocumentJob {
@@ -33,15 +42,21 @@ export interface RangeJob extends RecordRange {
   readonly contextOnly?: readonly (readonly [number, readonly number[]])[] | undefined;
 }
 
-/** Work for an evaluator: a normalized resource, or documents to normalize first. */
+/**
+ * Work for an evaluator: a normalized resource, or documents to normalize
+ * first; or, in the first pass, records to parse and place.
+ */
 export type Job =
   | { readonly resource: Resource }
   | { readonly document: DocumentJob }
-  | { readonly records: RangeJob };
+  | { readonly records: RangeJob }
+  | { readonly survey: SurveyRange };
 
 /** How many records a job holds (a range holds several): the measure of a batch. */
 export function recordsIn(job: Job): number {
-  return 'records' in job ? job.records.spans.length / 2 : 1;
+  if ('records' in job) return job.records.spans.length / 2;
+  if ('survey' in job) return job.survey.spans.length / 2;
+  return 1;
 }
 
 /** Everything judging a job needs: the engine, the rules reported, and how documents are read. */
@@ -131,6 +146,7 @@ function judgedRange(range: RangeJob, by: Judge): Outcome[] {
 export function judgeJob(job: Job, by: Judge): Outcome[] {
   if ('resource' in job) return [judged(job.resource, by)];
   if ('records' in job) return judgedRange(job.records, by);
+  if ('survey' in job) return surveyRange(job.survey, by.reading).map((survey) => ({ survey }));
   let value: unknown;
   try {
     value = JSON.parse(job.document.text);

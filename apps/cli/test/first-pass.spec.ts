@@ -1,0 +1,72 @@
+// The first pass spread over threads sends back only the records a provider
+// says may give context: for every other record of the samples, collect must
+// change nothing and return false, or facts would be lost on the way.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  createInventoryContext,
+  NormalizeError,
+  SCAN_TIME,
+  type NativeRecord,
+} from '@drift-detective/resource-model';
+import { describe, expect, it } from 'vitest';
+import { readDocuments } from '../src/scan/documents.js';
+import { INVENTORIES } from '../src/scan/inventories.js';
+import { workspaceRoot } from './cli-process.js';
+
+/** The records of a cloud's samples and of its native fixtures (one per rule and case). */
+async function recordsOf(cloud: string): Promise<NativeRecord[]> {
+  const inventory = INVENTORIES.find((inv) => inv.provider === cloud);
+  const dirs = [
+    path.join(workspaceRoot, 'samples', cloud),
+    path.join(workspaceRoot, 'libs', 'providers', cloud, 'test', 'fixtures', 'native'),
+  ];
+  const records: NativeRecord[] = [];
+  for (const dir of dirs) {
+    for (const file of (await readdir(dir)).sort()) {
+      if (!/\.(json|ndjson)$/.test(file)) continue;
+      for await (const document of readDocuments({ path: path.join(dir, file), label: file })) {
+        if ('error' in document || !inventory?.detect(document.value)) continue;
+        try {
+          records.push(...inventory.unwrap(document.value, document.source));
+        } catch (error) {
+          if (!(error instanceof NormalizeError)) throw error;
+        }
+      }
+    }
+  }
+  return records;
+}
+
+describe('contributesContext', () => {
+  it.each(INVENTORIES.map((inv) => [inv.provider, inv] as const))(
+    'is true of every %s sample and fixture record collect takes anything from',
+    async (cloud, inventory) => {
+      const records = await recordsOf(cloud);
+      let contributing = 0;
+      for (const record of records) {
+        const says = inventory.contributesContext?.(record);
+        expect(says, `${cloud} declares which records give context`).toBeTypeOf('boolean');
+        if (says) {
+          contributing++;
+          continue;
+        }
+        const context = createInventoryContext([[SCAN_TIME, '2026-11-30T12:00:00Z']]);
+        const before = context.entries();
+        let took: boolean;
+        try {
+          took = inventory.collect(record, context);
+        } catch (error) {
+          if (!(error instanceof NormalizeError)) throw error;
+          took = true; // reported by collect: it had to see the record
+        }
+        expect(took, record.source).toBe(false);
+        expect(isDeepStrictEqual(context.entries(), before), record.source).toBe(true);
+      }
+      // Neither all nor none: the records hold context and resources.
+      expect(contributing).toBeGreaterThan(0);
+      expect(contributing).toBeLessThan(records.length);
+    },
+  );
+});
