@@ -45,6 +45,9 @@ export function inThreadEvaluator(by: Judge, onOutcome: OnOutcome): Evaluator {
 
 /** Records sent to a thread at a time: one message each way per batch, not per record. */
 export const BATCH_RECORDS = 64;
+/** The young generation of each thread's heap (see threadPoolEvaluator). */
+const YOUNG_GENERATION_MB = 16;
+
 /** Batches in flight per thread: enough to keep each busy, few enough to bound memory. */
 const IN_FLIGHT_PER_THREAD = 4;
 
@@ -87,7 +90,12 @@ export function threadPoolEvaluator(options: {
     waiting.clear();
   };
   const workers = Array.from({ length: options.threads }, () => {
-    const worker = new Worker(new URL('./evaluate-worker.js', import.meta.url));
+    // A young generation of 16 MB: a thread's garbage is short-lived (each record's text,
+    // its parse and its resource), and V8's default sizing held 25 MB more per thread
+    // for no speed (measured on a 100k-item AWS snapshot: 364 -> 312 MB peak, same time).
+    const worker = new Worker(new URL('./evaluate-worker.js', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     worker.on('message', (answer: WorkerAnswer) => {
       const waiter = waiting.get(answer.id);
       waiting.delete(answer.id);
