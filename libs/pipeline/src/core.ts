@@ -207,6 +207,11 @@ export function countTransitions(wired: Wired, events: readonly TransitionEvent[
   for (const e of events) wired.metrics.transitions.inc({ transition: e.transition });
 }
 
+/** Time spent in the hub's calls on behalf of one event, in seconds. */
+export interface HubTime {
+  seconds: number;
+}
+
 /**
  * Publishes the findings that need it, then records them as published. A
  * publisher failure throws and leaves them pending in the store, so the next
@@ -219,6 +224,8 @@ export async function publish(
   state: StateAccess,
   findings: readonly FindingRecord[],
   now: Date,
+  /** Where the hub's time is added up, for the event this publishes for. */
+  hubTime?: HubTime,
 ): Promise<FindingRecord[]> {
   const due = findings.filter((f) => needsPublish(f, now, wired.deps.refreshDays));
   if (due.length === 0) return [];
@@ -246,7 +253,9 @@ export async function publish(
     }
     return batch.filter((f) => !refusedIds.has(f.id));
   } finally {
-    wired.metrics.publishDuration.observe((performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    wired.metrics.publishDuration.observe(seconds);
+    if (hubTime) hubTime.seconds += seconds;
   }
   await markPublished(state, batch, new Set(), now);
   return batch;

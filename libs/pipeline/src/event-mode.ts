@@ -19,6 +19,7 @@ import {
   publish,
   reconcile,
   wire,
+  type HubTime,
   type PipelineDeps,
   type Wired,
 } from './core.js';
@@ -123,6 +124,7 @@ async function handleEvent(
 ): Promise<void> {
   const log = { eventId: event.id, source: event.source, receiveCount: event.receiveCount };
   const received = performance.now();
+  const hubTime: HubTime = { seconds: 0 };
   let request: SweepRequest | undefined;
   let units: Unit[];
   try {
@@ -145,28 +147,33 @@ async function handleEvent(
   }
   try {
     for (const unit of units) {
-      await wired.deps.store.withResources([unit.lock], (state) => apply(unit, wired, state));
+      await wired.deps.store.withResources([unit.lock], (state) =>
+        apply(unit, wired, state, hubTime),
+      );
     }
   } catch (error) {
     await retryOrGiveUp(event, error, wired, deadLetter, options, summary);
     return;
   }
-  await acknowledge(event, wired, summary, received);
+  await acknowledge(event, wired, summary, { received, hubTime });
 }
 
 async function acknowledge(
   event: ReceivedEvent,
   wired: Wired,
   summary: EventSummary,
-  received?: number,
+  /** When the event came and the hub's time for it: a change event's durations are observed. */
+  timing?: { readonly received: number; readonly hubTime: HubTime },
 ) {
   const log = { eventId: event.id, source: event.source, receiveCount: event.receiveCount };
   try {
     await event.ack();
     summary.acked += 1;
     wired.metrics.events.inc({ outcome: 'acked' });
-    if (received !== undefined) {
-      wired.metrics.eventDuration.observe((performance.now() - received) / 1000);
+    if (timing) {
+      const seconds = (performance.now() - timing.received) / 1000;
+      wired.metrics.eventDuration.observe(seconds);
+      wired.metrics.eventOwnDuration.observe(Math.max(0, seconds - timing.hubTime.seconds));
     }
     wired.logger.debug(log, 'event done');
   } catch (error) {
@@ -308,7 +315,12 @@ async function enriched(event: ReceivedEvent, wired: Wired): Promise<unknown> {
 }
 
 /** Reconcile → save → publish → mark published, for one resource, under its lock. */
-async function apply(unit: Unit, wired: Wired, state: StateAccess): Promise<void> {
+async function apply(
+  unit: Unit,
+  wired: Wired,
+  state: StateAccess,
+  hubTime: HubTime,
+): Promise<void> {
   const now = wired.now();
   const at = now.toISOString();
   let ref: { provider: string; account?: string; resourceId: string };
@@ -356,7 +368,7 @@ async function apply(unit: Unit, wired: Wired, state: StateAccess): Promise<void
   }
   // Read back: this also re-sends what an earlier failed attempt left pending.
   const current: FindingRecord[] = await state.findingsOf(ref);
-  await publish(wired, state, current, now);
+  await publish(wired, state, current, now, hubTime);
 }
 
 /** A sweep request the stop cut, handed back at once for another worker to resume. */

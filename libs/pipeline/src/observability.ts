@@ -56,7 +56,8 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
  * The metrics the pipeline updates:
  * drift_events_total{outcome}, drift_evaluations_total,
  * drift_findings_transitions_total{transition}, drift_errors_total{kind},
- * drift_publish_duration_seconds, drift_event_duration_seconds.
+ * drift_publish_duration_seconds, drift_event_duration_seconds,
+ * drift_event_own_duration_seconds.
  */
 export interface PipelineMetrics {
   readonly events: LabelledCounter;
@@ -71,6 +72,11 @@ export interface PipelineMetrics {
    * request's ack is not observed: its time is a whole sweep's.
    */
   readonly eventDuration: DurationHistogram;
+  /**
+   * The same, less the time its publish calls took: the latency the adapter
+   * itself adds (reading, normalizing, judging, the state), whatever the hub's.
+   */
+  readonly eventOwnDuration: DurationHistogram;
 }
 
 export const silentLogger: PipelineLogger = {
@@ -88,6 +94,8 @@ export interface MemoryMetrics extends PipelineMetrics {
   readonly publishDurations: readonly number[];
   /** Every acked event's duration, receipt to ack, in seconds. */
   readonly eventDurations: readonly number[];
+  /** Every acked event's duration less its publish calls, in seconds. */
+  readonly eventOwnDurations: readonly number[];
 }
 
 export function createMemoryMetrics(): MemoryMetrics {
@@ -106,6 +114,7 @@ export function createMemoryMetrics(): MemoryMetrics {
   });
   const durations: number[] = [];
   const eventDurations: number[] = [];
+  const eventOwnDurations: number[] = [];
   return {
     events: labelled('drift_events_total'),
     evaluations: { inc: (value) => add('drift_evaluations_total', undefined, value) },
@@ -113,8 +122,10 @@ export function createMemoryMetrics(): MemoryMetrics {
     errors: labelled('drift_errors_total'),
     publishDuration: { observe: (seconds) => void durations.push(seconds) },
     eventDuration: { observe: (seconds) => void eventDurations.push(seconds) },
+    eventOwnDuration: { observe: (seconds) => void eventOwnDurations.push(seconds) },
     value: (name, labels) => values.get(key(name, labels)) ?? 0,
     publishDurations: durations,
     eventDurations,
+    eventOwnDurations,
   };
 }

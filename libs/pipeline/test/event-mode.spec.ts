@@ -108,6 +108,22 @@ describe('event mode', () => {
     );
   });
 
+  it("observes each event's own latency apart from the hub's time within it", async () => {
+    publisher.delayMs = 60;
+    await runOne(event('h1', [{ name: 'web', public: true }]));
+    await runOne(event('h2', [{ name: 'quiet', public: false }]));
+    expect(metrics.eventDurations).toHaveLength(2);
+    expect(metrics.eventOwnDurations).toHaveLength(2);
+    const [published = 0, quiet = 0] = metrics.eventDurations;
+    const [publishedOwn = 0, quietOwn = 0] = metrics.eventOwnDurations;
+    // The event with a finding waited for the slow hub; its own part did not.
+    expect(published).toBeGreaterThanOrEqual(0.06);
+    expect(published - publishedOwn).toBeGreaterThanOrEqual(0.06);
+    expect(publishedOwn).toBeLessThan(published);
+    // Nothing published: nothing to take off.
+    expect(quietOwn).toBe(quiet);
+  });
+
   it('nacks with backoff when the publisher fails, keeps the finding pending, publishes on the next delivery', async () => {
     publisher.failing = true;
     const first = event('e1', [{ name: 'web', public: true }], 3);

@@ -21,6 +21,7 @@ export function countingTransitions(metrics: PipelineMetrics | undefined): {
     errors: inner.errors,
     publishDuration: inner.publishDuration,
     eventDuration: inner.eventDuration,
+    eventOwnDuration: inner.eventOwnDuration,
     transitions: {
       inc(labels, value) {
         const transition = labels['transition'] as Transition | undefined;
