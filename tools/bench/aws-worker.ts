@@ -3,8 +3,9 @@
 // → delete, beside a baseline measured in the same run (the bare SQS receive +
 // delete loop over the same number of messages, the floor any SQS consumer pays).
 // Then the latency the worker adds at a sustained rate, half the ceiling it just
-// reached: p50 and p99 of each event's receipt-to-ack time, and of the publishes
-// within it (the hub's part: moto_server here, Security Hub in production).
+// reached: p50 and p99 of each event's receipt-to-ack time, and of its own part
+// (drift_event_own_duration_seconds: its publish calls to the hub taken off,
+// moto_server here, Security Hub in production).
 //   npx tsx --conditions=development tools/bench/aws-worker.ts [events]
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ import {
   TEST_CREDENTIALS,
 } from '@drift-detective/provider-aws/testing';
 import { startMotoServer } from '@drift-detective/testing';
+import { percentileMs, writeEventResults } from './event-results.js';
 import { policyDistDir } from './paths.js';
 
 const events = Number(process.argv[2] ?? 400);
@@ -55,13 +57,6 @@ async function queueOf(name: string, filled = true): Promise<string> {
   if (!QueueUrl) throw new Error('no queue URL');
   if (filled) await sendEvents(QueueUrl, 'bench', 0, events);
   return QueueUrl;
-}
-
-/** The p-th percentile (0–100) of durations in seconds, in milliseconds. */
-function percentileMs(durations: readonly number[], p: number): string {
-  const sorted = [...durations].sort((a, b) => a - b);
-  const at = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return ((sorted[Math.max(0, at)] ?? Number.NaN) * 1000).toFixed(1);
 }
 
 async function held(queueUrl: string): Promise<number> {
@@ -163,16 +158,28 @@ try {
   liveClients.destroy();
 
   const rate = (ms: number) => ((events / ms) * 1000).toFixed(0);
-  const latency = (durations: readonly number[]) =>
-    `p50 ${percentileMs(durations, 50)} ms, p99 ${percentileMs(durations, 99)} ms`;
   process.stdout.write(
-    `${events} events (half with a finding), concurrency ${config.concurrency}\n` +
-      `baseline  SQS receive + delete: ${rate(baselineMs)} events/s\n` +
-      `worker    judged and published:  ${rate(workerMs)} events/s (${summary.acked} acked): the ceiling here\n` +
-      `ratio     worker time / baseline time: ${(workerMs / baselineMs).toFixed(1)}×\n` +
-      `sustained ${sustained.toFixed(1)} events/s (half the ceiling), receipt to ack: ${latency(metrics.eventDurations)}\n` +
-      `          of which publishing (${metrics.publishDurations.length} hub requests): ${latency(metrics.publishDurations)}\n`,
+    `baseline  SQS receive + delete: ${rate(baselineMs)} events/s; ` +
+      `the worker ${rate(workerMs)} events/s (${summary.acked} acked), ` +
+      `${(workerMs / baselineMs).toFixed(1)}× the baseline's time\n`,
   );
+  const percentiles = (durations: readonly number[]) => ({
+    p50: percentileMs(durations, 50),
+    p99: percentileMs(durations, 99),
+  });
+  await writeEventResults({
+    cloud: 'aws',
+    hub: 'Security Hub on moto_server (SQS too)',
+    events,
+    concurrency: config.concurrency,
+    ceilingPerSecond: ceiling,
+    sustainedPerSecond: sustained,
+    receiptToAck: percentiles(metrics.eventDurations),
+    own: percentiles(metrics.eventOwnDurations),
+    hubCalls: metrics.publishDurations.length,
+    quota:
+      'Security Hub BatchImportFindings: 10 requests a second per account and Region, burst 30 (docs.aws.amazon.com/securityhub/latest/partnerguide/guidelines-batchimportfindings.html)',
+  });
 } finally {
   await moto.stop();
 }

@@ -15,7 +15,10 @@ export class Relay {
   }
 
   private accept(client: Socket): void {
-    const upstream = createConnection({ host: '127.0.0.1', port: this.target });
+    // Without Nagle's algorithm on both legs: a relay that held small writes back for the
+    // peer's delayed ACK (40 ms) would add a latency no Google endpoint has to every call.
+    client.setNoDelay(true);
+    const upstream = createConnection({ host: '127.0.0.1', port: this.target, noDelay: true });
     this.sockets.add(client).add(upstream);
     upstream.once('connect', () => {
       const port = upstream.localPort;
