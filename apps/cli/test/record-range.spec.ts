@@ -1,10 +1,16 @@
 // A streamed input read again by where the first pass found its records:
 // the span log kept on disk, and the records read back by their spans.
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { builtPolicyEngine } from '@drift-detective/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { judgeJob } from '../src/scan/evaluation/judge.js';
+import { INVENTORIES } from '../src/scan/inventories.js';
+import { readingFor } from '../src/scan/normalize-inventory.js';
 import { readRange } from '../src/scan/record-range.js';
+import { workspaceRoot } from './cli-process.js';
 import { SpanLog } from '../src/scan/spill/span-log.js';
 
 const directories: string[] = [];
@@ -75,5 +81,41 @@ describe('readRange', () => {
       expect(record).toMatchObject({
         error: expect.stringMatching(/^could not be read again: ENOENT/),
       });
+  });
+});
+
+describe('a range judged again by its spans', () => {
+  it('skips a record that is no longer JSON where the first pass found it, saying the file changed', async () => {
+    const snapshot = JSON.parse(
+      await readFile(path.join(workspaceRoot, 'samples', 'aws', 'config-snapshot.json'), 'utf8'),
+    ) as { configurationItems: unknown[] };
+    const items = snapshot.configurationItems.slice(0, 2).map((item) => JSON.stringify(item));
+    const text = `{"configurationItems": [${items.join(',')}]}`;
+    const file = path.join(scratch(), 'snapshot.json');
+    writeFileSync(file, text);
+    const start = text.indexOf(items[0] as string);
+    const second = text.indexOf(items[1] as string);
+    const spans = Float64Array.from([
+      start,
+      start + (items[0] as string).length,
+      second,
+      second + (items[1] as string).length,
+    ]);
+    const by = {
+      engine: await builtPolicyEngine(),
+      includeRule: () => true,
+      reading: readingFor({ inputs: [], inventories: INVENTORIES, provider: 'aws' }),
+    };
+    const range = { path: file, label: 'snapshot.json', first: 0, spans };
+    const before = judgeJob({ records: range }, by);
+    expect(before).toHaveLength(2);
+    for (const outcome of before) expect(outcome).toHaveProperty('judgement');
+    // The second item's first byte overwritten: the file changed between the passes.
+    writeFileSync(file, `${text.slice(0, second)}#${text.slice(second + 1)}`);
+    const after = judgeJob({ records: range }, by);
+    expect(after[0]).toEqual(before[0]);
+    expect(after[1]).toEqual({
+      skipped: { input: 'snapshot.json[1]', reason: 'the file changed since it was first read' },
+    });
   });
 });
