@@ -269,19 +269,11 @@ export async function* readDocuments(
 }
 
 /**
- * The documents of an NDJSON file or of a file read whole, with the same
- * sources as readDocuments, as JSON text: for a second reading of an input
- * the first one checked, whose documents are parsed where they are used (on
- * an evaluation thread, say). A streamed document's records are read again
- * by their spans (readSpans), not through this.
+ * The lines of an NDJSON file, with the same sources as readDocuments, as
+ * JSON text: for a second reading of an input the first one checked, whose
+ * records are parsed where they are used (on an evaluation thread). A
+ * streamed document's records are read again by their spans (readRange).
  */
-export async function* readDocumentTexts(
-  input: InputFile,
-  known: DocumentMode,
-): AsyncGenerator<DocumentText> {
-  if (known === 'ndjson') {
-    yield* ndjsonLines(input);
-    return;
-  }
-  yield { source: input.label, text: await wholeText(input) };
+export function readNdjsonTexts(input: InputFile): AsyncGenerator<DocumentText> {
+  return ndjsonLines(input);
 }

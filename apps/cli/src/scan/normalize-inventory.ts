@@ -72,14 +72,25 @@ export class InventoryContexts {
     return context;
   }
 
-  /** What another thread needs to build the same contexts (structured-cloneable). */
-  copies(): [Provider, [string, unknown][]][] {
-    return [...this.byProvider].map(([provider, context]) => [provider, context.entries()]);
+  /**
+   * What another thread needs to build the same contexts (structured-cloneable),
+   * for the providers `wanted` accepts (those it normalizes).
+   */
+  copies(wanted: (provider: Provider) => boolean = () => true): [Provider, [string, unknown][]][] {
+    return [...this.byProvider]
+      .filter(([provider]) => wanted(provider))
+      .map(([provider, context]) => [provider, context.entries()]);
   }
 
   providers(): Provider[] {
     return [...this.byProvider.keys()];
   }
+}
+
+/** Whether `provider`'s records may be normalized on another thread, from a copy of its context. */
+export function normalizesOffThread(reading: Reading, provider: Provider): boolean {
+  const inventory = reading.inventories.find((inv) => inv.provider === provider);
+  return inventory?.normalizeReadsContextOnly === true;
 }
 
 /** What both passes read a document with: the clouds, --provider, and the contexts. */
@@ -309,7 +320,7 @@ async function surveyRanges(
 export function surveyRange(range: SurveyRange, reading: Reading): Survey[] {
   return readRange(range).map((record, k) => {
     const { source } = record;
-    if ('error' in record) return { source, refused: record.error };
+    if ('error' in record) return { source, refused: `changed while it was read: ${record.error}` };
     let value: unknown;
     try {
       value = JSON.parse(record.text);
@@ -361,9 +372,10 @@ export function normalizeDocument(
   const placed = placeDocument(document, wholeFile, reading);
   if ('skipped' in placed) return [];
   const context = reading.contexts.of(placed.inventory.provider);
+  const skip = new Set(contextOnly);
   const normalized: Normalized[] = [];
   for (const [index, record] of placed.records.entries()) {
-    if (contextOnly?.includes(index)) continue;
+    if (skip.has(index)) continue;
     normalized.push(normalizeRecord(placed.inventory, record, context));
   }
   return normalized;

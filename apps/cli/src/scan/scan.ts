@@ -4,7 +4,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { PolicyEngine } from '@drift-detective/policy-engine';
 import { ScopeTracker } from '@drift-detective/findings';
 import { compareFindings, SeverityTally, type ScanFinding } from './finding.js';
-import { readDocuments, readDocumentTexts } from './documents.js';
+import { readDocuments, readNdjsonTexts } from './documents.js';
 import { adaptiveEvaluator } from './evaluation/evaluator.js';
 import { BATCH_RECORDS, type Evaluator } from './evaluation/evaluator.js';
 import type { Outcome, RangeJob } from './evaluation/judge.js';
@@ -13,6 +13,7 @@ import {
   leftovers,
   normalizeDocument,
   PROGRESS_EVERY,
+  normalizesOffThread,
   readingFor,
   type FirstPass,
   type Survey,
@@ -115,8 +116,8 @@ export interface ScanResult {
 
 /**
  * Inputs of this many bytes (about 2,500 AWS Config items) start the pool of
- * threads with their first record, so that the threads load the policy while
- * the first pass reads, not after it.
+ * threads with their first record: a streamed input's first pass then runs
+ * on them while they load the policy, and no input waits for them after it.
  */
 const POOL_AT_ONCE_BYTES = 4 * 1024 * 1024;
 
@@ -135,11 +136,7 @@ async function poolAfterFor(inputs: readonly InputFile[]): Promise<number | unde
  */
 function normalizedOffThread(first: FirstPass, input: InputFile): boolean {
   const placedWith = first.providers.get(input) ?? new Set();
-  return [...placedWith].every(
-    (provider) =>
-      first.reading.inventories.find((inv) => inv.provider === provider)
-        ?.normalizeReadsContextOnly === true,
-  );
+  return [...placedWith].every((provider) => normalizesOffThread(first.reading, provider));
 }
 
 /**
@@ -306,9 +303,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         await pushRanges(evaluator, input, spans, first.contextOnly, options.signal);
         continue;
       }
-      if (mode !== undefined && normalizedOffThread(first, input)) {
-        // Sent as text: parsed and normalized where it is judged.
-        for await (const document of readDocumentTexts(input, mode)) {
+      if (mode === 'ndjson' && normalizedOffThread(first, input)) {
+        // Each line sent as text: parsed and normalized where it is judged. (A document read
+        // whole, up to 16 MiB, is parsed here: on a thread it would be one job of any size.)
+        for await (const document of readNdjsonTexts(input)) {
           stopIfAborted(options.signal);
           const contextOnly = first.contextOnly.get(document.source);
           await evaluator.push({ document: { ...document, wholeFile, contextOnly } });
@@ -329,8 +327,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     for (const resource of leftovers(first.reading)) await evaluator.push({ resource });
     await evaluator.drain();
   } finally {
-    await evaluator.close();
-    for (const log of spanLogs) log.close();
+    try {
+      await evaluator.close();
+    } finally {
+      for (const log of spanLogs) log.close();
+    }
   }
   // A deletion after a resource's latest state (or of one never seen) ends it: no finding
   // from the state before. A deletion without a time counts only for resources not seen.

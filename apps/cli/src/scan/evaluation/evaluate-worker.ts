@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { PolicyEngine, type PolicyBundle } from '@drift-detective/policy-engine';
 import type { Provider } from '@drift-detective/resource-model';
 import { INVENTORIES } from '../inventories.js';
-import { InventoryContexts, type Reading } from '../normalize-inventory.js';
+import { InventoryContexts, surveyRange, type Reading } from '../normalize-inventory.js';
 import { judgeJob, type Job, type Judge, type Outcome } from './judge.js';
 
 /** The first message: the bundle to load, the rules the scan reports, and how to read documents. */
@@ -67,8 +67,16 @@ if (port) {
       try {
         if (!ready || !current)
           throw new Error('the evaluation thread got a batch before its bundle');
-        const by: Judge = { ...(await ready), reading: current };
-        const outcomes = batch.jobs.map((job) => judgeJob(job, by));
+        // A first-pass survey needs no engine: it does not wait for the policy to compile.
+        const outcomes: Outcome[][] = [];
+        for (const job of batch.jobs) {
+          if ('survey' in job) {
+            outcomes.push(surveyRange(job.survey, current).map((survey) => ({ survey })));
+            continue;
+          }
+          const by: Judge = { ...(await ready), reading: current };
+          outcomes.push(judgeJob(job, by));
+        }
         port.postMessage({ id: batch.id, outcomes } satisfies WorkerAnswer);
       } catch (error) {
         port.postMessage({

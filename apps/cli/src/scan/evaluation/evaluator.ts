@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerAnswer, WorkerBatch, WorkerContexts, WorkerSetup } from './evaluate-worker.js';
+import { normalizesOffThread } from '../normalize-inventory.js';
 import { judgeJob, recordsIn, type Job, type Judge, type Outcome } from './judge.js';
 
 /** Called with what each record came to, in the order the jobs were pushed. */
@@ -173,7 +174,11 @@ export function threadPoolEvaluator(options: {
     shareContexts() {
       // The batch before it goes first: its jobs were pushed before the contexts were complete.
       send();
-      const message: WorkerContexts = { contexts: reading.contexts.copies() };
+      // Only the contexts of the clouds normalized on the threads: a GCP context (IAM
+      // policies waiting for their resources) stays here, where GCP is normalized.
+      const message: WorkerContexts = {
+        contexts: reading.contexts.copies((provider) => normalizesOffThread(reading, provider)),
+      };
       for (const worker of workers) worker.postMessage(message);
     },
     async drain() {
