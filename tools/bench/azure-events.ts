@@ -1,13 +1,16 @@
 // Measures the Azure webhook's event path against the Azure stand-in (in a
 // process of its own, as the cloud is, over HTTPS with its own CA, trusted the
 // standard way, through NODE_EXTRA_CA_CERTS): Event Grid ResourceWriteSuccess
-// notices of the sample's storage accounts (Microsoft's example event, its
-// resource rewritten), each after the account's allowBlobPublicAccess was
-// flipped in the stand-in, so each changes a finding; handed to the webhook's
-// route as Event Grid delivers them (its authentication aside), re-read through ARM, judged, saved and written to
+// notices of copies of the sample's storage accounts (Microsoft's example
+// event, its resource rewritten), each after the account's
+// allowBlobPublicAccess was flipped in the stand-in, so each changes a finding;
+// handed to the webhook's route as Event Grid delivers them (its
+// authentication aside), re-read through ARM, judged, saved and written to
 // Defender for Cloud as assessments, all through the official SDK clients.
-// The ceiling, then p50/p99 at half of it: receipt to ack, and the adapter's
-// own part (drift_event_own_duration_seconds: the hub's calls taken off).
+// The ceiling (which includes the bench's own change to the stand-in before
+// each event, one more HTTPS round trip), then p50/p99 at half of it: receipt
+// to ack, and the adapter's own part (drift_event_own_duration_seconds: the
+// hub's calls taken off).
 //   npx tsx --conditions=development tools/bench/azure-events.ts [events]
 // Node reads NODE_EXTRA_CA_CERTS only as it starts: the benchmark starts the
 // stand-in, then runs itself again with the stand-in's environment.
@@ -25,7 +28,8 @@ import {
 } from '@drift-detective/provider-azure';
 import { azureSpecsDir } from '@drift-detective/testing';
 import { writeEventResults } from './event-results.js';
-import { policyDistDir, workspaceRoot } from './paths.js';
+import { azureEventResources, type AzureRow } from './event-resources.js';
+import { policyDistDir } from './paths.js';
 import {
   admitAll,
   measurePushEvents,
@@ -54,18 +58,9 @@ if (process.env[STAND_IN_ENV] === undefined) {
   await measure();
 }
 
-type Row = Record<string, unknown> & { id: string; type: string; properties: object };
-
 async function measure(): Promise<void> {
-  const answer = JSON.parse(
-    readFileSync(
-      path.join(workspaceRoot, 'samples', 'azure', 'resource-graph-answer.json'),
-      'utf8',
-    ),
-  ) as { data: Row[] };
-  const accounts = answer.data.filter(
-    (row) => row.type.toLowerCase() === 'microsoft.storage/storageaccounts',
-  );
+  /** Copies of the sample's storage accounts, held by the stand-in. */
+  const { accounts } = azureEventResources();
   const example = JSON.parse(
     readFileSync(
       path.join(
@@ -84,9 +79,10 @@ async function measure(): Promise<void> {
    * as Event Grid delivers it (an array, in the Event Grid schema).
    */
   async function eventOf(run: string, i: number): Promise<PushRequest> {
-    const account = accounts[i % accounts.length] as Row;
+    const account = accounts[i % accounts.length] as AzureRow;
     const open = Math.floor(i / accounts.length) % 2 === 0;
-    const row = { ...account, properties: { ...account.properties, allowBlobPublicAccess: open } };
+    const properties = { ...(account['properties'] as object), allowBlobPublicAccess: open };
+    const row = { ...account, properties };
     const changed = await fetch(`${endpoint}/_standin/resources`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },

@@ -19,7 +19,7 @@ export interface EventRun {
   readonly concurrency: number;
   /** Events per second with every event handed over at once. */
   readonly ceilingPerSecond: number;
-  /** The rate of the latency run: half the ceiling. */
+  /** The rate the latency run reached, paced at half the ceiling. */
   readonly sustainedPerSecond: number;
   /** Receipt to ack (the finding in the hub), at the sustained rate. */
   readonly receiptToAck: Percentiles;

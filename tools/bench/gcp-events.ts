@@ -1,14 +1,12 @@
 // Measures the GCP push endpoint's event path against the GCP stand-in (in a
 // process of its own, as the cloud is): Cloud Asset feed messages (IAM_POLICY
-// changes of the sample's buckets, granting allUsers every other time, so each
-// changes a finding) handed to the Pub/Sub push route as Pub/Sub pushes them
+// changes of copies of the sample's buckets, granting allUsers every other time,
+// so each changes a finding) handed to the Pub/Sub push route as Pub/Sub pushes them
 // (its authentication aside), completed from batchGetAssetsHistory, judged, saved and written to
 // Security Command Center, all through the official gRPC clients. The ceiling,
 // then p50/p99 at half of it: receipt to ack, and the adapter's own part
 // (drift_event_own_duration_seconds: the hub's calls taken off).
 //   npx tsx --conditions=development tools/bench/gcp-events.ts [events]
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createMemoryMetrics, silentLogger } from '@drift-detective/pipeline';
 import { PolicyEngine } from '@drift-detective/policy-engine';
 import {
@@ -18,7 +16,8 @@ import {
   resolveGcpConfig,
 } from '@drift-detective/provider-gcp';
 import { writeEventResults } from './event-results.js';
-import { policyDistDir, workspaceRoot } from './paths.js';
+import { gcpEventResources, type ExportRecord } from './event-resources.js';
+import { policyDistDir } from './paths.js';
 import {
   admitAll,
   measurePushEvents,
@@ -29,16 +28,8 @@ import {
 } from './push-events.js';
 
 const events = Number(process.argv[2] ?? 400);
-type ExportRecord = Record<string, unknown> & { name: string; asset_type: string };
-/** The sample's buckets with a RESOURCE record: the feed's other half is in the history. */
-const buckets = readFileSync(
-  path.join(workspaceRoot, 'samples', 'gcp', 'cloud-asset-export.ndjson'),
-  'utf8',
-)
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as ExportRecord)
-  .filter((r) => r.asset_type === 'storage.googleapis.com/Bucket' && r['resource'] !== undefined);
+/** Copies of the sample's buckets, each with its RESOURCE record in the stand-in's history. */
+const { buckets } = gcpEventResources();
 
 const OWNERS = {
   role: 'roles/storage.legacyBucketOwner',

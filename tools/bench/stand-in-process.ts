@@ -1,20 +1,18 @@
-// A cloud's stand-in in a process of its own, seeded with that cloud's sample,
-// so that what it spends answering is not counted as the adapter's time in a
-// benchmark: prints one JSON line ({"env": {...}}) once it listens, and closes
-// on SIGTERM.
+// A cloud's stand-in in a process of its own, seeded with the resources an
+// event benchmark changes (event-resources.ts), as the cloud is a process of
+// its own: its CPU is not the adapter's (the time its answers take still is,
+// as the cloud's would be). Prints one JSON line ({"env": {...}}) once it
+// listens, and closes on SIGTERM.
 //   npx tsx --conditions=development tools/bench/stand-in-process.ts gcp|azure
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { startAzureStandIn, startGcpStandIn } from '@drift-detective/testing';
-import { workspaceRoot } from './paths.js';
+import { azureEventResources, gcpEventResources } from './event-resources.js';
 
-const sample = (file: string) => readFileSync(path.join(workspaceRoot, 'samples', file), 'utf8');
 const cloud = process.argv[2];
 const standIn =
   cloud === 'gcp'
-    ? await startGcpStandIn({ seed: sample('gcp/cloud-asset-export.ndjson') })
+    ? await startGcpStandIn({ seed: gcpEventResources().seed })
     : cloud === 'azure'
-      ? await startAzureStandIn({ seed: JSON.parse(sample('azure/resource-graph-answer.json')) })
+      ? await startAzureStandIn({ seed: azureEventResources().seed })
       : undefined;
 if (standIn === undefined) throw new Error(`no stand-in process for '${cloud ?? ''}'`);
 process.stdout.write(`${JSON.stringify({ env: standIn.env })}\n`);

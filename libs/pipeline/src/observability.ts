@@ -75,6 +75,8 @@ export interface PipelineMetrics {
   /**
    * The same, less the time its publish calls took: the latency the adapter
    * itself adds (reading, normalizing, judging, the state), whatever the hub's.
+   * A coalescing publisher's wait for other events' findings (up to 50 ms, the
+   * AWS worker's) is inside its publish call, so it counts as the hub's here.
    */
   readonly eventOwnDuration: DurationHistogram;
 }

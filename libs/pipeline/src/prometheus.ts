@@ -52,7 +52,7 @@ export function createPrometheusMetrics(
     }),
     eventOwnDuration: new Histogram({
       name: 'drift_event_own_duration_seconds',
-      help: "The same, less the time its publish calls to the hub took: the adapter's own latency.",
+      help: "The same, less the time its publish calls to the hub took (a coalescing publisher's wait included): the adapter's own latency.",
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
