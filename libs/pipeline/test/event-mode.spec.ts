@@ -116,9 +116,10 @@ describe('event mode', () => {
     expect(metrics.eventOwnDurations).toHaveLength(2);
     const [published = 0, quiet = 0] = metrics.eventDurations;
     const [publishedOwn = 0, quietOwn = 0] = metrics.eventOwnDurations;
-    // The event with a finding waited for the slow hub; its own part did not.
-    expect(published).toBeGreaterThanOrEqual(0.06);
-    expect(published - publishedOwn).toBeGreaterThanOrEqual(0.06);
+    // The event with a finding waited for the slow hub; its own part did not. (A 60 ms timer
+    // may fire a fraction of a millisecond early by performance.now().)
+    expect(published).toBeGreaterThanOrEqual(0.055);
+    expect(published - publishedOwn).toBeGreaterThanOrEqual(0.055);
     expect(publishedOwn).toBeLessThan(published);
     // Nothing published: nothing to take off.
     expect(quietOwn).toBe(quiet);
