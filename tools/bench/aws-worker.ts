@@ -30,7 +30,7 @@ import {
   TEST_CREDENTIALS,
 } from '@drift-detective/provider-aws/testing';
 import { startMotoServer } from '@drift-detective/testing';
-import { percentileMs, writeEventResults } from './event-results.js';
+import { percentiles, writeEventResults } from './event-results.js';
 import { policyDistDir } from './paths.js';
 
 const events = Number(process.argv[2] ?? 400);
@@ -165,10 +165,6 @@ try {
       `the worker ${rate(workerMs)} events/s (${summary.acked} acked), ` +
       `${(workerMs / baselineMs).toFixed(1)}× the baseline's time\n`,
   );
-  const percentiles = (durations: readonly number[]) => ({
-    p50: percentileMs(durations, 50),
-    p99: percentileMs(durations, 99),
-  });
   await writeEventResults({
     cloud: 'aws',
     hub: 'Security Hub on moto_server (SQS too)',

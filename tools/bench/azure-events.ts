@@ -18,7 +18,6 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createMemoryMetrics, silentLogger } from '@drift-detective/pipeline';
 import { PolicyEngine } from '@drift-detective/policy-engine';
 import {
   azureServe,
@@ -33,7 +32,7 @@ import { policyDistDir } from './paths.js';
 import {
   admitAll,
   measurePushEvents,
-  runningEndpoint,
+  openEndpoint,
   startStandInProcess,
   type Endpoint,
   type PushRequest,
@@ -113,28 +112,19 @@ async function measure(): Promise<void> {
 
   const engine = await PolicyEngine.load(policyDistDir);
   /** The endpoint as `azure serve` wires it. */
-  const start = async (statePath: string): Promise<Endpoint> => {
-    const config = resolveAzureConfig({ env: { ...process.env, DRIFT_STATE_PATH: statePath } });
-    const metrics = createMemoryMetrics();
-    const runtime = await openAzureRuntime({
-      config,
+  const start = (statePath: string): Promise<Endpoint> =>
+    openEndpoint({
+      config: resolveAzureConfig({ env: { ...process.env, DRIFT_STATE_PATH: statePath } }),
       engine,
-      logger: silentLogger,
-      dryRunOut: process.stdout,
-      metrics,
-    });
-    return runningEndpoint({
-      concurrency: config.concurrency,
-      metrics,
-      serve: (push, deadLetter) => azureServe({ config, runtime, push, deadLetter }),
+      open: openAzureRuntime,
+      serve: (runtime, push, deadLetter) =>
+        azureServe({ config: runtime.config, runtime, push, deadLetter }),
       route: (push) =>
         eventGridHandler({
           auth: admitAll,
           deliver: (events, signal) => push.deliver(events, signal),
         }),
-      close: () => runtime.close(),
     });
-  };
   await writeEventResults(
     await measurePushEvents({
       cloud: 'azure',

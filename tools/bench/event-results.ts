@@ -40,6 +40,11 @@ export function percentileMs(durations: readonly number[], p: number): number {
   return Math.round((sorted[Math.max(0, at)] ?? Number.NaN) * 10_000) / 10;
 }
 
+/** p50 and p99 of durations in seconds. */
+export function percentiles(durations: readonly number[]): Percentiles {
+  return { p50: percentileMs(durations, 50), p99: percentileMs(durations, 99) };
+}
+
 /** Prints one run and keeps it for the suite's table. */
 export async function writeEventResults(run: EventRun): Promise<void> {
   process.stdout.write(

@@ -7,7 +7,6 @@
 // then p50/p99 at half of it: receipt to ack, and the adapter's own part
 // (drift_event_own_duration_seconds: the hub's calls taken off).
 //   npx tsx --conditions=development tools/bench/gcp-events.ts [events]
-import { createMemoryMetrics, silentLogger } from '@drift-detective/pipeline';
 import { PolicyEngine } from '@drift-detective/policy-engine';
 import {
   gcpServe,
@@ -21,7 +20,7 @@ import { policyDistDir } from './paths.js';
 import {
   admitAll,
   measurePushEvents,
-  runningEndpoint,
+  openEndpoint,
   startStandInProcess,
   type Endpoint,
   type PushRequest,
@@ -76,29 +75,20 @@ const standIn = await startStandInProcess('gcp');
 try {
   const engine = await PolicyEngine.load(policyDistDir);
   /** The endpoint as `gcp serve` wires it. */
-  const start = async (statePath: string): Promise<Endpoint> => {
-    const config = resolveGcpConfig({ env: { ...standIn.env, DRIFT_STATE_PATH: statePath } });
-    const metrics = createMemoryMetrics();
-    const runtime = await openGcpRuntime({
-      config,
+  const start = (statePath: string): Promise<Endpoint> =>
+    openEndpoint({
+      config: resolveGcpConfig({ env: { ...standIn.env, DRIFT_STATE_PATH: statePath } }),
       engine,
-      logger: silentLogger,
-      dryRunOut: process.stdout,
-      metrics,
-    });
-    return runningEndpoint({
-      concurrency: config.concurrency,
-      metrics,
-      serve: (push, deadLetter) => gcpServe({ config, runtime, push, deadLetter }),
+      open: openGcpRuntime,
+      serve: (runtime, push, deadLetter) =>
+        gcpServe({ config: runtime.config, runtime, push, deadLetter }),
       route: (push, deadLetter) =>
         pubsubPushRoute({
           auth: admitAll,
           deliver: (events, signal) => push.deliver(events, signal),
           deadLetter,
         }),
-      close: () => runtime.close(),
     });
-  };
   await writeEventResults(
     await measurePushEvents({
       cloud: 'gcp',

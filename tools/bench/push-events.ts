@@ -10,14 +10,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
 import {
+  createMemoryMetrics,
   pushEventSource,
+  silentLogger,
   type DeadLetterSink,
   type MemoryMetrics,
   type PushEventSource,
   type Route,
 } from '@drift-detective/pipeline';
-import { percentileMs, type EventRun } from './event-results.js';
+import type { PolicyEngine } from '@drift-detective/policy-engine';
+import { percentiles, type EventRun } from './event-results.js';
 
 /** A push endpoint running in this process. */
 export interface Endpoint {
@@ -31,34 +35,56 @@ export interface Endpoint {
   stop(): Promise<void>;
 }
 
-/**
- * An adapter's push endpoint as its `serve` wires it: a push source holding
- * twice `concurrency` events, the pipeline running on it, the route handing it
- * deliveries, and a dead-letter sink that keeps the reasons.
- */
-export function runningEndpoint(options: {
-  readonly concurrency: number;
+/** What opening an adapter's runtime takes (the options its `open…Runtime` reads). */
+export interface RuntimeOptions<C> {
+  readonly config: C;
+  readonly engine: PolicyEngine;
+  readonly logger: typeof silentLogger;
+  readonly dryRunOut: NodeJS.WritableStream & Writable;
   readonly metrics: MemoryMetrics;
-  readonly serve: (push: PushEventSource, deadLetter: DeadLetterSink) => Promise<unknown>;
+}
+
+/**
+ * An adapter's push endpoint as its `serve` wires it: its runtime opened
+ * with metrics kept in memory, a push source holding twice `concurrency`
+ * events, the pipeline running on it, the route handing it deliveries, and
+ * a dead-letter sink that keeps the reasons.
+ */
+export async function openEndpoint<C extends { readonly concurrency: number }, R>(options: {
+  readonly config: C;
+  readonly engine: PolicyEngine;
+  readonly open: (options: RuntimeOptions<C>) => Promise<R & { close(): Promise<void> }>;
+  readonly serve: (
+    runtime: R,
+    push: PushEventSource,
+    deadLetter: DeadLetterSink,
+  ) => Promise<unknown>;
   readonly route: (push: PushEventSource, deadLetter: DeadLetterSink) => Route;
-  /** Closes the runtime once the pipeline has drained. */
-  readonly close: () => Promise<void>;
-}): Endpoint {
-  const push = pushEventSource({ maxBuffered: options.concurrency * 2 });
+}): Promise<Endpoint> {
+  const { config } = options;
+  const metrics = createMemoryMetrics();
+  const runtime = await options.open({
+    config,
+    engine: options.engine,
+    logger: silentLogger,
+    dryRunOut: process.stdout,
+    metrics,
+  });
+  const push = pushEventSource({ maxBuffered: config.concurrency * 2 });
   const deadLettered: string[] = [];
   const deadLetter: DeadLetterSink = {
     put: (_event, reason) => Promise.resolve(void deadLettered.push(reason)),
   };
-  const serving = options.serve(push, deadLetter);
+  const serving = options.serve(runtime, push, deadLetter);
   return {
-    concurrency: options.concurrency,
-    metrics: options.metrics,
+    concurrency: config.concurrency,
+    metrics,
     route: options.route(push, deadLetter),
     deadLettered,
     async stop() {
       push.close();
       await serving;
-      await options.close();
+      await runtime.close();
     },
   };
 }
@@ -176,11 +202,8 @@ export async function measurePushEvents(options: {
       concurrency: burst.concurrency,
       ceilingPerSecond: ceiling,
       sustainedPerSecond: sustained,
-      receiptToAck: { p50: percentileMs(receiptToAck, 50), p99: percentileMs(receiptToAck, 99) },
-      own: {
-        p50: percentileMs(live.metrics.eventOwnDurations, 50),
-        p99: percentileMs(live.metrics.eventOwnDurations, 99),
-      },
+      receiptToAck: percentiles(receiptToAck),
+      own: percentiles(live.metrics.eventOwnDurations),
       hubCalls: live.metrics.publishDurations.length,
       quota: options.quota,
     };
