@@ -1,27 +1,19 @@
 // A streamed input read again by where the first pass found its records:
 // the span log kept on disk, and the records read back by their spans.
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { builtPolicyEngine } from '@drift-detective/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { judgeJob } from '../src/scan/evaluation/judge.js';
 import { INVENTORIES } from '../src/scan/inventories.js';
 import { readingFor } from '../src/scan/normalize-inventory.js';
 import { readRange } from '../src/scan/record-range.js';
 import { workspaceRoot } from './cli-process.js';
 import { SpanLog } from '../src/scan/spill/span-log.js';
+import { scratchDirs } from './scratch-dirs.js';
 
-const directories: string[] = [];
-function scratch(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'drift-range-'));
-  directories.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of directories.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirs('drift-range-');
 
 describe('SpanLog', () => {
   it('gives back every span in order, across the blocks it writes', () => {

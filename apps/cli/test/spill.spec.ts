@@ -1,22 +1,13 @@
 // The scan's working set on disk: the sorted runs its report is merged from,
 // and the SQLite file of resource states, deletions and what it reports.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScanWorkspace } from '../src/scan/spill/scan-workspace.js';
 import { SortedSpill } from '../src/scan/spill/sorted-spill.js';
+import { scratchDirs } from './scratch-dirs.js';
 
-const directories: string[] = [];
-function scratch(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'drift-spill-'));
-  directories.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of directories.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirs('drift-spill-');
 
 interface Item {
   readonly key: string;

@@ -200,8 +200,14 @@ export async function* readRecordPlaces(
   for await (const { record } of streamRecords(input, scanRecordPlaces)) yield record;
 }
 
-/** The non-empty lines of an NDJSON file, each named by its line number. */
-async function* ndjsonLines(input: InputFile): AsyncGenerator<DocumentText> {
+/**
+ * The non-empty lines of an NDJSON file as JSON text, each named by its line
+ * number (the sources readDocuments gives): for a second reading of an input
+ * the first one checked, whose records are parsed where they are used (on an
+ * evaluation thread). A streamed document's records are read again by their
+ * spans (readRange).
+ */
+export async function* readNdjsonTexts(input: InputFile): AsyncGenerator<DocumentText> {
   const lines = createInterface({
     input: createReadStream(input.path, 'utf8'),
     crlfDelay: Infinity,
@@ -251,7 +257,7 @@ export async function* readDocuments(
     // No record array (a Resource Graph table, a single large item): read it whole.
   }
   if (mode === 'ndjson') {
-    for await (const { source, text } of ndjsonLines(input)) {
+    for await (const { source, text } of readNdjsonTexts(input)) {
       try {
         yield { source, value: JSON.parse(text) as unknown };
       } catch (error) {
@@ -266,14 +272,4 @@ export async function* readDocuments(
   } catch (error) {
     throw new UsageError(`${input.label} is not valid JSON or NDJSON: ${(error as Error).message}`);
   }
-}
-
-/**
- * The lines of an NDJSON file, with the same sources as readDocuments, as
- * JSON text: for a second reading of an input the first one checked, whose
- * records are parsed where they are used (on an evaluation thread). A
- * streamed document's records are read again by their spans (readRange).
- */
-export function readNdjsonTexts(input: InputFile): AsyncGenerator<DocumentText> {
-  return ndjsonLines(input);
 }

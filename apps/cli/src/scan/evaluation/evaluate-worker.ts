@@ -6,8 +6,8 @@ import { parentPort } from 'node:worker_threads';
 import { PolicyEngine, type PolicyBundle } from '@drift-detective/policy-engine';
 import type { Provider } from '@drift-detective/resource-model';
 import { INVENTORIES } from '../inventories.js';
-import { InventoryContexts, surveyRange, type Reading } from '../normalize-inventory.js';
-import { judgeJob, type Job, type Judge, type Outcome } from './judge.js';
+import { InventoryContexts, type Reading } from '../normalize-inventory.js';
+import { judgeJob, surveyed, type Job, type Judge, type Outcome } from './judge.js';
 
 /** The first message: the bundle to load, the rules the scan reports, and how to read documents. */
 export interface WorkerSetup {
@@ -71,7 +71,7 @@ if (port) {
         const outcomes: Outcome[][] = [];
         for (const job of batch.jobs) {
           if ('survey' in job) {
-            outcomes.push(surveyRange(job.survey, current).map((survey) => ({ survey })));
+            outcomes.push(surveyed(job.survey, current));
             continue;
           }
           const by: Judge = { ...(await ready), reading: current };

@@ -139,6 +139,11 @@ function judgedRange(range: RangeJob, by: Judge): Outcome[] {
   return outcomes;
 }
 
+/** A first-pass range's surveys as outcomes: they need the clouds, not the engine. */
+export function surveyed(range: SurveyRange, reading: Reading): Outcome[] {
+  return surveyRange(range, reading).map((survey) => ({ survey }));
+}
+
 /**
  * What a job comes to, in the order of its records. A document that does not
  * parse or cannot be placed gives nothing: the first pass reported it.
@@ -146,7 +151,7 @@ function judgedRange(range: RangeJob, by: Judge): Outcome[] {
 export function judgeJob(job: Job, by: Judge): Outcome[] {
   if ('resource' in job) return [judged(job.resource, by)];
   if ('records' in job) return judgedRange(job.records, by);
-  if ('survey' in job) return surveyRange(job.survey, by.reading).map((survey) => ({ survey }));
+  if ('survey' in job) return surveyed(job.survey, by.reading);
   let value: unknown;
   try {
     value = JSON.parse(job.document.text);
