@@ -91,3 +91,16 @@ kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-004
 kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-005"}) if {
 	some violation in data.drift.rules.storage.versioning.deny
 }
+
+# METADATA
+# description: |
+#   The violations of each of input.resources, in their order. One call
+#   into the compiled module for many resources: the cost of a call (the
+#   host's JSON crossing, the module's set-up) is paid once for all of them.
+#   Each is judged by the rules as they read it, through `with` (a term
+#   cannot carry a `with`, hence the assignment in the body).
+# entrypoint: true
+batch := [judged |
+	some resource in input.resources
+	judged := violations with input.resource as resource # regal ignore:with-outside-test-context,comprehension-term-assignment
+]

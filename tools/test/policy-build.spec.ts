@@ -128,6 +128,11 @@ deny contains {"message": "x", "details": {}} if level > 5
     const both = { ...resource, properties: { a: true, b: true } };
     expect(() => engine.evaluate(both)).toThrow(EvaluationError);
     expect(() => engine.evaluate(both)).toThrow(/arn:aws:s3:::c/);
+    // In a batch the failure lands on that resource alone; the others are judged.
+    const outcomes = engine.evaluateMany([resource, both, { ...resource, id: 'arn:aws:s3:::d' }]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    const failed = outcomes[1];
+    expect(failed?.ok === false && failed.error.message).toMatch(/arn:aws:s3:::c/);
   });
 
   it('fails when dispatch.rego does not match the kinds in the METADATA, naming the command', async () => {

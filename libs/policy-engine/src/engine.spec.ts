@@ -95,6 +95,34 @@ describe('PolicyEngine on the built bundle', () => {
     expect(outcomes[0]?.ok && outcomes[0].violations).toHaveLength(1);
   });
 
+  it('evaluateMany judges each resource as evaluate does, across calls and in order', () => {
+    // 150 resources: more than one call's worth, public and locked buckets interleaved,
+    // kinds no rule lists, and one input larger than a call's byte budget on its own.
+    const resources = Array.from({ length: 150 }, (_, i) => {
+      if (i % 7 === 3) return { provider: 'aws', kind: 'queue.unknown', id: `q${i}` };
+      const bucket = s3Bucket(`b${i}`, i % 2 === 0 ? { publicAccessBlock: NOTHING_BLOCKED } : {});
+      return i === 100
+        ? { ...bucket, properties: { ...bucket.properties, padding: 'x'.repeat(300_000) } }
+        : bucket;
+    });
+    const outcomes = engine.evaluateMany(resources);
+    expect(outcomes.map((o) => o.resource)).toEqual(resources);
+    for (const [i, outcome] of outcomes.entries()) {
+      expect(outcome.ok && outcome.violations, `resource ${i}`).toEqual(
+        engine.evaluate(resources[i] as never),
+      );
+    }
+    expect(outcomes.filter((o) => o.ok && o.violations.length > 0).length).toBeGreaterThan(50);
+  });
+
+  it('leaves the fields no rule names out of the input: the verdict is the same without them', () => {
+    expect(engine.readsField('native')).toBe(false);
+    expect(engine.readsField('properties')).toBe(true);
+    const bucket = s3Bucket('tagged', { publicAccessBlock: NOTHING_BLOCKED });
+    const decorated = { ...bucket, tags: { env: 'prod' }, native: { Name: 'tagged' } };
+    expect(engine.evaluate(decorated)).toEqual(engine.evaluateEveryRule(decorated));
+  });
+
   it('is reusable: many evaluations give the same answer as the first', () => {
     const bucket = s3Bucket('again', { publicAccessBlock: NOTHING_BLOCKED });
     const first = engine.evaluate(bucket);

@@ -52,6 +52,9 @@ export class PolicyEngine {
   readonly rules: ReadonlyMap<string, RuleMetadata>;
   /** Every kind some rule's METADATA lists; the policy has nothing to say about others. */
   private readonly judgedKinds: ReadonlySet<string>;
+  /** Top-level resource fields no rule names (the manifest's): left out of the input. */
+  private readonly unreadFields: ReadonlySet<string>;
+  private readonly encoder = new TextEncoder();
 
   private constructor(
     private readonly policy: LoadedPolicy,
@@ -59,6 +62,7 @@ export class PolicyEngine {
   ) {
     this.rules = new Map(bundle.manifest.rules.map((rule) => [rule.id, rule]));
     this.judgedKinds = new Set(bundle.manifest.rules.flatMap((rule) => rule.kinds));
+    this.unreadFields = new Set(bundle.manifest.unreadFields);
   }
 
   /** Loads a bundle folder (dist/policies) or an already-read bundle. */
@@ -102,7 +106,10 @@ export class PolicyEngine {
     if (missing.length > 0) throw new RuleMetadataMissingError(missing);
   }
 
-  /** Runs one entrypoint and returns its single result value. */
+  /**
+   * Runs one entrypoint and returns its single result value. `input` is a
+   * value, or its JSON text: the SDK takes an ArrayBuffer as JSON as it is.
+   */
   private evaluateEntrypoint(
     entrypoint: string,
     input: unknown,
@@ -110,7 +117,8 @@ export class PolicyEngine {
   ): unknown {
     let resultSet: unknown;
     try {
-      resultSet = this.policy.evaluate(input, entrypoint);
+      const given = typeof input === 'string' ? this.encoder.encode(input).buffer : input;
+      resultSet = this.policy.evaluate(given, entrypoint);
     } catch (error) {
       throw new EvaluationError(resourceId, describeThrown(error), { cause: error });
     }
@@ -136,27 +144,48 @@ export class PolicyEngine {
   evaluate(resource: EvaluableResource): Violation[] {
     assertEvaluable(resource);
     if (!this.judgedKinds.has(resource.kind)) return [];
-    return this.violationsFrom(ENTRYPOINTS.violations, resource);
+    const input = `{"resource":${JSON.stringify(this.inputView(resource))}}`;
+    return this.violationsFrom(
+      this.evaluateEntrypoint(ENTRYPOINTS.violations, input, resource.id),
+      resource,
+    );
   }
 
   /**
    * The same as `evaluate`, from every rule whatever the resource's kind
-   * (drift.main). Slower; it is the reference that checks the kinds in the
-   * rules' METADATA leave no violation out.
+   * (drift.main), given the whole resource. Slower; it is the reference that
+   * checks the kinds in the rules' METADATA leave no violation out, and that
+   * the fields left out of the input are read by no rule.
    */
   evaluateEveryRule(resource: EvaluableResource): Violation[] {
     assertEvaluable(resource);
-    return this.violationsFrom(ENTRYPOINTS.everyRule, resource);
+    return this.violationsFrom(
+      this.evaluateEntrypoint(ENTRYPOINTS.everyRule, { resource }, resource.id),
+      resource,
+    );
   }
 
-  private violationsFrom(entrypoint: string, resource: EvaluableResource): Violation[] {
-    const raw = this.evaluateEntrypoint(
-      entrypoint,
-      { resource: this.policyView(resource) },
-      resource.id,
-    );
+  /** Whether some rule may read the resource's top-level `field` (the manifest says). */
+  readsField(field: string): boolean {
+    return !this.unreadFields.has(field);
+  }
+
+  /**
+   * The resource as the policy reads it: without the fields no rule names
+   * (`native`, `tags`, …). The native configuration is most of a resource's
+   * bytes, and the wasm policy parses every byte it is given.
+   */
+  private inputView(resource: EvaluableResource): Record<string, unknown> {
+    const view: Record<string, unknown> = {};
+    for (const field in resource) {
+      if (!this.unreadFields.has(field)) view[field] = resource[field];
+    }
+    return view;
+  }
+
+  private violationsFrom(raw: unknown, resource: EvaluableResource): Violation[] {
     if (!Array.isArray(raw)) {
-      throw new EvaluationError(resource.id, `${entrypoint} did not return a set`);
+      throw new EvaluationError(resource.id, 'the policy did not return a set of violations');
     }
     return raw
       .map((item) => this.enrich(item as RawViolation, resource))
@@ -164,28 +193,70 @@ export class PolicyEngine {
   }
 
   /**
-   * The resource as the policy reads it: without `native` when no rule of the
-   * bundle reads it (its manifest says so). The native configuration is most
-   * of a resource's bytes, and the wasm policy parses every byte it is given.
+   * Evaluates a batch, each resource as `evaluate` would, with many resources
+   * per call into the module (see `batchesOf`). A failure for one resource
+   * does not hide the others' results: a call that fails is made again one
+   * resource at a time, so the error lands on the resource that caused it.
    */
-  policyView<R extends EvaluableResource>(resource: R): R {
-    if (this.bundle.manifest.readsNative || !('native' in resource)) return resource;
-    const { native: _native, ...view } = resource;
-    return view as R;
-  }
-
-  /** Evaluates a batch; a failure for one resource does not hide the others' results. */
   evaluateMany<R extends EvaluableResource>(resources: Iterable<R>): EvaluationOutcome<R>[] {
     const outcomes: EvaluationOutcome<R>[] = [];
+    const judged: { resource: R; index: number; json: string }[] = [];
     for (const resource of resources) {
+      const index = outcomes.length;
       try {
-        outcomes.push({ resource, ok: true, violations: this.evaluate(resource) });
+        assertEvaluable(resource);
       } catch (error) {
         if (!(error instanceof PolicyEngineError)) throw error;
         outcomes.push({ resource, ok: false, error });
+        continue;
+      }
+      outcomes.push({ resource, ok: true, violations: [] });
+      if (this.judgedKinds.has(resource.kind)) {
+        judged.push({ resource, index, json: JSON.stringify(this.inputView(resource)) });
+      }
+    }
+    for (const batch of batchesOf(judged)) {
+      for (const [k, outcome] of this.evaluateBatch(
+        batch.map((item) => item.resource),
+        batch.map((item) => item.json),
+      ).entries()) {
+        outcomes[(batch[k] as (typeof batch)[number]).index] = outcome;
       }
     }
     return outcomes;
+  }
+
+  /** One call for `resources` (their inputs as JSON); one call each when it fails. */
+  private evaluateBatch<R extends EvaluableResource>(
+    resources: readonly R[],
+    inputs: readonly string[],
+  ): EvaluationOutcome<R>[] {
+    if (resources.length > 1) {
+      try {
+        const raw = this.evaluateEntrypoint(
+          ENTRYPOINTS.batch,
+          `{"resources":[${inputs.join(',')}]}`,
+          undefined,
+        );
+        if (Array.isArray(raw) && raw.length === resources.length) {
+          return resources.map((resource, k) => ({
+            resource,
+            ok: true,
+            violations: this.violationsFrom(raw[k], resource),
+          }));
+        }
+      } catch (error) {
+        if (!(error instanceof PolicyEngineError)) throw error;
+      }
+    }
+    return resources.map((resource) => {
+      try {
+        return { resource, ok: true, violations: this.evaluate(resource) };
+      } catch (error) {
+        if (!(error instanceof PolicyEngineError)) throw error;
+        return { resource, ok: false, error };
+      }
+    });
   }
 
   private enrich(raw: RawViolation, resource: EvaluableResource): Violation {
@@ -213,6 +284,33 @@ export class PolicyEngine {
       remediation: rule.remediation[resource.provider] ?? rule.remediation['default'] ?? '',
     };
   }
+}
+
+/** At most this many resources per call: a failed call is made again one by one. */
+const BATCH_RESOURCES = 64;
+/**
+ * At most this many bytes of input per call (one resource alone may exceed
+ * it): the module's memory grows to its largest input and never shrinks.
+ */
+const BATCH_BYTES = 256 * 1024;
+
+/** Consecutive groups of `items` within the limits of one call. */
+function* batchesOf<T extends { readonly json: string }>(items: readonly T[]): Generator<T[]> {
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (
+      batch.length > 0 &&
+      (batch.length === BATCH_RESOURCES || bytes + item.json.length > BATCH_BYTES)
+    ) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(item);
+    bytes += item.json.length;
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function assertEvaluable(resource: unknown): asserts resource is EvaluableResource {

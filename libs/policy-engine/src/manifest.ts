@@ -7,8 +7,11 @@
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** 2: `violations` selects rules by kind (drift.dispatch); `everyRule` walks them all. */
-export const MANIFEST_SCHEMA_VERSION = 2;
+/**
+ * 2: `violations` selects rules by kind (drift.dispatch); `everyRule` walks them all.
+ * 3: `batch` judges many resources in one call; `unreadFields` replaces `readsNative`.
+ */
+export const MANIFEST_SCHEMA_VERSION = 3;
 
 /** Entrypoints every bundle must export (the paths passed to `opa build -e`). */
 export const ENTRYPOINTS = {
@@ -17,6 +20,11 @@ export const ENTRYPOINTS = {
    * from the rules whose METADATA lists the resource's kind (policies/dispatch.rego).
    */
   violations: 'drift/dispatch/violations',
+  /**
+   * `violations` of each of `input.resources`, in their order: one call for
+   * many resources, so the cost of a call into the module is shared.
+   */
+  batch: 'drift/dispatch/batch',
   /** The same from every rule, whatever the kind: the reference `violations` must equal. */
   everyRule: 'drift/main/violations',
   /** Every rule id the bundle can return, evaluated once at load. */
@@ -47,11 +55,11 @@ export interface PolicyManifest {
   readonly entrypoints: typeof ENTRYPOINTS;
   readonly rules: readonly RuleMetadata[];
   /**
-   * Whether any rule may read `input.resource.native` (found by the build in
-   * the parsed Rego). When false the engine leaves `native` out of the input.
-   * A manifest without it is read as true: nothing is left out.
+   * Top-level fields of the normalized resource that no rule names (found by
+   * the build in the parsed Rego), such as `native` and `tags`: the engine
+   * leaves them out of the policy's input, which the module parses byte by byte.
    */
-  readonly readsNative: boolean;
+  readonly unreadFields: readonly string[];
 }
 
 const RULE_ID = /^DD-[A-Z]+-\d{3}$/;
@@ -150,6 +158,8 @@ export function parseManifest(raw: unknown): PolicyManifest {
     opaVersion: nonEmptyString(raw['opaVersion']) ? raw['opaVersion'] : 'unknown',
     entrypoints: ENTRYPOINTS,
     rules,
-    readsNative: raw['readsNative'] !== false,
+    unreadFields: Array.isArray(raw['unreadFields'])
+      ? raw['unreadFields'].filter((field): field is string => typeof field === 'string')
+      : [],
   };
 }

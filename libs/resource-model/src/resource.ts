@@ -53,6 +53,13 @@ function variant<K extends Kind>(kind: K) {
   return ResourceBase.extend({ kind: z.literal(kind), properties: KIND_PROPERTIES[kind] });
 }
 
+/** The top-level fields of every resource, whatever its kind. */
+export const RESOURCE_FIELDS: readonly string[] = [
+  ...Object.keys(ResourceBase.shape),
+  'kind',
+  'properties',
+];
+
 /** The normalized resource: one shape for every provider, discriminated by `kind`. */
 export const Resource = z.discriminatedUnion('kind', [
   variant('storage.bucket'),

@@ -17,7 +17,8 @@ import { OPA } from '../toolchain/go-tools.js';
 import { opaCapabilities, restrictCapabilities, sdkBuiltinNames } from './capabilities.js';
 import { assertDispatchCurrent, DISPATCH_FILE } from './dispatch-file.js';
 import { inspectRules } from './inspect.js';
-import { policyReadsNative } from './native-reads.js';
+import { RESOURCE_FIELDS } from '@drift-detective/resource-model';
+import { unreadFields } from './field-reads.js';
 
 export const BUNDLE_FILE = 'bundle.tar.gz';
 export const CAPABILITIES_FILE = 'capabilities.json';
@@ -112,7 +113,7 @@ export async function buildPolicies(options: BuildOptions): Promise<BuildResult>
     opaVersion: opa.version,
     entrypoints: ENTRYPOINTS,
     rules,
-    readsNative: await policyReadsNative(opa.path, sources),
+    unreadFields: await unreadFields(opa.path, sources, RESOURCE_FIELDS),
   };
   await writeFile(
     path.join(options.outDir, MANIFEST_FILE),

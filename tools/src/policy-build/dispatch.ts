@@ -78,5 +78,18 @@ export function renderDispatch(rules: readonly RuleMetadata[]): string {
     ...selectors,
     '',
     ...collectors,
+    '# METADATA',
+    '# description: |',
+    '#   The violations of each of input.resources, in their order. One call',
+    '#   into the compiled module for many resources: the cost of a call (the',
+    "#   host's JSON crossing, the module's set-up) is paid once for all of them.",
+    '#   Each is judged by the rules as they read it, through `with` (a term',
+    '#   cannot carry a `with`, hence the assignment in the body).',
+    '# entrypoint: true',
+    'batch := [judged |',
+    '\tsome resource in input.resources',
+    '\tjudged := violations with input.resource as resource # regal ignore:with-outside-test-context,comprehension-term-assignment',
+    ']',
+    '',
   ].join('\n');
 }

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { Resource } from '@drift-detective/resource-model';
 import type { WorkerAnswer, WorkerBatch, WorkerContexts, WorkerSetup } from './evaluate-worker.js';
 import { normalizesOffThread } from '../normalize-inventory.js';
 import { judgeJob, recordsIn, type Job, type Judge, type Outcome } from './judge.js';
@@ -111,9 +112,13 @@ export function threadPoolEvaluator(options: {
     return worker;
   });
 
-  // What the policy does not read (native, unless the manifest says it may) is not copied over.
-  const sent = (job: Job): Job =>
-    'resource' in job ? { resource: engine.policyView(job.resource) } : job;
+  // The native configuration, most of a resource's bytes, is not copied over when no rule
+  // reads it (the manifest says): a finding is made of the other fields.
+  const sent = (job: Job): Job => {
+    if (!('resource' in job) || engine.readsField('native')) return job;
+    const { native: _native, ...resource } = job.resource;
+    return { resource: resource as Resource };
+  };
 
   let batch: Entry[] = [];
   let batchRecords = 0;

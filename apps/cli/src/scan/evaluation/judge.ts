@@ -1,4 +1,4 @@
-import { PolicyEngineError, type PolicyEngine } from '@drift-detective/policy-engine';
+import type { EvaluationOutcome, PolicyEngine } from '@drift-detective/policy-engine';
 import type { Resource } from '@drift-detective/resource-model';
 import { toFinding, type ScanFinding } from '../finding.js';
 import {
@@ -67,41 +67,27 @@ export interface Judge {
 }
 
 /**
- * Evaluates one resource and keeps the findings of the rules the scan
- * reports. A policy failure is the resource's judgement (it is listed as
- * skipped), never an empty list; any other error is a fault and throws.
+ * The findings of one evaluation, of the rules the scan reports. A policy
+ * failure is the resource's judgement (it is listed as skipped), never an
+ * empty list.
  */
-export function judge(
-  engine: PolicyEngine,
-  resource: Resource,
-  includeRule: (ruleId: string) => boolean,
-): Judgement {
-  try {
-    return {
-      findings: engine
-        .evaluate(resource)
-        .filter((v) => includeRule(v.ruleId))
-        .map((v) => toFinding(resource, v)),
-    };
-  } catch (error) {
-    if (!(error instanceof PolicyEngineError)) throw error;
-    return { error: error.message };
-  }
-}
-
-function judged(resource: Resource, by: Judge): Outcome {
-  const { id, provider, account, region, kind, observedAt } = resource;
+function judgementOf(outcome: EvaluationOutcome<Resource>, by: Judge): Judgement {
+  if (!outcome.ok) return { error: outcome.error.message };
   return {
-    resource: { id, provider, account, region, kind, observedAt },
-    judgement: judge(by.engine, resource, by.includeRule),
+    findings: outcome.violations
+      .filter((v) => by.includeRule(v.ruleId))
+      .map((v) => toFinding(outcome.resource, v)),
   };
 }
 
-/** A parsed document's records, normalized and judged. */
-function judgedDocument(document: DocumentJob, value: unknown, by: Judge): Outcome[] {
+/** A record's outcome, or its resource still to be judged. */
+type Step = Outcome | { readonly toJudge: Resource };
+
+/** A parsed document's records, normalized. */
+function documentSteps(document: DocumentJob, value: unknown, by: Judge): Step[] {
   const { source, wholeFile, contextOnly } = document;
   return normalizeDocument({ source, value }, wholeFile, contextOnly, by.reading).map((item) =>
-    'resource' in item ? judged(item.resource, by) : item,
+    'resource' in item ? { toJudge: item.resource } : item,
   );
 }
 
@@ -110,20 +96,20 @@ function judgedDocument(document: DocumentJob, value: unknown, by: Judge): Outco
  * of them: one that is not JSON now, or is not there, means the file changed
  * since, and is skipped with that said (the scan is then incomplete).
  */
-function judgedRange(range: RangeJob, by: Judge): Outcome[] {
+function rangeSteps(range: RangeJob, by: Judge): Step[] {
   const contextOnly = new Map(range.contextOnly);
-  const outcomes: Outcome[] = [];
+  const steps: Step[] = [];
   for (const [k, record] of readRange(range).entries()) {
     const { source } = record;
     if ('error' in record) {
-      outcomes.push({ skipped: { input: source, reason: record.error } });
+      steps.push({ skipped: { input: source, reason: record.error } });
       continue;
     }
     let value: unknown;
     try {
       value = JSON.parse(record.text);
     } catch {
-      outcomes.push({
+      steps.push({
         skipped: { input: source, reason: 'the file changed since it was first read' },
       });
       continue;
@@ -134,9 +120,23 @@ function judgedRange(range: RangeJob, by: Judge): Outcome[] {
       wholeFile: false,
       contextOnly: contextOnly.get(k),
     };
-    outcomes.push(...judgedDocument(document, value, by));
+    steps.push(...documentSteps(document, value, by));
   }
-  return outcomes;
+  return steps;
+}
+
+/** What a job comes to before judging. A document that does not parse gives nothing: the first pass reported it. */
+function jobSteps(job: Job, by: Judge): Step[] {
+  if ('resource' in job) return [{ toJudge: job.resource }];
+  if ('records' in job) return rangeSteps(job.records, by);
+  if ('survey' in job) return surveyed(job.survey, by.reading);
+  let value: unknown;
+  try {
+    value = JSON.parse(job.document.text);
+  } catch {
+    return [];
+  }
+  return documentSteps(job.document, value, by);
 }
 
 /** A first-pass range's surveys as outcomes: they need the clouds, not the engine. */
@@ -145,18 +145,31 @@ export function surveyed(range: SurveyRange, reading: Reading): Outcome[] {
 }
 
 /**
- * What a job comes to, in the order of its records. A document that does not
- * parse or cannot be placed gives nothing: the first pass reported it.
+ * What each job comes to, in the order of its records. Every resource of the
+ * jobs is judged in one `evaluateMany`, which makes one call into the policy
+ * for many resources.
  */
+export function judgeJobs(jobs: readonly Job[], by: Judge): Outcome[][] {
+  const steps = jobs.map((job) => jobSteps(job, by));
+  const toJudge = steps.flatMap((list) =>
+    list.flatMap((step) => ('toJudge' in step ? [step.toJudge] : [])),
+  );
+  const evaluations = by.engine.evaluateMany(toJudge);
+  let next = 0;
+  return steps.map((list) =>
+    list.map((step) => {
+      if (!('toJudge' in step)) return step;
+      const evaluation = evaluations[next++] as EvaluationOutcome<Resource>;
+      const { id, provider, account, region, kind, observedAt } = step.toJudge;
+      return {
+        resource: { id, provider, account, region, kind, observedAt },
+        judgement: judgementOf(evaluation, by),
+      };
+    }),
+  );
+}
+
+/** What one job comes to, in the order of its records. */
 export function judgeJob(job: Job, by: Judge): Outcome[] {
-  if ('resource' in job) return [judged(job.resource, by)];
-  if ('records' in job) return judgedRange(job.records, by);
-  if ('survey' in job) return surveyed(job.survey, by.reading);
-  let value: unknown;
-  try {
-    value = JSON.parse(job.document.text);
-  } catch {
-    return [];
-  }
-  return judgedDocument(job.document, value, by);
+  return judgeJobs([job], by)[0] ?? [];
 }

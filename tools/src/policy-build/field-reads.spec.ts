@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ensureTool } from '../toolchain/ensure.js';
 import { OPA } from '../toolchain/go-tools.js';
 import { existingSources, BUNDLE_SOURCES } from './build.js';
-import { policyReadsNative } from './native-reads.js';
+import { RESOURCE_FIELDS } from '@drift-detective/resource-model';
+import { unreadFields } from './field-reads.js';
 import { workspaceRoot } from '../paths.js';
 
 /** A policy tree of one rule file (and a test file beside it) with `body` as the rule's body. */
@@ -23,32 +24,45 @@ async function treeWith(body: string, testBody = 'true'): Promise<string[]> {
   return [path.join(dir, 'common')];
 }
 
-describe('whether the bundle reads native', () => {
+describe('the resource fields no rule reads', () => {
   const opa = () => ensureTool(OPA, () => undefined).then((tool) => tool.path);
+  const unread = async (sources: string[]) => unreadFields(await opa(), sources, RESOURCE_FIELDS);
 
   it.each([
     ['a field of it', 'resource.native.versioning == "Off"'],
     ['it by key', 'resource["native"].x'],
     ['it through object.get', 'object.get(resource, "native", {}).x'],
-    ['every field, through walk', 'walk(resource, [p, v])\n\tv == "Off"'],
-    ['the whole resource, marshalled', 'contains(json.marshal(resource), "Off")'],
-  ])('says yes for a rule that reads %s', async (_what, body) => {
-    expect(await policyReadsNative(await opa(), await treeWith(body))).toBe(true);
+  ])('keeps native for a rule that reads %s', async (_what, body) => {
+    const fields = await unread(await treeWith(body));
+    expect(fields).not.toContain('native');
+    expect(fields).toContain('tags');
   });
 
-  it('says no when only comments, tests and nativeType name it', async () => {
+  it.each([
+    ['every field, through walk', 'walk(resource, [p, v])\n\tv == "Off"'],
+    ['the whole resource, marshalled', 'contains(json.marshal(resource), "Off")'],
+    ['its keys', 'count(object.keys(resource)) > 3'],
+    ['what a filter keeps', 'object.filter(resource, ["tags"]) != {}'],
+  ])('leaves nothing out for a rule that reads %s', async (_what, body) => {
+    expect(await unread(await treeWith(body))).toEqual([]);
+  });
+
+  it('leaves out what only comments, tests and longer names name', async () => {
     const sources = await treeWith(
-      'resource.nativeType == "AWS::S3::Bucket"',
-      'input.resource.native.x == 1',
+      'resource.nativeType == "AWS::S3::Bucket"\n\tresource.properties.account_tags == "x"',
+      'input.resource.native.x == 1\n\tinput.resource.tags.a == "b"',
     );
-    expect(await policyReadsNative(await opa(), sources)).toBe(false);
+    expect(await unread(sources)).toEqual(
+      RESOURCE_FIELDS.filter((field) => !['nativeType', 'properties'].includes(field)),
+    );
   });
 
   it("is written into the built bundle's manifest, as the engine reads it", async () => {
     const sources = existingSources(path.join(workspaceRoot, 'policies'), BUNDLE_SOURCES);
     const manifest = JSON.parse(
       await readFile(path.join(workspaceRoot, 'dist', 'policies', 'manifest.json'), 'utf8'),
-    ) as { readsNative?: unknown };
-    expect(manifest.readsNative).toBe(await policyReadsNative(await opa(), sources));
+    ) as { unreadFields?: unknown };
+    expect(manifest.unreadFields).toEqual(await unread(sources));
+    expect(manifest.unreadFields).toContain('native');
   });
 });

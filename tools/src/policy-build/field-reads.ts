@@ -3,14 +3,20 @@ import path from 'node:path';
 import { run, ToolError } from '../process.js';
 
 /**
- * Builtins that read a whole value, whatever its fields are called: a policy
- * calling one may reach `native` without naming it.
+ * Builtins that read a whole value or its keys, whatever its fields are
+ * called: a policy calling one may reach any field without naming it.
  */
 const WHOLE_VALUE_BUILTINS = new Set([
   'walk',
   'json.marshal',
   'json.marshal_with_options',
   'yaml.marshal',
+  'json.filter',
+  'json.remove',
+  'object.filter',
+  'object.keys',
+  'object.remove',
+  'object.subset',
 ]);
 
 /** The Rego files of the bundle's sources, test files left out. */
@@ -38,8 +44,14 @@ function refName(terms: readonly unknown[]): string {
     .join('.');
 }
 
-/** Whether a parsed module (opa parse --format json, its comments left out) can read `native`. */
-export function moduleReadsNative(ast: unknown): boolean {
+/**
+ * The strings a parsed module (opa parse --format json, its comments left
+ * out) names as terms, where `x.native`, `x["native"]` and
+ * object.get(x, "native", …) all name "native"; or `everything` when it calls
+ * a builtin that may read fields it does not name.
+ */
+export function namedStrings(ast: unknown): Set<string> | 'everything' {
+  const named = new Set<string>();
   const pending: unknown[] = [ast];
   while (pending.length > 0) {
     const node = pending.pop();
@@ -49,35 +61,40 @@ export function moduleReadsNative(ast: unknown): boolean {
     }
     if (typeof node !== 'object' || node === null) continue;
     const { type, value } = node as { type?: unknown; value?: unknown };
-    // `x.native`, `x["native"]`, object.get(x, "native", …): the field named as a string term.
-    if (type === 'string' && value === 'native') return true;
+    if (type === 'string' && typeof value === 'string') named.add(value);
     if (type === 'ref' && Array.isArray(value) && WHOLE_VALUE_BUILTINS.has(refName(value)))
-      return true;
+      return 'everything';
     for (const [key, child] of Object.entries(node)) {
       if (key !== 'comments' && key !== 'annotations') pending.push(child);
     }
   }
-  return false;
+  return named;
 }
 
 /**
- * Whether any rule of the bundle may read `input.resource.native` (the
- * decoded native configuration, the biggest part of a resource). When none
- * can, the engine leaves it out of the input: the policy then parses a
- * fraction of the bytes per evaluation. Decided from the parsed Rego, not its
- * text, so comments and strings elsewhere do not count.
+ * The fields of `candidates` (the normalized resource's top-level fields) that
+ * no rule of the bundle names: the engine leaves them out of the policy's
+ * input, and the policy parses fewer bytes per evaluation (`native`, the
+ * decoded native configuration, is most of a resource). Decided from the
+ * parsed Rego, not its text, so comments and strings in tests do not count.
+ * A rule cannot read a field it does not name, unless it walks, marshals or
+ * lists the keys of a whole value: then nothing is left out.
  */
-export async function policyReadsNative(
+export async function unreadFields(
   opaPath: string,
   sources: readonly string[],
-): Promise<boolean> {
+  candidates: readonly string[],
+): Promise<string[]> {
+  const named = new Set<string>();
   for (const file of await regoFiles(sources)) {
     const parsed = await run(opaPath, ['parse', '--format', 'json', '--v1-compatible', file]);
     if (parsed.code !== 0) {
       throw new ToolError(`opa parse ${file} failed: ${`${parsed.stdout}${parsed.stderr}`.trim()}`);
     }
     const { comments: _comments, ...module } = JSON.parse(parsed.stdout) as Record<string, unknown>;
-    if (moduleReadsNative(module)) return true;
+    const strings = namedStrings(module);
+    if (strings === 'everything') return [];
+    for (const value of strings) named.add(value);
   }
-  return false;
+  return candidates.filter((field) => !named.has(field));
 }
