@@ -70,3 +70,75 @@ describe('contributesContext', () => {
     },
   );
 });
+
+/** What normalize makes of a record: the resource, or why not. */
+function normalized(
+  inventory: (typeof INVENTORIES)[number],
+  record: NativeRecord,
+  context: ReturnType<typeof createInventoryContext>,
+): unknown {
+  try {
+    return inventory.normalize(record, context);
+  } catch (error) {
+    if (!(error instanceof NormalizeError)) throw error;
+    return { error: error.reason };
+  }
+}
+
+// A streamed record that needs no context is judged in the first pass, before the context
+// is complete: it must come out the same as it would from the finished context.
+describe('needsContext', () => {
+  it.each(INVENTORIES.map((inv) => [inv.provider, inv] as const))(
+    'is true of every %s sample and fixture record whose resource the context changes',
+    async (cloud, inventory) => {
+      const records = await recordsOf(cloud);
+      const full = createInventoryContext([[SCAN_TIME, '2026-11-30T12:00:00Z']]);
+      for (const record of records) {
+        try {
+          inventory.collect(record, full);
+        } catch (error) {
+          if (!(error instanceof NormalizeError)) throw error;
+        }
+      }
+      let early = 0;
+      for (const record of records) {
+        if (inventory.contributesContext?.(record) !== false) continue;
+        if (inventory.needsContext?.(record) !== false) continue;
+        early++;
+        const bare = createInventoryContext([[SCAN_TIME, '2026-11-30T12:00:00Z']]);
+        expect(normalized(inventory, record, bare), record.source).toEqual(
+          normalized(inventory, record, full),
+        );
+      }
+      // A cloud that declares it judges most records early, and keeps some back.
+      if (inventory.needsContext) {
+        expect(early).toBeGreaterThan(0);
+        expect(early).toBeLessThan(records.length);
+      }
+    },
+  );
+
+  it('is true of the records whose normalizer reads the context (a bucket, an account, a server, a container)', () => {
+    const aws = INVENTORIES.find((inv) => inv.provider === 'aws');
+    const azure = INVENTORIES.find((inv) => inv.provider === 'azure');
+    const item = (resourceType: string) => ({
+      source: 'x',
+      value: { resourceType, configuration: {}, configurationItemStatus: 'OK' },
+    });
+    expect(aws?.needsContext?.(item('AWS::S3::Bucket'))).toBe(true);
+    expect(aws?.needsContext?.(item('AWS::EC2::SecurityGroup'))).toBe(false);
+    expect(aws?.needsContext?.({ source: 'x', value: { nothing: 1 } })).toBe(true);
+    const arm = (type: string) => ({
+      source: 'x',
+      value: { id: `/subscriptions/s/x/${type}`, type, name: 'n' },
+    });
+    for (const type of [
+      'Microsoft.Storage/storageAccounts',
+      'Microsoft.Sql/servers',
+      'Microsoft.Storage/storageAccounts/blobServices/containers',
+    ]) {
+      expect(azure?.needsContext?.(arm(type)), type).toBe(true);
+    }
+    expect(azure?.needsContext?.(arm('Microsoft.Network/networkSecurityGroups'))).toBe(false);
+  });
+});

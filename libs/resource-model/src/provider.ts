@@ -126,6 +126,14 @@ export interface ProviderInventory {
    * keeps the context. Absent: any record may.
    */
   contributesContext?(record: NativeRecord): boolean;
+  /**
+   * Whether normalizing this record may read what collect gathers from other
+   * records (the scan time aside). When false, and the record gives no
+   * context, it comes out the same before the first pass is over: a scan then
+   * judges it on its first reading instead of reading it twice. Absent: every
+   * record may.
+   */
+  needsContext?(record: NativeRecord): boolean;
   /** Second pass: the normalized resource. Throws NormalizeError. */
   normalize(record: NativeRecord, context: InventoryContext): Resource;
   /**

@@ -15,19 +15,30 @@ import {
   collectAccountPublicAccessBlock,
 } from './normalize/s3-account-public-access-block.js';
 
+/** A record's configuration item, bare or in a change notification; null for anything else. */
+function itemOf(record: NativeRecord): JsonObject | null {
+  const value = record.value;
+  if (!isRecord(value)) return null;
+  const item = isMessage(value) ? own(value, 'configurationItem') : value;
+  return isRecord(item) ? item : null;
+}
+
+/** An item's resource type, as written or inferred from its shape; null when neither says. */
+function typeOf(item: JsonObject): string | null {
+  return nonEmptyString(own(item, 'resourceType')) ?? inferResourceType(item, null, null);
+}
+
 /**
  * The configuration item of an AWS::S3::AccountPublicAccessBlock record (bare,
  * or in a change notification), the one kind of item that is context for
  * others; null for any other record.
  */
 function accountPublicAccessBlockItem(record: NativeRecord): JsonObject | null {
-  const value = record.value;
-  if (!isRecord(value)) return null;
-  const item = isMessage(value) ? own(value, 'configurationItem') : value;
-  if (!isRecord(item)) return null;
-  const type = nonEmptyString(own(item, 'resourceType')) ?? inferResourceType(item, null, null);
-  return type === ACCOUNT_PUBLIC_ACCESS_BLOCK ? item : null;
+  const item = itemOf(record);
+  return item && typeOf(item) === ACCOUNT_PUBLIC_ACCESS_BLOCK ? item : null;
 }
+
+const S3_BUCKET = 'AWS::S3::Bucket';
 
 /** AWS Config inventories and change events → normalized resources. */
 export const awsInventory: ProviderInventory = {
@@ -45,6 +56,13 @@ export const awsInventory: ProviderInventory = {
 
   contributesContext: (record: NativeRecord): boolean =>
     accountPublicAccessBlockItem(record) !== null,
+
+  // Only a bucket reads the account's Block Public Access; a record of no known type may be one.
+  needsContext: (record: NativeRecord): boolean => {
+    const item = itemOf(record);
+    const type = item ? typeOf(item) : null;
+    return type === null || type === S3_BUCKET;
+  },
 
   normalize: (record: NativeRecord, context: InventoryContext): Resource =>
     normalizeRecord(record, context),

@@ -86,10 +86,27 @@ const CONTEXT_TYPES = new Set<string>([
   T.sqlFirewallRule,
 ]);
 
-function contributesContext(record: NativeRecord): boolean {
+/** A record's canonical ARM type; null when it cannot be read or its type is not known. */
+function typeOf(record: NativeRecord): string | null {
   const arm = readOrNull(record);
-  const type = arm ? canonicalType(arm.type) : null;
+  return arm ? canonicalType(arm.type) : null;
+}
+
+function contributesContext(record: NativeRecord): boolean {
+  const type = typeOf(record);
   return type !== null && CONTEXT_TYPES.has(type);
+}
+
+/**
+ * The types whose normalizer reads what collect gathered: an account its blob
+ * service, a server its firewall rules, a container its account; and the
+ * context types themselves.
+ */
+const READS_CONTEXT_TYPES = new Set<string>([...CONTEXT_TYPES, T.blobContainer]);
+
+function needsContext(record: NativeRecord): boolean {
+  const type = typeOf(record);
+  return type === null || READS_CONTEXT_TYPES.has(type);
 }
 
 /**
@@ -127,6 +144,7 @@ export const azureInventory: ProviderInventory = {
   unwrap,
   collect,
   contributesContext,
+  needsContext,
   normalize,
   // Accounts, blob services, servers and firewall rules are written by collect, only read here.
   normalizeReadsContextOnly: true,
