@@ -122,13 +122,15 @@ describe('needsContext', () => {
     const aws = INVENTORIES.find((inv) => inv.provider === 'aws');
     const azure = INVENTORIES.find((inv) => inv.provider === 'azure');
     const item = (resourceType: string) => ({
+      provider: 'aws' as const,
       source: 'x',
       value: { resourceType, configuration: {}, configurationItemStatus: 'OK' },
     });
     expect(aws?.needsContext?.(item('AWS::S3::Bucket'))).toBe(true);
     expect(aws?.needsContext?.(item('AWS::EC2::SecurityGroup'))).toBe(false);
-    expect(aws?.needsContext?.({ source: 'x', value: { nothing: 1 } })).toBe(true);
+    expect(aws?.needsContext?.({ provider: 'aws', source: 'x', value: { nothing: 1 } })).toBe(true);
     const arm = (type: string) => ({
+      provider: 'azure' as const,
       source: 'x',
       value: { id: `/subscriptions/s/x/${type}`, type, name: 'n' },
     });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeEstate } from '@drift-detective/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bin, securityGroupItems, workspaceRoot } from './cli-process.js';
+import { bin, cli, securityGroupItems, workspaceRoot } from './cli-process.js';
 
 const NOW = '2026-11-30T12:00:00.000Z';
 const samples = ['aws', 'azure', 'gcp'].flatMap((cloud) => [
@@ -110,6 +110,73 @@ describe('the JSON report, byte for byte', () => {
     const three = await scanDigest(['--threads', '3', '--input', file]);
     expect(one.code, one.stderr).toBe(0);
     expect(three).toEqual(one);
+  }, 120_000);
+
+  // A streamed record that needs no context (all but buckets; all but accounts, servers and
+  // containers) is normalized and judged as the first pass surveys it, and not read again:
+  // the report must be the one of the same document parsed whole, where nothing is early.
+  it.each(['aws', 'azure'] as const)(
+    'is the same for a %s estate streamed (most records judged in the first pass) and read whole',
+    async (cloud) => {
+      const estate = await writeEstate(cloud, path.join(dir, `${cloud}-early.json`), {
+        resources: 3_000,
+        mix: 'mixed',
+        violating: new Set(),
+      });
+      const whole = await scanDigest(['--threads', '1', '--input', estate.file]);
+      expect(whole.code, whole.stderr).toBe(0);
+      expect(whole.findings).toBeGreaterThan(estate.records / 4);
+      for (const threads of ['1', '3']) {
+        const streamed = await scanDigest(['--threads', threads, '--input', estate.file], {
+          DRIFT_STREAM_THRESHOLD_BYTES: '4096',
+        });
+        expect(streamed, `${threads} thread(s)`).toEqual(whole);
+      }
+    },
+    120_000,
+  );
+
+  // One streamed array may hold records of two clouds, each placed on its own. GCP's are
+  // normalized on this thread, so the whole input is read here in the second pass: the AWS
+  // records judged in the first must not be judged again, nor left out.
+  it('judges each record of a streamed array of two clouds once', async () => {
+    const aws = await writeEstate('aws', path.join(dir, 'two-aws.json'), {
+      resources: 400,
+      mix: 'mixed',
+      violating: new Set(),
+    });
+    const gcp = await writeEstate('gcp', path.join(dir, 'two-gcp.ndjson'), {
+      resources: 400,
+      mix: 'mixed',
+      violating: new Set(),
+    });
+    const items = (
+      JSON.parse(await readFile(aws.file, 'utf8')) as { configurationItems: unknown[] }
+    ).configurationItems;
+    const assets = (await readFile(gcp.file, 'utf8'))
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as unknown);
+    const both = path.join(dir, 'two-clouds.json');
+    await writeFile(both, JSON.stringify([...items, ...assets]));
+    const report = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const run = await cli(['scan', '--format', 'json', ...args], {
+        env: { DRIFT_NOW: NOW, ...env },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      const { findings, summary } = JSON.parse(run.stdout) as {
+        findings: { id: string }[];
+        summary: { evaluated: number };
+      };
+      return { ids: findings.map((f) => f.id).sort(), evaluated: summary.evaluated };
+    };
+    const apart = [await report(['--input', aws.file]), await report(['--input', gcp.file])];
+    const together = await report(['--threads', '3', '--input', both], {
+      DRIFT_STREAM_THRESHOLD_BYTES: '4096',
+    });
+    expect(together.evaluated).toBe(apart[0]!.evaluated + apart[1]!.evaluated);
+    expect(together.ids).toEqual([...apart[0]!.ids, ...apart[1]!.ids].sort());
+    expect(apart[0]!.ids.length).toBeGreaterThan(0);
   }, 120_000);
 
   // Azure records are normalized on the threads (from a copy of the first pass's facts: the

@@ -13,6 +13,7 @@ import { UsageError } from '../usage.js';
 import { documentMode, readDocuments, readRecordPlaces, type DocumentMode } from './documents.js';
 import type { InputFile } from './inputs.js';
 import { readRange, type RecordRange } from './record-range.js';
+import { RecordSet } from './record-set.js';
 import type { SpanLog } from './spill/span-log.js';
 
 export interface NormalizeOptions {
@@ -150,6 +151,11 @@ export type Survey =
       readonly source: string;
       readonly provider: Provider;
       readonly contributing: readonly (readonly [number, NativeRecord])[];
+      /**
+       * Set when the record (of a streamed input: this is its number among the
+       * input's records) was normalized in the first pass: its outcomes follow.
+       */
+      readonly judgedEarly?: number;
     }
   | { readonly source: string; readonly skipped: Skipped }
   | { readonly source: string; readonly refused: string };
@@ -160,14 +166,42 @@ export function surveyDocument(
   wholeFile: boolean,
   reading: Reading,
 ): Survey {
+  return surveyAndNormalize(document, wholeFile, reading).survey;
+}
+
+/**
+ * A survey, and the record's resources when they can be had now: every one
+ * of its records gives no context and needs none (the provider says), and
+ * normalizing only reads the context. `record` is its number among the
+ * input's records; without it nothing is normalized here.
+ */
+function surveyAndNormalize(
+  document: { readonly source: string; readonly value: unknown },
+  wholeFile: boolean,
+  reading: Reading,
+  record?: number,
+): { readonly survey: Survey; readonly normalized?: Normalized[] } {
+  const { source } = document;
   const placed = placeDocument(document, wholeFile, reading);
-  if ('skipped' in placed) return { source: document.source, skipped: placed.skipped };
+  if ('skipped' in placed) return { survey: { source, skipped: placed.skipped } };
   const { inventory, records } = placed;
+  const { provider } = inventory;
   const contributing: [number, NativeRecord][] = [];
-  for (const [index, record] of records.entries()) {
-    if (inventory.contributesContext?.(record) ?? true) contributing.push([index, record]);
+  for (const [index, native] of records.entries()) {
+    if (inventory.contributesContext?.(native) ?? true) contributing.push([index, native]);
   }
-  return { source: document.source, provider: inventory.provider, contributing };
+  const early =
+    record !== undefined &&
+    inventory.normalizeReadsContextOnly === true &&
+    records.length > 0 &&
+    contributing.length === 0 &&
+    records.every((native) => inventory.needsContext?.(native) === false);
+  if (!early) return { survey: { source, provider, contributing } };
+  const context = reading.contexts.of(provider);
+  return {
+    survey: { source, provider, contributing, judgedEarly: record },
+    normalized: records.map((native) => normalizeRecord(inventory, native, context)),
+  };
 }
 
 /**
@@ -203,6 +237,8 @@ export interface FirstPass {
   readonly skipped: readonly Skipped[];
   /** Where each record of a streamed input is (when the caller asked to keep it). */
   readonly spans: ReadonlyMap<InputFile, SpanLog>;
+  /** The records of a streamed input normalized (and judged) in this pass: the second skips them. */
+  readonly judgedEarly: ReadonlyMap<InputFile, RecordSet>;
 }
 
 /** How a first pass may spread its work (the scan's pool of threads). */
@@ -240,6 +276,7 @@ export async function firstPass(
   const contextOnly = new Map<string, number[]>();
   const skipped: Skipped[] = [];
   const spans = new Map<InputFile, SpanLog>();
+  const judgedEarly = new Map<InputFile, RecordSet>();
   const markContextOnly = (source: string, index: number) => {
     const indexes = contextOnly.get(source);
     if (indexes) indexes.push(index);
@@ -252,6 +289,11 @@ export async function firstPass(
       return;
     }
     placedWith.add(survey.provider);
+    if (survey.judgedEarly !== undefined) {
+      let early = judgedEarly.get(input);
+      if (!early) judgedEarly.set(input, (early = new RecordSet()));
+      early.add(survey.judgedEarly);
+    }
     const inventory = reading.inventories.find((inv) => inv.provider === survey.provider);
     const context = reading.contexts.of(survey.provider);
     for (const [index, record] of survey.contributing) {
@@ -281,7 +323,7 @@ export async function firstPass(
       else apply(surveyDocument(document, mode === 'whole', reading));
     }
   }
-  return { reading, modes, providers, contextOnly, skipped, spans };
+  return { reading, modes, providers, contextOnly, skipped, spans, judgedEarly };
 }
 
 /** Finds where a streamed input's records are, keeps it, and has them surveyed in ranges. */
@@ -314,24 +356,29 @@ async function surveyRanges(
 }
 
 /**
- * A range's records parsed and surveyed, in order. A record that is not JSON
- * refuses the input, naming its line, as reading it whole would.
+ * A range's records parsed and surveyed, in order, each with its resources
+ * when they need no context (`surveyAndNormalize`): those are judged now, and
+ * not read again. A record that is not JSON refuses the input, naming its
+ * line, as reading it whole would.
  */
-export function surveyRange(range: SurveyRange, reading: Reading): Survey[] {
+export function surveyRange(
+  range: SurveyRange,
+  reading: Reading,
+): { readonly survey: Survey; readonly normalized?: Normalized[] }[] {
   return readRange(range).map((record, k) => {
     const { source } = record;
-    if ('error' in record) return { source, refused: `changed while it was read: ${record.error}` };
+    if ('error' in record) {
+      return { survey: { source, refused: `changed while it was read: ${record.error}` } };
+    }
     let value: unknown;
     try {
       value = JSON.parse(record.text);
     } catch (error) {
       const line = range.lines[k] ?? 0;
-      return {
-        source,
-        refused: `is not valid JSON: a record ${(error as Error).message} at line ${line}`,
-      };
+      const refused = `is not valid JSON: a record ${(error as Error).message} at line ${line}`;
+      return { survey: { source, refused } };
     }
-    return surveyDocument({ source, value }, false, reading);
+    return surveyAndNormalize({ source, value }, false, reading, range.first + k);
   });
 }
 

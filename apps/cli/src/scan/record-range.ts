@@ -41,7 +41,16 @@ function readBytes(path: string, start: number, end: number): Buffer {
  * that cannot be read again, or is shorter than the first pass saw, gives
  * each record it no longer holds an error naming it, never silence.
  */
-export function readRange(range: RecordRange): RangeRecord[] {
+export function readRange(range: RecordRange): RangeRecord[];
+/** The same, but the records at the places in `skip` are not decoded: undefined stands for each. */
+export function readRange(
+  range: RecordRange,
+  skip: ReadonlySet<number>,
+): (RangeRecord | undefined)[];
+export function readRange(
+  range: RecordRange,
+  skip?: ReadonlySet<number>,
+): (RangeRecord | undefined)[] {
   const { spans, label, first } = range;
   const count = spans.length / 2;
   const sourceOf = (k: number) => `${label}[${first + k}]`;
@@ -53,8 +62,12 @@ export function readRange(range: RecordRange): RangeRecord[] {
     const reason = `could not be read again: ${(error as Error).message}`;
     return Array.from({ length: count }, (_, k) => ({ source: sourceOf(k), error: reason }));
   }
-  const records: RangeRecord[] = [];
+  const records: (RangeRecord | undefined)[] = [];
   for (let k = 0; k < count; k++) {
+    if (skip?.has(k)) {
+      records.push(undefined);
+      continue;
+    }
     const start = (spans[2 * k] ?? 0) - from;
     const end = (spans[2 * k + 1] ?? 0) - from;
     records.push(

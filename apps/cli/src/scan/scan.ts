@@ -21,6 +21,7 @@ import {
   type Skipped,
 } from './normalize-inventory.js';
 import type { InputFile } from './inputs.js';
+import type { RecordSet } from './record-set.js';
 import { SpanLog } from './spill/span-log.js';
 import type { ScanWorkspace } from './spill/scan-workspace.js';
 import { SortedSpill } from './spill/sorted-spill.js';
@@ -147,28 +148,40 @@ async function pushRanges(
   evaluator: Evaluator,
   input: InputFile,
   spans: SpanLog,
-  contextOnly: ReadonlyMap<string, readonly number[]>,
+  first: FirstPass,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  let first = 0;
+  const judgedEarly = first.judgedEarly.get(input);
+  let start = 0;
   for (const block of spans.blocks()) {
     for (let at = 0; at < block.length; at += 2 * BATCH_RECORDS) {
       stopIfAborted(signal);
-      // A copy: the block is read over by the next one.
-      const some = block.slice(at, at + 2 * BATCH_RECORDS);
-      const count = some.length / 2;
-      await evaluator.push({
-        records: {
-          path: input.path,
-          label: input.label,
-          first,
-          spans: some,
-          contextOnly: contextOnlyIn(input.label, first, count, contextOnly),
-        },
-      });
-      first += count;
+      const count = Math.min(BATCH_RECORDS, (block.length - at) / 2);
+      const judged = judgedIn(judgedEarly, start, count);
+      if (judged.length < count) {
+        await evaluator.push({
+          records: {
+            path: input.path,
+            label: input.label,
+            first: start,
+            // A copy: the block is read over by the next one.
+            spans: block.slice(at, at + 2 * count),
+            contextOnly: contextOnlyIn(input.label, start, count, first.contextOnly),
+            judged: judged.length > 0 ? judged : undefined,
+          },
+        });
+      }
+      start += count;
     }
   }
+}
+
+/** The records among `count` from `first` the first pass judged, by their place among them. */
+function judgedIn(judgedEarly: RecordSet | undefined, first: number, count: number): number[] {
+  const judged: number[] = [];
+  if (judgedEarly === undefined) return judged;
+  for (let k = 0; k < count; k++) if (judgedEarly.has(first + k)) judged.push(k);
+  return judged;
 }
 
 /** The context-only records of `count` streamed records from `first`, by their place among them. */
@@ -300,7 +313,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const spans = first.spans.get(input);
       if (spans && spans.count > 0 && normalizedOffThread(first, input)) {
         // Read again by where the first pass found each record, where it is judged.
-        await pushRanges(evaluator, input, spans, first.contextOnly, options.signal);
+        await pushRanges(evaluator, input, spans, first, options.signal);
         continue;
       }
       if (mode === 'ndjson' && normalizedOffThread(first, input)) {
@@ -313,8 +326,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         }
         continue;
       }
+      // Records judged by the first pass (of a streamed input read here for a cloud of
+      // it that normalizes on this thread) are not judged again.
+      const judgedEarly = first.judgedEarly.get(input);
+      let record = -1;
       for await (const document of readDocuments(input, mode)) {
         stopIfAborted(options.signal);
+        record++;
+        if (judgedEarly?.has(record)) continue;
         if ('error' in document) continue;
         const contextOnly = first.contextOnly.get(document.source);
         for (const item of normalizeDocument(document, wholeFile, contextOnly, first.reading)) {

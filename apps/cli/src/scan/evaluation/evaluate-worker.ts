@@ -7,7 +7,7 @@ import { PolicyEngine, type PolicyBundle } from '@drift-detective/policy-engine'
 import type { Provider } from '@drift-detective/resource-model';
 import { INVENTORIES } from '../inventories.js';
 import { InventoryContexts, type Reading } from '../normalize-inventory.js';
-import { judgeJobs, surveyed, type Job, type Judge, type Outcome } from './judge.js';
+import { judgeJobs, type Job, type Judge, type Outcome } from './judge.js';
 
 /** The first message: the bundle to load, the rules the scan reports, and how to read documents. */
 export interface WorkerSetup {
@@ -67,14 +67,10 @@ if (port) {
       try {
         if (!ready || !current)
           throw new Error('the evaluation thread got a batch before its bundle');
-        // A first-pass survey needs no engine: it does not wait for the policy to compile.
-        let outcomes: Outcome[][];
-        if (batch.jobs.every((job) => 'survey' in job)) {
-          outcomes = batch.jobs.map((job) => surveyed(job.survey, current));
-        } else {
-          const by: Judge = { ...(await ready), reading: current };
-          outcomes = judgeJobs(batch.jobs, by);
-        }
+        // A first-pass survey waits for the engine too: the records that need no context are
+        // judged as they are surveyed.
+        const by: Judge = { ...(await ready), reading: current };
+        const outcomes = judgeJobs(batch.jobs, by);
         port.postMessage({ id: batch.id, outcomes } satisfies WorkerAnswer);
       } catch (error) {
         port.postMessage({

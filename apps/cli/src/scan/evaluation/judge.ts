@@ -40,6 +40,8 @@ export interface DocumentJob {
 export interface RangeJob extends RecordRange {
   /** By record (0 is `first`), the indexes of its records the first pass took as context only. */
   readonly contextOnly?: readonly (readonly [number, readonly number[]])[] | undefined;
+  /** Records (0 is `first`) the first pass judged: not read again. */
+  readonly judged?: readonly number[] | undefined;
 }
 
 /**
@@ -99,7 +101,8 @@ function documentSteps(document: DocumentJob, value: unknown, by: Judge): Step[]
 function rangeSteps(range: RangeJob, by: Judge): Step[] {
   const contextOnly = new Map(range.contextOnly);
   const steps: Step[] = [];
-  for (const [k, record] of readRange(range).entries()) {
+  for (const [k, record] of readRange(range, new Set(range.judged)).entries()) {
+    if (record === undefined) continue;
     const { source } = record;
     if ('error' in record) {
       steps.push({ skipped: { input: source, reason: record.error } });
@@ -129,7 +132,7 @@ function rangeSteps(range: RangeJob, by: Judge): Step[] {
 function jobSteps(job: Job, by: Judge): Step[] {
   if ('resource' in job) return [{ toJudge: job.resource }];
   if ('records' in job) return rangeSteps(job.records, by);
-  if ('survey' in job) return surveyed(job.survey, by.reading);
+  if ('survey' in job) return surveySteps(job.survey, by.reading);
   let value: unknown;
   try {
     value = JSON.parse(job.document.text);
@@ -139,9 +142,15 @@ function jobSteps(job: Job, by: Judge): Step[] {
   return documentSteps(job.document, value, by);
 }
 
-/** A first-pass range's surveys as outcomes: they need the clouds, not the engine. */
-export function surveyed(range: SurveyRange, reading: Reading): Outcome[] {
-  return surveyRange(range, reading).map((survey) => ({ survey }));
+/**
+ * A first-pass range's surveys, in order, each followed by the resources of
+ * its record when they could be normalized in this pass (to be judged now).
+ */
+function surveySteps(range: SurveyRange, reading: Reading): Step[] {
+  return surveyRange(range, reading).flatMap(({ survey, normalized }) => [
+    { survey },
+    ...(normalized ?? []).map((item) => ('resource' in item ? { toJudge: item.resource } : item)),
+  ]);
 }
 
 /**
