@@ -41,29 +41,66 @@ interface ContainerScan {
   lines: number;
 }
 
+/** What a byte is to skipContainer inside a string: 0 nothing, else one of these. */
+const IN_STRING = new Uint8Array(256);
+const STRING_END = 1;
+const ESCAPE = 2;
+const LINE = 3;
+IN_STRING[QUOTE] = STRING_END;
+IN_STRING[BACKSLASH] = ESCAPE;
+IN_STRING[NEWLINE] = LINE;
+/** What a byte is to skipContainer outside strings: 0 nothing, else one of these. */
+const OUTSIDE = new Uint8Array(256);
+const STRING_START = 1;
+const OPENS = 4;
+const CLOSES = 5;
+OUTSIDE[QUOTE] = STRING_START;
+OUTSIDE[NEWLINE] = LINE;
+OUTSIDE[OPEN_OBJECT] = OPENS;
+OUTSIDE[OPEN_ARRAY] = OPENS;
+OUTSIDE[CLOSE_OBJECT] = CLOSES;
+OUTSIDE[CLOSE_ARRAY] = CLOSES;
+
 /**
  * Runs through an object or array element from `from`: the index of the
  * bracket that closes it, or the chunk's length when it goes on in the next.
  * A function of its own, on locals: in the scanner's closure-captured state
- * the same loop ran at a third of the speed.
+ * the same loop ran at a third of the speed. Each run of bytes that mean
+ * nothing (most of a record: the text of its strings) is passed by a loop of
+ * one table lookup per byte, three times as fast as testing each byte
+ * against every character that matters.
  */
 function skipContainer(chunk: Buffer, from: number, state: ContainerScan): number {
   let { depth, inString, escaped, lines } = state;
   const length = chunk.length;
   let i = from;
-  for (; i < length; i++) {
-    const byte = chunk[i] as number;
+  // A backslash that ended the chunk before escapes this one (never counted as a line).
+  if (escaped && i < length) {
+    escaped = false;
+    i++;
+  }
+  while (i < length) {
+    let kind = 0;
     if (inString) {
-      if (escaped) escaped = false;
-      else if (byte === BACKSLASH) escaped = true;
-      else if (byte === QUOTE) inString = false;
-      // A raw newline has no place in a JSON string, but counting it keeps later lines right.
-      else if (byte === NEWLINE) lines++;
-    } else if (byte === QUOTE) inString = true;
-    else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) depth++;
-    else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+      while (i < length && (kind = IN_STRING[chunk[i] as number] as number) === 0) i++;
+      if (i === length) break;
+      if (kind === STRING_END) inString = false;
+      else if (kind === LINE)
+        lines++; // A raw newline is not JSON, but counting it keeps later lines right.
+      else if (i + 1 < length)
+        i++; // An escape: the byte after it is text.
+      else escaped = true;
+      i++;
+      continue;
+    }
+    while (i < length && (kind = OUTSIDE[chunk[i] as number] as number) === 0) i++;
+    if (i === length) break;
+    if (kind === STRING_START) inString = true;
+    else if (kind === OPENS) depth++;
+    else if (kind === CLOSES) {
       if (--depth === 0) break;
-    } else if (byte === NEWLINE) lines++;
+    } else lines++;
+    i++;
   }
   state.depth = depth;
   state.inString = inString;

@@ -96,24 +96,28 @@ export class ScanWorkspace {
     state: Omit<KeptState, 'seq'>,
     severities: readonly string[],
   ): { seq: number; replaced?: Replaced } | undefined {
-    const previous = this.sql.stateOf.get(state.id) as
-      { seq: number; observed_at: string; severities: string } | undefined;
-    if (previous !== undefined && previous.observed_at > state.observedAt) return undefined;
-    const seq = this.nextSeq++;
+    const seq = this.nextSeq;
     const text = severities.join(',');
-    if (previous === undefined) {
-      this.sql.insertState.run(
-        state.id,
-        state.provider,
-        state.account,
-        state.observedAt,
-        seq,
-        text,
-      );
+    // Most resources have one state: one statement for them, the look-up only for the others.
+    const inserted = this.sql.insertNewState.run(
+      state.id,
+      state.provider,
+      state.account,
+      state.observedAt,
+      seq,
+      text,
+    ) as { changes: number | bigint };
+    if (Number(inserted.changes) === 1) {
+      this.nextSeq++;
       this.kept++;
       this.wrote();
       return { seq };
     }
+    const previous = this.sql.stateOf.get(state.id) as
+      { seq: number; observed_at: string; severities: string } | undefined;
+    if (previous === undefined) throw new Error(`the state of ${state.id} is neither new nor kept`);
+    if (previous.observed_at > state.observedAt) return undefined;
+    this.nextSeq++;
     this.sql.updateState.run(state.provider, state.account, state.observedAt, seq, text, state.id);
     this.replaced++;
     this.wrote();
@@ -281,8 +285,9 @@ function statementsOf(db: SqlDatabase) {
   const prepare = (sql: string): SqlStatement => db.prepare(sql);
   return {
     stateOf: prepare('SELECT seq, observed_at, severities FROM states WHERE id = ?'),
-    insertState: prepare(
-      'INSERT INTO states (id, provider, account, observed_at, seq, severities) VALUES (?, ?, ?, ?, ?, ?)',
+    insertNewState: prepare(
+      `INSERT INTO states (id, provider, account, observed_at, seq, severities) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
     ),
     updateState: prepare(
       'UPDATE states SET provider = ?, account = ?, observed_at = ?, seq = ?, severities = ? WHERE id = ?',
