@@ -41,25 +41,36 @@ interface ContainerScan {
   lines: number;
 }
 
-/** What a byte is to skipContainer inside a string: 0 nothing, else one of these. */
-const IN_STRING = new Uint8Array(256);
+/** What skipContainer makes of a byte: nothing (0, most bytes) or one of these. */
+const STRING_START = 1;
 const STRING_END = 1;
 const ESCAPE = 2;
 const LINE = 3;
-IN_STRING[QUOTE] = STRING_END;
-IN_STRING[BACKSLASH] = ESCAPE;
-IN_STRING[NEWLINE] = LINE;
-/** What a byte is to skipContainer outside strings: 0 nothing, else one of these. */
-const OUTSIDE = new Uint8Array(256);
-const STRING_START = 1;
 const OPENS = 4;
 const CLOSES = 5;
-OUTSIDE[QUOTE] = STRING_START;
-OUTSIDE[NEWLINE] = LINE;
-OUTSIDE[OPEN_OBJECT] = OPENS;
-OUTSIDE[OPEN_ARRAY] = OPENS;
-OUTSIDE[CLOSE_OBJECT] = CLOSES;
-OUTSIDE[CLOSE_ARRAY] = CLOSES;
+
+/** A table of 256 entries: each byte's kind, 0 for the bytes not listed. */
+function byteKinds(kinds: readonly (readonly [number, number])[]): Uint8Array {
+  const table = new Uint8Array(256);
+  for (const [byte, kind] of kinds) table[byte] = kind;
+  return table;
+}
+
+/** The bytes that matter inside a string. */
+const IN_STRING = byteKinds([
+  [QUOTE, STRING_END],
+  [BACKSLASH, ESCAPE],
+  [NEWLINE, LINE],
+]);
+/** The bytes that matter outside strings. */
+const OUTSIDE = byteKinds([
+  [QUOTE, STRING_START],
+  [NEWLINE, LINE],
+  [OPEN_OBJECT, OPENS],
+  [OPEN_ARRAY, OPENS],
+  [CLOSE_OBJECT, CLOSES],
+  [CLOSE_ARRAY, CLOSES],
+]);
 
 /**
  * Runs through an object or array element from `from`: the index of the
