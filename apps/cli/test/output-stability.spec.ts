@@ -136,6 +136,39 @@ describe('the JSON report, byte for byte', () => {
     120_000,
   );
 
+  // Of two states of one resource with one time, the one read last decides, across inputs
+  // too: a streamed input's records are then not judged in the first pass, where they would
+  // be kept before the records of the inputs before it.
+  it.each([
+    ['the streamed one second', false],
+    ['the streamed one first', true],
+  ])(
+    'keeps the state read last of two inputs, %s',
+    async (_order, streamedFirst) => {
+      const [open, ...others] = await securityGroupItems(200);
+      const closed = {
+        ...open,
+        configuration: { ...(open?.['configuration'] as object), ipPermissions: [] },
+      };
+      // A snapshot streamed record by record that closes sg-0, and a small file that opens it.
+      const streamed = path.join(dir, 'closes.json');
+      await writeFile(streamed, JSON.stringify({ configurationItems: [closed, ...others] }));
+      const small = path.join(dir, 'opens.json');
+      await writeFile(small, JSON.stringify([open]));
+      const inputs = streamedFirst ? [streamed, small] : [small, streamed];
+      const run = await cli(
+        ['scan', '--format', 'json', '--threads', '2', ...inputs.flatMap((f) => ['--input', f])],
+        { env: { DRIFT_NOW: NOW, DRIFT_STREAM_THRESHOLD_BYTES: '4096' } },
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const { findings } = JSON.parse(run.stdout) as { findings: { resourceId: string }[] };
+      const sg0 = findings.filter((f) => f.resourceId.endsWith('security-group/sg-0'));
+      expect(sg0.length > 0).toBe(streamedFirst);
+      expect(findings.length).toBeGreaterThan(100);
+    },
+    60_000,
+  );
+
   // One streamed array may hold records of two clouds, each placed on its own. GCP's are
   // normalized on this thread, so the whole input is read here in the second pass: the AWS
   // records judged in the first must not be judged again, nor left out.

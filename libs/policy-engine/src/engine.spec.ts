@@ -115,6 +115,15 @@ describe('PolicyEngine on the built bundle', () => {
     expect(outcomes.filter((o) => o.ok && o.violations.length > 0).length).toBeGreaterThan(50);
   });
 
+  it('fails only the resource JSON cannot hold, whether judged alone or in a batch', () => {
+    const odd = { ...s3Bucket('odd'), properties: { size: 1n } };
+    expect(() => engine.evaluate(odd as never)).toThrow(InvalidInputError);
+    const outcomes = engine.evaluateMany([s3Bucket('a'), odd as never, s3Bucket('b')]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    const failed = outcomes[1];
+    expect(failed?.ok === false && failed.error.message).toMatch(/odd.*is not JSON/);
+  });
+
   it('leaves the fields no rule names out of the input: the verdict is the same without them', () => {
     expect(engine.readsField('native')).toBe(false);
     expect(engine.readsField('properties')).toBe(true);

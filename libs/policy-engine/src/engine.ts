@@ -144,7 +144,7 @@ export class PolicyEngine {
   evaluate(resource: EvaluableResource): Violation[] {
     assertEvaluable(resource);
     if (!this.judgedKinds.has(resource.kind)) return [];
-    const input = `{"resource":${JSON.stringify(this.inputView(resource))}}`;
+    const input = `{"resource":${this.inputJson(resource)}}`;
     return this.violationsFrom(
       this.evaluateEntrypoint(ENTRYPOINTS.violations, input, resource.id),
       resource,
@@ -183,6 +183,15 @@ export class PolicyEngine {
     return view;
   }
 
+  /** The input view as JSON; a value JSON cannot hold (a cycle, a BigInt) fails this resource only. */
+  private inputJson(resource: EvaluableResource): string {
+    try {
+      return JSON.stringify(this.inputView(resource));
+    } catch (error) {
+      throw new InvalidInputError(`resource ${resource.id} is not JSON: ${describeThrown(error)}`);
+    }
+  }
+
   private violationsFrom(raw: unknown, resource: EvaluableResource): Violation[] {
     if (!Array.isArray(raw)) {
       throw new EvaluationError(resource.id, 'the policy did not return a set of violations');
@@ -205,15 +214,15 @@ export class PolicyEngine {
       const index = outcomes.length;
       try {
         assertEvaluable(resource);
+        if (this.judgedKinds.has(resource.kind)) {
+          judged.push({ resource, index, json: this.inputJson(resource) });
+        }
       } catch (error) {
         if (!(error instanceof PolicyEngineError)) throw error;
         outcomes.push({ resource, ok: false, error });
         continue;
       }
       outcomes.push({ resource, ok: true, violations: [] });
-      if (this.judgedKinds.has(resource.kind)) {
-        judged.push({ resource, index, json: JSON.stringify(this.inputView(resource)) });
-      }
     }
     for (const batch of batchesOf(judged)) {
       for (const [k, outcome] of this.evaluateBatch(
@@ -289,26 +298,27 @@ export class PolicyEngine {
 /** At most this many resources per call: a failed call is made again one by one. */
 const BATCH_RESOURCES = 64;
 /**
- * At most this many bytes of input per call (one resource alone may exceed
- * it): the module's memory grows to its largest input and never shrinks.
+ * At most this many characters of JSON input per call (one resource alone may
+ * exceed it; UTF-8 takes up to three bytes for one): the module's memory grows
+ * to its largest input and never shrinks.
  */
-const BATCH_BYTES = 256 * 1024;
+const BATCH_CHARACTERS = 256 * 1024;
 
 /** Consecutive groups of `items` within the limits of one call. */
 function* batchesOf<T extends { readonly json: string }>(items: readonly T[]): Generator<T[]> {
   let batch: T[] = [];
-  let bytes = 0;
+  let characters = 0;
   for (const item of items) {
     if (
       batch.length > 0 &&
-      (batch.length === BATCH_RESOURCES || bytes + item.json.length > BATCH_BYTES)
+      (batch.length === BATCH_RESOURCES || characters + item.json.length > BATCH_CHARACTERS)
     ) {
       yield batch;
       batch = [];
-      bytes = 0;
+      characters = 0;
     }
     batch.push(item);
-    bytes += item.json.length;
+    characters += item.json.length;
   }
   if (batch.length > 0) yield batch;
 }

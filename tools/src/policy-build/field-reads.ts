@@ -78,7 +78,11 @@ export function namedStrings(ast: unknown): Set<string> | 'everything' {
  * decoded native configuration, is most of a resource). Decided from the
  * parsed Rego, not its text, so comments and strings in tests do not count.
  * A rule cannot read a field it does not name, unless it walks, marshals or
- * lists the keys of a whole value: then nothing is left out.
+ * lists the keys of a whole value: then nothing is left out. Not seen here: a
+ * rule iterating the resource's keys (`some k, v in input.resource`), counting
+ * them or comparing the whole object; without types the parse cannot tell the
+ * resource from an array or a set. The reference evaluation is given the whole
+ * resource, and the catalog and corpus tests compare every case with it.
  */
 export async function unreadFields(
   opaPath: string,

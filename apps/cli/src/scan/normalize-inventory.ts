@@ -219,6 +219,8 @@ export interface RecordSurveyor {
 /** Records of a streamed input to survey, with the line each starts on (for errors). */
 export interface SurveyRange extends RecordRange {
   readonly lines: Float64Array;
+  /** Whether its records that need no context are normalized (and judged) now. */
+  readonly judgeEarly: boolean;
 }
 
 /** Records surveyed at a time. */
@@ -277,6 +279,11 @@ export async function firstPass(
   const skipped: Skipped[] = [];
   const spans = new Map<InputFile, SpanLog>();
   const judgedEarly = new Map<InputFile, RecordSet>();
+  // Of two states of one resource with one time, the one read last decides. Judged early,
+  // a record would be kept before the second-pass records of the inputs before it: with
+  // one input no record read before it is judged after it (a resource's states all need
+  // context, or all need none, as its type decides).
+  const judgeEarly = options.inputs.length === 1;
   const markContextOnly = (source: string, index: number) => {
     const indexes = contextOnly.get(source);
     if (indexes) indexes.push(index);
@@ -314,7 +321,7 @@ export async function firstPass(
     if (mode === 'stream' && help) {
       const spanLog = help.spanLogFor(input);
       spans.set(input, spanLog);
-      await surveyRanges(input, spanLog, help.surveyor, apply);
+      await surveyRanges(input, spanLog, help.surveyor, apply, judgeEarly);
       // A document with no record array is read whole, below.
       if (spanLog.count > 0) continue;
     }
@@ -332,6 +339,7 @@ async function surveyRanges(
   spanLog: SpanLog,
   surveyor: RecordSurveyor,
   apply: (survey: Survey) => void,
+  judgeEarly: boolean,
 ): Promise<void> {
   let spans: number[] = [];
   let lines: number[] = [];
@@ -339,7 +347,7 @@ async function surveyRanges(
     const first = spanLog.count - lines.length;
     const range = { path: input.path, label: input.label, first };
     await surveyor.survey(
-      { ...range, spans: Float64Array.from(spans), lines: Float64Array.from(lines) },
+      { ...range, spans: Float64Array.from(spans), lines: Float64Array.from(lines), judgeEarly },
       apply,
     );
     spans = [];
@@ -378,7 +386,8 @@ export function surveyRange(
       const refused = `is not valid JSON: a record ${(error as Error).message} at line ${line}`;
       return { survey: { source, refused } };
     }
-    return surveyAndNormalize({ source, value }, false, reading, range.first + k);
+    const early = range.judgeEarly ? range.first + k : undefined;
+    return surveyAndNormalize({ source, value }, false, reading, early);
   });
 }
 

@@ -60,7 +60,9 @@ export function readRange(
     bytes = readBytes(range.path, from, spans[spans.length - 1] ?? from);
   } catch (error) {
     const reason = `could not be read again: ${(error as Error).message}`;
-    return Array.from({ length: count }, (_, k) => ({ source: sourceOf(k), error: reason }));
+    return Array.from({ length: count }, (_, k) =>
+      skip?.has(k) ? undefined : { source: sourceOf(k), error: reason },
+    );
   }
   const records: (RangeRecord | undefined)[] = [];
   for (let k = 0; k < count; k++) {
