@@ -28,7 +28,11 @@ to_everyone(statement) if {
 	everyone(principal)
 }
 
-# A condition restricts when it fixes a restricting key to values that are not wildcards.
+# A condition restricts when it fixes a restricting key to fixed values only: S3 counts
+# a value as fixed when it holds no wildcard ("*" or "?") and no policy variable
+# ("${aws:username}"), so `StringLike aws:SourceVpce "vpce-*"` leaves a statement public
+# ("The meaning of public",
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
 restricted(statement) if {
 	some operator, keys in statement.conditions
 	not startswith(lower(operator), "forany")
@@ -36,8 +40,18 @@ restricted(statement) if {
 	lower(key) in restricting_keys
 	count(values) > 0
 	every value in values {
-		not value in {"*", "0.0.0.0/0", "::/0"}
+		fixed_value(value)
 	}
+}
+
+fixed_value(value) if is_number(value)
+
+fixed_value(value) if {
+	is_string(value)
+	not contains(value, "*")
+	not contains(value, "?")
+	not contains(value, "${")
+	not value in {"0.0.0.0/0", "::/0"}
 }
 
 # Allow statements that grant something to anyone on the internet.

@@ -54,6 +54,36 @@ test_aws_condition_with_wildcard_value_still_public if {
 	count(rule.deny) == 1 with input.resource as bucket
 }
 
+# One value that is not fixed among fixed ones leaves the statement public.
+widened_by(value) := fixtures.s3_bucket("b", {
+	"publicAccessBlock": fixtures.none_blocked,
+	"policy": [object.union(public_statement, {"conditions": {"StringLike": {"aws:SourceVpce": ["vpce-1a2b3c4d", value]}}})],
+})
+
+test_aws_condition_with_a_wildcard_in_its_value_still_public if {
+	count(rule.deny) == 1 with input.resource as widened_by("vpce-*")
+}
+
+test_aws_condition_with_a_single_character_wildcard_still_public if {
+	count(rule.deny) == 1 with input.resource as widened_by("vpce-0a1b2c3d4e5f6071?")
+}
+
+test_aws_condition_with_a_policy_variable_still_public if {
+	count(rule.deny) == 1 with input.resource as widened_by("${aws:SourceVpce}")
+}
+
+test_aws_string_like_with_a_fixed_value_is_not_public if {
+	pinned := object.union(public_statement, {"conditions": {"StringLike": {"aws:SourceVpce": ["vpce-1a2b3c4d"]}}})
+	bucket := fixtures.s3_bucket("b", {"publicAccessBlock": fixtures.none_blocked, "policy": [pinned]})
+	count(rule.deny) == 0 with input.resource as bucket
+}
+
+test_aws_condition_with_an_account_written_as_a_number_is_not_public if {
+	pinned := object.union(public_statement, {"conditions": {"StringEquals": {"aws:SourceAccount": [123456789012]}}})
+	bucket := fixtures.s3_bucket("b", {"publicAccessBlock": fixtures.none_blocked, "policy": [pinned]})
+	count(rule.deny) == 0 with input.resource as bucket
+}
+
 test_aws_public_policy_neutralised_by_restrict_public_buckets if {
 	bucket := fixtures.s3_bucket("b", {"policy": [public_statement]})
 	count(rule.deny) == 0 with input.resource as bucket

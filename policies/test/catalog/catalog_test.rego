@@ -169,6 +169,11 @@ test_aws_dd_storage_002_violating_policy_allow_star if {
 	fires("DD-STORAGE-002") with input.resource as resource
 }
 
+test_aws_dd_storage_002_violating_policy_source_vpce_wildcard if {
+	some resource in data.catalog.aws["dd-storage-002-violating-policy-source-vpce-wildcard"]
+	fires("DD-STORAGE-002") with input.resource as resource
+}
+
 test_aws_dd_storage_003_compliant_sse_kms if {
 	every resource in data.catalog.aws["dd-storage-003-compliant-sse-kms"] {
 		not fires("DD-STORAGE-003") with input.resource as resource

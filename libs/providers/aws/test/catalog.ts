@@ -18,12 +18,28 @@ function flag(value: boolean | null | undefined, violatingWhen: boolean): Verdic
   return value === violatingWhen ? 'violating' : 'compliant';
 }
 
+/**
+ * A fixed value: no wildcard (`*`, `?`) and no policy variable (`${…}`). Only
+ * fixed values of a condition make a statement non-public ("The meaning of
+ * public", S3 Block Public Access docs).
+ */
+const fixed = (value: string) => !/[*?]|\$\{/.test(value) && !INTERNET.includes(value);
+
+/** A condition that pins some key to fixed values only (in brief: any key). */
+function pinned(conditions: PolicyStatement['conditions']): boolean {
+  return Object.entries(conditions ?? {}).some(
+    ([operator, keys]) =>
+      !operator.toLowerCase().startsWith('forany') &&
+      Object.values(keys).some((values) => values.length > 0 && values.every(fixed)),
+  );
+}
+
 function publicAllow(statements: PolicyStatement[]): boolean {
   return statements.some(
     (s) =>
       s.effect === 'Allow' &&
       (s.principals ?? []).some((p) => p.id === '*') &&
-      (s.conditions === null || Object.keys(s.conditions).length === 0),
+      !pinned(s.conditions),
   );
 }
 
