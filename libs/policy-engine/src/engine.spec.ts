@@ -1,7 +1,13 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { PolicyEngine } from './engine.js';
 import { InvalidInputError } from './errors.js';
-import { builtBundleDir, NOTHING_BLOCKED, s3Bucket } from '../test/bundle-dir.js';
+import {
+  builtBundleDir,
+  copyOfBuiltBundle,
+  editManifest,
+  NOTHING_BLOCKED,
+  s3Bucket,
+} from '../test/bundle-dir.js';
 
 describe('PolicyEngine on the built bundle', () => {
   let engine: PolicyEngine;
@@ -130,6 +136,18 @@ describe('PolicyEngine on the built bundle', () => {
     const bucket = s3Bucket('tagged', { publicAccessBlock: NOTHING_BLOCKED });
     const decorated = { ...bucket, tags: { env: 'prod' }, native: { Name: 'tagged' } };
     expect(engine.evaluate(decorated)).toEqual(engine.evaluateEveryRule(decorated));
+  });
+
+  it('gives the policy only the fields the manifest does not list as unread; the reference gets all', async () => {
+    // A manifest that (wrongly) calls `properties` unread: the rules then see no properties.
+    const dir = await copyOfBuiltBundle();
+    await editManifest(dir, (m) => (m['unreadFields'] = ['properties']));
+    const blind = await PolicyEngine.load(dir);
+    const bucket = s3Bucket('blind', { publicAccessBlock: NOTHING_BLOCKED });
+    expect(blind.readsField('properties')).toBe(false);
+    expect(blind.evaluate(bucket)).toEqual([]);
+    expect(blind.evaluateMany([bucket, bucket]).map((o) => o.ok && o.violations)).toEqual([[], []]);
+    expect(blind.evaluateEveryRule(bucket).map((v) => v.ruleId)).toEqual(['DD-STORAGE-001']);
   });
 
   it('is reusable: many evaluations give the same answer as the first', () => {

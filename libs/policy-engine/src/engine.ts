@@ -144,9 +144,13 @@ export class PolicyEngine {
   evaluate(resource: EvaluableResource): Violation[] {
     assertEvaluable(resource);
     if (!this.judgedKinds.has(resource.kind)) return [];
-    const input = `{"resource":${this.inputJson(resource)}}`;
+    return this.judgeOne(resource, this.inputJson(resource));
+  }
+
+  /** One call for one resource whose input view is `json`. */
+  private judgeOne(resource: EvaluableResource, json: string): Violation[] {
     return this.violationsFrom(
-      this.evaluateEntrypoint(ENTRYPOINTS.violations, input, resource.id),
+      this.evaluateEntrypoint(ENTRYPOINTS.violations, `{"resource":${json}}`, resource.id),
       resource,
     );
   }
@@ -258,9 +262,9 @@ export class PolicyEngine {
         if (!(error instanceof PolicyEngineError)) throw error;
       }
     }
-    return resources.map((resource) => {
+    return resources.map((resource, k) => {
       try {
-        return { resource, ok: true, violations: this.evaluate(resource) };
+        return { resource, ok: true, violations: this.judgeOne(resource, inputs[k] as string) };
       } catch (error) {
         if (!(error instanceof PolicyEngineError)) throw error;
         return { resource, ok: false, error };
