@@ -95,11 +95,11 @@ function skipContainer(chunk: Buffer, from: number, state: ContainerScan): numbe
     if (inString) {
       while (i < length && (kind = IN_STRING[chunk[i] as number] as number) === 0) i++;
       if (i === length) break;
+      // A raw newline is not JSON, but counting it keeps later lines right; after an escape
+      // the next byte is text, in this chunk or (`escaped`) the next.
       if (kind === STRING_END) inString = false;
-      else if (kind === LINE)
-        lines++; // A raw newline is not JSON, but counting it keeps later lines right.
-      else if (i + 1 < length)
-        i++; // An escape: the byte after it is text.
+      else if (kind === LINE) lines++;
+      else if (i + 1 < length) i++;
       else escaped = true;
       i++;
       continue;

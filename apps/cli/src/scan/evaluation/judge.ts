@@ -4,6 +4,7 @@ import { toFinding, type ScanFinding } from '../finding.js';
 import {
   normalizeDocument,
   surveyRange,
+  type Normalized,
   type Reading,
   type SkippedRecord,
   type Survey,
@@ -85,12 +86,13 @@ function judgementOf(outcome: EvaluationOutcome<Resource>, by: Judge): Judgement
 /** A record's outcome, or its resource still to be judged. */
 type Step = Outcome | { readonly toJudge: Resource };
 
+/** A normalized record as a step: its resource to judge, or why it was skipped. */
+const stepOf = (item: Normalized): Step => ('resource' in item ? { toJudge: item.resource } : item);
+
 /** A parsed document's records, normalized. */
 function documentSteps(document: DocumentJob, value: unknown, by: Judge): Step[] {
   const { source, wholeFile, contextOnly } = document;
-  return normalizeDocument({ source, value }, wholeFile, contextOnly, by.reading).map((item) =>
-    'resource' in item ? { toJudge: item.resource } : item,
-  );
+  return normalizeDocument({ source, value }, wholeFile, contextOnly, by.reading).map(stepOf);
 }
 
 /**
@@ -149,7 +151,7 @@ function jobSteps(job: Job, by: Judge): Step[] {
 function surveySteps(range: SurveyRange, reading: Reading): Step[] {
   return surveyRange(range, reading).flatMap(({ survey, normalized }) => [
     { survey },
-    ...(normalized ?? []).map((item) => ('resource' in item ? { toJudge: item.resource } : item)),
+    ...(normalized ?? []).map(stepOf),
   ]);
 }
 
