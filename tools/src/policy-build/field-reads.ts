@@ -50,7 +50,7 @@ function refName(terms: readonly unknown[]): string {
  * object.get(x, "native", …) all name "native"; or `everything` when it calls
  * a builtin that may read fields it does not name.
  */
-export function namedStrings(ast: unknown): Set<string> | 'everything' {
+function namedStrings(ast: unknown): Set<string> | 'everything' {
   const named = new Set<string>();
   const pending: unknown[] = [ast];
   while (pending.length > 0) {

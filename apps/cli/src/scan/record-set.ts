@@ -4,7 +4,6 @@
  */
 export class RecordSet {
   private bits = new Uint8Array(1024);
-  private count = 0;
 
   add(record: number): void {
     const at = record >>> 3;
@@ -13,17 +12,11 @@ export class RecordSet {
       grown.set(this.bits);
       this.bits = grown;
     }
-    const mask = 1 << (record & 7);
-    if (((this.bits[at] as number) & mask) === 0) this.count++;
-    this.bits[at] = (this.bits[at] as number) | mask;
+    this.bits[at] = (this.bits[at] as number) | (1 << (record & 7));
   }
 
   has(record: number): boolean {
     const at = record >>> 3;
     return at < this.bits.length && ((this.bits[at] as number) & (1 << (record & 7))) !== 0;
-  }
-
-  get size(): number {
-    return this.count;
   }
 }
