@@ -50,6 +50,7 @@ import {
   sccFindingsFor,
   sccFindingsOf,
   twinFirewalls,
+  type ExportRecord,
   type PushSigner,
   type SccFinding,
 } from './support.js';
@@ -59,6 +60,23 @@ const BACKUPS_19 = '//storage.googleapis.com/acme-backups-19';
 const VERSIONING_RULE = 'DD-STORAGE-005';
 /** Public access prevention left to a project that does not enforce it. */
 const GUARDRAIL_RULE = 'DD-STORAGE-001';
+
+/**
+ * The sample estate, except that acme-backups and acme-backups-19 leave public access
+ * prevention to their project, which does not enforce it: the allUsers grants these tests add
+ * take effect (under enforced prevention they would grant nothing), and the guardrail is off.
+ */
+function exposableEstate(): ExportRecord[] {
+  return sampleRecords().map((record) => {
+    if (![BACKUPS, BACKUPS_19].includes(record.name) || record['resource'] === undefined) {
+      return record;
+    }
+    const data = (record['resource'] as { data: { iamConfiguration: Record<string, unknown> } })
+      .data;
+    data.iamConfiguration['publicAccessPrevention'] = 'inherited';
+    return record;
+  });
+}
 const REQUESTS = 'drift_gcp_pubsub_requests_total';
 const MESSAGES = 'drift_gcp_pubsub_messages_total';
 
@@ -100,7 +118,7 @@ async function stop(service: Service): Promise<string> {
 }
 
 beforeAll(async () => {
-  standIn = await startGcpStandIn({ seed: toNdjson(sampleRecords()) });
+  standIn = await startGcpStandIn({ seed: toNdjson(exposableEstate()) });
   dir = await tempDir('drift-gcp-serve-');
   signer = await pushSigner(dir);
 }, 30_000);
@@ -123,8 +141,15 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     statePath = path.join(dir, 'state.db');
     const sweep = await adapter(['sweep'], adapterEnv(standIn, statePath));
     expect(sweep.code, sweep.stderr).toBe(0);
-    expect(reportLines(sweep.stderr)[0]).toMatch(/findings: 12 opened, 0 updated/);
-    expect(sccFindings(BACKUPS)).toMatchObject([{ category: VERSIONING_RULE, state: 'ACTIVE' }]);
+    expect(reportLines(sweep.stderr)[0]).toMatch(/findings: 14 opened, 0 updated/);
+    expect(
+      sccFindings(BACKUPS)
+        .map((f) => [f.category, f.state])
+        .sort(),
+    ).toEqual([
+      [GUARDRAIL_RULE, 'ACTIVE'],
+      [VERSIONING_RULE, 'ACTIVE'],
+    ]);
     service = await serve(statePath);
   }, 30_000);
 
@@ -228,6 +253,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     const state = await stateOf(statePath, BACKUPS);
     expect(Object.fromEntries(state.map((f) => [f.ruleId, f.status]))).toEqual({
       [PUBLIC_RULE]: 'ACTIVE',
+      [GUARDRAIL_RULE]: 'ACTIVE',
       [VERSIONING_RULE]: 'ACTIVE',
     });
     const publicRecord = state.find((f) => f.ruleId === PUBLIC_RULE)!;
@@ -273,6 +299,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
   it('resolves the findings of a deleted bucket: the same SCC findings go INACTIVE', async () => {
     const before = sccFindings(BACKUPS);
     expect(before.map((f) => [f.category, f.state]).sort()).toEqual([
+      [GUARDRAIL_RULE, 'ACTIVE'],
       [PUBLIC_RULE, 'ACTIVE'],
       [VERSIONING_RULE, 'ACTIVE'],
     ]);
@@ -283,8 +310,12 @@ describe('drift-detective-gcp serve on the sample estate', () => {
 
     const after = sccFindings(BACKUPS);
     expect(after.map((f) => f.name).sort()).toEqual(before.map((f) => f.name).sort());
-    expect(after.map((f) => f.state)).toEqual(['INACTIVE', 'INACTIVE']);
-    expect(after.map((f) => f.sourceProperties['resolution'])).toEqual(['deleted', 'deleted']);
+    expect(after.map((f) => f.state)).toEqual(['INACTIVE', 'INACTIVE', 'INACTIVE']);
+    expect(after.map((f) => f.sourceProperties['resolution'])).toEqual([
+      'deleted',
+      'deleted',
+      'deleted',
+    ]);
     expect(findingsOf().filter((f) => f.resourceName !== BACKUPS)).toEqual(others);
     expect(
       (await stateOf(statePath, BACKUPS)).map((f) => [
@@ -296,6 +327,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
     ).toEqual(
       expect.arrayContaining([
         [PUBLIC_RULE, 'RESOLVED', 'deleted', true],
+        [GUARDRAIL_RULE, 'RESOLVED', 'deleted', true],
         [VERSIONING_RULE, 'RESOLVED', 'deleted', true],
       ]),
     );
@@ -309,7 +341,7 @@ describe('drift-detective-gcp serve on the sample estate', () => {
         .status,
     ).toBe(204);
     expect(standIn.writes()).toBe(writes);
-    expect(sccFindings(BACKUPS).map((f) => f.state)).toEqual(['INACTIVE', 'INACTIVE']);
+    expect(sccFindings(BACKUPS).map((f) => f.state)).toEqual(['INACTIVE', 'INACTIVE', 'INACTIVE']);
   });
 
   it('acknowledges a push whose data is not a feed message, dead-lettering it with its reason', async () => {

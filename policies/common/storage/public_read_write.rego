@@ -7,7 +7,9 @@
 #   RestrictPublicBuckets neutralises it). Azure: a blob container with public
 #   access Blob or Container on an account that does not disallow public blob
 #   access (unset counts as allowed, as Azure documents). GCP:
-#   an IAM binding on the bucket to allUsers or allAuthenticatedUsers.
+#   an IAM binding on the bucket to allUsers or allAuthenticatedUsers, unless
+#   public access prevention is enforced on the bucket or by an ancestor's
+#   constraints/storage.publicAccessPrevention.
 # custom:
 #   id: DD-STORAGE-002
 #   severity: CRITICAL
@@ -74,8 +76,18 @@ azure_causes contains message if {
 
 level_text := {"Blob": "blob read", "Container": "container list and blob read"}
 
+# Public access prevention, on the bucket or from an ancestor's organization
+# policy, revokes what allUsers and allAuthenticatedUsers were granted: the
+# bindings stay in the IAM policy but every request they would allow fails.
+# https://cloud.google.com/storage/docs/public-access-prevention
+# Unknown (null) prevention neutralises nothing.
+public_access_prevented if properties.publicAccessPrevention == "enforced"
+
+public_access_prevented if properties.publicAccessPreventionPolicy == true
+
 gcp_causes contains text.join([labels.describe(resource), " grants ", grant.role, " to ", grant.member, "."]) if {
 	resource.provider == "gcp"
+	not public_access_prevented
 	some grant in iam.public_bindings(properties.iamBindings)
 }
 

@@ -125,3 +125,31 @@ test_gcp_bucket_private_bindings_are_compliant if {
 	count(rule.deny) == 0 with input.resource as fixtures.bucket("gcp", "b", {"iamBindings": bindings})
 	count(rule.deny) == 0 with input.resource as fixtures.bucket("gcp", "b", {})
 }
+
+public_bindings := [{"role": "roles/storage.objectViewer", "members": ["allUsers", "allAuthenticatedUsers"], "condition": null}]
+
+test_gcp_public_access_prevention_on_the_bucket_neutralises_public_bindings if {
+	bucket := fixtures.bucket("gcp", "b", {"iamBindings": public_bindings, "publicAccessPrevention": "enforced"})
+	count(rule.deny) == 0 with input.resource as bucket
+}
+
+test_gcp_public_access_prevention_from_an_ancestor_neutralises_public_bindings if {
+	bucket := fixtures.bucket("gcp", "b", {
+		"iamBindings": public_bindings, "publicAccessPrevention": "inherited",
+		"publicAccessPreventionPolicy": true,
+	})
+	count(rule.deny) == 0 with input.resource as bucket
+}
+
+test_gcp_public_access_prevention_inherited_unenforced_or_unknown_leaves_bindings_public if {
+	every prevention in ["inherited", "unspecified", null] {
+		every policy in [false, null] {
+			bucket := fixtures.bucket("gcp", "b", {
+				"iamBindings": public_bindings, "publicAccessPrevention": prevention,
+				"publicAccessPreventionPolicy": policy,
+			})
+			some violation in rule.deny with input.resource as bucket
+			count(violation.details.causes) == 2
+		}
+	}
+}

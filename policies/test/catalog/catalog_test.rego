@@ -401,6 +401,12 @@ test_gcp_dd_storage_001_violating_pap_inherited if {
 	fires("DD-STORAGE-001") with input.resource as resource
 }
 
+test_gcp_dd_storage_002_compliant_allusers_public_access_prevention_enforced if {
+	every resource in data.catalog.gcp["dd-storage-002-compliant-allusers-public-access-prevention-enforced"] {
+		not fires("DD-STORAGE-002") with input.resource as resource
+	}
+}
+
 test_gcp_dd_storage_002_compliant_project_members_only if {
 	every resource in data.catalog.gcp["dd-storage-002-compliant-project-members-only"] {
 		not fires("DD-STORAGE-002") with input.resource as resource

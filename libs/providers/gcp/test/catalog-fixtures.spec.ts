@@ -1,6 +1,6 @@
 import { assertValidResource } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
-import { CATALOG } from './catalog.js';
+import { CATALOG, type CatalogCase } from './catalog.js';
 import { must, nativeFixture, nativeFixtureNames, normalizeOne } from './helpers.js';
 
 /** The rules of the DESIGN.md catalog with a GCP column that can be violated. */
@@ -16,20 +16,31 @@ const GCP_RULES = [
   'DD-KMS-001',
 ];
 
+const filesOf = (c: CatalogCase) => [c.violating, c.compliant, ...(c.more ?? [])];
+
+/** What a fixture's name says it is for its rule: violating (true) or compliant (false). */
+function violatingByName(c: CatalogCase, file: string): boolean {
+  const prefix = c.rule.toLowerCase();
+  if (file.startsWith(`${prefix}-violating-`)) return true;
+  if (file.startsWith(`${prefix}-compliant-`)) return false;
+  throw new Error(`${file} is named neither ${prefix}-violating-… nor ${prefix}-compliant-…`);
+}
+
 describe('catalog fixtures (test/fixtures/native/dd-*.json)', () => {
   it('has one violating fixture and one compliant twin for every GCP rule, named after it', () => {
     expect(CATALOG.map((c) => c.rule)).toEqual(GCP_RULES);
     const files = nativeFixtureNames().filter((f) => f.startsWith('dd-'));
-    expect(files.sort()).toEqual(CATALOG.flatMap((c) => [c.violating, c.compliant]).sort());
+    expect(files.sort()).toEqual(CATALOG.flatMap(filesOf).sort());
     for (const c of CATALOG) {
       expect(c.violating.startsWith(`${c.rule.toLowerCase()}-violating-`)).toBe(true);
       expect(c.compliant.startsWith(`${c.rule.toLowerCase()}-compliant-`)).toBe(true);
+      for (const file of c.more ?? []) expect(() => violatingByName(c, file)).not.toThrow();
     }
   });
 
   it('holds one export record per file, or [RESOURCE, IAM_POLICY] of one asset', () => {
     for (const c of CATALOG) {
-      for (const file of [c.violating, c.compliant]) {
+      for (const file of filesOf(c)) {
         const content = nativeFixture(file);
         const records = (Array.isArray(content) ? content : [content]) as Record<string, unknown>[];
         for (const record of records) expect(record, file).toHaveProperty('asset_type');
@@ -54,6 +65,12 @@ describe('catalog fixtures (test/fixtures/native/dd-*.json)', () => {
     expect(c.verdict(compliant)).toBe(false);
     // Twins: the same asset.
     expect(compliant.id).toBe(violating.id);
+    for (const file of c.more ?? []) {
+      const resource = normalizeOne(nativeFixture(file), file);
+      assertValidResource(resource);
+      expect(resource.id, file).toBe(violating.id);
+      expect(c.verdict(resource), file).toBe(violatingByName(c, file));
+    }
   });
 
   it.each(CATALOG)('$rule: the datums of the violating fixture exist', (c) => {

@@ -10,6 +10,8 @@ export interface CatalogCase {
   readonly kind: Kind;
   readonly violating: string;
   readonly compliant: string;
+  /** Further fixtures of the rule, violating or compliant as their names say. */
+  readonly more?: readonly string[];
   /** Paths (inside the violating fixture file) of the native values that make it violate. */
   readonly datums: readonly (readonly (string | number)[])[];
   readonly verdict: (resource: Resource) => boolean | null;
@@ -51,8 +53,12 @@ export const CATALOG: readonly CatalogCase[] = [
     kind: 'storage.bucket',
     violating: 'dd-storage-002-violating-allusers-object-viewer.json',
     compliant: 'dd-storage-002-compliant-project-members-only.json',
+    more: ['dd-storage-002-compliant-allusers-public-access-prevention-enforced.json'],
     datums: [[1, 'iam_policy', 'bindings', 2, 'members', 0]],
     verdict: (r) => {
+      const { publicAccessPrevention: pap, publicAccessPreventionPolicy: policy } = props(r);
+      // Enforced prevention makes allUsers/allAuthenticatedUsers grants ineffective.
+      if (pap === 'enforced' || policy === true) return false;
       const list = bindings(props(r)['iamBindings']);
       return list === null ? null : list.some((b) => b.members.some((m) => PUBLIC.has(m)));
     },

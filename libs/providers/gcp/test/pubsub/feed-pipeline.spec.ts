@@ -51,6 +51,25 @@ import {
 
 const EXPORTS = '//storage.googleapis.com/acme-exports';
 const orgPolicy = () => nativeFixture('org-policy-project-public-access-prevention.json');
+/** The project's org policies less public access prevention: a public grant there takes effect. */
+function policiesWithoutPrevention(): Json {
+  const record = clone(orgPolicy()) as Json;
+  const policies = record['org_policy'] as Json[];
+  record['org_policy'] = policies.filter(
+    (p) => p['constraint'] !== 'constraints/storage.publicAccessPrevention',
+  );
+  return record;
+}
+/**
+ * acme-backups with public access prevention "inherited" (from a project that does not enforce
+ * it): a public grant makes it public, and its guardrail (DD-STORAGE-001) is off.
+ */
+function exposedBackups(): Json {
+  const record = backupsResource();
+  const data = (record['resource'] as Json)['data'] as Json;
+  (data['iamConfiguration'] as Json)['publicAccessPrevention'] = 'inherited';
+  return record;
+}
 /** acme-exports as Cloud Asset holds it: the current asset of the feed fixture, PAP "inherited". */
 const exportsAsset = () =>
   (clone(nativeFixture('feed-temporal-asset-bucket.json')) as { asset: Json }).asset;
@@ -187,19 +206,25 @@ const historyCalls = () => standIn.requests().filter((e) => e.method === 'BatchG
 
 describe('an IAM_POLICY feed message (a bucket made public)', () => {
   it('is joined to the RESOURCE Cloud Asset holds: public → ACTIVE, the versioning finding stays', async () => {
-    standIn.replaceAssets(ndjson(backupsResource(), backupsIamPolicy(), orgPolicy()));
+    standIn.replaceAssets(
+      ndjson(exposedBackups(), backupsIamPolicy(), policiesWithoutPrevention()),
+    );
     const run = await pipeline();
     // The bucket as the RESOURCE feed reported it: versioning off (DD-STORAGE-005).
-    expect(
-      (await run.post(pushOf(resourceMessage(backupsResource(), minutesAgo(10))))).status,
-    ).toBe(204);
-    expect(await run.findings(BACKUPS)).toEqual({ 'DD-STORAGE-005': 'ACTIVE' });
+    expect((await run.post(pushOf(resourceMessage(exposedBackups(), minutesAgo(10))))).status).toBe(
+      204,
+    );
+    expect(await run.findings(BACKUPS)).toEqual({
+      'DD-STORAGE-001': 'ACTIVE',
+      'DD-STORAGE-005': 'ACTIVE',
+    });
 
     const before = historyCalls().length;
     const changedAt = minutesAgo(5);
     const iam = at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), changedAt);
     expect((await run.post(pushOf(iam))).status).toBe(204);
     expect(await run.findings(BACKUPS)).toEqual({
+      'DD-STORAGE-001': 'ACTIVE',
       'DD-STORAGE-005': 'ACTIVE',
       'DD-STORAGE-002': 'ACTIVE',
     });
@@ -232,11 +257,24 @@ describe('an IAM_POLICY feed message (a bucket made public)', () => {
     });
   });
 
-  it('judged alone (no enricher) would resolve the versioning finding it cannot see', async () => {
-    standIn.replaceAssets(ndjson(backupsResource(), backupsIamPolicy(), orgPolicy()));
-    const run = await pipeline({ enrich: false });
-    await run.post(pushOf(resourceMessage(backupsResource(), minutesAgo(10))));
+  it('grants nothing where the bucket enforces public access prevention: no DD-STORAGE-002', async () => {
+    // The allUsers binding lands in the IAM policy, but prevention makes it ineffective.
+    standIn.replaceAssets(
+      ndjson(backupsResource(), backupsIamPolicy(), policiesWithoutPrevention()),
+    );
+    const run = await pipeline();
+    const iam = at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), minutesAgo(5));
+    expect((await run.post(pushOf(iam))).status).toBe(204);
     expect(await run.findings(BACKUPS)).toEqual({ 'DD-STORAGE-005': 'ACTIVE' });
+  });
+
+  it('judged alone (no enricher) would resolve the versioning finding it cannot see', async () => {
+    standIn.replaceAssets(
+      ndjson(exposedBackups(), backupsIamPolicy(), policiesWithoutPrevention()),
+    );
+    const run = await pipeline({ enrich: false });
+    await run.post(pushOf(resourceMessage(exposedBackups(), minutesAgo(10))));
+    expect(await run.findings(BACKUPS)).toMatchObject({ 'DD-STORAGE-005': 'ACTIVE' });
     const iam = at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), minutesAgo(5));
     expect((await run.post(pushOf(iam))).status).toBe(204);
     // This is the false resolution the enricher exists to prevent.
@@ -244,7 +282,9 @@ describe('an IAM_POLICY feed message (a bucket made public)', () => {
   });
 
   it('changes nothing when Pub/Sub redelivers it ten times', async () => {
-    standIn.replaceAssets(ndjson(backupsResource(), backupsIamPolicy(), orgPolicy()));
+    standIn.replaceAssets(
+      ndjson(exposedBackups(), backupsIamPolicy(), policiesWithoutPrevention()),
+    );
     const run = await pipeline();
     const push = pushOf(at(pubsubFixture('feed-iam-policy-bucket-allusers.json'), minutesAgo(5)));
     expect((await run.post(push)).status).toBe(204);
@@ -256,7 +296,9 @@ describe('an IAM_POLICY feed message (a bucket made public)', () => {
   });
 
   it('is answered non-2xx while Cloud Asset fails, and judged once it answers again', async () => {
-    standIn.replaceAssets(ndjson(backupsResource(), backupsIamPolicy(), orgPolicy()));
+    standIn.replaceAssets(
+      ndjson(exposedBackups(), backupsIamPolicy(), policiesWithoutPrevention()),
+    );
     const run = await pipeline();
     standIn.setFaults(({ method }) =>
       method === 'BatchGetAssetsHistory' ? gcpFaults.unavailable() : null,
@@ -290,7 +332,7 @@ describe('an IAM_POLICY feed message (a bucket made public)', () => {
 describe('a RESOURCE feed message', () => {
   it('is joined to the IAM policy Cloud Asset holds, and stands alone for an asset without one', async () => {
     standIn.replaceAssets(
-      ndjson(backupsResource(), backupsIamPolicy(), orgPolicy(), exportsAsset()),
+      ndjson(exposedBackups(), backupsIamPolicy(), policiesWithoutPrevention(), exportsAsset()),
     );
     const run = await pipeline();
     const publicIam = clone(backupsIamPolicy());
@@ -298,10 +340,13 @@ describe('a RESOURCE feed message', () => {
       role: 'roles/storage.objectViewer',
       members: ['allUsers'],
     });
-    standIn.replaceAssets(ndjson(backupsResource(), publicIam, orgPolicy(), exportsAsset()));
-    await run.post(pushOf(resourceMessage(backupsResource(), minutesAgo(3))));
+    standIn.replaceAssets(
+      ndjson(exposedBackups(), publicIam, policiesWithoutPrevention(), exportsAsset()),
+    );
+    await run.post(pushOf(resourceMessage(exposedBackups(), minutesAgo(3))));
     // The public grant lives in the IAM part only: it is judged all the same.
     expect(await run.findings(BACKUPS)).toEqual({
+      'DD-STORAGE-001': 'ACTIVE',
       'DD-STORAGE-005': 'ACTIVE',
       'DD-STORAGE-002': 'ACTIVE',
     });
@@ -311,7 +356,7 @@ describe('a RESOURCE feed message', () => {
       minutesAgo(2),
     );
     expect((await run.post(pushOf(exportsMessage))).status).toBe(204);
-    expect(await run.store.findingsOf({ provider: 'gcp', resourceId: EXPORTS })).toEqual([]);
+    expect(await run.findings(EXPORTS)).toEqual({ 'DD-STORAGE-001': 'ACTIVE' });
   });
 
   it('reads the org policy of the bucket’s project: enforced there, no guardrail finding', async () => {
