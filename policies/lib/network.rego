@@ -29,10 +29,23 @@ covers_port(rule, port) if {
 	port <= range.to
 }
 
-# Every port: no ports given, or one range spanning 1-65535 (0-65535 too).
-all_ports(rule) if rule.ports == null
+# Protocols that address traffic to ports, by name and IANA number: TCP 6,
+# UDP 17, DCCP 33, SCTP 132, UDP-Lite 136, and "all", which includes them.
+# https://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml
+# ICMP, ICMPv6, ESP, AH, GRE and the like have no ports: a rule admitting only
+# them admits no port at all, so it is never "all ports" (AWS writes their
+# fromPort/toPort as ICMP type/code or -1, Azure and GCP as "*" or nothing).
+port_protocols := {"all", "tcp", "6", "udp", "17", "dccp", "33", "sctp", "132", "udplite", "136"}
+
+# Every port of a protocol with ports: no ports given, or one range spanning
+# 1-65535 (0-65535 too).
+all_ports(rule) if {
+	rule.protocol in port_protocols
+	rule.ports == null
+}
 
 all_ports(rule) if {
+	rule.protocol in port_protocols
 	some range in rule.ports
 	range.from <= 1
 	range.to >= 65535

@@ -1,10 +1,12 @@
 # METADATA
 # title: All ports open to the internet
 # description: |
-#   Every port of a protocol (or every protocol) is reachable from anywhere:
-#   AWS ipProtocol -1 or a 0-65535 range, Azure "*" ports, GCP "all" or a
-#   protocol without ports, from 0.0.0.0/0 or ::/0 — unless a higher-priority
-#   deny from the internet shadows it.
+#   Every port of a protocol with ports (TCP, UDP, SCTP, DCCP, UDP-Lite), or
+#   every protocol, is reachable from anywhere: AWS ipProtocol -1 or a 0-65535
+#   range, Azure "*" ports, GCP "all" or such a protocol without ports, from
+#   0.0.0.0/0 or ::/0 — unless a higher-priority deny from the internet shadows
+#   it. ICMP, ESP, AH, GRE and other protocols without ports are never "all
+#   ports": a rule admitting only them opens no port.
 # custom:
 #   id: DD-NET-002
 #   severity: CRITICAL

@@ -50,3 +50,36 @@ test_azure_deny_of_some_ports_leaves_all_ports_rule_open if {
 	]
 	count(rule.deny) == 1 with input.resource as fixtures.firewall("azure", "nsg", rules)
 }
+
+# Protocols without ports open no port, whatever their (absent) port list says.
+test_protocols_without_ports_are_never_all_ports if {
+	every provider_rule in [
+		["aws", {"protocol": "icmp", "ports": null}],
+		["aws", {"protocol": "icmpv6", "ports": null}],
+		["aws", {"protocol": "50", "ports": null}],
+		["azure", {"protocol": "icmp", "ports": null, "priority": 100}],
+		["azure", {"protocol": "esp", "ports": null, "priority": 100}],
+		["gcp", {"protocol": "icmp", "ports": null, "priority": 1000}],
+		["gcp", {"protocol": "47", "ports": null, "priority": 1000}],
+		["gcp", {"protocol": "ipip", "ports": null, "priority": 1000}],
+	] {
+		[provider, overrides] := provider_rule
+		count(rule.deny) == 0 with input.resource as fixtures.firewall(provider, "fw", [fixtures.rule(overrides)])
+	}
+}
+
+test_every_protocol_with_ports_is_all_ports_without_a_port_list if {
+	every protocol in ["all", "tcp", "6", "udp", "17", "sctp", "132", "dccp", "33", "udplite", "136"] {
+		fw := fixtures.firewall("gcp", "fw", [fixtures.rule({"protocol": protocol, "ports": null, "priority": 1000})])
+		count(rule.deny) == 1 with input.resource as fw
+	}
+}
+
+test_icmp_next_to_all_udp_ports_reports_only_udp if {
+	rules := [
+		fixtures.rule({"name": "ping", "protocol": "icmp", "ports": null}),
+		fixtures.rule({"name": "udp-all", "protocol": "udp", "ports": [{"from": 0, "to": 65535}]}),
+	]
+	some violation in rule.deny with input.resource as fixtures.firewall("aws", "sg", rules)
+	violation.details.causes == ["Security group 'sg' allows UDP on all ports from 0.0.0.0/0 through rule 'udp-all'."]
+}

@@ -131,6 +131,12 @@ test_aws_dd_net_002_compliant_all_traffic_from_self if {
 	}
 }
 
+test_aws_dd_net_002_compliant_icmp_from_anywhere if {
+	every resource in data.catalog.aws["dd-net-002-compliant-icmp-from-anywhere"] {
+		not fires("DD-NET-002") with input.resource as resource
+	}
+}
+
 test_aws_dd_net_002_violating_all_traffic_open if {
 	some resource in data.catalog.aws["dd-net-002-violating-all-traffic-open"]
 	fires("DD-NET-002") with input.resource as resource
@@ -264,6 +270,12 @@ test_azure_dd_net_002_compliant_all_ports_from_vnet if {
 	}
 }
 
+test_azure_dd_net_002_compliant_icmp_from_any if {
+	every resource in data.catalog.azure["dd-net-002-compliant-icmp-from-any"] {
+		not fires("DD-NET-002") with input.resource as resource
+	}
+}
+
 test_azure_dd_net_002_violating_all_ports_from_any if {
 	some resource in data.catalog.azure["dd-net-002-violating-all-ports-from-any"]
 	fires("DD-NET-002") with input.resource as resource
@@ -381,6 +393,12 @@ test_gcp_dd_net_001_violating_ssh_open if {
 
 test_gcp_dd_net_002_compliant_all_internal if {
 	every resource in data.catalog.gcp["dd-net-002-compliant-all-internal"] {
+		not fires("DD-NET-002") with input.resource as resource
+	}
+}
+
+test_gcp_dd_net_002_compliant_icmp_from_anywhere if {
+	every resource in data.catalog.gcp["dd-net-002-compliant-icmp-from-anywhere"] {
 		not fires("DD-NET-002") with input.resource as resource
 	}
 }

@@ -1,4 +1,10 @@
-import type { PolicyStatement, PropertiesOf, Resource } from '@drift-detective/resource-model';
+import type {
+  FirewallRule,
+  PolicyStatement,
+  PropertiesOf,
+  Resource,
+} from '@drift-detective/resource-model';
+import { opensAllPorts } from '@drift-detective/testing';
 
 /**
  * What each AWS rule of the catalog decides from the normalized properties
@@ -43,10 +49,8 @@ function publicAllow(statements: PolicyStatement[]): boolean {
   );
 }
 
-function exposes(
-  resource: Resource,
-  covers: (ports: { from: number; to: number }[] | null) => boolean,
-): Verdict {
+/** Open when an enabled ingress allow from the internet `opens` what the rule asks about. */
+function exposes(resource: Resource, opens: (rule: FirewallRule) => boolean): Verdict {
   const firewall = props(resource, 'network.firewall');
   if (firewall === null) return 'unknown';
   const open = firewall.rules.some(
@@ -55,8 +59,7 @@ function exposes(
       rule.action === 'allow' &&
       rule.enabled &&
       rule.peers.some((peer) => INTERNET.includes(peer)) &&
-      ['all', 'tcp', '6'].includes(rule.protocol) &&
-      covers(rule.ports),
+      opens(rule),
   );
   return open ? 'violating' : 'compliant';
 }
@@ -96,11 +99,12 @@ export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
   'DD-NET-001': (resource) =>
     exposes(
       resource,
-      (ports) =>
-        ports === null || ports.some((r) => [22, 3389].some((p) => r.from <= p && p <= r.to)),
+      (rule) =>
+        ['all', 'tcp', '6'].includes(rule.protocol) &&
+        (rule.ports === null ||
+          rule.ports.some((r) => [22, 3389].some((p) => r.from <= p && p <= r.to))),
     ),
-  'DD-NET-002': (resource) =>
-    exposes(resource, (ports) => ports === null || ports.some((r) => r.from <= 1 && r.to >= 65535)),
+  'DD-NET-002': (resource) => exposes(resource, opensAllPorts),
   'DD-IAM-001': (resource) => {
     const policy = props(resource, 'iam.policy');
     if (!policy) return 'unknown';

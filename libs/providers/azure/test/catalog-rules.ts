@@ -5,6 +5,7 @@
  * these only pin down what the normalizer must hand them.
  */
 import type { FirewallRule, Resource } from '@drift-detective/resource-model';
+import { opensAllPorts } from '@drift-detective/testing';
 
 const INTERNET = new Set(['0.0.0.0/0', '::/0']);
 
@@ -56,8 +57,7 @@ function allPortsFromInternet(rules: FirewallRule[]): boolean {
       rule.direction === 'ingress' &&
       rule.action === 'allow' &&
       fromInternet(rule) &&
-      rule.ports === null &&
-      rule.protocol === 'all',
+      opensAllPorts(rule),
   );
 }
 

@@ -1,4 +1,5 @@
 import type { FirewallRule, IamBinding, Kind, Resource } from '@drift-detective/resource-model';
+import { opensAllPorts } from '@drift-detective/testing';
 
 /**
  * The catalog rules that apply to GCP (DESIGN.md), as verdicts on normalized resources: true =
@@ -31,8 +32,6 @@ const openIngress = (rule: FirewallRule) =>
   rule.peers.some((p) => INTERNET.has(p));
 const covers = (rule: FirewallRule, port: number) =>
   rule.ports === null || rule.ports.some((r) => r.from <= port && port <= r.to);
-const allPorts = (rule: FirewallRule) =>
-  rule.ports === null || rule.ports.some((r) => r.from <= 1 && r.to >= 65535);
 const rules = (resource: Resource) => props(resource)['rules'] as FirewallRule[];
 
 export const CATALOG: readonly CatalogCase[] = [
@@ -98,12 +97,13 @@ export const CATALOG: readonly CatalogCase[] = [
     kind: 'network.firewall',
     violating: 'dd-net-002-violating-all-open.json',
     compliant: 'dd-net-002-compliant-all-internal.json',
+    more: ['dd-net-002-compliant-icmp-from-anywhere.json'],
     datums: [
       ['resource', 'data', 'sourceRanges', 0],
       ['resource', 'data', 'allowed', 0, 'IPProtocol'],
       ['resource', 'data', 'direction'],
     ],
-    verdict: (r) => rules(r).some((rule) => openIngress(rule) && allPorts(rule)),
+    verdict: (r) => rules(r).some((rule) => openIngress(rule) && opensAllPorts(rule)),
   },
   {
     rule: 'DD-IAM-001',
