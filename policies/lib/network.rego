@@ -3,6 +3,7 @@
 # description: Port, protocol and peer tests over normalized firewall rules (network.firewall).
 package drift.lib.network
 
+import data.drift.lib.addresses
 import data.drift.lib.text
 
 # The internet as the normalizers write it: Azure "*", "Internet", "Any" and
@@ -76,16 +77,44 @@ deny_covers_protocol(deny_rule, _) if deny_rule.protocol == "all"
 
 deny_covers_protocol(deny_rule, allow_rule) if deny_rule.protocol == allow_rule.protocol
 
-# Allow rules that admit TCP `port` from the internet and are not shadowed.
-exposing_rules(rules, port) := [rule |
+# Allow rules that admit TCP `port` from some peer and are not shadowed.
+admitting_rules(rules, port) := [rule |
 	some rule in rules
 	active_ingress(rule)
 	rule.action == "allow"
-	from_internet(rule)
 	carries_tcp(rule)
 	covers_port(rule, port)
 	not shadowed(rule, port, rules)
 ]
+
+# Allow rules that admit TCP `port` from the internet and are not shadowed.
+exposing_rules(rules, port) := [rule |
+	some rule in admitting_rules(rules, port)
+	from_internet(rule)
+]
+
+# Rules none of which admits the whole internet, whose address ranges together
+# cover it: the whole internet in pieces ("0.0.0.0/1" and "128.0.0.0/1", in
+# one rule or several). Undefined when a single rule already admits it, or the
+# pieces leave a gap. Rules from before the model had peerSpans add nothing.
+pieced(admitting) := admitting if {
+	not any_from_internet(admitting)
+	addresses.covers_internet([span | some rule in admitting; some span in object.get(rule, "peerSpans", [])])
+}
+
+any_from_internet(rules) if {
+	some rule in rules
+	from_internet(rule)
+}
+
+# For messages: the address peers of the rules, and their labels.
+pieces_text(rules) := concat(", ", sort({peer |
+	some rule in rules
+	some peer in rule.peers
+	regex.match(`^[0-9a-fA-F.:]+(/[0-9]+)?$`, peer)
+}))
+
+rule_labels(rules) := concat(", ", sort({rule_label(rule) | some rule in rules}))
 
 port_text(rule) := "all ports" if rule.ports == null
 

@@ -89,20 +89,52 @@ firewall(provider, name, rules) := resource(
 	{"rules": rules, "network": null},
 )
 
-# One firewall rule; `overrides` changes any field.
+v6_zero := "000000000000000000000000000000000"
+
+v6_half := "080000000000000000000000000000000"
+
+v6_top := "100000000000000000000000000000000"
+
+# AddressSpans of the addresses the tests use, as the model writes them
+# (addressSpan in libs/resource-model: fixed-width hex, end exclusive).
+spans := {
+	"0.0.0.0/0": {"family": "ipv4", "start": "000000000", "end": "100000000"},
+	"0.0.0.0/1": {"family": "ipv4", "start": "000000000", "end": "080000000"},
+	"128.0.0.0/1": {"family": "ipv4", "start": "080000000", "end": "100000000"},
+	"128.0.0.0/2": {"family": "ipv4", "start": "080000000", "end": "0c0000000"},
+	"192.0.0.0/2": {"family": "ipv4", "start": "0c0000000", "end": "100000000"},
+	"10.0.0.0/8": {"family": "ipv4", "start": "00a000000", "end": "00b000000"},
+	"::/0": {"family": "ipv6", "start": v6_zero, "end": v6_top},
+	"::/1": {"family": "ipv6", "start": v6_zero, "end": v6_half},
+	"8000::/1": {"family": "ipv6", "start": v6_half, "end": v6_top},
+	"0.0.0.0-255.255.255.255": {"family": "ipv4", "start": "000000000", "end": "100000000"},
+	"0.0.0.0-127.255.255.255": {"family": "ipv4", "start": "000000000", "end": "080000000"},
+	"128.0.0.0-255.255.255.255": {"family": "ipv4", "start": "080000000", "end": "100000000"},
+	"0.0.0.0-0.0.0.0": {"family": "ipv4", "start": "000000000", "end": "000000001"},
+	"0.0.0.1-255.255.255.255": {"family": "ipv4", "start": "000000001", "end": "100000000"},
+}
+
+spans_of(peers) := [spans[peer] | some peer in peers; spans[peer]]
+
+span_or_null(key) := object.get(spans, key, null)
+
+rule_defaults := {
+	"name": "r",
+	"direction": "ingress",
+	"action": "allow",
+	"priority": null,
+	"protocol": "tcp",
+	"ports": [{"from": 22, "to": 22}],
+	"peers": ["0.0.0.0/0"],
+	"enabled": true,
+	"isDefault": false,
+}
+
+# One firewall rule; `overrides` changes any field. peerSpans follow the peers
+# unless given.
 rule(overrides) := object.union(
-	{
-		"name": "r",
-		"direction": "ingress",
-		"action": "allow",
-		"priority": null,
-		"protocol": "tcp",
-		"ports": [{"from": 22, "to": 22}],
-		"peers": ["0.0.0.0/0"],
-		"enabled": true,
-		"isDefault": false,
-	},
-	overrides,
+	{"peerSpans": spans_of(object.get(overrides, "peers", rule_defaults.peers))},
+	object.union(rule_defaults, overrides),
 )
 
 statement(overrides) := object.union(
@@ -162,9 +194,12 @@ database(provider, name, properties) := resource(
 	),
 )
 
-network_range(name, start_ip, end_ip) := {"name": name, "cidr": null, "startIp": start_ip, "endIp": end_ip}
+network_range(name, start_ip, end_ip) := {
+	"name": name, "cidr": null, "startIp": start_ip, "endIp": end_ip,
+	"span": span_or_null(concat("-", [start_ip, end_ip])),
+}
 
-network_cidr(name, cidr) := {"name": name, "cidr": cidr, "startIp": null, "endIp": null}
+network_cidr(name, cidr) := {"name": name, "cidr": cidr, "startIp": null, "endIp": null, "span": span_or_null(cidr)}
 
 key_types := {
 	"aws": "AWS::KMS::Key",

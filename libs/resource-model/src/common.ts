@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AddressSpan } from './address-span.js';
 
 /**
  * Building blocks shared by several kinds. Every field that a source may not
@@ -57,6 +58,8 @@ export const AddressRange = z.object({
   cidr: z.string().nullable(),
   startIp: z.string().nullable(),
   endIp: z.string().nullable(),
+  /** The same addresses as numbers (addressSpan of the CIDR, or of start–end); null when unreadable. */
+  span: AddressSpan.nullable(),
 });
 export type AddressRange = z.infer<typeof AddressRange>;
 

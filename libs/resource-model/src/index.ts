@@ -1,3 +1,4 @@
+export * from './address-span.js';
 export * from './common.js';
 export * from './resource.js';
 export * from './provider.js';

@@ -1,4 +1,4 @@
-import type { FirewallRule } from '@drift-detective/resource-model';
+import type { AddressSpan, FirewallRule } from '@drift-detective/resource-model';
 
 /**
  * Protocols that address traffic to ports, by name and IANA number (TCP, UDP, DCCP, SCTP,
@@ -27,4 +27,47 @@ const PORT_PROTOCOLS = new Set([
 export function opensAllPorts(rule: Pick<FirewallRule, 'protocol' | 'ports'>): boolean {
   if (!PORT_PROTOCOLS.has(rule.protocol)) return false;
   return rule.ports === null || rule.ports.some((r) => r.from <= 1 && r.to >= 65535);
+}
+
+const INTERNET = new Set(['0.0.0.0/0', '::/0']);
+
+/**
+ * Whether the spans together hold every IPv4 or every IPv6 address: sorted by start, each
+ * must begin at or before the end reached so far. (The Rego rules decide this another way,
+ * without sorting; the two are meant to disagree only if one is wrong.)
+ */
+export function coversInternet(spans: readonly AddressSpan[]): boolean {
+  return (['ipv4', 'ipv6'] as const).some((family) => {
+    const top = 1n << (family === 'ipv4' ? 32n : 128n);
+    const sorted = spans
+      .filter((s) => s.family === family)
+      .map((s) => [BigInt(`0x${s.start}`), BigInt(`0x${s.end}`)] as const)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let reached = 0n;
+    for (const [start, end] of sorted) {
+      if (start > reached) return false;
+      if (end > reached) reached = end;
+    }
+    return reached >= top;
+  });
+}
+
+/** Rules that admit some traffic: from the whole internet, alone or in pieces. */
+export function admitsInternet(rules: readonly FirewallRule[]): boolean {
+  return (
+    rules.some((r) => r.peers.some((p) => INTERNET.has(p))) ||
+    coversInternet(rules.flatMap((r) => r.peerSpans))
+  );
+}
+
+/**
+ * Of rules that admit traffic (enabled ingress allows, shadowing settled by the caller):
+ * whether every port of some protocol is open to the whole internet, where a rule of every
+ * protocol counts toward each protocol.
+ */
+export function allPortsOpenToInternet(rules: readonly FirewallRule[]): boolean {
+  const open = rules.filter(opensAllPorts);
+  return [...new Set(open.map((r) => r.protocol))].some((protocol) =>
+    admitsInternet(open.filter((r) => r.protocol === protocol || r.protocol === 'all')),
+  );
 }

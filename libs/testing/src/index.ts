@@ -112,4 +112,9 @@ export type { PostgresServer } from './postgres-server.js';
 export { withEnv } from './with-env.js';
 export { CLOUDS, replicaOf, resourceIdOf, writeEstate } from './estate.js';
 export type { Cloud, Estate, Mix } from './estate.js';
-export { opensAllPorts } from './firewall-verdicts.js';
+export {
+  admitsInternet,
+  allPortsOpenToInternet,
+  coversInternet,
+  opensAllPorts,
+} from './firewall-verdicts.js';

@@ -2,9 +2,11 @@
 # title: Database reachable from the internet
 # description: |
 #   AWS: the RDS instance is publicly accessible. Azure: a SQL server firewall
-#   rule spans 0.0.0.0–255.255.255.255 while public network access is not
-#   disabled (0.0.0.0–0.0.0.0 means "Azure services", not the internet). GCP: an
-#   authorized network 0.0.0.0/0 on an instance whose public IP is not disabled.
+#   rule spans 0.0.0.0–255.255.255.255, or several rules do together, while
+#   public network access is not disabled (0.0.0.0–0.0.0.0 means "Azure
+#   services", not the internet). GCP: an authorized network 0.0.0.0/0, or
+#   several that together hold every address, on an instance whose public IP is
+#   not disabled.
 # custom:
 #   id: DD-DB-001
 #   severity: CRITICAL
@@ -21,6 +23,7 @@
 #     default: Close the database to the internet.
 package drift.rules.database.public_endpoint
 
+import data.drift.lib.addresses
 import data.drift.lib.labels
 import data.drift.lib.text
 
@@ -41,6 +44,27 @@ network_label(network) := text.join(["'", network.name, "'"]) if is_string(netwo
 
 network_label(network) := "(unnamed)" if not is_string(network.name)
 
+# Azure's 0.0.0.0–0.0.0.0 rule lets in Azure's own services, not the address
+# 0.0.0.0, so it is no piece of the internet.
+# https://learn.microsoft.com/en-us/azure/azure-sql/database/firewall-configure#connections-from-inside-azure
+azure_services(network) if {
+	network.startIp == "0.0.0.0"
+	network.endIp == "0.0.0.0"
+}
+
+# Several ranges, none the whole internet, that together cover it. Ranges
+# written before the model had spans add nothing.
+pieces := [network |
+	some network in properties.allowedNetworks
+	is_object(object.get(network, "span", null))
+	not azure_services(network)
+]
+
+any_internet_wide if {
+	some network in properties.allowedNetworks
+	internet_wide(network)
+}
+
 causes contains text.join([labels.describe(resource), " is publicly accessible."]) if {
 	resource.provider == "aws"
 	properties.publicNetworkAccess == true
@@ -51,6 +75,16 @@ causes contains text.join([labels.describe(resource), " admits the whole interne
 	not properties.publicNetworkAccess == false
 	some network in properties.allowedNetworks
 	internet_wide(network)
+}
+
+causes contains text.join([
+	labels.describe(resource), " admits the whole internet in pieces through ",
+	concat(", ", sort([network_label(network) | some network in pieces])), ".",
+]) if {
+	resource.provider != "aws"
+	not properties.publicNetworkAccess == false
+	not any_internet_wide
+	addresses.covers_internet([network.span | some network in pieces])
 }
 
 deny contains {"message": message, "details": {"causes": sort(causes)}} if {

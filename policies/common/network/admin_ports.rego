@@ -1,7 +1,9 @@
 # METADATA
 # title: Administrative port open to the internet
 # description: |
-#   SSH (22) or RDP (3389) is reachable from anywhere (0.0.0.0/0 or ::/0).
+#   SSH (22) or RDP (3389) is reachable from anywhere (0.0.0.0/0 or ::/0), by
+#   one rule or by the ranges of several rules (or of one rule) that together
+#   hold every IPv4 or every IPv6 address.
 #   Rules apply in priority order and the first match wins, so an allow below a
 #   higher-priority deny from the internet admits nothing; outbound rules never
 #   expose a port; disabled rules admit nothing.
@@ -40,6 +42,13 @@ exposures contains {"port": port, "service": service, "rule": rule} if {
 	some rule in network.exposing_rules(rules, port)
 }
 
+# The same port admitted from the whole internet in pieces, by one rule's
+# ranges or several rules' together.
+pieced_exposures contains {"port": port, "service": service, "rules": rules_of_port} if {
+	some port, service in network.admin_ports
+	rules_of_port := network.pieced(network.admitting_rules(rules, port))
+}
+
 causes contains text.join([
 	labels.describe(resource), " allows ", exposure.service, " (", exposure.port, ") from ",
 	concat(" and ", network.internet_peers_of(exposure.rule)), " through rule ",
@@ -48,7 +57,17 @@ causes contains text.join([
 	some exposure in exposures
 }
 
+causes contains text.join([
+	labels.describe(resource), " allows ", exposure.service, " (", exposure.port,
+	") from the whole internet in pieces (", network.pieces_text(exposure.rules), ") through rule(s) ",
+	network.rule_labels(exposure.rules), ".",
+]) if {
+	some exposure in pieced_exposures
+}
+
 exposed_ports contains exposure.port if some exposure in exposures
+
+exposed_ports contains exposure.port if some exposure in pieced_exposures
 
 deny contains {"message": message, "details": {"causes": sort(causes), "ports": sort(exposed_ports)}} if {
 	resource.kind == "network.firewall"

@@ -71,3 +71,55 @@ test_unnamed_rule_is_labelled if {
 	some violation in rule.deny with input.resource as sg
 	violation.details.causes == ["Security group 'web' allows RDP (3389) from 0.0.0.0/0 through rule (unnamed) (tcp 3389)."]
 }
+
+# The whole internet in pieces: two rules of one security group, each half of IPv4.
+test_aws_ssh_open_to_the_internet_in_two_rules_is_flagged if {
+	sg := fixtures.firewall("aws", "web", [
+		fixtures.rule({"name": "low", "peers": ["0.0.0.0/1"]}),
+		fixtures.rule({"name": "high", "peers": ["128.0.0.0/1", "10.0.0.0/8"]}),
+	])
+	some violation in rule.deny with input.resource as sg
+	violation.details.ports == [22]
+	expected := concat("", [
+		"Security group 'web' allows SSH (22) from the whole internet in pieces (0.0.0.0/1, 10.0.0.0/8, 128.0.0.0/1)",
+		" through rule(s) 'high', 'low'.",
+	])
+	violation.details.causes == [expected]
+}
+
+test_gcp_one_rule_with_both_ipv6_halves_is_flagged if {
+	fw := fixtures.firewall("gcp", "fw", [fixtures.rule({"peers": ["::/1", "8000::/1"], "priority": 1000})])
+	some violation in rule.deny with input.resource as fw
+	violation.details.ports == [22]
+}
+
+test_azure_halves_of_which_one_is_shadowed_by_a_deny_of_the_internet_leave_a_gap if {
+	nsg := fixtures.firewall("azure", "nsg", [
+		fixtures.rule({"name": "deny-ssh", "action": "deny", "priority": 100}),
+		fixtures.rule({"name": "low", "peers": ["0.0.0.0/1"], "priority": 200}),
+		fixtures.rule({"name": "high", "peers": ["128.0.0.0/1"], "priority": 300}),
+	])
+	count(rule.deny) == 0 with input.resource as nsg
+}
+
+test_pieces_with_a_gap_or_on_other_ports_or_of_two_families_are_compliant if {
+	every rules in [
+		[fixtures.rule({"peers": ["0.0.0.0/1"]}), fixtures.rule({"peers": ["128.0.0.0/2"]})],
+		[fixtures.rule({"peers": ["0.0.0.0/1"]}), fixtures.rule({"peers": ["128.0.0.0/1"], "ports": [{"from": 80, "to": 80}]})],
+		[fixtures.rule({"peers": ["0.0.0.0/1", "8000::/1"]})],
+		[fixtures.rule({"peers": ["0.0.0.0/1"]}), fixtures.rule({"peers": ["128.0.0.0/1"], "protocol": "udp"})],
+	] {
+		count(rule.deny) == 0 with input.resource as fixtures.firewall("aws", "sg", rules)
+	}
+}
+
+# A single rule from the whole internet is reported as such, not again as pieces.
+test_a_rule_from_the_whole_internet_is_not_also_pieces if {
+	sg := fixtures.firewall("aws", "web", [
+		fixtures.rule({"name": "all"}),
+		fixtures.rule({"name": "low", "peers": ["0.0.0.0/1"]}),
+		fixtures.rule({"name": "high", "peers": ["128.0.0.0/1"]}),
+	])
+	some violation in rule.deny with input.resource as sg
+	violation.details.causes == ["Security group 'web' allows SSH (22) from 0.0.0.0/0 through rule 'all' (tcp 22)."]
+}

@@ -4,9 +4,10 @@
 #   Every port of a protocol with ports (TCP, UDP, SCTP, DCCP, UDP-Lite), or
 #   every protocol, is reachable from anywhere: AWS ipProtocol -1 or a 0-65535
 #   range, Azure "*" ports, GCP "all" or such a protocol without ports, from
-#   0.0.0.0/0 or ::/0 — unless a higher-priority deny from the internet shadows
-#   it. ICMP, ESP, AH, GRE and other protocols without ports are never "all
-#   ports": a rule admitting only them opens no port.
+#   0.0.0.0/0 or ::/0, or from ranges that together hold every address — unless
+#   a higher-priority deny from the internet shadows it. ICMP, ESP, AH, GRE
+#   and other protocols without ports are never "all ports": a rule admitting
+#   only them opens no port.
 # custom:
 #   id: DD-NET-002
 #   severity: CRITICAL
@@ -51,6 +52,31 @@ shadowed_everywhere(rule) if {
 	network.deny_covers_protocol(deny_rule, rule)
 	is_number(deny_rule.priority)
 	deny_rule.priority <= rule.priority
+}
+
+# Rules opening every port of a protocol (or every protocol) to pieces of the
+# internet that add up to all of it. A rule of every protocol counts toward
+# each protocol's pieces.
+candidate_rules contains rule if {
+	some rule in rules
+	network.active_ingress(rule)
+	rule.action == "allow"
+	network.all_ports(rule)
+	not shadowed_everywhere(rule)
+}
+
+pieced_protocols[protocol] := pieces if {
+	some protocol in {rule.protocol | some rule in candidate_rules}
+	pieces := network.pieced([rule | some rule in candidate_rules; rule.protocol in {protocol, "all"}])
+}
+
+causes contains message if {
+	some protocol, pieces in pieced_protocols
+	message := text.join([
+		labels.describe(resource), " allows ", protocol_text({"protocol": protocol}),
+		" on all ports from the whole internet in pieces (", network.pieces_text(pieces),
+		") through rule(s) ", network.rule_labels(pieces), ".",
+	])
 }
 
 causes contains message if {

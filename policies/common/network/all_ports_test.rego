@@ -83,3 +83,49 @@ test_icmp_next_to_all_udp_ports_reports_only_udp if {
 	some violation in rule.deny with input.resource as fixtures.firewall("aws", "sg", rules)
 	violation.details.causes == ["Security group 'sg' allows UDP on all ports from 0.0.0.0/0 through rule 'udp-all'."]
 }
+
+test_aws_all_udp_ports_to_both_halves_of_the_internet_is_flagged if {
+	sg := fixtures.firewall("aws", "sg", [
+		fixtures.rule({"name": "low", "protocol": "udp", "ports": [{"from": 0, "to": 65535}], "peers": ["0.0.0.0/1"]}),
+		fixtures.rule({"name": "high", "protocol": "udp", "ports": [{"from": 0, "to": 65535}], "peers": ["128.0.0.0/1"]}),
+	])
+	some violation in rule.deny with input.resource as sg
+	expected := concat("", [
+		"Security group 'sg' allows UDP on all ports from the whole internet in pieces (0.0.0.0/1, 128.0.0.0/1)",
+		" through rule(s) 'high', 'low'.",
+	])
+	violation.details.causes == [expected]
+}
+
+# A rule of every protocol is a piece of each protocol's internet.
+test_gcp_all_traffic_and_all_tcp_ports_add_up_for_tcp_only if {
+	fw := fixtures.firewall("gcp", "fw", [
+		fixtures.rule({"name": "any", "protocol": "all", "ports": null, "peers": ["0.0.0.0/1"], "priority": 1000}),
+		fixtures.rule({"name": "tcp", "protocol": "tcp", "ports": null, "peers": ["128.0.0.0/1"], "priority": 1000}),
+	])
+	some violation in rule.deny with input.resource as fw
+	expected := concat("", [
+		"Firewall rule 'fw' allows TCP on all ports from the whole internet in pieces (0.0.0.0/1, 128.0.0.0/1)",
+		" through rule(s) 'any', 'tcp'.",
+	])
+	violation.details.causes == [expected]
+}
+
+test_pieces_of_different_protocols_or_with_a_gap_are_compliant if {
+	every rules in [
+		[
+			fixtures.rule({"protocol": "tcp", "ports": null, "peers": ["0.0.0.0/1"]}),
+			fixtures.rule({"protocol": "udp", "ports": null, "peers": ["128.0.0.0/1"]}),
+		],
+		[
+			fixtures.rule({"protocol": "all", "ports": null, "peers": ["0.0.0.0/1"]}),
+			fixtures.rule({"protocol": "all", "ports": null, "peers": ["192.0.0.0/2"]}),
+		],
+		[
+			fixtures.rule({"protocol": "icmp", "ports": null, "peers": ["0.0.0.0/1"]}),
+			fixtures.rule({"protocol": "icmp", "ports": null, "peers": ["128.0.0.0/1"]}),
+		],
+	] {
+		count(rule.deny) == 0 with input.resource as fixtures.firewall("aws", "sg", rules)
+	}
+}

@@ -4,7 +4,7 @@ import type {
   PropertiesOf,
   Resource,
 } from '@drift-detective/resource-model';
-import { opensAllPorts } from '@drift-detective/testing';
+import { admitsInternet, allPortsOpenToInternet } from '@drift-detective/testing';
 
 /**
  * What each AWS rule of the catalog decides from the normalized properties
@@ -49,19 +49,27 @@ function publicAllow(statements: PolicyStatement[]): boolean {
   );
 }
 
-/** Open when an enabled ingress allow from the internet `opens` what the rule asks about. */
-function exposes(resource: Resource, opens: (rule: FirewallRule) => boolean): Verdict {
+/** The enabled ingress allows of a security group (AWS has no denies and no order). */
+function allows(resource: Resource): FirewallRule[] | null {
   const firewall = props(resource, 'network.firewall');
-  if (firewall === null) return 'unknown';
-  const open = firewall.rules.some(
-    (rule) =>
-      rule.direction === 'ingress' &&
-      rule.action === 'allow' &&
-      rule.enabled &&
-      rule.peers.some((peer) => INTERNET.includes(peer)) &&
-      opens(rule),
+  if (firewall === null) return null;
+  return firewall.rules.filter(
+    (rule) => rule.direction === 'ingress' && rule.action === 'allow' && rule.enabled,
   );
-  return open ? 'violating' : 'compliant';
+}
+
+const verdictOf = (open: boolean | null): Verdict =>
+  open === null ? 'unknown' : open ? 'violating' : 'compliant';
+
+/** TCP `port` admitted from the whole internet, by one rule or by several rules' pieces. */
+function exposesPort(rules: FirewallRule[], port: number): boolean {
+  return admitsInternet(
+    rules.filter(
+      (rule) =>
+        ['all', 'tcp', '6'].includes(rule.protocol) &&
+        (rule.ports === null || rule.ports.some((r) => r.from <= port && port <= r.to)),
+    ),
+  );
 }
 
 export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
@@ -96,15 +104,14 @@ export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
     flag(props(resource, 'storage.bucket')?.transport.httpsOnly, false),
   'DD-STORAGE-005': (resource) =>
     flag(props(resource, 'storage.bucket')?.versioning.enabled, false),
-  'DD-NET-001': (resource) =>
-    exposes(
-      resource,
-      (rule) =>
-        ['all', 'tcp', '6'].includes(rule.protocol) &&
-        (rule.ports === null ||
-          rule.ports.some((r) => [22, 3389].some((p) => r.from <= p && p <= r.to))),
-    ),
-  'DD-NET-002': (resource) => exposes(resource, opensAllPorts),
+  'DD-NET-001': (resource) => {
+    const rules = allows(resource);
+    return verdictOf(rules && [22, 3389].some((port) => exposesPort(rules, port)));
+  },
+  'DD-NET-002': (resource) => {
+    const rules = allows(resource);
+    return verdictOf(rules && allPortsOpenToInternet(rules));
+  },
   'DD-IAM-001': (resource) => {
     const policy = props(resource, 'iam.policy');
     if (!policy) return 'unknown';

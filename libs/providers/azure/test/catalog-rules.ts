@@ -4,8 +4,8 @@
  * field would read as compliant. The Rego policies are the real implementation;
  * these only pin down what the normalizer must hand them.
  */
-import type { FirewallRule, Resource } from '@drift-detective/resource-model';
-import { opensAllPorts } from '@drift-detective/testing';
+import type { AddressRange, FirewallRule, Resource } from '@drift-detective/resource-model';
+import { admitsInternet, allPortsOpenToInternet, coversInternet } from '@drift-detective/testing';
 
 const INTERNET = new Set(['0.0.0.0/0', '::/0']);
 
@@ -37,27 +37,40 @@ function shadowed(allow: FirewallRule, port: number, rules: FirewallRule[]): boo
   );
 }
 
-export function exposingRules(rules: FirewallRule[], port: number): FirewallRule[] {
+/** Allows of TCP `port` from any peer, not shadowed. */
+function admittingRules(rules: FirewallRule[], port: number): FirewallRule[] {
   return rules.filter(
     (rule) =>
       rule.enabled &&
       rule.direction === 'ingress' &&
       rule.action === 'allow' &&
-      fromInternet(rule) &&
       carriesTcp(rule) &&
       coversPort(rule, port) &&
       !shadowed(rule, port, rules),
   );
 }
 
+export function exposingRules(rules: FirewallRule[], port: number): FirewallRule[] {
+  return admittingRules(rules, port).filter(fromInternet);
+}
+
 function allPortsFromInternet(rules: FirewallRule[]): boolean {
-  return rules.some(
-    (rule) =>
-      rule.enabled &&
-      rule.direction === 'ingress' &&
-      rule.action === 'allow' &&
-      fromInternet(rule) &&
-      opensAllPorts(rule),
+  return allPortsOpenToInternet(
+    rules.filter((rule) => rule.enabled && rule.direction === 'ingress' && rule.action === 'allow'),
+  );
+}
+
+/** TCP `port` from the whole internet: one rule, or several rules' pieces. */
+const exposesPort = (rules: FirewallRule[], port: number) =>
+  admitsInternet(admittingRules(rules, port));
+
+/** Azure's 0.0.0.0–0.0.0.0 rule is Azure's services, no piece of the internet. */
+const azureServices = (r: AddressRange) => r.startIp === '0.0.0.0' && r.endIp === '0.0.0.0';
+
+function databaseOpen(networks: AddressRange[]): boolean {
+  return (
+    networks.some(internetRange) ||
+    coversInternet(networks.flatMap((n) => (n.span === null || azureServices(n) ? [] : [n.span])))
   );
 }
 
@@ -133,10 +146,10 @@ export const CATALOG: CatalogRule[] = [
     subject: byKind('network.firewall'),
     violates: (r) =>
       r.kind === 'network.firewall' &&
-      [22, 3389].some((port) => exposingRules(r.properties.rules, port).length > 0),
+      [22, 3389].some((port) => exposesPort(r.properties.rules, port)),
     compliantValue: (r) =>
       r.kind === 'network.firewall' &&
-      [22, 3389].every((port) => exposingRules(r.properties.rules, port).length === 0),
+      [22, 3389].every((port) => !exposesPort(r.properties.rules, port)),
   },
   {
     id: 'DD-NET-002',
@@ -163,14 +176,13 @@ export const CATALOG: CatalogRule[] = [
     violates: (r) =>
       r.kind === 'database.instance' &&
       r.properties.publicNetworkAccess === true &&
-      (r.properties.allowedNetworks ?? []).some(internetRange),
+      databaseOpen(r.properties.allowedNetworks ?? []),
     compliantValue: (r) =>
       r.kind === 'database.instance' &&
       (r.properties.publicNetworkAccess === false ||
         (r.properties.allowedNetworks !== null &&
-          r.properties.allowedNetworks.every(
-            (n) => n.startIp !== null && n.endIp !== null && !internetRange(n),
-          ))),
+          r.properties.allowedNetworks.every((n) => n.startIp !== null && n.endIp !== null) &&
+          !databaseOpen(r.properties.allowedNetworks))),
   },
 ];
 

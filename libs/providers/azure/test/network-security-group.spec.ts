@@ -1,4 +1,4 @@
-import type { FirewallRule } from '@drift-detective/resource-model';
+import { addressSpans, type FirewallRule } from '@drift-detective/resource-model';
 import { assertValidResource } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
 import { exposingRules } from './catalog-rules.js';
@@ -7,13 +7,15 @@ import { cassetteBodies, must, native, ofKind, only, scan, scanOne } from './hel
 const INTERNET = ['0.0.0.0/0', '::/0'];
 
 function rule(partial: Partial<FirewallRule> & Pick<FirewallRule, 'name'>): FirewallRule {
+  const peers = partial.peers ?? INTERNET;
   return {
     direction: 'ingress',
     action: 'allow',
     priority: null,
     protocol: 'all',
     ports: null,
-    peers: INTERNET,
+    peers,
+    peerSpans: addressSpans(peers),
     enabled: true,
     isDefault: false,
     ...partial,

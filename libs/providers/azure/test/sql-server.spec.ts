@@ -1,4 +1,8 @@
-import type { AddressRange, PropertiesOf } from '@drift-detective/resource-model';
+import {
+  addressSpanOfRange,
+  type AddressRange,
+  type PropertiesOf,
+} from '@drift-detective/resource-model';
 import { assertValidResource } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
 import { cassetteBodies, must, native, ofKind, only, scan, scanOne } from './helpers.js';
@@ -6,7 +10,8 @@ import { cassetteBodies, must, native, ofKind, only, scan, scanOne } from './hel
 type Database = PropertiesOf<'database.instance'>;
 
 function range(name: string, startIp: string | null, endIp: string | null): AddressRange {
-  return { name, cidr: null, startIp, endIp };
+  const span = startIp !== null && endIp !== null ? addressSpanOfRange(startIp, endIp) : null;
+  return { name, cidr: null, startIp, endIp, span };
 }
 
 function database(partial: Partial<Database>): Database {

@@ -1,5 +1,11 @@
-import type { FirewallRule, IamBinding, Kind, Resource } from '@drift-detective/resource-model';
-import { opensAllPorts } from '@drift-detective/testing';
+import type {
+  AddressRange,
+  FirewallRule,
+  IamBinding,
+  Kind,
+  Resource,
+} from '@drift-detective/resource-model';
+import { admitsInternet, allPortsOpenToInternet, coversInternet } from '@drift-detective/testing';
 
 /**
  * The catalog rules that apply to GCP (DESIGN.md), as verdicts on normalized resources: true =
@@ -25,11 +31,8 @@ type Props = Record<string, unknown>;
 const props = (resource: Resource) => resource.properties as Props;
 const bindings = (value: unknown) => value as IamBinding[] | null;
 
-const openIngress = (rule: FirewallRule) =>
-  rule.enabled &&
-  rule.direction === 'ingress' &&
-  rule.action === 'allow' &&
-  rule.peers.some((p) => INTERNET.has(p));
+const activeAllow = (rule: FirewallRule) =>
+  rule.enabled && rule.direction === 'ingress' && rule.action === 'allow';
 const covers = (rule: FirewallRule, port: number) =>
   rule.ports === null || rule.ports.some((r) => r.from <= port && port <= r.to);
 const rules = (resource: Resource) => props(resource)['rules'] as FirewallRule[];
@@ -78,18 +81,27 @@ export const CATALOG: readonly CatalogCase[] = [
     kind: 'network.firewall',
     violating: 'dd-net-001-violating-ssh-open.json',
     compliant: 'dd-net-001-compliant-ssh-open-disabled.json',
+    more: [
+      'dd-net-001-violating-ssh-open-in-halves.json',
+      'dd-net-001-compliant-ssh-in-pieces-with-a-gap.json',
+    ],
     datums: [
       ['resource', 'data', 'allowed', 0, 'ports', 0],
       ['resource', 'data', 'allowed', 0, 'IPProtocol'],
       ['resource', 'data', 'sourceRanges', 0],
       ['resource', 'data', 'direction'],
     ],
+    // Per port: the whole internet admitted by one rule, or by one rule's ranges together.
     verdict: (r) =>
-      rules(r).some(
-        (rule) =>
-          openIngress(rule) &&
-          ['all', 'tcp', '6'].includes(rule.protocol) &&
-          (covers(rule, 22) || covers(rule, 3389)),
+      [22, 3389].some((port) =>
+        admitsInternet(
+          rules(r).filter(
+            (rule) =>
+              activeAllow(rule) &&
+              ['all', 'tcp', '6'].includes(rule.protocol) &&
+              covers(rule, port),
+          ),
+        ),
       ),
   },
   {
@@ -103,7 +115,7 @@ export const CATALOG: readonly CatalogCase[] = [
       ['resource', 'data', 'allowed', 0, 'IPProtocol'],
       ['resource', 'data', 'direction'],
     ],
-    verdict: (r) => rules(r).some((rule) => openIngress(rule) && opensAllPorts(rule)),
+    verdict: (r) => allPortsOpenToInternet(rules(r).filter(activeAllow)),
   },
   {
     rule: 'DD-IAM-001',
@@ -140,15 +152,22 @@ export const CATALOG: readonly CatalogCase[] = [
     kind: 'database.instance',
     violating: 'dd-db-001-violating-authorized-network-open.json',
     compliant: 'dd-db-001-compliant-authorized-network-office.json',
+    more: [
+      'dd-db-001-violating-authorized-networks-in-halves.json',
+      'dd-db-001-compliant-authorized-networks-with-a-gap.json',
+    ],
     datums: [['resource', 'data', 'settings', 'ipConfiguration', 'authorizedNetworks', 0, 'value']],
     verdict: (r) => {
       const { publicNetworkAccess, allowedNetworks } = props(r) as {
         publicNetworkAccess: boolean | null;
-        allowedNetworks: { cidr: string | null }[] | null;
+        allowedNetworks: AddressRange[] | null;
       };
       if (publicNetworkAccess === false) return false;
       if (allowedNetworks === null) return null;
-      return allowedNetworks.some((n) => n.cidr !== null && INTERNET.has(n.cidr));
+      return (
+        allowedNetworks.some((n) => n.cidr !== null && INTERNET.has(n.cidr)) ||
+        coversInternet(allowedNetworks.flatMap((n) => (n.span === null ? [] : [n.span])))
+      );
     },
   },
   {

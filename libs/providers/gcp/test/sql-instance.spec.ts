@@ -69,7 +69,16 @@ const cases: {
     },
     expected: {
       properties: {
-        allowedNetworks: [{ name: 'office', cidr: '198.51.100.7/32', startIp: null, endIp: null }],
+        allowedNetworks: [
+          {
+            name: 'office',
+            cidr: '198.51.100.7/32',
+            startIp: null,
+            endIp: null,
+            // 198.51.100.7 is 0xc6336407: one address.
+            span: { family: 'ipv4', start: '0c6336407', end: '0c6336408' },
+          },
+        ],
         kmsKeyId: 'projects/cloud-custodian/locations/us-central1/keyRings/sql/cryptoKeys/db',
       },
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AddressSpan } from '../address-span.js';
 import { PortRange } from '../common.js';
 
 /** One rule, normalized. GCP allowed/denied lists become one rule per protocol entry. */
@@ -22,6 +23,8 @@ export const FirewallRule = z.object({
    * "tag:<name>", "serviceAccount:<email>", "service:<AzureTag>", "asg:<application security group id>".
    */
   peers: z.array(z.string()),
+  /** The peers that are addresses or CIDRs, as numbers (addressSpans(peers)), so blocks add up. */
+  peerSpans: z.array(AddressSpan),
   /** false for a GCP rule with disabled: true, which admits nothing. */
   enabled: z.boolean(),
   /** True for Azure's built-in defaultSecurityRules. */

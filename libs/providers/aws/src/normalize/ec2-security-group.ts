@@ -1,4 +1,9 @@
-import { NormalizeError, type FirewallRule, type PortRange } from '@drift-detective/resource-model';
+import {
+  addressSpans,
+  NormalizeError,
+  type FirewallRule,
+  type PortRange,
+} from '@drift-detective/resource-model';
 import { regionalArn } from '../decode/arn.js';
 import {
   compareStrings,
@@ -60,6 +65,7 @@ function permissionRule(
   if (!isRecord(permission)) return fail(`${where} is not an object`);
   const protocol = protocolOf(own(permission, 'ipProtocol'));
   if (protocol === null) return fail(`${where}.ipProtocol is unreadable`);
+  const peers = peersOf(permission, where, fail);
   return {
     name: null,
     direction,
@@ -67,7 +73,8 @@ function permissionRule(
     priority: null,
     protocol,
     ports: portsOf(permission, protocol, where, fail),
-    peers: peersOf(permission, where, fail),
+    peers,
+    peerSpans: addressSpans(peers),
     enabled: true,
     isDefault: false,
   };

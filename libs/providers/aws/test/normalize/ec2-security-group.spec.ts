@@ -1,4 +1,5 @@
 import {
+  addressSpans,
   createInventoryContext,
   NormalizeError,
   type FirewallRule,
@@ -8,6 +9,7 @@ import { ec2SecurityGroup } from '../../src/normalize/ec2-security-group.js';
 import { corpus, defined, native, normalizeOne, propertiesOf } from '../helpers.js';
 
 function rule(overrides: Partial<FirewallRule>): FirewallRule {
+  const peers = overrides.peers ?? [];
   return {
     name: null,
     direction: 'ingress',
@@ -15,7 +17,8 @@ function rule(overrides: Partial<FirewallRule>): FirewallRule {
     priority: null,
     protocol: 'tcp',
     ports: null,
-    peers: [],
+    peers,
+    peerSpans: addressSpans(peers),
     enabled: true,
     isDefault: false,
     ...overrides,

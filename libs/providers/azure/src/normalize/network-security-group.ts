@@ -1,4 +1,5 @@
 import {
+  addressSpans,
   NormalizeError,
   type FirewallRule,
   type InventoryContext,
@@ -140,6 +141,7 @@ function ruleOf(rule: unknown, isDefault: boolean): FirewallRule {
   if (!direction) unreadable('direction is neither Inbound nor Outbound');
   const action = ACCESS.get(asText(fields['access'])?.toLowerCase() ?? '');
   if (!action) unreadable('access is neither Allow nor Deny');
+  const peers = peersOf(fields, direction === 'ingress' ? 'source' : 'destination');
   return {
     name: asText(rule['name']),
     direction,
@@ -148,7 +150,8 @@ function ruleOf(rule: unknown, isDefault: boolean): FirewallRule {
     priority: asInteger(fields['priority']),
     protocol: protocolOf(fields['protocol']),
     ports: portsOf(fields),
-    peers: peersOf(fields, direction === 'ingress' ? 'source' : 'destination'),
+    peers,
+    peerSpans: addressSpans(peers),
     enabled: true,
     isDefault,
   };

@@ -1,4 +1,8 @@
-import type { AddressRange, InventoryContext } from '@drift-detective/resource-model';
+import {
+  addressSpanOfRange,
+  type AddressRange,
+  type InventoryContext,
+} from '@drift-detective/resource-model';
 import { factsOf } from '../context.js';
 import { idKey, parentId } from '../decode/arm-id.js';
 import type { ArmRecord } from '../decode/arm-record.js';
@@ -21,11 +25,14 @@ function ipOf(value: unknown): string | null {
 export function addressRangeOf(rule: JsonObject): AddressRange {
   // ARM nests the addresses under `properties`; a Resource Graph join may flatten them.
   const fields = asObject(rule['properties']) ?? rule;
+  const startIp = ipOf(fields['startIpAddress']);
+  const endIp = ipOf(fields['endIpAddress']);
   return {
     name: asText(rule['name']),
     cidr: null,
-    startIp: ipOf(fields['startIpAddress']),
-    endIp: ipOf(fields['endIpAddress']),
+    startIp,
+    endIp,
+    span: startIp !== null && endIp !== null ? addressSpanOfRange(startIp, endIp) : null,
   };
 }
 

@@ -47,7 +47,7 @@ function allowedNetworksOf(
       // An unreadable entry is still a rule: its addresses are unknown, not absent.
       const range = isObject(rule)
         ? addressRangeOf(rule)
-        : { name: null, cidr: null, startIp: null, endIp: null };
+        : { name: null, cidr: null, startIp: null, endIp: null, span: null };
       ranges.set(rangeKey(range), range);
     }
   }

@@ -1,4 +1,5 @@
 import {
+  addressSpans,
   NormalizeError,
   type FirewallRule,
   type NetworkFirewallProperties,
@@ -61,6 +62,7 @@ export function normalizeComputeFirewall(input: NormalizerInput): NetworkFirewal
         protocol,
         ports,
         peers: [...peers],
+        peerSpans: addressSpans(peers),
         enabled,
         isDefault: false,
       });

@@ -1,4 +1,8 @@
-import type { AddressRange, DatabaseInstanceProperties } from '@drift-detective/resource-model';
+import {
+  addressSpan,
+  type AddressRange,
+  type DatabaseInstanceProperties,
+} from '@drift-detective/resource-model';
 import { toCidr } from '../decode/net.js';
 import { bool, compareText, isObject, objectAt, text, type JsonObject } from '../decode/values.js';
 import type { NormalizerInput } from './input.js';
@@ -49,7 +53,7 @@ function authorizedNetworks(ipConfiguration: JsonObject): AddressRange[] | null 
     if (cidr === null) return null;
     const name = entry['name'];
     if (name !== undefined && name !== null && typeof name !== 'string') return null;
-    out.push({ name: text(name), cidr, startIp: null, endIp: null });
+    out.push({ name: text(name), cidr, startIp: null, endIp: null, span: addressSpan(cidr) });
   }
   return out.sort(
     (a, b) => compareText(a.cidr ?? '', b.cidr ?? '') || compareText(a.name ?? '', b.name ?? ''),
