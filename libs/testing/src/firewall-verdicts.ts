@@ -1,4 +1,4 @@
-import type { AddressSpan, FirewallRule } from '@drift-detective/resource-model';
+import { addressSpans, type AddressSpan, type FirewallRule } from '@drift-detective/resource-model';
 
 /**
  * Protocols that address traffic to ports, by name and IANA number (TCP, UDP, DCCP, SCTP,
@@ -70,4 +70,24 @@ export function allPortsOpenToInternet(rules: readonly FirewallRule[]): boolean 
   return [...new Set(open.map((r) => r.protocol))].some((protocol) =>
     admitsInternet(open.filter((r) => r.protocol === protocol || r.protocol === 'all')),
   );
+}
+
+/**
+ * A normalized firewall rule for expectations: `fields` over an enabled ingress allow of every
+ * protocol from nowhere, its peerSpans following its peers as the normalizers write them.
+ */
+export function firewallRule(fields: Partial<FirewallRule>): FirewallRule {
+  const rule = {
+    name: null,
+    direction: 'ingress' as const,
+    action: 'allow' as const,
+    priority: null,
+    protocol: 'all',
+    ports: null,
+    peers: [],
+    enabled: true,
+    isDefault: false,
+    ...fields,
+  };
+  return { ...rule, peerSpans: fields.peerSpans ?? addressSpans(rule.peers) };
 }

@@ -116,5 +116,6 @@ export {
   admitsInternet,
   allPortsOpenToInternet,
   coversInternet,
+  firewallRule,
   opensAllPorts,
 } from './firewall-verdicts.js';

@@ -1,26 +1,13 @@
-import { addressSpans, type FirewallRule } from '@drift-detective/resource-model';
-import { assertValidResource } from '@drift-detective/testing';
+import type { FirewallRule } from '@drift-detective/resource-model';
+import { assertValidResource, firewallRule } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
 import { exposingRules } from './catalog-rules.js';
 import { cassetteBodies, must, native, ofKind, only, scan, scanOne } from './helpers.js';
 
 const INTERNET = ['0.0.0.0/0', '::/0'];
 
-function rule(partial: Partial<FirewallRule> & Pick<FirewallRule, 'name'>): FirewallRule {
-  const peers = partial.peers ?? INTERNET;
-  return {
-    direction: 'ingress',
-    action: 'allow',
-    priority: null,
-    protocol: 'all',
-    ports: null,
-    peers,
-    peerSpans: addressSpans(peers),
-    enabled: true,
-    isDefault: false,
-    ...partial,
-  };
-}
+const rule = (partial: Partial<FirewallRule> & Pick<FirewallRule, 'name'>) =>
+  firewallRule({ peers: INTERNET, ...partial });
 
 const DEFAULT_INBOUND = [
   rule({

@@ -1,6 +1,5 @@
-import { assertValidResource } from '@drift-detective/testing';
+import { assertValidResource, firewallRule } from '@drift-detective/testing';
 import {
-  addressSpans,
   NormalizeError,
   type FirewallRule,
   type ResourceOf,
@@ -41,22 +40,8 @@ const withData = (file: string, name: string, change: (data: Data) => void) => {
   return record;
 };
 
-const rule = (overrides: Partial<FirewallRule>): FirewallRule => {
-  const peers = overrides.peers ?? ['0.0.0.0/0'];
-  return {
-    name: null,
-    direction: 'ingress',
-    action: 'allow',
-    priority: 1000,
-    protocol: 'all',
-    ports: null,
-    peers,
-    peerSpans: addressSpans(peers),
-    enabled: true,
-    isDefault: false,
-    ...overrides,
-  };
-};
+const rule = (overrides: Partial<FirewallRule>) =>
+  firewallRule({ priority: 1000, peers: ['0.0.0.0/0'], ...overrides });
 
 const cases: { title: string; document: () => unknown; rules: FirewallRule[]; network?: string }[] =
   [

@@ -1,29 +1,14 @@
 import {
-  addressSpans,
   createInventoryContext,
   NormalizeError,
   type FirewallRule,
 } from '@drift-detective/resource-model';
+import { firewallRule } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
 import { ec2SecurityGroup } from '../../src/normalize/ec2-security-group.js';
 import { corpus, defined, native, normalizeOne, propertiesOf } from '../helpers.js';
 
-function rule(overrides: Partial<FirewallRule>): FirewallRule {
-  const peers = overrides.peers ?? [];
-  return {
-    name: null,
-    direction: 'ingress',
-    action: 'allow',
-    priority: null,
-    protocol: 'tcp',
-    ports: null,
-    peers,
-    peerSpans: addressSpans(peers),
-    enabled: true,
-    isDefault: false,
-    ...overrides,
-  };
-}
+const rule = (overrides: Partial<FirewallRule>) => firewallRule({ protocol: 'tcp', ...overrides });
 const EGRESS_ALL = rule({ direction: 'egress', protocol: 'all', peers: ['0.0.0.0/0'] });
 
 function firewall(document: unknown, source: string) {
