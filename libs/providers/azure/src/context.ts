@@ -21,6 +21,8 @@ export interface FirewallFacts {
   readonly serverId: string;
   /** By rule id (lower case), so a rule read twice counts once. */
   readonly rules: Map<string, { range: AddressRange; native: JsonObject }>;
+  /** Ids (lower case) of this server's rule records that could not be read. */
+  readonly unreadable: Set<string>;
 }
 
 /** Facts that span the records of one Azure inventory, keyed by lower-case ARM id. */

@@ -14,7 +14,11 @@ import { normalizeKeyVault } from './normalize/key-vault.js';
 import { normalizeNetworkSecurityGroup } from './normalize/network-security-group.js';
 import { normalizeOther } from './normalize/other.js';
 import { normalizeRoleDefinition } from './normalize/role-definition.js';
-import { collectSqlFirewallRule } from './normalize/sql-firewall-rule.js';
+import {
+  collectSqlFirewallRule,
+  noteUnreadableSqlFirewallRule,
+  sqlFirewallRuleIdOf,
+} from './normalize/sql-firewall-rule.js';
 import {
   collectSqlServer,
   normalizeSqlServer,
@@ -61,7 +65,10 @@ function readOrNull(record: NativeRecord): ArmRecord | null {
  */
 function collect(record: NativeRecord, context: InventoryContext): boolean {
   const arm = readOrNull(record);
-  if (!arm) return false;
+  if (!arm) {
+    noteUnreadableSqlFirewallRule(record.value, context);
+    return false;
+  }
   switch (canonicalType(arm.type)) {
     case T.storageAccount:
       collectStorageAccount(arm, context);
@@ -94,7 +101,8 @@ function typeOf(record: NativeRecord): string | null {
 
 function contributesContext(record: NativeRecord): boolean {
   const type = typeOf(record);
-  return type !== null && CONTEXT_TYPES.has(type);
+  // An unreadable SQL firewall rule still tells its server that its rules are incomplete.
+  return type !== null ? CONTEXT_TYPES.has(type) : sqlFirewallRuleIdOf(record.value) !== null;
 }
 
 /**

@@ -381,9 +381,9 @@ describe('mutated real records', () => {
   });
 
   // A violation made of pieces in several records (two firewall-rule records that together
-  // admit every address) is left out: a rule record replaced by junk, or stripped of its id or
-  // type, is reported unreadable but can no longer be tied to its server, which is then judged
-  // on the rules that remain.
+  // admit every address) is left out: a rule record replaced by junk or stripped of its id is
+  // reported unreadable but can no longer be tied to its server, which is then judged on the
+  // rules that remain. (One that keeps its id makes the server's rules unknown: sql-server.spec.)
   const PIECED_ACROSS_RECORDS = new Set(['dd-db-001-violating-firewall-rules-in-halves.json']);
   const violating = seeds.filter(
     (s) => ruleOfFixture(s.name)?.violating === true && !PIECED_ACROSS_RECORDS.has(s.name),

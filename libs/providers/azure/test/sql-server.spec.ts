@@ -119,6 +119,20 @@ describe('Microsoft.Sql/servers', () => {
     expect(resource.properties.allowedNetworks).toBeNull();
   });
 
+  it('a rule record that cannot be read makes the server’s rules unknown, not the rest', () => {
+    // The halves: without the upper one the lower would read as a compliant rule set.
+    const records = structuredClone(
+      native('dd-db-001-violating-firewall-rules-in-halves.json') as Record<string, unknown>[],
+    );
+    delete must(records[2])['type'];
+    const result = scanOne(records, 'db.json');
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^db\.json\[2\]: record .*\/firewallRules\/UpperHalf has no type/),
+    ]);
+    const resource = ofKind(only(result), 'database.instance');
+    expect(resource.properties.allowedNetworks).toBeNull();
+  });
+
   it('rules whose server never came become a leftover server', () => {
     const result = scan(bodies.slice(1));
     expect(result.resources).toEqual([]);

@@ -3,7 +3,7 @@ import {
   type AddressRange,
   type InventoryContext,
 } from '@drift-detective/resource-model';
-import { factsOf } from '../context.js';
+import { factsOf, type FirewallFacts } from '../context.js';
 import { idKey, parentId } from '../decode/arm-id.js';
 import type { ArmRecord } from '../decode/arm-record.js';
 import { isIpv4 } from '../decode/ip.js';
@@ -50,13 +50,41 @@ export function sortRanges(ranges: AddressRange[]): AddressRange[] {
 export function collectSqlFirewallRule(arm: ArmRecord, context: InventoryContext): boolean {
   const serverId = parentId(arm.id, 'firewallRules');
   if (serverId === null || !isObject(arm.native)) return false;
+  serverFacts(serverId, context).rules.set(idKey(arm.id), {
+    range: addressRangeOf(arm.native),
+    native: arm.native,
+  });
+  return true;
+}
+
+function serverFacts(serverId: string, context: InventoryContext): FirewallFacts {
   const rules = factsOf(context).firewallRules;
   const key = idKey(serverId);
   let server = rules.get(key);
   if (!server) {
-    server = { serverId, rules: new Map() };
+    server = { serverId, rules: new Map(), unreadable: new Set() };
     rules.set(key, server);
   }
-  server.rules.set(idKey(arm.id), { range: addressRangeOf(arm.native), native: arm.native });
-  return true;
+  return server;
+}
+
+const SQL_FIREWALL_RULE_ID = /\/providers\/microsoft\.sql\/servers\/[^/]+\/firewallrules\/[^/]+$/i;
+
+/**
+ * First pass, for a record that could not be read: when it still names a SQL server's
+ * firewall rule by its id, that server's rules are incomplete, and its allowedNetworks is
+ * unknown rather than the rules that were read, which could leave out the one that opens it.
+ * (The record itself is reported in the second pass.) A record without a readable id cannot
+ * be tied to a server.
+ */
+export function noteUnreadableSqlFirewallRule(value: unknown, context: InventoryContext): void {
+  const id = sqlFirewallRuleIdOf(value);
+  const serverId = id === null ? null : parentId(id, 'firewallRules');
+  if (id !== null && serverId !== null) serverFacts(serverId, context).unreadable.add(idKey(id));
+}
+
+/** The id of a record that names a SQL server firewall rule, however broken the rest. */
+export function sqlFirewallRuleIdOf(value: unknown): string | null {
+  const id = isObject(value) ? asText(value['id']) : null;
+  return id !== null && SQL_FIREWALL_RULE_ID.test(id) ? id : null;
 }

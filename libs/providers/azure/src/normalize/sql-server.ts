@@ -40,6 +40,8 @@ function allowedNetworksOf(
   inline: unknown,
   collected: FirewallFacts | undefined,
 ): AddressRange[] | null {
+  // A rule record that could not be read may be the one that opens the server.
+  if (collected !== undefined && collected.unreadable.size > 0) return null;
   const ranges = new Map<string, AddressRange>();
   const known = Array.isArray(inline) || collected !== undefined;
   if (Array.isArray(inline)) {
