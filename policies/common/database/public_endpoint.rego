@@ -14,7 +14,7 @@
 #   frameworks:
 #     cis-aws-3.0: ["2.3.3"]
 #     cis-azure-2.0: ["4.1.2"]
-#     cis-gcp-2.0: ["6.5"]
+#     cis-gcp-3.0: ["6.5"]
 #     nist-800-53: ["SC-7", "AC-3"]
 #   remediation:
 #     aws: Set PubliclyAccessible to false (rds modify-db-instance --no-publicly-accessible).

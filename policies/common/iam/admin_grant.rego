@@ -12,7 +12,7 @@
 #   frameworks:
 #     cis-aws-3.0: ["1.16"]
 #     cis-azure-2.0: ["1.23"]
-#     cis-gcp-2.0: ["1.5"]
+#     cis-gcp-3.0: ["1.5"]
 #     nist-800-53: ["AC-6", "AC-2"]
 #   remediation:
 #     aws: Replace "*" on "*" with the actions and resources the principal needs; detach AdministratorAccess.

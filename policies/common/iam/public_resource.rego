@@ -10,7 +10,7 @@
 #   severity: CRITICAL
 #   kinds: [iam.binding, kms.key, serverless.function]
 #   frameworks:
-#     cis-gcp-2.0: ["1.1"]
+#     cis-gcp-3.0: ["1.9"]
 #     nist-800-53: ["AC-3", "AC-21"]
 #   remediation:
 #     aws: Add a condition (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID…) or name the principals instead of "*".

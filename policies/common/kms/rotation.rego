@@ -11,7 +11,7 @@
 #   kinds: [kms.key]
 #   frameworks:
 #     cis-aws-3.0: ["3.6"]
-#     cis-gcp-2.0: ["1.10"]
+#     cis-gcp-3.0: ["1.10"]
 #     nist-800-53: ["SC-12"]
 #   remediation:
 #     aws: Enable automatic rotation (kms enable-key-rotation).

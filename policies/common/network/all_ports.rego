@@ -15,7 +15,7 @@
 #   frameworks:
 #     cis-aws-3.0: ["5.2", "5.3"]
 #     cis-azure-2.0: ["6.1", "6.2", "6.3"]
-#     cis-gcp-2.0: ["3.6", "3.7"]
+#     cis-gcp-3.0: ["3.6", "3.7"]
 #     nist-800-53: ["SC-7", "CM-7"]
 #   remediation:
 #     default: Replace the rule with rules that open only the ports the workload serves, to the addresses that need them.

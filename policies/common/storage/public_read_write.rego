@@ -17,7 +17,7 @@
 #   frameworks:
 #     cis-aws-3.0: ["2.1.4"]
 #     cis-azure-2.0: ["3.7"]
-#     cis-gcp-2.0: ["5.1"]
+#     cis-gcp-3.0: ["5.1"]
 #     nist-800-53: ["AC-3", "AC-6", "AC-21"]
 #   remediation:
 #     aws: Remove the public ACL grants and policy statements, and turn on S3 Block Public Access.

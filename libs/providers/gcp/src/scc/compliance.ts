@@ -3,7 +3,7 @@ import type { protos } from '@google-cloud/security-center';
 type Compliance = protos.google.cloud.securitycenter.v2.ICompliance;
 
 /**
- * A rule's frameworks (its METADATA keys: "cis-gcp-2.0", "nist-800-53",
+ * A rule's frameworks (its METADATA keys: "cis-gcp-3.0", "nist-800-53",
  * "cis-aws-3.0", …) as SCC v2 `Compliance` entries {standard, version, ids}
  * (https://cloud.google.com/security-command-center/docs/reference/rest/v2/organizations.sources.locations.findings#compliance).
  * The standards are spelled as SCC's own detectors spell them (Security Health
