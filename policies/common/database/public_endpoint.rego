@@ -13,7 +13,7 @@
 #   kinds: [database.instance]
 #   frameworks:
 #     cis-aws-3.0: ["2.3.3"]
-#     cis-azure-2.0: ["4.1.2"]
+#     cis-azure-3.0: ["5.1.2"]
 #     cis-gcp-3.0: ["6.5"]
 #     nist-800-53: ["SC-7", "AC-3"]
 #   remediation:

@@ -10,7 +10,6 @@
 #   kinds: [database.instance]
 #   frameworks:
 #     cis-aws-3.0: ["2.3.1"]
-#     cis-azure-2.0: ["4.1.3"]
 #     nist-800-53: ["SC-28"]
 #   remediation:
 #     aws: Encryption cannot be turned on in place; restore an encrypted snapshot copy into a new instance.

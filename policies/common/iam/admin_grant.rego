@@ -11,7 +11,7 @@
 #   kinds: [iam.policy, iam.binding]
 #   frameworks:
 #     cis-aws-3.0: ["1.16"]
-#     cis-azure-2.0: ["1.23"]
+#     cis-azure-3.0: ["2.23"]
 #     cis-gcp-3.0: ["1.5"]
 #     nist-800-53: ["AC-6", "AC-2"]
 #   remediation:

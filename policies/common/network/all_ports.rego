@@ -14,7 +14,7 @@
 #   kinds: [network.firewall]
 #   frameworks:
 #     cis-aws-3.0: ["5.2", "5.3"]
-#     cis-azure-2.0: ["6.1", "6.2", "6.3"]
+#     cis-azure-3.0: ["7.1", "7.2", "7.3"]
 #     cis-gcp-3.0: ["3.6", "3.7"]
 #     nist-800-53: ["SC-7", "CM-7"]
 #   remediation:

@@ -16,7 +16,7 @@
 #   kinds: [storage.bucket]
 #   frameworks:
 #     cis-aws-3.0: ["2.1.4"]
-#     cis-azure-2.0: ["3.7"]
+#     cis-azure-3.0: ["4.17"]
 #     cis-gcp-3.0: ["5.1"]
 #     nist-800-53: ["AC-3", "AC-6", "AC-21"]
 #   remediation:

@@ -11,7 +11,7 @@
 #   kinds: [storage.bucket]
 #   frameworks:
 #     cis-aws-3.0: ["2.1.1"]
-#     cis-azure-2.0: ["3.1", "3.15"]
+#     cis-azure-3.0: ["4.1", "4.15"]
 #     nist-800-53: ["SC-8", "SC-13"]
 #   remediation:
 #     aws: Add a bucket policy statement that denies s3:* when aws:SecureTransport is false.

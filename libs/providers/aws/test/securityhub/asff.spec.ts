@@ -82,7 +82,7 @@ describe('toAsff: an ACTIVE finding record', () => {
     expect(requirements).toContain('CIS AWS Foundations Benchmark v3.0.0/5.2');
     expect(requirements).toContain('NIST 800-53 Rev. 5/SC-7');
     // DD-NET-001 also maps to the Azure and GCP benchmarks: not AWS requirements.
-    expect(Object.keys(sshOpen.frameworks)).toContain('cis-azure-2.0');
+    expect(Object.keys(sshOpen.frameworks)).toContain('cis-azure-3.0');
     expect(requirements.filter((r) => /azure|gcp/i.test(r))).toEqual([]);
     expect(requirements).toHaveLength(
       (sshOpen.frameworks['cis-aws-3.0']?.length ?? 0) +
