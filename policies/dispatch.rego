@@ -28,6 +28,10 @@ kind_audit_trail contains object.union(violation, {"rule_id": "DD-LOG-001"}) if 
 	some violation in data.drift.rules.logging.audit_trail.deny
 }
 
+kind_audit_trail contains object.union(violation, {"rule_id": "DD-LOG-002"}) if {
+	some violation in data.drift.rules.logging.log_file_validation.deny
+}
+
 kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-001"}) if {
 	some violation in data.drift.rules.compute.instance_metadata_v1.deny
 }

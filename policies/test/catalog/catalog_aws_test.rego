@@ -109,6 +109,17 @@ test_aws_dd_log_001_violating_single_region_trail if {
 	fires("DD-LOG-001") with input.resource as resource
 }
 
+test_aws_dd_log_002_compliant_log_file_validation_on if {
+	every resource in data.catalog.aws["dd-log-002-compliant-log-file-validation-on"] {
+		not fires("DD-LOG-002") with input.resource as resource
+	}
+}
+
+test_aws_dd_log_002_violating_log_file_validation_off if {
+	some resource in data.catalog.aws["dd-log-002-violating-log-file-validation-off"]
+	fires("DD-LOG-002") with input.resource as resource
+}
+
 test_aws_dd_net_001_compliant_ssh_in_pieces_with_a_gap if {
 	every resource in data.catalog.aws["dd-net-001-compliant-ssh-in-pieces-with-a-gap"] {
 		not fires("DD-NET-001") with input.resource as resource

@@ -17,6 +17,7 @@ const AWS_RULES = [
   'DD-DB-002',
   'DD-KMS-001',
   'DD-LOG-001',
+  'DD-LOG-002',
   'DD-COMPUTE-001',
 ];
 

@@ -139,6 +139,7 @@ export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
     if (!key || key.keyManager === 'AWS') return key ? 'compliant' : 'unknown';
     return flag(key.rotationEnabled, false);
   },
+  'DD-LOG-002': (resource) => flag(props(resource, 'audit.trail')?.logFileValidation, false),
   'DD-LOG-001': (resource) => {
     const trail = props(resource, 'audit.trail');
     if (!trail) return 'unknown';
