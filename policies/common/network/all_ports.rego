@@ -67,7 +67,15 @@ candidate_rules contains rule if {
 
 pieced_protocols[protocol] := pieces if {
 	some protocol in {rule.protocol | some rule in candidate_rules}
+	not all_traffic_pieced(protocol)
 	pieces := network.pieced([rule | some rule in candidate_rules; rule.protocol in {protocol, "all"}])
+}
+
+# Rules of every protocol that cover the internet by themselves are reported
+# once, as all traffic, not again under each protocol beside them.
+all_traffic_pieced(protocol) if {
+	protocol != "all"
+	network.pieced([rule | some rule in candidate_rules; rule.protocol == "all"])
 }
 
 causes contains message if {

@@ -129,3 +129,17 @@ test_pieces_of_different_protocols_or_with_a_gap_are_compliant if {
 		count(rule.deny) == 0 with input.resource as fixtures.firewall("aws", "sg", rules)
 	}
 }
+
+test_all_traffic_in_pieces_is_reported_once_not_again_per_protocol if {
+	fw := fixtures.firewall("gcp", "fw", [
+		fixtures.rule({"name": "low", "protocol": "all", "ports": null, "peers": ["0.0.0.0/1"], "priority": 1000}),
+		fixtures.rule({"name": "high", "protocol": "all", "ports": null, "peers": ["128.0.0.0/1"], "priority": 1000}),
+		fixtures.rule({"name": "dns", "protocol": "udp", "ports": null, "peers": ["10.0.0.0/8"], "priority": 1000}),
+	])
+	some violation in rule.deny with input.resource as fw
+	expected := concat("", [
+		"Firewall rule 'fw' allows all traffic on all ports from the whole internet in pieces (0.0.0.0/1, 128.0.0.0/1)",
+		" through rule(s) 'high', 'low'.",
+	])
+	violation.details.causes == [expected]
+}
