@@ -22,13 +22,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PolicyEngine } from '@drift-detective/policy-engine';
-import { CLOUDS } from '@drift-detective/testing';
 import { policyDistDir, workspaceRoot } from './paths.js';
+import { sampleResources } from './sample-resources.js';
 
 const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 2_000);
 const opa = process.env['OPA_BIN'] ?? path.join(workspaceRoot, 'tools', 'bin', 'opa');
-const cli = path.join(workspaceRoot, 'apps', 'cli', 'bin', 'drift-detective.js');
 /** The bundle's Rego, as policy-build compiles it: no tests, no test data. */
 const policies = ['main.rego', 'dispatch.rego', 'lib', 'common']
   .map((entry) => path.join(workspaceRoot, 'policies', entry))
@@ -36,22 +35,6 @@ const policies = ['main.rego', 'dispatch.rego', 'lib', 'common']
 /** The query every engine answers: the rules selected by the resource's kind, as the engine runs them. */
 const QUERY = 'data.drift.dispatch.violations';
 type Resource = Record<string, unknown> & { id: string };
-
-/** The samples' resources in the normalized model, replicated to `count` with unique ids. */
-async function resources(): Promise<Resource[]> {
-  const inputs = CLOUDS.flatMap((cloud) => ['--input', path.join(workspaceRoot, 'samples', cloud)]);
-  const { stdout } = await run(process.execPath, [cli, 'normalize', ...inputs], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const base = stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Resource);
-  return Array.from({ length: count }, (_, i) => {
-    const r = base[i % base.length] as Resource;
-    return { ...r, id: `${r.id}-r${Math.floor(i / base.length)}` };
-  });
-}
 
 /** What a violation set says, comparable across engines: rule and message, sorted. */
 const signature = (violations: readonly { rule_id?: string; ruleId?: string; message: string }[]) =>
@@ -73,7 +56,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const all = await resources();
+const all: Resource[] = await sampleResources(count);
 const engine = await PolicyEngine.load(policyDistDir);
 const expected = new Map<string, string>();
 const rows: { engine: string; microsPerResource: number }[] = [];
