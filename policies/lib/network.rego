@@ -77,20 +77,13 @@ deny_covers_protocol(deny_rule, _) if deny_rule.protocol == "all"
 
 deny_covers_protocol(deny_rule, allow_rule) if deny_rule.protocol == allow_rule.protocol
 
-# Allow rules that admit TCP `port` from some peer and are not shadowed.
-admitting_rules(rules, port) := [rule |
+# Allow rules that admit TCP `port` from some peer, shadowed or not.
+port_candidates(rules, port) := [rule |
 	some rule in rules
 	active_ingress(rule)
 	rule.action == "allow"
 	carries_tcp(rule)
 	covers_port(rule, port)
-	not shadowed(rule, port, rules)
-]
-
-# Allow rules that admit TCP `port` from the internet and are not shadowed.
-exposing_rules(rules, port) := [rule |
-	some rule in admitting_rules(rules, port)
-	from_internet(rule)
 ]
 
 # Rules none of which admits the whole internet, whose address ranges together
@@ -99,8 +92,20 @@ exposing_rules(rules, port) := [rule |
 # pieces leave a gap. Rules from before the model had peerSpans add nothing.
 pieced(admitting) := admitting if {
 	not any_from_internet(admitting)
-	addresses.covers_internet([span | some rule in admitting; some span in object.get(rule, "peerSpans", [])])
+	addresses.covers_internet(spans_of(admitting))
 }
+
+# The same among a port's candidates, once shadowed rules are left out. The
+# shadowing is worked out only when all the candidates together cover the
+# internet, which most rule sets do not.
+pieced_for_port(candidates, port, rules) := pieced([rule |
+	some rule in candidates
+	not shadowed(rule, port, rules)
+]) if {
+	addresses.covers_internet(spans_of(candidates))
+}
+
+spans_of(rules) := [span | some rule in rules; some span in object.get(rule, "peerSpans", [])]
 
 any_from_internet(rules) if {
 	some rule in rules

@@ -35,18 +35,25 @@ resource := input.resource
 
 rules := resource.properties.rules
 
+# The allow rules that cover each admin port, found once (a rule's value is
+# kept for the evaluation, a function's result is not): the exposures from the
+# whole internet and from its pieces read the same lists.
+candidates[port] := network.port_candidates(rules, port) if some port, _ in network.admin_ports
+
 # Each admin port with each rule that exposes it, found once: the causes and
 # the ports read the same pairs.
 exposures contains {"port": port, "service": service, "rule": rule} if {
 	some port, service in network.admin_ports
-	some rule in network.exposing_rules(rules, port)
+	some rule in candidates[port]
+	network.from_internet(rule)
+	not network.shadowed(rule, port, rules)
 }
 
 # The same port admitted from the whole internet in pieces, by one rule's
 # ranges or several rules' together.
 pieced_exposures contains {"port": port, "service": service, "rules": rules_of_port} if {
 	some port, service in network.admin_ports
-	rules_of_port := network.pieced(network.admitting_rules(rules, port))
+	rules_of_port := network.pieced_for_port(candidates[port], port, rules)
 }
 
 causes contains text.join([

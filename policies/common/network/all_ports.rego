@@ -21,6 +21,7 @@
 #     default: Replace the rule with rules that open only the ports the workload serves, to the addresses that need them.
 package drift.rules.network.all_ports
 
+import data.drift.lib.addresses
 import data.drift.lib.labels
 import data.drift.lib.network
 import data.drift.lib.text
@@ -65,7 +66,12 @@ candidate_rules contains rule if {
 	not shadowed_everywhere(rule)
 }
 
+# All the candidates together cover the internet: only then can any protocol's
+# pieces, which most rule sets do not hold, be worked out.
+candidates_cover_internet if addresses.covers_internet(network.spans_of(candidate_rules))
+
 pieced_protocols[protocol] := pieces if {
+	candidates_cover_internet
 	some protocol in {rule.protocol | some rule in candidate_rules}
 	not all_traffic_pieced(protocol)
 	pieces := network.pieced([rule | some rule in candidate_rules; rule.protocol in {protocol, "all"}])
