@@ -24,6 +24,7 @@ import { promisify } from 'node:util';
 import { PolicyEngine } from '@drift-detective/policy-engine';
 import { policyDistDir, workspaceRoot } from './paths.js';
 import { sampleResources } from './sample-resources.js';
+import { steadyMicrosMany } from './steady.js';
 
 const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 2_000);
@@ -79,16 +80,7 @@ function steadyMicros(evaluate: (r: Resource) => unknown, list: readonly Resourc
 }
 
 /** The same, for a whole pass at once: µs per resource of `evaluateMany` over the list. */
-function steadyMicrosBatched(list: readonly Resource[] = all): number {
-  engine.evaluateMany(list as never[]);
-  const started = process.hrtime.bigint();
-  let evaluated = 0;
-  do {
-    engine.evaluateMany(list as never[]);
-    evaluated += list.length;
-  } while (process.hrtime.bigint() - started < 1_000_000_000n);
-  return microsPer(started, evaluated);
-}
+const steadyMicrosBatched = (list: readonly Resource[] = all) => steadyMicrosMany(engine, list);
 
 for (const r of all) expected.set(r.id, signature(engine.evaluate(r as never)));
 for (const outcome of engine.evaluateMany(all as never[])) {

@@ -7,6 +7,7 @@
 import { PolicyEngine } from '@drift-detective/policy-engine';
 import { policyDistDir } from './paths.js';
 import { sampleResources, type SampleResource } from './sample-resources.js';
+import { steadyMicrosMany } from './steady.js';
 
 const baselineDir = process.argv[2];
 if (baselineDir === undefined) {
@@ -23,17 +24,9 @@ const engines = {
 const all = await sampleResources(count);
 const kinds = [...new Set(all.map((r) => r.kind))].sort();
 
-/** µs per resource of evaluateMany over the list, for at least half a second. */
-function micros(engine: PolicyEngine, list: readonly SampleResource[]): number {
-  engine.evaluateMany(list as never[]);
-  const started = process.hrtime.bigint();
-  let evaluated = 0;
-  do {
-    engine.evaluateMany(list as never[]);
-    evaluated += list.length;
-  } while (process.hrtime.bigint() - started < 500_000_000n);
-  return Number(process.hrtime.bigint() - started) / 1_000 / evaluated;
-}
+/** µs per resource of evaluateMany over the list, for half a second. */
+const micros = (engine: PolicyEngine, list: readonly SampleResource[]) =>
+  steadyMicrosMany(engine, list, 500_000_000n);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
 
