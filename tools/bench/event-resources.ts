@@ -34,6 +34,11 @@ export function azureEventResources(): { seed: unknown; accounts: AzureRow[] } {
 
 export type ExportRecord = Record<string, unknown> & { name: string; asset_type: string };
 
+/** A bucket record's iamConfiguration.publicAccessPrevention, as the sample writes it. */
+const preventionOf = (record: ExportRecord): unknown =>
+  (record['resource'] as { data?: { iamConfiguration?: { publicAccessPrevention?: unknown } } })
+    .data?.iamConfiguration?.publicAccessPrevention;
+
 /** The sample's export (NDJSON) with `REPLICAS` copies of each bucket's records, and the copies' RESOURCE records. */
 export function gcpEventResources(): { seed: string; buckets: ExportRecord[] } {
   const records = sample('gcp/cloud-asset-export.ndjson')
@@ -46,7 +51,7 @@ export function gcpEventResources(): { seed: string; buckets: ExportRecord[] } {
     (r) =>
       r.asset_type === 'storage.googleapis.com/Bucket' &&
       r['resource'] !== undefined &&
-      !JSON.stringify(r['resource']).includes('"publicAccessPrevention":"enforced"'),
+      preventionOf(r) !== 'enforced',
   );
   const copies = originals.flatMap((record) => {
     const bucket = record.name.slice(record.name.lastIndexOf('/') + 1);

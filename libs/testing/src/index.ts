@@ -119,3 +119,4 @@ export {
   firewallRule,
   opensAllPorts,
 } from './firewall-verdicts.js';
+export { catalogFixtureName } from './fixture-names.js';

@@ -4,7 +4,11 @@ import type {
   PropertiesOf,
   Resource,
 } from '@drift-detective/resource-model';
-import { admitsInternet, allPortsOpenToInternet } from '@drift-detective/testing';
+import {
+  admitsInternet,
+  allPortsOpenToInternet,
+  catalogFixtureName,
+} from '@drift-detective/testing';
 
 /**
  * What each AWS rule of the catalog decides from the normalized properties
@@ -156,8 +160,6 @@ export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
 
 /** The catalog fixtures: dd-<rule>-violating-*.json / dd-<rule>-compliant-*.json. */
 export function catalogFixture(file: string): { rule: string; expected: Verdict } | null {
-  const match = /^(dd-[a-z]+-\d{3})-(violating|compliant)-.+\.json$/.exec(file);
-  const [, rule, expected] = match ?? [];
-  if (rule === undefined || expected === undefined) return null;
-  return { rule: rule.toUpperCase(), expected: expected as Verdict };
+  const named = catalogFixtureName(file);
+  return named && { rule: named.ruleId, expected: named.violating ? 'violating' : 'compliant' };
 }

@@ -5,7 +5,12 @@
  * these only pin down what the normalizer must hand them.
  */
 import type { AddressRange, FirewallRule, Resource } from '@drift-detective/resource-model';
-import { admitsInternet, allPortsOpenToInternet, coversInternet } from '@drift-detective/testing';
+import {
+  admitsInternet,
+  allPortsOpenToInternet,
+  catalogFixtureName,
+  coversInternet,
+} from '@drift-detective/testing';
 
 const INTERNET = new Set(['0.0.0.0/0', '::/0']);
 
@@ -194,10 +199,6 @@ export function catalogRule(id: string): CatalogRule {
 
 /** The rule a catalog fixture is for: "dd-net-001-violating-….json" → DD-NET-001. */
 export function ruleOfFixture(file: string): { rule: CatalogRule; violating: boolean } | null {
-  const match = /^(dd-[a-z]+-\d{3})-(violating|compliant)-/.exec(file);
-  if (!match) return null;
-  return {
-    rule: catalogRule((match[1] as string).toUpperCase()),
-    violating: match[2] === 'violating',
-  };
+  const named = catalogFixtureName(file);
+  return named && { rule: catalogRule(named.ruleId), violating: named.violating };
 }

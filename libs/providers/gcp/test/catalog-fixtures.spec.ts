@@ -1,4 +1,4 @@
-import { assertValidResource } from '@drift-detective/testing';
+import { assertValidResource, catalogFixtureName } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
 import { CATALOG, type CatalogCase } from './catalog.js';
 import { must, nativeFixture, nativeFixtureNames, normalizeOne } from './helpers.js';
@@ -20,10 +20,9 @@ const filesOf = (c: CatalogCase) => [c.violating, c.compliant, ...(c.more ?? [])
 
 /** What a fixture's name says it is for its rule: violating (true) or compliant (false). */
 function violatingByName(c: CatalogCase, file: string): boolean {
-  const prefix = c.rule.toLowerCase();
-  if (file.startsWith(`${prefix}-violating-`)) return true;
-  if (file.startsWith(`${prefix}-compliant-`)) return false;
-  throw new Error(`${file} is named neither ${prefix}-violating-… nor ${prefix}-compliant-…`);
+  const named = catalogFixtureName(file);
+  if (named?.ruleId !== c.rule) throw new Error(`${file} is not named as a case of ${c.rule}`);
+  return named.violating;
 }
 
 describe('catalog fixtures (test/fixtures/native/dd-*.json)', () => {
