@@ -57,20 +57,67 @@ active_ingress(rule) if {
 	rule.direction == "ingress"
 }
 
+# The deny rules that may come before a resource's allows: its own, and the
+# ones other resources hold for the same network (GCP VPC firewall rules are
+# one record each). Undefined when the network holds a rule that could not be
+# read (networkDenyRules null): what reaches the allows is then unknown, and
+# no exposure is claimed.
+deny_pool(properties) := array.concat(properties.rules, others) if {
+	others := object.get(properties, "networkDenyRules", [])
+	is_array(others)
+}
+
+# The network holds a rule that could not be read: whatever these rules allow
+# may be shadowed, so no exposure is claimed (null is unknown, never a
+# violation).
+shadowing_unknown(properties) if properties.networkDenyRules == null
+
 # A deny from the internet covering the port, ordered before the allow: rules
 # apply in priority order (lower first) and the first match wins, so such an
 # allow admits nothing. At equal priority a deny wins (GCP). AWS security
 # groups have no priorities and no denies.
-shadowed(allow_rule, port, rules) if {
+shadowed(allow_rule, port, pool) if {
+	some deny_rule in pool
+	covers_port(deny_rule, port)
+	deny_comes_first(deny_rule, allow_rule)
+}
+
+# What every shadowing deny holds, whatever the ports: it is an active inbound
+# deny ordered no later than the allow, for the allow's protocol, from the
+# internet of every address family the allow admits, on every instance the
+# allow applies to.
+deny_comes_first(deny_rule, allow_rule) if {
 	is_number(allow_rule.priority)
-	some deny_rule in rules
 	active_ingress(deny_rule)
 	deny_rule.action == "deny"
-	from_internet(deny_rule)
-	covers_port(deny_rule, port)
-	deny_covers_protocol(deny_rule, allow_rule)
 	is_number(deny_rule.priority)
 	deny_rule.priority <= allow_rule.priority
+	deny_covers_protocol(deny_rule, allow_rule)
+	denies_internet_of(deny_rule, allow_rule)
+	deny_covers_targets(deny_rule, allow_rule)
+}
+
+internet_of_family := {"ipv4": "0.0.0.0/0", "ipv6": "::/0"}
+
+# A deny from 0.0.0.0/0 leaves IPv6 sources free, and one from ::/0 IPv4 ones.
+denies_internet_of(deny_rule, allow_rule) if {
+	from_internet(deny_rule)
+	every family in {span.family | some span in object.get(allow_rule, "peerSpans", [])} {
+		internet_of_family[family] in deny_rule.peers
+	}
+}
+
+# A rule naming targets applies to instances with any of them: a deny covers
+# the allow's instances when it names none, or names every target the allow
+# names.
+deny_covers_targets(deny_rule, _) if count(object.get(deny_rule, "targets", [])) == 0
+
+deny_covers_targets(deny_rule, allow_rule) if {
+	allow_targets := object.get(allow_rule, "targets", [])
+	count(allow_targets) > 0
+	every target in allow_targets {
+		target in deny_rule.targets
+	}
 }
 
 deny_covers_protocol(deny_rule, _) if deny_rule.protocol == "all"
@@ -98,9 +145,9 @@ pieced(admitting) := admitting if {
 # The same among a port's candidates, once shadowed rules are left out. The
 # shadowing is worked out only when all the candidates together cover the
 # internet, which most rule sets do not.
-pieced_for_port(candidates, port, rules) := pieced([rule |
+pieced_for_port(candidates, port, pool) := pieced([rule |
 	some rule in candidates
-	not shadowed(rule, port, rules)
+	not shadowed(rule, port, pool)
 ]) if {
 	addresses.covers_internet(spans_of(candidates))
 }

@@ -262,3 +262,9 @@ instance(name, properties) := resource(
 		properties,
 	),
 )
+
+# A GCP firewall rule and the deny rules the other rules of its network hold.
+gcp_firewall_in_network(name, rules, network_denies) := resource(
+	"gcp", "network.firewall", firewall_types.gcp, name,
+	{"rules": rules, "network": "default", "networkDenyRules": network_denies},
+)

@@ -91,3 +91,38 @@ export function firewallRule(fields: Partial<FirewallRule>): FirewallRule {
   };
   return { ...rule, peerSpans: fields.peerSpans ?? addressSpans(rule.peers) };
 }
+
+const INTERNET_OF_FAMILY = { ipv4: '0.0.0.0/0', ipv6: '::/0' } as const;
+
+/**
+ * Whether `deny` settles, before `allow` is reached, the internet traffic `allow` admits on
+ * `port` ('all': on every port): an enabled inbound deny, no later in priority order (a deny
+ * wins a tie), of the allow's protocol or every protocol, from the internet of every address
+ * family the allow names, on every instance the allow applies to (no targets, or all of the
+ * allow's). Restated for the providers' independent verdicts.
+ */
+export function denyShadows(
+  deny: FirewallRule,
+  allow: FirewallRule,
+  port: number | 'all',
+): boolean {
+  const families = new Set(allow.peerSpans.map((span) => span.family));
+  const denyTargets = deny.targets ?? [];
+  const allowTargets = allow.targets ?? [];
+  return (
+    deny.enabled &&
+    deny.direction === 'ingress' &&
+    deny.action === 'deny' &&
+    deny.priority !== null &&
+    allow.priority !== null &&
+    deny.priority <= allow.priority &&
+    (deny.protocol === 'all' || deny.protocol === allow.protocol) &&
+    (port === 'all'
+      ? opensAllPorts(deny)
+      : deny.ports === null || deny.ports.some((r) => r.from <= port && port <= r.to)) &&
+    deny.peers.some((peer) => INTERNET.has(peer)) &&
+    [...families].every((family) => deny.peers.includes(INTERNET_OF_FAMILY[family])) &&
+    (denyTargets.length === 0 ||
+      (allowTargets.length > 0 && allowTargets.every((target) => denyTargets.includes(target))))
+  );
+}

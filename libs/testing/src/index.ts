@@ -116,6 +116,7 @@ export {
   admitsInternet,
   allPortsOpenToInternet,
   coversInternet,
+  denyShadows,
   firewallRule,
   opensAllPorts,
 } from './firewall-verdicts.js';

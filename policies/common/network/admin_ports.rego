@@ -35,6 +35,9 @@ resource := input.resource
 
 rules := resource.properties.rules
 
+# The denies that may shadow the allows, this resource's and its network's.
+pool := network.deny_pool(resource.properties)
+
 # The allow rules that cover each admin port, found once (a rule's value is
 # kept for the evaluation, a function's result is not): the exposures from the
 # whole internet and from its pieces read the same lists.
@@ -46,14 +49,14 @@ exposures contains {"port": port, "service": service, "rule": rule} if {
 	some port, service in network.admin_ports
 	some rule in candidates[port]
 	network.from_internet(rule)
-	not network.shadowed(rule, port, rules)
+	not network.shadowed(rule, port, pool)
 }
 
 # The same port admitted from the whole internet in pieces, by one rule's
 # ranges or several rules' together.
 pieced_exposures contains {"port": port, "service": service, "rules": rules_of_port} if {
 	some port, service in network.admin_ports
-	rules_of_port := network.pieced_for_port(candidates[port], port, rules)
+	rules_of_port := network.pieced_for_port(candidates[port], port, pool)
 }
 
 causes contains text.join([
@@ -78,6 +81,7 @@ exposed_ports contains exposure.port if some exposure in pieced_exposures
 
 deny contains {"message": message, "details": {"causes": sort(causes), "ports": sort(exposed_ports)}} if {
 	resource.kind == "network.firewall"
+	not network.shadowing_unknown(resource.properties)
 	count(causes) > 0
 	ports := concat(", ", [text.join([port]) | some port in sort(exposed_ports)])
 	message := text.join([labels.describe(resource), " exposes administrative port(s) ", ports, " to the internet."])

@@ -123,3 +123,72 @@ test_a_rule_from_the_whole_internet_is_not_also_pieces if {
 	some violation in rule.deny with input.resource as sg
 	violation.details.causes == ["Security group 'web' allows SSH (22) from 0.0.0.0/0 through rule 'all' (tcp 22)."]
 }
+
+# GCP: each VPC firewall rule is a record of its own; the network's rules apply
+# in one priority order, so a higher-priority deny held by another rule of the
+# network shadows this allow.
+network_deny(overrides) := fixtures.rule(object.union(
+	{"name": "deny-ssh", "action": "deny", "priority": 100, "protocol": "tcp", "ports": [{"from": 22, "to": 22}]},
+	overrides,
+))
+
+allow_ssh := fixtures.rule({"name": "allow-ssh", "priority": 1000})
+
+test_gcp_allow_below_a_deny_of_another_rule_of_the_network_admits_nothing if {
+	fw := fixtures.gcp_firewall_in_network("allow-ssh", [allow_ssh], [network_deny({})])
+	count(rule.deny) == 0 with input.resource as fw
+}
+
+test_gcp_deny_of_the_network_at_the_same_priority_wins if {
+	fw := fixtures.gcp_firewall_in_network("allow-ssh", [allow_ssh], [network_deny({"priority": 1000})])
+	count(rule.deny) == 0 with input.resource as fw
+}
+
+test_gcp_deny_of_the_network_that_does_not_come_first_or_cover_leaves_the_allow_open if {
+	denies := [
+		network_deny({"priority": 1001}),
+		network_deny({"ports": [{"from": 23, "to": 23}]}),
+		network_deny({"enabled": false}),
+		network_deny({"direction": "egress"}),
+		network_deny({"targets": ["tag:bastion"]}),
+		network_deny({"peers": ["::/0"]}),
+	]
+	fw := fixtures.gcp_firewall_in_network("allow-ssh", [allow_ssh], denies)
+	some violation in rule.deny with input.resource as fw
+	violation.details.ports == [22]
+}
+
+# A deny naming targets covers an allow only on the instances it names.
+test_gcp_deny_with_targets_shadows_an_allow_whose_targets_it_names_all if {
+	allow := fixtures.rule({"name": "allow-ssh", "priority": 1000, "targets": ["tag:web", "tag:api"]})
+	covering := [network_deny({"targets": ["tag:api", "tag:web", "tag:db"]})]
+	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_in_network("a", [allow], covering)
+	partial := [network_deny({"targets": ["tag:web"]})]
+	count(rule.deny) == 1 with input.resource as fixtures.gcp_firewall_in_network("a", [allow], partial)
+}
+
+# A deny of IPv4 sources leaves an allow of IPv6 ones open, and the other way round.
+test_deny_of_one_address_family_does_not_shadow_an_allow_of_the_other if {
+	allow := fixtures.rule({"name": "allow-ssh", "priority": 1000, "peers": ["0.0.0.0/0", "::/0"]})
+	v4 := [network_deny({})]
+	violations := rule.deny with input.resource as fixtures.gcp_firewall_in_network("a", [allow], v4)
+	[violation.details.ports | some violation in violations] == [[22]]
+	both := [network_deny({"peers": ["0.0.0.0/0", "::/0"]})]
+	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_in_network("a", [allow], both)
+}
+
+# A rule of the network that could not be read may be the deny that shadows
+# this allow: no exposure is claimed.
+test_gcp_unknown_network_rules_claim_no_exposure if {
+	fw := fixtures.gcp_firewall_in_network("allow-ssh", [allow_ssh], null)
+	count(rule.deny) == 0 with input.resource as fw
+}
+
+test_gcp_network_deny_shadows_a_piece if {
+	pieces := [
+		fixtures.rule({"name": "low", "priority": 1000, "peers": ["0.0.0.0/1"]}),
+		fixtures.rule({"name": "high", "priority": 1000, "peers": ["128.0.0.0/1"]}),
+	]
+	count(rule.deny) == 1 with input.resource as fixtures.gcp_firewall_in_network("a", pieces, [])
+	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_in_network("a", pieces, [network_deny({})])
+}

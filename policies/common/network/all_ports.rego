@@ -44,15 +44,9 @@ open_rules contains rule if {
 }
 
 shadowed_everywhere(rule) if {
-	is_number(rule.priority)
-	some deny_rule in rules
-	network.active_ingress(deny_rule)
-	deny_rule.action == "deny"
-	network.from_internet(deny_rule)
+	some deny_rule in network.deny_pool(resource.properties)
 	network.all_ports(deny_rule)
-	network.deny_covers_protocol(deny_rule, rule)
-	is_number(deny_rule.priority)
-	deny_rule.priority <= rule.priority
+	network.deny_comes_first(deny_rule, rule)
 }
 
 # Rules opening every port of a protocol (or every protocol) to pieces of the
@@ -108,6 +102,7 @@ protocol_text(rule) := upper(rule.protocol) if rule.protocol != "all"
 
 deny contains {"message": message, "details": {"causes": sort(causes)}} if {
 	resource.kind == "network.firewall"
+	not network.shadowing_unknown(resource.properties)
 	count(causes) > 0
 	message := text.join([labels.describe(resource), " opens every port to the internet."])
 }

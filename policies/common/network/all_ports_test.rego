@@ -143,3 +143,15 @@ test_all_traffic_in_pieces_is_reported_once_not_again_per_protocol if {
 	])
 	violation.details.causes == [expected]
 }
+
+# GCP: a deny of every port held by another rule of the network, ordered
+# first, shadows an all-ports allow; one ordered after it, or unknown rules of
+# the network, do not make it open or closed.
+test_gcp_network_deny_of_every_port_shadows_an_all_ports_allow if {
+	allow := fixtures.rule({"name": "allow-all", "priority": 1000, "protocol": "all", "ports": null})
+	first := fixtures.rule({"name": "deny-all", "action": "deny", "priority": 10, "protocol": "all", "ports": null})
+	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_in_network("a", [allow], [first])
+	later := object.union(first, {"priority": 2000})
+	count(rule.deny) == 1 with input.resource as fixtures.gcp_firewall_in_network("a", [allow], [later])
+	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_in_network("a", [allow], null)
+}

@@ -71,10 +71,21 @@ test_gcp_dd_net_001_compliant_ssh_in_pieces_with_a_gap if {
 	}
 }
 
+test_gcp_dd_net_001_compliant_ssh_open_behind_a_deny_of_the_network if {
+	every resource in data.catalog.gcp["dd-net-001-compliant-ssh-open-behind-a-deny-of-the-network"] {
+		not fires("DD-NET-001") with input.resource as resource
+	}
+}
+
 test_gcp_dd_net_001_compliant_ssh_open_disabled if {
 	every resource in data.catalog.gcp["dd-net-001-compliant-ssh-open-disabled"] {
 		not fires("DD-NET-001") with input.resource as resource
 	}
+}
+
+test_gcp_dd_net_001_violating_ssh_open_above_denies_that_do_not_cover_it if {
+	some resource in data.catalog.gcp["dd-net-001-violating-ssh-open-above-denies-that-do-not-cover-it"]
+	fires("DD-NET-001") with input.resource as resource
 }
 
 test_gcp_dd_net_001_violating_ssh_open_in_halves if {
@@ -89,6 +100,12 @@ test_gcp_dd_net_001_violating_ssh_open if {
 
 test_gcp_dd_net_002_compliant_all_internal if {
 	every resource in data.catalog.gcp["dd-net-002-compliant-all-internal"] {
+		not fires("DD-NET-002") with input.resource as resource
+	}
+}
+
+test_gcp_dd_net_002_compliant_all_open_behind_a_deny_of_the_network if {
+	every resource in data.catalog.gcp["dd-net-002-compliant-all-open-behind-a-deny-of-the-network"] {
 		not fires("DD-NET-002") with input.resource as resource
 	}
 }

@@ -10,6 +10,7 @@ import {
   allPortsOpenToInternet,
   catalogFixtureName,
   coversInternet,
+  denyShadows,
 } from '@drift-detective/testing';
 
 const INTERNET = new Set(['0.0.0.0/0', '::/0']);
@@ -26,20 +27,9 @@ function carriesTcp(rule: FirewallRule): boolean {
   return ['all', 'tcp', '6'].includes(rule.protocol);
 }
 
-/** Same as policies/lib/net.rego: an earlier deny from the internet covering the port. */
+/** An earlier deny from the internet covering the port (denyShadows). */
 function shadowed(allow: FirewallRule, port: number, rules: FirewallRule[]): boolean {
-  return rules.some(
-    (deny) =>
-      deny.enabled &&
-      deny.direction === 'ingress' &&
-      deny.action === 'deny' &&
-      fromInternet(deny) &&
-      coversPort(deny, port) &&
-      (deny.protocol === 'all' || deny.protocol === allow.protocol) &&
-      deny.priority !== null &&
-      allow.priority !== null &&
-      deny.priority <= allow.priority,
-  );
+  return rules.some((deny) => denyShadows(deny, allow, port));
 }
 
 /** Allows of TCP `port` from any peer, not shadowed. */
@@ -61,7 +51,13 @@ export function exposingRules(rules: FirewallRule[], port: number): FirewallRule
 
 function allPortsFromInternet(rules: FirewallRule[]): boolean {
   return allPortsOpenToInternet(
-    rules.filter((rule) => rule.enabled && rule.direction === 'ingress' && rule.action === 'allow'),
+    rules.filter(
+      (rule) =>
+        rule.enabled &&
+        rule.direction === 'ingress' &&
+        rule.action === 'allow' &&
+        !rules.some((deny) => denyShadows(deny, rule, 'all')),
+    ),
   );
 }
 

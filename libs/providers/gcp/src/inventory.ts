@@ -11,6 +11,7 @@ import { hierarchyNode, iamPolicies, orgPolicies } from './context.js';
 import { compareText } from './decode/values.js';
 import { detectDocument } from './envelope/detect.js';
 import { unwrapDocument } from './envelope/unwrap.js';
+import { collectFirewall, FIREWALL_TYPE } from './network-firewall.js';
 import { buildResource } from './resource.js';
 
 /**
@@ -44,6 +45,8 @@ export const gcpInventory: ProviderInventory = {
     if (asset.orgPolicies !== null && node !== null) {
       orgPolicies(context).set(node, asset.orgPolicies);
     }
+    // A firewall rule is judged, and its denies are context for its network's other rules.
+    collectFirewall(asset, record.source, context);
     if (asset.resource !== null) return false;
     if (asset.iamPolicy !== null) {
       iamPolicies(context).set(asset.name, { record: parsed, source: record.source, used: false });
@@ -53,11 +56,15 @@ export const gcpInventory: ProviderInventory = {
     return asset.orgPolicies !== null && node !== null;
   },
 
-  // Mirrors collect: org policies, and the records that hold no RESOURCE (IAM_POLICY only).
+  // Mirrors collect: org policies, firewall rules, and the records that hold no RESOURCE
+  // (IAM_POLICY only).
   contributesContext(record: NativeRecord): boolean {
     try {
       const { asset, deleted } = readRecord(record.value, record.source);
-      return !deleted && (asset.orgPolicies !== null || asset.resource === null);
+      return (
+        !deleted &&
+        (asset.orgPolicies !== null || asset.resource === null || asset.assetType === FIREWALL_TYPE)
+      );
     } catch (error) {
       if (error instanceof NormalizeError) return false;
       throw error;

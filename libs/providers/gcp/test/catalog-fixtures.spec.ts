@@ -1,7 +1,26 @@
 import { assertValidResource, catalogFixtureName } from '@drift-detective/testing';
 import { describe, expect, it } from 'vitest';
 import { CATALOG, type CatalogCase } from './catalog.js';
-import { must, nativeFixture, nativeFixtureNames, normalizeOne } from './helpers.js';
+import type { Resource } from '@drift-detective/resource-model';
+import { must, nativeFixture, nativeFixtureNames, scan } from './helpers.js';
+
+const FIREWALL = 'compute.googleapis.com/Firewall';
+
+/**
+ * The resource a fixture is about: its first record's asset. The records after it are that
+ * asset's IAM_POLICY, or the other firewall rules of a firewall's network, which are judged
+ * with it.
+ */
+function subjectOf(file: string): Resource {
+  const content = nativeFixture(file);
+  const first = must((Array.isArray(content) ? content : [content])[0]) as { name: string };
+  const { resources, errors } = scan([{ document: content, source: file }]);
+  expect(errors, file).toEqual([]);
+  return must(
+    resources.find((r) => r.id === first.name),
+    `${file}: the resource of ${first.name}`,
+  );
+}
 
 /** The rules of the DESIGN.md catalog with a GCP column that can be violated. */
 const GCP_RULES = [
@@ -37,13 +56,19 @@ describe('catalog fixtures (test/fixtures/native/dd-*.json)', () => {
     }
   });
 
-  it('holds one export record per file, or [RESOURCE, IAM_POLICY] of one asset', () => {
+  it('holds one export record per file, [RESOURCE, IAM_POLICY] of one asset, or a firewall rule and the other rules of its network', () => {
     for (const c of CATALOG) {
       for (const file of filesOf(c)) {
         const content = nativeFixture(file);
         const records = (Array.isArray(content) ? content : [content]) as Record<string, unknown>[];
         for (const record of records) expect(record, file).toHaveProperty('asset_type');
-        if (Array.isArray(content)) {
+        if (records.every((record) => record['asset_type'] === FIREWALL)) {
+          const network = (record: Record<string, unknown>) =>
+            String((record['resource'] as { data: { network: string } }).data.network);
+          for (const record of records) {
+            expect(network(record), file).toMatch(/projects\/dd-fixtures-prod\/global\/networks\//);
+          }
+        } else if (Array.isArray(content)) {
           expect(content, file).toHaveLength(2);
           expect(records[0], file).toHaveProperty('resource');
           expect(records[1], file).toHaveProperty('iam_policy');
@@ -54,8 +79,8 @@ describe('catalog fixtures (test/fixtures/native/dd-*.json)', () => {
   });
 
   it.each(CATALOG)('$rule: the violating fixture violates, its twin complies', (c) => {
-    const violating = normalizeOne(nativeFixture(c.violating), c.violating);
-    const compliant = normalizeOne(nativeFixture(c.compliant), c.compliant);
+    const violating = subjectOf(c.violating);
+    const compliant = subjectOf(c.compliant);
     for (const resource of [violating, compliant]) {
       assertValidResource(resource);
       expect(resource.kind).toBe(c.kind);
@@ -65,7 +90,7 @@ describe('catalog fixtures (test/fixtures/native/dd-*.json)', () => {
     // Twins: the same asset.
     expect(compliant.id).toBe(violating.id);
     for (const file of c.more ?? []) {
-      const resource = normalizeOne(nativeFixture(file), file);
+      const resource = subjectOf(file);
       assertValidResource(resource);
       expect(resource.id, file).toBe(violating.id);
       expect(c.verdict(resource), file).toBe(violatingByName(c, file));

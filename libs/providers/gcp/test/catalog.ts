@@ -5,7 +5,12 @@ import type {
   Kind,
   Resource,
 } from '@drift-detective/resource-model';
-import { admitsInternet, allPortsOpenToInternet, coversInternet } from '@drift-detective/testing';
+import {
+  admitsInternet,
+  allPortsOpenToInternet,
+  coversInternet,
+  denyShadows,
+} from '@drift-detective/testing';
 
 /**
  * The catalog rules that apply to GCP (DESIGN.md), as verdicts on normalized resources: true =
@@ -36,6 +41,24 @@ const activeAllow = (rule: FirewallRule) =>
 const covers = (rule: FirewallRule, port: number) =>
   rule.ports === null || rule.ports.some((r) => r.from <= port && port <= r.to);
 const rules = (resource: Resource) => props(resource)['rules'] as FirewallRule[];
+
+/**
+ * The denies that may come before the firewall's allows: its own and its network's other
+ * rules'; null when one of the network's rules could not be read (no verdict then).
+ */
+function denyPool(resource: Resource): FirewallRule[] | null {
+  const network = props(resource)['networkDenyRules'] as FirewallRule[] | null | undefined;
+  return network === null ? null : [...rules(resource), ...(network ?? [])];
+}
+
+/** Enabled inbound allows that no deny of the pool settles first on `port`. */
+function admitting(resource: Resource, port: number | 'all'): FirewallRule[] | null {
+  const pool = denyPool(resource);
+  if (pool === null) return null;
+  return rules(resource).filter(
+    (rule) => activeAllow(rule) && !pool.some((deny) => denyShadows(deny, rule, port)),
+  );
+}
 
 export const CATALOG: readonly CatalogCase[] = [
   {
@@ -84,6 +107,8 @@ export const CATALOG: readonly CatalogCase[] = [
     more: [
       'dd-net-001-violating-ssh-open-in-halves.json',
       'dd-net-001-compliant-ssh-in-pieces-with-a-gap.json',
+      'dd-net-001-compliant-ssh-open-behind-a-deny-of-the-network.json',
+      'dd-net-001-violating-ssh-open-above-denies-that-do-not-cover-it.json',
     ],
     datums: [
       ['resource', 'data', 'allowed', 0, 'ports', 0],
@@ -92,30 +117,35 @@ export const CATALOG: readonly CatalogCase[] = [
       ['resource', 'data', 'direction'],
     ],
     // Per port: the whole internet admitted by one rule, or by one rule's ranges together.
-    verdict: (r) =>
-      [22, 3389].some((port) =>
+    verdict: (r) => {
+      if (denyPool(r) === null) return null;
+      return [22, 3389].some((port) =>
         admitsInternet(
-          rules(r).filter(
-            (rule) =>
-              activeAllow(rule) &&
-              ['all', 'tcp', '6'].includes(rule.protocol) &&
-              covers(rule, port),
+          (admitting(r, port) ?? []).filter(
+            (rule) => ['all', 'tcp', '6'].includes(rule.protocol) && covers(rule, port),
           ),
         ),
-      ),
+      );
+    },
   },
   {
     rule: 'DD-NET-002',
     kind: 'network.firewall',
     violating: 'dd-net-002-violating-all-open.json',
     compliant: 'dd-net-002-compliant-all-internal.json',
-    more: ['dd-net-002-compliant-icmp-from-anywhere.json'],
+    more: [
+      'dd-net-002-compliant-icmp-from-anywhere.json',
+      'dd-net-002-compliant-all-open-behind-a-deny-of-the-network.json',
+    ],
     datums: [
       ['resource', 'data', 'sourceRanges', 0],
       ['resource', 'data', 'allowed', 0, 'IPProtocol'],
       ['resource', 'data', 'direction'],
     ],
-    verdict: (r) => allPortsOpenToInternet(rules(r).filter(activeAllow)),
+    verdict: (r) => {
+      const open = admitting(r, 'all');
+      return open === null ? null : allPortsOpenToInternet(open);
+    },
   },
   {
     rule: 'DD-IAM-001',

@@ -14,6 +14,7 @@ import {
   must,
   normalizeOne,
   oneRecord,
+  scan,
   scanContext,
 } from './helpers.js';
 
@@ -41,188 +42,213 @@ const withData = (file: string, name: string, change: (data: Data) => void) => {
 };
 
 const rule = (overrides: Partial<FirewallRule>) =>
-  firewallRule({ priority: 1000, peers: ['0.0.0.0/0'], ...overrides });
+  firewallRule({ priority: 1000, peers: ['0.0.0.0/0'], targets: [], ...overrides });
 
-const cases: { title: string; document: () => unknown; rules: FirewallRule[]; network?: string }[] =
-  [
-    {
-      title: 'firewalls.get: allowed IPProtocol "all" from 0.0.0.0/0',
-      document: () => flightFirewall(flightBody('flight-compute-firewall-get-all-open.json')),
-      rules: [rule({ name: 'allow-inbound-xyz' })],
-      network:
-        'https://www.googleapis.com/compute/v1/projects/cloud-custodian/global/networks/default',
-    },
-    {
-      title: 'firewalls.list: ports "22" and range "21-25", a bare source address becomes /32',
-      document: () =>
-        flightFirewall(
-          must((flightBody('flight-compute-firewalls-list.json')['items'] as Data[])[0]),
-        ),
-      rules: [
-        rule({
-          name: 'test',
-          protocol: 'tcp',
-          ports: [
-            { from: 22, to: 22 },
-            { from: 21, to: 25 },
-          ],
-          peers: ['1.1.1.1/32'],
-        }),
-      ],
-    },
-    {
-      title:
-        'getEffectiveFirewalls: bare addresses and CIDRs mixed in one sourceRanges, priority 900',
-      document: () => flightFirewall(must(effective[0])),
-      rules: [rule({ name: 'allow-ssh', priority: 900, peers: ['0.0.0.0/0', '93.76.224.124/32'] })],
-    },
-    {
-      title: 'getEffectiveFirewalls: tcp 22 and 3389 from addresses only',
-      document: () => flightFirewall(must(effective[2])),
-      rules: [
-        rule({
-          name: 'allow-ingress-from-iap',
-          protocol: 'tcp',
-          ports: [
-            { from: 22, to: 22 },
-            { from: 3389, to: 3389 },
-          ],
-          peers: ['185.38.216.32/32', '35.235.240.0/20', '37.214.38.88/32', '93.76.224.124/32'],
-        }),
-      ],
-    },
-    {
-      title:
-        'CAI export (Forseti): duplicate spellings ipProtocol / sourceRange, denied list, priority 200',
-      document: () => exportRecord('cai-export-firewalls-logs-ancestors.json', 'bad'),
-      rules: ['icmp', 'udp', 'tcp'].map((protocol) =>
-        rule({ name: 'bad', action: 'deny', priority: 200, protocol }),
+// targetServiceAccounts of the recorded rules, as the model writes targets.
+const CF_TARGET =
+  'serviceAccount:cf-gcp-challenge-dev-sa@cf-gcp-challenge-dev.iam.gserviceaccount.com';
+
+const cases: {
+  title: string;
+  document: () => unknown;
+  rules: FirewallRule[];
+  network?: string;
+  /** The record's targetTags / targetServiceAccounts; none by default. */
+  targets?: string[];
+}[] = [
+  {
+    title: 'firewalls.get: allowed IPProtocol "all" from 0.0.0.0/0',
+    targets: ['serviceAccount:604150802624-compute@developer.gserviceaccount.com'],
+    document: () => flightFirewall(flightBody('flight-compute-firewall-get-all-open.json')),
+    rules: [rule({ name: 'allow-inbound-xyz' })],
+    network:
+      'https://www.googleapis.com/compute/v1/projects/cloud-custodian/global/networks/default',
+  },
+  {
+    title: 'firewalls.list: ports "22" and range "21-25", a bare source address becomes /32',
+    targets: ['tag:oldtag'],
+    document: () =>
+      flightFirewall(
+        must((flightBody('flight-compute-firewalls-list.json')['items'] as Data[])[0]),
       ),
-    },
-    {
-      title: 'CAI export: one rule per allowed entry, in order; tcp without ports means every port',
-      document: () =>
-        exportRecord('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-6'),
-      rules: [
-        rule({ name: 'cf-test-fw-rule-6', protocol: 'tcp' }),
-        rule({ name: 'cf-test-fw-rule-6', protocol: 'udp', ports: [{ from: 5200, to: 5200 }] }),
-        rule({ name: 'cf-test-fw-rule-6', protocol: 'ah' }),
-        rule({ name: 'cf-test-fw-rule-6', protocol: 'sctp' }),
-        rule({ name: 'cf-test-fw-rule-6', protocol: 'icmp' }),
-      ],
-    },
-    {
-      title: 'CAI export: disabled: true admits nothing (enabled false)',
-      document: () =>
-        exportRecord('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-2'),
-      rules: [rule({ name: 'cf-test-fw-rule-2', enabled: false })],
-    },
-    {
-      title: 'CAI export: "0-65535" stays a range (all ports written out)',
-      document: () =>
-        exportRecord(
-          'cai-export-firewalls-protocol-and-all-ports.json',
-          'cf-test-fw-rule-tcp-all-port-range0',
-        ),
-      rules: [
-        rule({
-          name: 'cf-test-fw-rule-tcp-all-port-range0',
-          protocol: 'tcp',
-          ports: [{ from: 0, to: 65535 }],
-        }),
-      ],
-    },
-    {
-      title:
-        'CAI export: sourceTags and sourceServiceAccounts without ranges (no implicit 0.0.0.0/0)',
-      document: () => exportRecord('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-6'),
-      rules: [
-        rule({
-          name: 'cf-test-fw-rule-source-6',
-          peers: [
-            'serviceAccount:cf-gcp-challenge-dev-sa-source@cf-gcp-challenge-dev.iam.gserviceaccount.com',
-            'tag:source-tag-1',
-          ],
-        }),
-      ],
-    },
-    {
-      title: 'CAI export: sourceRanges and sourceTags together',
-      document: () => exportRecord('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-0'),
-      rules: [
-        rule({
-          name: 'cf-test-fw-rule-source-0',
-          priority: 65534,
-          peers: ['0.0.0.0/0', 'tag:source-tag'],
-        }),
-      ],
-    },
-    {
-      title: 'CAI export: EGRESS uses destinationRanges',
-      document: () =>
-        exportRecord('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-11'),
-      rules: [
-        rule({ name: 'cf-test-fw-rule-source-11', direction: 'egress', peers: ['10.0.0.0/24'] }),
-      ],
-    },
-    {
-      title: 'INGRESS with no source at all applies to 0.0.0.0/0',
-      document: () =>
-        withData('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-5', (data) => {
-          delete data['sourceRanges'];
-        }),
-      rules: [rule({ name: 'cf-test-fw-rule-5' })],
-    },
-    {
-      title: 'EGRESS with no destinationRanges applies to 0.0.0.0/0',
-      document: () =>
-        withData('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-11', (data) => {
-          delete data['destinationRanges'];
-        }),
-      rules: [rule({ name: 'cf-test-fw-rule-source-11', direction: 'egress' })],
-    },
-    {
-      title: 'no priority means 1000, no disabled means enabled, no direction means INGRESS',
-      document: () =>
-        withData('cai-export-firewalls-logs-ancestors.json', 'good', (data) => {
-          delete data['priority'];
-          delete data['disabled'];
-          delete data['direction'];
-        }),
-      rules: [rule({ name: 'good', protocol: 'icmp' })],
-    },
-    {
-      title: 'protocol numbers and upper case: lower-cased, numbers kept',
-      document: () =>
-        withData('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-7', (data) => {
-          data['allowed'] = [{ IPProtocol: 'TCP', ports: ['22'] }, { IPProtocol: '6' }];
-        }),
-      rules: [
-        rule({
-          name: 'cf-test-fw-rule-7',
-          protocol: 'tcp',
-          ports: [{ from: 22, to: 22 }],
-          enabled: false,
-        }),
-        rule({ name: 'cf-test-fw-rule-7', protocol: '6', enabled: false }),
-      ],
-    },
-    {
-      title: 'IPv6 source: a bare address becomes /128',
-      document: () =>
-        withData('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-5', (data) => {
-          data['sourceRanges'] = ['2001:db8::1', '::/0'];
-        }),
-      rules: [rule({ name: 'cf-test-fw-rule-5', peers: ['2001:db8::1/128', '::/0'] })],
-    },
-  ];
+    rules: [
+      rule({
+        name: 'test',
+        protocol: 'tcp',
+        ports: [
+          { from: 22, to: 22 },
+          { from: 21, to: 25 },
+        ],
+        peers: ['1.1.1.1/32'],
+      }),
+    ],
+  },
+  {
+    title:
+      'getEffectiveFirewalls: bare addresses and CIDRs mixed in one sourceRanges, priority 900',
+    document: () => flightFirewall(must(effective[0])),
+    rules: [rule({ name: 'allow-ssh', priority: 900, peers: ['0.0.0.0/0', '93.76.224.124/32'] })],
+  },
+  {
+    title: 'getEffectiveFirewalls: tcp 22 and 3389 from addresses only',
+    document: () => flightFirewall(must(effective[2])),
+    rules: [
+      rule({
+        name: 'allow-ingress-from-iap',
+        protocol: 'tcp',
+        ports: [
+          { from: 22, to: 22 },
+          { from: 3389, to: 3389 },
+        ],
+        peers: ['185.38.216.32/32', '35.235.240.0/20', '37.214.38.88/32', '93.76.224.124/32'],
+      }),
+    ],
+  },
+  {
+    title:
+      'CAI export (Forseti): duplicate spellings ipProtocol / sourceRange, denied list, priority 200',
+    targets: [
+      'serviceAccount:forseti-client-gcp-5131f4ff@test-forseti-cft.iam.gserviceaccount.com',
+    ],
+    document: () => exportRecord('cai-export-firewalls-logs-ancestors.json', 'bad'),
+    rules: ['icmp', 'udp', 'tcp'].map((protocol) =>
+      rule({ name: 'bad', action: 'deny', priority: 200, protocol }),
+    ),
+  },
+  {
+    title: 'CAI export: one rule per allowed entry, in order; tcp without ports means every port',
+    targets: [CF_TARGET],
+    document: () =>
+      exportRecord('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-6'),
+    rules: [
+      rule({ name: 'cf-test-fw-rule-6', protocol: 'tcp' }),
+      rule({ name: 'cf-test-fw-rule-6', protocol: 'udp', ports: [{ from: 5200, to: 5200 }] }),
+      rule({ name: 'cf-test-fw-rule-6', protocol: 'ah' }),
+      rule({ name: 'cf-test-fw-rule-6', protocol: 'sctp' }),
+      rule({ name: 'cf-test-fw-rule-6', protocol: 'icmp' }),
+    ],
+  },
+  {
+    title: 'CAI export: disabled: true admits nothing (enabled false)',
+    targets: [CF_TARGET],
+    document: () =>
+      exportRecord('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-2'),
+    rules: [rule({ name: 'cf-test-fw-rule-2', enabled: false })],
+  },
+  {
+    title: 'CAI export: "0-65535" stays a range (all ports written out)',
+    targets: [CF_TARGET],
+    document: () =>
+      exportRecord(
+        'cai-export-firewalls-protocol-and-all-ports.json',
+        'cf-test-fw-rule-tcp-all-port-range0',
+      ),
+    rules: [
+      rule({
+        name: 'cf-test-fw-rule-tcp-all-port-range0',
+        protocol: 'tcp',
+        ports: [{ from: 0, to: 65535 }],
+      }),
+    ],
+  },
+  {
+    title:
+      'CAI export: sourceTags and sourceServiceAccounts without ranges (no implicit 0.0.0.0/0)',
+    targets: [CF_TARGET],
+    document: () => exportRecord('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-6'),
+    rules: [
+      rule({
+        name: 'cf-test-fw-rule-source-6',
+        peers: [
+          'serviceAccount:cf-gcp-challenge-dev-sa-source@cf-gcp-challenge-dev.iam.gserviceaccount.com',
+          'tag:source-tag-1',
+        ],
+      }),
+    ],
+  },
+  {
+    title: 'CAI export: sourceRanges and sourceTags together',
+    targets: [CF_TARGET],
+    document: () => exportRecord('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-0'),
+    rules: [
+      rule({
+        name: 'cf-test-fw-rule-source-0',
+        priority: 65534,
+        peers: ['0.0.0.0/0', 'tag:source-tag'],
+      }),
+    ],
+  },
+  {
+    title: 'CAI export: EGRESS uses destinationRanges',
+    targets: [CF_TARGET],
+    document: () => exportRecord('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-11'),
+    rules: [
+      rule({ name: 'cf-test-fw-rule-source-11', direction: 'egress', peers: ['10.0.0.0/24'] }),
+    ],
+  },
+  {
+    title: 'INGRESS with no source at all applies to 0.0.0.0/0',
+    targets: [CF_TARGET],
+    document: () =>
+      withData('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-5', (data) => {
+        delete data['sourceRanges'];
+      }),
+    rules: [rule({ name: 'cf-test-fw-rule-5' })],
+  },
+  {
+    title: 'EGRESS with no destinationRanges applies to 0.0.0.0/0',
+    targets: [CF_TARGET],
+    document: () =>
+      withData('cai-export-firewalls-sources.json', 'cf-test-fw-rule-source-11', (data) => {
+        delete data['destinationRanges'];
+      }),
+    rules: [rule({ name: 'cf-test-fw-rule-source-11', direction: 'egress' })],
+  },
+  {
+    title: 'no priority means 1000, no disabled means enabled, no direction means INGRESS',
+    document: () =>
+      withData('cai-export-firewalls-logs-ancestors.json', 'good', (data) => {
+        delete data['priority'];
+        delete data['disabled'];
+        delete data['direction'];
+      }),
+    rules: [rule({ name: 'good', protocol: 'icmp' })],
+  },
+  {
+    title: 'protocol numbers and upper case: lower-cased, numbers kept',
+    targets: [CF_TARGET],
+    document: () =>
+      withData('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-7', (data) => {
+        data['allowed'] = [{ IPProtocol: 'TCP', ports: ['22'] }, { IPProtocol: '6' }];
+      }),
+    rules: [
+      rule({
+        name: 'cf-test-fw-rule-7',
+        protocol: 'tcp',
+        ports: [{ from: 22, to: 22 }],
+        enabled: false,
+      }),
+      rule({ name: 'cf-test-fw-rule-7', protocol: '6', enabled: false }),
+    ],
+  },
+  {
+    title: 'IPv6 source: a bare address becomes /128',
+    targets: [CF_TARGET],
+    document: () =>
+      withData('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-5', (data) => {
+        data['sourceRanges'] = ['2001:db8::1', '::/0'];
+      }),
+    rules: [rule({ name: 'cf-test-fw-rule-5', peers: ['2001:db8::1/128', '::/0'] })],
+  },
+];
 
 describe('compute.googleapis.com/Firewall → network.firewall', () => {
-  it.each(cases)('$title', ({ document, rules, network }) => {
+  it.each(cases)('$title', ({ document, rules, network, targets = [] }) => {
     const resource = normalizeOne(document()) as Firewall;
     assertValidResource(resource);
     expect(resource.kind).toBe('network.firewall');
-    expect(resource.properties.rules).toEqual(rules);
+    // Every entry of a firewall rule applies to the rule's targets.
+    expect(resource.properties.rules).toEqual(rules.map((r) => ({ ...r, targets })));
     if (network !== undefined) expect(resource.properties.network).toBe(network);
   });
 
@@ -286,5 +312,80 @@ describe('compute.googleapis.com/Firewall → network.firewall', () => {
   it('throws NormalizeError for a firewall record without resource data', () => {
     const native = oneRecord({ name: custodian('x'), assetType: TYPE, ancestors: ['projects/1'] });
     expect(() => gcpInventory.normalize(native, scanContext())).toThrow(/no resource data/);
+  });
+});
+
+describe("a firewall rule with its network's other rules", () => {
+  // The recorded allow (every protocol from 0.0.0.0/0, network default), and denies beside it.
+  const allowAll = () =>
+    exportRecord('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-5');
+  const denyOf = (name: string, change: (data: Data) => void = () => undefined) =>
+    withData('cai-export-firewalls-protocol-and-port.json', 'cf-test-fw-rule-5', (data) => {
+      data['name'] = name;
+      delete data['allowed'];
+      delete data['targetServiceAccounts'];
+      data['denied'] = [{ IPProtocol: 'tcp', ports: ['22'] }];
+      data['priority'] = 900;
+      change(data);
+    });
+  const named = (record: { resource: { data: Data } }, name: string) =>
+    Object.assign(record, { name: custodian(name) });
+  const firewalls = (records: unknown[]) => {
+    const { resources, errors } = scan([{ document: records, source: 'network.json' }]);
+    return { byName: new Map(resources.map((r) => [r.name, r as Firewall])), errors };
+  };
+
+  it("holds the denies of the network's other rules, however the network is spelled, in name order", () => {
+    const { byName, errors } = firewalls([
+      named(denyOf('deny-b'), 'deny-b'),
+      allowAll(),
+      named(
+        denyOf(
+          'deny-a',
+          (d) => (d['network'] = 'projects/cf-gcp-challenge-dev/global/networks/default'),
+        ),
+        'deny-a',
+      ),
+      named(
+        denyOf('deny-elsewhere', (d) => {
+          d['network'] =
+            'https://www.googleapis.com/compute/v1/projects/cf-gcp-challenge-dev/global/networks/staging';
+        }),
+        'deny-elsewhere',
+      ),
+    ]);
+    expect(errors).toEqual([]);
+    const allow = must(byName.get('cf-test-fw-rule-5'));
+    expect(allow.properties.networkDenyRules?.map((r) => [r.name, r.priority, r.action])).toEqual([
+      ['deny-a', 900, 'deny'],
+      ['deny-b', 900, 'deny'],
+    ]);
+    // A rule never counts among its own network's others; another network's rules never count.
+    expect(must(byName.get('deny-a')).properties.networkDenyRules?.map((r) => r.name)).toEqual([
+      'deny-b',
+    ]);
+    expect(must(byName.get('deny-elsewhere')).properties.networkDenyRules).toEqual([]);
+  });
+
+  it('makes them unknown when a rule of the network that may deny cannot be read', () => {
+    const { byName, errors } = firewalls([
+      allowAll(),
+      named(
+        denyOf('deny-broken', (d) => (d['denied'] = [{ IPProtocol: 'tcp', ports: ['ssh'] }])),
+        'deny-broken',
+      ),
+    ]);
+    expect(errors.map((e) => e.reason)).toEqual([expect.stringMatching(/deny-broken: port "ssh"/)]);
+    expect(must(byName.get('cf-test-fw-rule-5')).properties.networkDenyRules).toBeNull();
+  });
+
+  it('leaves them known when the unreadable rule plainly allows only', () => {
+    const broken = named(allowAll(), 'allow-broken');
+    broken.resource.data['sourceRanges'] = ['0.0.0.0/'];
+    const { byName, errors } = firewalls([allowAll(), named(denyOf('deny-a'), 'deny-a'), broken]);
+    expect(errors).toHaveLength(1);
+    expect(
+      must(byName.get('cf-test-fw-rule-5')).properties.networkDenyRules?.map((r) => r.name),
+    ).toEqual(['deny-a']);
   });
 });

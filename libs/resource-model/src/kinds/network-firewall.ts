@@ -29,6 +29,13 @@ export const FirewallRule = z.object({
   enabled: z.boolean(),
   /** True for Azure's built-in defaultSecurityRules. */
   isDefault: z.boolean(),
+  /**
+   * The instances the rule applies to, where a rule may name them (GCP targetTags as
+   * "tag:<t>", targetServiceAccounts as "serviceAccount:<e>"); an instance matches when it has
+   * any of them. [] or absent: every instance the firewall covers (an AWS security group's and
+   * an Azure NSG's rules apply to all their members).
+   */
+  targets: z.array(z.string()).optional(),
 });
 export type FirewallRule = z.infer<typeof FirewallRule>;
 
@@ -37,5 +44,14 @@ export const NetworkFirewallProperties = z.object({
   rules: z.array(FirewallRule),
   /** VPC / VNet / network the firewall belongs to, when reported. */
   network: z.string().nullable(),
+  /**
+   * The deny rules other resources hold for the same network, which apply in one priority
+   * order with these: GCP VPC firewall rules are one record each, and a higher-priority deny in
+   * another record shadows an allow here (https://cloud.google.com/firewall/docs/firewalls#priority_order_for_firewall_rules).
+   * Only denies: an allow elsewhere never narrows what these rules admit. null: the network
+   * holds a rule that could not be read, so what reaches these rules is unknown. Absent: the
+   * resource holds all its rules (AWS security groups, Azure NSGs).
+   */
+  networkDenyRules: z.array(FirewallRule).nullable().optional(),
 });
 export type NetworkFirewallProperties = z.infer<typeof NetworkFirewallProperties>;

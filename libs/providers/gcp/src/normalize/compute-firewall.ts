@@ -7,6 +7,7 @@ import {
 } from '@drift-detective/resource-model';
 import { toCidr, toPortRange } from '../decode/net.js';
 import { isObject, pick, sortedUnique, text, type JsonObject } from '../decode/values.js';
+import { networkDenyRules } from '../network-denies.js';
 import type { NormalizerInput } from './input.js';
 
 const FIREWALL_DOC = 'https://cloud.google.com/compute/docs/reference/rest/v1/firewalls';
@@ -16,16 +17,30 @@ const ANY_IPV4 = '0.0.0.0/0';
 
 /**
  * compute.googleapis.com/Firewall → network.firewall: one FirewallRule per entry of `allowed`
- * (action allow) or `denied` (action deny), in the order given.
+ * (action allow) or `denied` (action deny), in the order given, with the deny rules the other
+ * firewall rules of its VPC network hold (network-firewall.ts): the network's rules apply in
+ * one priority order.
  * https://cloud.google.com/compute/docs/reference/rest/v1/firewalls
  *
  * A rule list cannot say "unknown", so a firewall whose rules cannot be read throws
  * NormalizeError: an unreadable entry silently dropped could hide port 22 open to the world.
  */
 export function normalizeComputeFirewall(input: NormalizerInput): NetworkFirewallProperties {
-  const { data, source } = input;
+  const own = readFirewallRules(input.asset.name, input.data, input.source);
+  return {
+    ...own,
+    networkDenyRules: networkDenyRules(input.asset.name, own.network, input.context),
+  };
+}
+
+/** The rules of one firewall record, and its network; throws NormalizeError. */
+export function readFirewallRules(
+  assetName: string,
+  data: JsonObject | null,
+  source: string,
+): { rules: FirewallRule[]; network: string | null } {
   const fail = (reason: string): never => {
-    throw new NormalizeError(source, `firewall ${input.asset.name}: ${reason}`);
+    throw new NormalizeError(source, `firewall ${assetName}: ${reason}`);
   };
   if (data === null) return fail('the record carries no resource data');
 
@@ -47,6 +62,7 @@ export function normalizeComputeFirewall(input: NormalizerInput): NetworkFirewal
   const priority = readPriority(data, fail);
   const peers = readPeers(data, direction, fail);
   const enabled = !readDisabled(data, fail);
+  const targets = readTargets(data, fail);
   const rules: FirewallRule[] = [];
   for (const [action, entries] of [
     ['allow', hasAllowed ? allowed : []],
@@ -65,6 +81,7 @@ export function normalizeComputeFirewall(input: NormalizerInput): NetworkFirewal
         peerSpans: addressSpans(peers),
         enabled,
         isDefault: false,
+        targets: [...targets],
       });
     }
   }
@@ -121,6 +138,28 @@ function readEntry(entry: unknown, fail: Fail): { protocol: string; ports: PortR
 }
 
 /**
+ * The instances a rule applies to: targetTags as "tag:<t>", targetServiceAccounts as
+ * "serviceAccount:<e>"; none means every instance of the network (firewalls resource doc,
+ * targetTags: "If no targetTags are specified, the firewall rule applies to all instances on
+ * the specified network").
+ */
+function readTargets(data: JsonObject, fail: Fail): string[] {
+  return sortedUnique([
+    ...strings(data, 'targetTags', fail).map((tag) => `tag:${tag}`),
+    ...strings(data, 'targetServiceAccounts', fail).map((account) => `serviceAccount:${account}`),
+  ]);
+}
+
+function strings(data: JsonObject, key: string, fail: Fail): string[] {
+  const value = data[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
+    return fail(`${key} is not a list of strings`);
+  }
+  return value;
+}
+
+/**
  * Sources of an INGRESS rule: sourceRanges (and the Forseti duplicate `sourceRange`) as CIDRs,
  * sourceTags as "tag:<t>", sourceServiceAccounts as "serviceAccount:<e>". An ingress rule that
  * names no source at all applies to every IPv4 source, 0.0.0.0/0 (VPC firewall rules, "Sources
@@ -130,14 +169,7 @@ function readEntry(entry: unknown, fail: Fail): { protocol: string; ports: PortR
  * https://cloud.google.com/firewall/docs/firewalls
  */
 function readPeers(data: JsonObject, direction: FirewallRule['direction'], fail: Fail): string[] {
-  const list = (key: string): string[] => {
-    const value = data[key];
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
-      return fail(`${key} is not a list of strings`);
-    }
-    return value;
-  };
+  const list = (key: string): string[] => strings(data, key, fail);
   const cidrs = (values: string[]): string[] =>
     values.map(
       (value) => toCidr(value) ?? fail(`${JSON.stringify(value)} is not an address or CIDR`),
