@@ -10,6 +10,7 @@ import { readRecord, type AssetRecord } from './asset.js';
 import { hierarchyNode, iamPolicies, orgPolicies } from './context.js';
 import { compareText } from './decode/values.js';
 import { detectDocument } from './envelope/detect.js';
+import { isNetworkContextRecord } from './envelope/network-context.js';
 import { unwrapDocument } from './envelope/unwrap.js';
 import { collectFirewall, FIREWALL_TYPE } from './network-firewall.js';
 import { buildResource } from './resource.js';
@@ -31,15 +32,18 @@ export const gcpInventory: ProviderInventory = {
   unwrap: unwrapDocument,
 
   collect(record: NativeRecord, context: InventoryContext): boolean {
+    // Sent only as its network's context: collected, judged where it comes as itself.
+    const contextOnly = isNetworkContextRecord(record.value);
+    const value = contextOnly ? record.value.networkContext : record.value;
     let parsed: AssetRecord;
     try {
-      parsed = readRecord(record.value, record.source);
+      parsed = readRecord(value, record.source);
     } catch (error) {
-      // normalize reports it.
-      if (error instanceof NormalizeError) return false;
+      // normalize reports it; a context copy is reported where it comes as itself.
+      if (error instanceof NormalizeError) return contextOnly;
       throw error;
     }
-    if (parsed.deleted) return false;
+    if (parsed.deleted) return contextOnly;
     const { asset } = parsed;
     const node = hierarchyNode(asset.name);
     if (asset.orgPolicies !== null && node !== null) {
@@ -47,6 +51,7 @@ export const gcpInventory: ProviderInventory = {
     }
     // A firewall rule is judged, and its denies are context for its network's other rules.
     collectFirewall(asset, record.source, context);
+    if (contextOnly) return true;
     if (asset.resource !== null) return false;
     if (asset.iamPolicy !== null) {
       iamPolicies(context).set(asset.name, { record: parsed, source: record.source, used: false });
@@ -59,6 +64,7 @@ export const gcpInventory: ProviderInventory = {
   // Mirrors collect: org policies, firewall rules, and the records that hold no RESOURCE
   // (IAM_POLICY only).
   contributesContext(record: NativeRecord): boolean {
+    if (isNetworkContextRecord(record.value)) return true;
     try {
       const { asset, deleted } = readRecord(record.value, record.source);
       return (

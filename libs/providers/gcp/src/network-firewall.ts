@@ -38,3 +38,23 @@ function plainlyAllowsOnly(data: JsonObject): boolean {
     denied === undefined || denied === null || (Array.isArray(denied) && denied.length === 0);
   return Array.isArray(allowed) && allowed.length > 0 && none;
 }
+
+/** What the readers need of a firewall record to send its network's rules beside it. */
+export interface FirewallFacts {
+  readonly name: string;
+  /** networkKey of its network; null when the record names none. */
+  readonly network: string | null;
+  /** Whether it may hold deny rules (all but a rule that plainly allows only). */
+  readonly mayDeny: boolean;
+}
+
+/** The facts of a firewall asset; null for any other asset type. */
+export function firewallFacts(asset: CaiAsset): FirewallFacts | null {
+  if (asset.assetType !== FIREWALL_TYPE) return null;
+  const data = asset.resource?.data ?? null;
+  return {
+    name: asset.name,
+    network: data === null ? null : networkKey(text(data['network'])),
+    mayDeny: data === null || !plainlyAllowsOnly(data),
+  };
+}

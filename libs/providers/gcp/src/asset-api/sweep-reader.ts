@@ -10,6 +10,8 @@ import {
   type SavedPosition,
   type SweepPosition,
 } from './cursor.js';
+import { FIREWALL_TYPE } from '../network-firewall.js';
+import { HeldFirewalls } from './held-firewalls.js';
 import { HeldPolicies } from './held-policies.js';
 import { listAll, listPage, type AssetQuery, type ListSettings } from './list-page.js';
 import { parseSweepParent } from './parent.js';
@@ -27,6 +29,9 @@ export const DEFAULT_PAGE_SIZE = 500;
 export const MAX_PAGE_SIZE = 1000;
 /** IAM and organization policies are small: read them in the largest pages. */
 const POLICY_PAGE_SIZE = MAX_PAGE_SIZE;
+
+/** Where the held firewall rules came from, for the message of one that cannot be read. */
+const FIREWALLS_SOURCE = 'listAssets firewall rules';
 /**
  * read_time reaches back 35 days (the page above); a cursor whose snapshot is older than
  * this starts the sweep over instead of failing on every resume.
@@ -67,11 +72,13 @@ export type AssetSweepReader = SweepReaderFactory & { readonly scope: SweptProje
  *
  * 1. lists the projects under the parent (names only), for the scope — its first answer
  *    names the snapshot;
- * 2. lists the ORG_POLICY records (when buckets are swept) and the IAM_POLICY records of the
- *    swept types, held in memory (held-policies.ts);
+ * 2. lists the ORG_POLICY records (when buckets are swept), the IAM_POLICY records of the
+ *    swept types, and the firewall rules that may deny (when firewalls are swept), held in
+ *    memory (held-policies.ts, held-firewalls.ts);
  * 3. streams the RESOURCE pages from the saved page token: each becomes one document with
- *    the IAM_POLICY records of the same assets and the org policies above them, which the
- *    inventory merges exactly as the offline scan of an export does;
+ *    the IAM_POLICY records of the same assets, the org policies above them and, as context
+ *    only, the denies of the networks of its firewall rules, which the inventory merges
+ *    exactly as the offline scan of an export does;
  * 4. then sends the IAM_POLICY records no RESOURCE record took, in documents of their own,
  *    as the inventory's leftovers of an export.
  *
@@ -126,7 +133,16 @@ export function assetSweep(options: AssetSweepOptions): AssetSweepReader {
           ).assets;
     const iam = (await listAll(settings, query('IAM_POLICY', assetTypes, readTime))).assets;
     scope.see(iam);
-    return { readTime, held: new HeldPolicies(iam, org) };
+    // A network's firewall rules apply together: each page's are judged with the others' denies.
+    const firewalls = assetTypes.includes(FIREWALL_TYPE)
+      ? (await listAll(settings, query('RESOURCE', [FIREWALL_TYPE], readTime, MAX_PAGE_SIZE)))
+          .assets
+      : [];
+    return {
+      readTime,
+      held: new HeldPolicies(iam, org),
+      firewalls: new HeldFirewalls(firewalls, FIREWALLS_SOURCE),
+    };
   }
 
   /** Asset names of `types` that have a RESOURCE record at the snapshot. */
@@ -138,7 +154,7 @@ export function assetSweep(options: AssetSweepOptions): AssetSweepReader {
   }
 
   async function* run(saved: SavedPosition | null): AsyncGenerator<SweepPage> {
-    const { readTime, held } = await prepare(saved);
+    const { readTime, held, firewalls } = await prepare(saved);
     const cursor = (position: SweepPosition) => encodeCursor({ position, readTime }, context);
     let position: SweepPosition = saved?.position ?? { phase: 'resources', pageToken: null };
     // Whether this run saw every RESOURCE page, so that it knows which IAM records were taken.
@@ -157,7 +173,15 @@ export function assetSweep(options: AssetSweepOptions): AssetSweepReader {
           : { phase: 'resources', pageToken: page.nextPageToken };
       yield {
         cursor: cursor(position),
-        documents: page.assets.length > 0 ? [held.resourceDocument(page.assets)] : [],
+        documents:
+          page.assets.length > 0
+            ? [
+                [
+                  ...held.resourceDocument(page.assets),
+                  ...firewalls.contextFor(page.assets, FIREWALLS_SOURCE),
+                ],
+              ]
+            : [],
       };
     }
 

@@ -1,6 +1,7 @@
 import { NormalizeError, type NativeRecord } from '@drift-detective/resource-model';
 import { isTemporalAsset } from '../asset.js';
 import { isObject, type JsonObject } from '../decode/values.js';
+import { isNetworkContextRecord } from './network-context.js';
 import { decodePushData, isPubSubPush } from './pubsub-push.js';
 
 /**
@@ -18,7 +19,8 @@ import { decodePushData, isPubSubPush } from './pubsub-push.js';
  * - a feed message, a TemporalAsset `{asset, window, deleted, priorAsset, priorAssetState}`
  *   https://cloud.google.com/asset-inventory/docs/monitor-asset-changes
  * - a Pub/Sub push envelope around a feed message (the feed's plain-text welcome message
- *   yields no record).
+ *   yields no record);
+ * - the adapter's own `{networkContext: asset}`, a firewall rule sent as its network's context.
  */
 export function unwrapDocument(document: unknown, source: string): NativeRecord[] {
   if (Array.isArray(document)) {
@@ -43,7 +45,9 @@ export function unwrapDocument(document: unknown, source: string): NativeRecord[
     if (!Array.isArray(assets)) throw new NormalizeError(source, 'assets is not a list');
     return assets.map((value, index) => record(`${source}.assets[${index}]`, value));
   }
-  if (isAsset(document) || isTemporalAsset(document)) return [record(source, document)];
+  if (isAsset(document) || isTemporalAsset(document) || isNetworkContextRecord(document)) {
+    return [record(source, document)];
+  }
   throw new NormalizeError(
     source,
     'not a Cloud Asset Inventory asset, page, feed message or Pub/Sub push envelope',

@@ -13,8 +13,13 @@ import {
   PROJECT_ID,
   PROJECT_NUMBER,
   resourcesOf,
+  clientsFor,
+  seed,
   seededStandIn,
+  seedLines,
 } from './harness.js';
+import { startGcpStandIn } from '@drift-detective/testing';
+import { nativeFixture } from '../helpers.js';
 
 const file = seededStandIn();
 
@@ -129,12 +134,42 @@ describe('assetSweep: what it reads', () => {
     const from = file.standIn.requests().length;
     await pagesOf(sweep({ assetTypes: ['compute.googleapis.com/Firewall'] })(null));
     const calls = listCalls(from).map((e) => [e.request['contentType'], e.request['assetTypes']]);
-    // No ORG_POLICY listing: only buckets read organization policies.
+    // No ORG_POLICY listing: only buckets read organization policies. The firewall rules are
+    // listed twice: once held for their networks, once as the pages.
     expect(calls).toEqual([
       ['CONTENT_TYPE_UNSPECIFIED', ['cloudresourcemanager.googleapis.com/Project']],
       ['IAM_POLICY', ['compute.googleapis.com/Firewall']],
       ['RESOURCE', ['compute.googleapis.com/Firewall']],
+      ['RESOURCE', ['compute.googleapis.com/Firewall']],
     ]);
+    const readTimes = listCalls(from).map((e) => JSON.stringify(e.request['readTime'] ?? null));
+    expect(new Set(readTimes.slice(1)).size).toBe(1);
+  });
+
+  it("judges each page's firewall rules with the denies of their network's other rules, as the offline scan does", async () => {
+    // A deny of SSH from the internet at priority 900 in the network of the sample's
+    // allow-ssh-anywhere (priority 1000), listed on a page of its own.
+    const deny = nativeFixture('dd-net-001-compliant-ssh-open-behind-a-deny-of-the-network.json');
+    const lines = [...seedLines(), JSON.stringify((deny as unknown[])[1])];
+    const standIn = await startGcpStandIn({ seed: seed(lines) });
+    const clients = clientsFor(standIn.endpoint);
+    const pages = await pagesOf(
+      assetSweep({ clients, parent: ORG, retry: FAST_RETRY, pageSize: 1 })(null),
+    ).finally(async () => {
+      await clients.close();
+      await standIn.close();
+    });
+    const swept = resourcesOf(pages);
+    expect(byId(swept)).toEqual(byId(offlineResources(lines)));
+    const allow = swept.find((r) => r.name === 'allow-ssh-anywhere');
+    expect(allow?.kind).toBe('network.firewall');
+    expect(
+      (allow?.properties as { networkDenyRules: { name: string }[] }).networkDenyRules.map(
+        (r) => r.name,
+      ),
+    ).toEqual(['deny-ssh-from-internet']);
+    // Context is never judged twice: each firewall rule is one resource of the sweep.
+    expect(swept.filter((r) => r.name === 'deny-ssh-from-internet')).toHaveLength(1);
   });
 });
 
