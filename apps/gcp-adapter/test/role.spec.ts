@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   assetFeedEnricher,
+  cloudAssetFirewallReader,
   cloudAssetHistoryReader,
   createGcpClients,
 } from '@drift-detective/provider-gcp';
@@ -149,6 +150,7 @@ describe('the least-privilege role in docs/gcp.md', () => {
       const parent = `organizations/${standIn.env[GCP_ENV.organization]}`;
       const enrich = assetFeedEnricher({
         history: cloudAssetHistoryReader(clients, { parent }),
+        firewalls: cloudAssetFirewallReader(clients),
         parent,
       });
       const messages = feedMessages();

@@ -537,10 +537,13 @@ describe('drift-detective-gcp serve on SIGTERM', () => {
 });
 
 /** A sweep's RESOURCE page read (the firewalls are among the types it lists). */
+// The RESOURCE pages ask every swept type; the firewall rules held for their networks are
+// listed alone.
 const resourcePage = (call: Pick<GcpCallInfo, 'method' | 'request'>): boolean =>
   call.method === 'ListAssets' &&
   call.request['contentType'] === 'RESOURCE' &&
   Array.isArray(call.request['assetTypes']) &&
+  call.request['assetTypes'].length > 1 &&
   call.request['assetTypes'].includes('compute.googleapis.com/Firewall');
 
 /** The push body of a sweep request, as Cloud Scheduler publishes `gcp sweep --print-requests`' line. */

@@ -162,8 +162,12 @@ const listing =
     return (
       call.method === 'ListAssets' &&
       (request['contentType'] ?? 'CONTENT_TYPE_UNSPECIFIED') === contentType &&
+      // The RESOURCE pages ask every swept type; the firewall rules held for their networks
+      // are listed alone.
       (contentType !== 'RESOURCE' ||
-        (Array.isArray(types) && types.includes('compute.googleapis.com/Firewall'))) &&
+        (Array.isArray(types) &&
+          types.length > 1 &&
+          types.includes('compute.googleapis.com/Firewall'))) &&
       (paged === undefined || (typeof request['pageToken'] === 'string') === paged)
     );
   };

@@ -12,6 +12,7 @@ import {
 import { gcpInventory } from '../inventory.js';
 import {
   assetFeedEnricher,
+  cloudAssetFirewallReader,
   cloudAssetHistoryReader,
   pubsubPushAuthenticator,
   pubsubPushMetrics,
@@ -100,7 +101,11 @@ export function gcpEventDeps(options: {
     inventory: gcpInventory,
     deadLetter: options.deadLetter,
     health: options.health,
-    enrich: assetFeedEnricher({ history: cloudAssetHistoryReader(clients, { parent }), parent }),
+    enrich: assetFeedEnricher({
+      history: cloudAssetHistoryReader(clients, { parent }),
+      firewalls: cloudAssetFirewallReader(clients),
+      parent,
+    }),
   });
   return {
     ...events,

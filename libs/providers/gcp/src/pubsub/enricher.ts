@@ -5,10 +5,14 @@ import { unwrapDocument } from '../envelope/unwrap.js';
 import { laterOf, stateAt } from './as-of.js';
 import type { AssetHistoryReader } from './history.js';
 import { needsOrgPolicies } from '../asset-api/sweep-types.js';
+import type { NetworkFirewallReader } from './network-firewalls.js';
+import { networkRecords } from './network-rules.js';
 
 export interface AssetFeedEnricherOptions {
   /** cloudAssetHistoryReader(clients, {parent}), or a reader of the tests' own. */
   readonly history: AssetHistoryReader;
+  /** cloudAssetFirewallReader(clients): a firewall rule's network's other rules (network-rules.ts). */
+  readonly firewalls: NetworkFirewallReader;
   /**
    * The parent the history is read under ("organizations/123", "projects/…"): the ancestors
    * whose org policies can be read are those at or below it.
@@ -47,7 +51,10 @@ export class FeedEnrichmentError extends Error {
  * - a message carrying neither part (ORG_POLICY, ACCESS_POLICY, OS_INVENTORY… feeds) judges
  *   nothing (an empty document): a project's org policy change reaches its buckets at the next
  *   sweep;
- * - deletions, the feed's welcome message and other documents pass unchanged.
+ * - a firewall rule comes with the other rules of its network as of the message time, as
+ *   context or re-judged when the change may touch the network's denies (network-rules.ts);
+ *   a firewall rule's deletion re-judges them;
+ * - other deletions, the feed's welcome message and other documents pass unchanged.
  * A message that cannot be read throws NormalizeError (dead-lettered by the pipeline); a failed
  * read throws anything else, so the message is nacked and Pub/Sub delivers it again.
  */
@@ -59,8 +66,17 @@ export function assetFeedEnricher(
     const message = feedMessageOf(document, source);
     if (message === null) return document;
     const record = readRecord(message, source);
-    if (record.deleted) return document;
     const { asset } = record;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const network = (time: string | null) =>
+      networkRecords(record, time, source, (project) =>
+        options.firewalls({ project, at: time }, signal),
+      );
+    if (record.deleted) {
+      // A deleted firewall rule may have been the deny that shadowed its network's allows.
+      const rejudged = await network(record.windowStart ?? asset.updateTime);
+      return rejudged.length === 0 ? document : [message, ...rejudged];
+    }
     if (asset.resource === null && asset.iamPolicy === null) return [];
     const at = record.windowStart ?? asset.updateTime;
     if (at === null) {
@@ -69,7 +85,6 @@ export function assetFeedEnricher(
         'feed message without window.startTime: its time is unknown',
       );
     }
-    const signal = AbortSignal.timeout(timeoutMs);
     const read = (assetNames: string[], contentType: 'RESOURCE' | 'IAM_POLICY' | 'ORG_POLICY') =>
       options.history({ assetNames, contentType, since: at }, signal);
 
@@ -91,7 +106,7 @@ export function assetFeedEnricher(
     const context = needsOrgPolicies([asset.assetType])
       ? await orgPolicyStates(joined, source, options.parent, at, read)
       : [];
-    return [joined, ...context];
+    return [joined, ...context, ...(await network(at))];
   };
 }
 

@@ -33,4 +33,9 @@ export {
   type CloudAssetHistoryOptions,
   type HistoryContentType,
 } from './history.js';
+export {
+  cloudAssetFirewallReader,
+  type NetworkFirewallReader,
+  type NetworkFirewallRequest,
+} from './network-firewalls.js';
 export { feedChange, MAX_CHANGED_FIELDS, MAX_CHANGED_VALUE_CHARS } from './change.js';

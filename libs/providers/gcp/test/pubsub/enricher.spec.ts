@@ -41,6 +41,7 @@ describe('assetFeedEnricher', () => {
         asked.push(request);
         return answer(request);
       },
+      firewalls: async () => [],
     });
     return { enrich, asked };
   }
@@ -106,5 +107,55 @@ describe('assetFeedEnricher', () => {
       'projects/847203951166',
     ]);
     expect(coveredAncestors(ancestors, 'organizations/1')).toEqual([]);
+  });
+});
+
+describe("assetFeedEnricher: a firewall rule's network", () => {
+  const TIME = '2026-11-20T09:14:05.301772Z';
+  // allow-ssh-anywhere and a deny of the same at a higher priority, in one network.
+  const [allow, deny] = nativeFixture(
+    'dd-net-001-compliant-ssh-open-behind-a-deny-of-the-network.json',
+  ) as [Json, Json];
+  const messageOf = (record: Json, prior: Json = { priorAssetState: 'DOES_NOT_EXIST' }) => ({
+    asset: {
+      name: record['name'],
+      assetType: record['asset_type'],
+      resource: { data: (record['resource'] as Json)['data'] },
+    },
+    window: { startTime: TIME },
+    ...prior,
+  });
+  const enrich = (listed: Json[]) => {
+    const projects: string[] = [];
+    const run = assetFeedEnricher({
+      parent: ORG,
+      history: async () => [],
+      firewalls: async ({ project }) => {
+        projects.push(project);
+        return listed;
+      },
+    });
+    return { run, projects };
+  };
+
+  it("sends an allow's message with the network's denies, as context only", async () => {
+    const { run, projects } = enrich([allow, deny]);
+    const [, ...beside] = (await run(messageOf(allow), 's')) as Json[];
+    expect(beside).toEqual([{ networkContext: deny }]);
+    expect(projects).toEqual(['projects/dd-fixtures-prod']);
+  });
+
+  it("re-judges the network's other rules with a deny's message, or one whose prior state is unknown", async () => {
+    const { run } = enrich([allow, deny]);
+    for (const message of [
+      messageOf(deny),
+      messageOf(allow, { priorAssetState: 'INVALID' }),
+      { ...messageOf(allow), priorAssetState: 'PRESENT', priorAsset: messageOf(deny)['asset'] },
+    ]) {
+      const [, ...beside] = (await run(message, 's')) as Json[];
+      const other = message.asset.name === allow['name'] ? deny : allow;
+      // Observed no earlier than the message: a late older message cannot override it.
+      expect(beside).toEqual([{ ...other, updateTime: TIME }]);
+    }
   });
 });

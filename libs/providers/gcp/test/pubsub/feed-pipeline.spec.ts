@@ -22,6 +22,7 @@ import { gcpInventory } from '../../src/index.js';
 import { createGcpClients, type GcpClients } from '../../src/grpc/clients.js';
 import {
   assetFeedEnricher,
+  cloudAssetFirewallReader,
   cloudAssetHistoryReader,
   pubsubPushAuthenticator,
   pubsubPushRoute,
@@ -150,6 +151,9 @@ async function pipeline(options: { enrich: boolean } = { enrich: true }): Promis
         ? assetFeedEnricher({
             history: cloudAssetHistoryReader(clients, {
               parent: ORG,
+              retry: { maxRetries: 1, baseMs: 5, capMs: 20 },
+            }),
+            firewalls: cloudAssetFirewallReader(clients, {
               retry: { maxRetries: 1, baseMs: 5, capMs: 20 },
             }),
             parent: ORG,
@@ -379,6 +383,56 @@ describe('a RESOURCE feed message', () => {
         after: 'inherited',
       },
     ]);
+  });
+});
+
+describe("a firewall rule's message", () => {
+  // allow-ssh-anywhere (tcp 22 from 0.0.0.0/0, priority 1000) and another rule of its network
+  // denying the same at priority 900.
+  const network = () =>
+    clone(nativeFixture('dd-net-001-compliant-ssh-open-behind-a-deny-of-the-network.json')) as [
+      Json,
+      Json,
+    ];
+  const [ALLOW, DENY] = network().map((record) => String(record['name'])) as [string, string];
+
+  it('is judged with the denies of its network: an allow behind a deny opens nothing', async () => {
+    const [allow, deny] = network();
+    standIn.replaceAssets(ndjson(allow, deny));
+    const run = await pipeline();
+    expect((await run.post(pushOf(resourceMessage(allow, minutesAgo(5))))).status).toBe(204);
+    expect(await run.findings(ALLOW)).toEqual({});
+    // Judged alone, the same message opens the finding the network's deny rules out.
+    const alone = await pipeline({ enrich: false });
+    await alone.post(pushOf(resourceMessage(allow, minutesAgo(5))));
+    expect(await alone.findings(ALLOW)).toEqual({ 'DD-NET-001': 'ACTIVE' });
+  });
+
+  it("re-judges the network's allows when a deny goes and comes back", async () => {
+    const [allow, deny] = network();
+    standIn.replaceAssets(ndjson(allow, deny));
+    const run = await pipeline();
+    await run.post(pushOf(resourceMessage(allow, minutesAgo(6))));
+    expect(await run.findings(ALLOW)).toEqual({});
+
+    // The deny is deleted: the allow it shadowed is open.
+    standIn.replaceAssets(ndjson(allow));
+    const denyMessage = resourceMessage(deny, minutesAgo(4));
+    const deletion = {
+      asset: { name: DENY, assetType: 'compute.googleapis.com/Firewall' },
+      deleted: true,
+      window: { startTime: minutesAgo(4) },
+      priorAssetState: 'PRESENT',
+      priorAsset: denyMessage['asset'],
+    };
+    expect((await run.post(pushOf(deletion))).status).toBe(204);
+    expect(await run.findings(ALLOW)).toEqual({ 'DD-NET-001': 'ACTIVE' });
+
+    // It is created again: the allow admits nothing, and is resolved.
+    standIn.replaceAssets(ndjson(allow, deny));
+    expect((await run.post(pushOf(resourceMessage(deny, minutesAgo(2))))).status).toBe(204);
+    expect(await run.findings(ALLOW)).toEqual({ 'DD-NET-001': 'RESOLVED' });
+    expect(await run.findings(DENY)).toEqual({});
   });
 });
 
