@@ -57,44 +57,119 @@ active_ingress(rule) if {
 	rule.direction == "ingress"
 }
 
-# The deny rules that may come before a resource's allows: its own, and the
-# ones other resources hold for the same network (GCP VPC firewall rules are
-# one record each). Undefined when the network holds a rule that could not be
-# read (networkDenyRules null): what reaches the allows is then unknown, and
-# no exposure is claimed.
-deny_pool(properties) := array.concat(properties.rules, others) if {
+# What may come before a resource's allows: the deny rules of the resource and
+# of the other resources of its network (GCP VPC firewall rules are one record
+# each), and the levels of GCP's hierarchical firewall policies. Undefined when
+# one of them could not be read (networkDenyRules or policyLevels null): what
+# reaches the allows is then unknown, and no exposure is claimed.
+deny_pool(properties) := {"denies": array.concat(properties.rules, others), "levels": levels} if {
 	others := object.get(properties, "networkDenyRules", [])
 	is_array(others)
+	levels := object.get(properties, "policyLevels", [])
+	is_array(levels)
 }
 
-# The network holds a rule that could not be read: whatever these rules allow
-# may be shadowed, so no exposure is claimed (null is unknown, never a
-# violation).
+# A rule of the network or a firewall policy above it could not be read:
+# whatever these rules allow may be shadowed, so no exposure is claimed (null
+# is unknown, never a violation).
 shadowing_unknown(properties) if properties.networkDenyRules == null
 
-# A deny from the internet covering the port, ordered before the allow: rules
-# apply in priority order (lower first) and the first match wins, so such an
-# allow admits nothing. At equal priority a deny wins (GCP). AWS security
-# groups have no priorities and no denies.
+shadowing_unknown(properties) if properties.policyLevels == null
+
+# Whether the allow admits nothing from the internet on `port` (a number, or
+# "all" for every port), because a deny settles that traffic first: one of the
+# network's, ordered no later than the allow (rules apply in priority order,
+# lower first, and the first match wins; at equal priority a deny wins, GCP),
+# or one of a firewall policy above the network, which is evaluated before any
+# rule of the network. AWS security groups have no priorities and no denies.
 shadowed(allow_rule, port, pool) if {
-	some deny_rule in pool
-	covers_port(deny_rule, port)
+	some deny_rule in pool.denies
+	covers(deny_rule, port)
 	deny_comes_first(deny_rule, allow_rule)
 }
 
-# What every shadowing deny holds, whatever the ports: it is an active inbound
-# deny ordered no later than the allow, for the allow's protocol, from the
-# internet of every address family the allow admits, on every instance the
-# allow applies to.
+shadowed(allow_rule, port, pool) if {
+	some index, level in pool.levels
+	some deny_rule in level.rules
+	covers(deny_rule, port)
+	deny_settles(deny_rule, allow_rule)
+	not taken_before(deny_rule, index, allow_rule, port, pool.levels)
+}
+
+covers(rule, "all") if all_ports(rule)
+
+covers(rule, port) if {
+	is_number(port)
+	covers_port(rule, port)
+}
+
 deny_comes_first(deny_rule, allow_rule) if {
 	is_number(allow_rule.priority)
-	active_ingress(deny_rule)
-	deny_rule.action == "deny"
 	is_number(deny_rule.priority)
 	deny_rule.priority <= allow_rule.priority
+	deny_settles(deny_rule, allow_rule)
+}
+
+# What every shadowing deny holds, whatever the ports and the order: it is an
+# active inbound deny for the allow's protocol, from the internet of every
+# address family the allow admits, on every instance the allow applies to.
+deny_settles(deny_rule, allow_rule) if {
+	active_ingress(deny_rule)
+	deny_rule.action == "deny"
 	deny_covers_protocol(deny_rule, allow_rule)
 	denies_internet_of(deny_rule, allow_rule)
 	deny_covers_targets(deny_rule, allow_rule)
+}
+
+# The deny settles the allow's internet traffic unless the rules evaluated
+# before it let the whole internet past it (by one rule, or in pieces): allows
+# of the levels above admit it there, and allows and goto_nexts ordered before
+# the deny in its own policy admit it or hand it down towards the network's
+# rules. Such a rule counts whatever its targets, as it may take the traffic.
+# An escape narrower than the internet leaves no exposure to the internet;
+# one as wide is an exposure, and the allow stays reported (the policies
+# themselves are not judged).
+taken_before(deny_rule, index, allow_rule, port, levels) if {
+	before := [rule |
+		some at, level in levels
+		at <= index
+		some rule in level.rules
+		evaluated_first(rule, at, deny_rule, index)
+		may_take(rule, allow_rule, port)
+	]
+	admits_the_internet(before)
+}
+
+evaluated_first(rule, at, _, index) if {
+	at < index
+	rule.action == "allow"
+}
+
+evaluated_first(rule, at, deny_rule, index) if {
+	at == index
+	rule.action in {"allow", "next"}
+	rule.priority < deny_rule.priority
+}
+
+admits_the_internet(rules) if any_from_internet(rules)
+
+admits_the_internet(rules) if addresses.covers_internet(spans_of(rules))
+
+may_take(rule, allow_rule, port) if {
+	active_ingress(rule)
+	protocols_overlap(rule, allow_rule)
+	port_overlaps(rule, port)
+}
+
+protocols_overlap(rule, allow_rule) if "all" in {rule.protocol, allow_rule.protocol}
+
+protocols_overlap(rule, allow_rule) if rule.protocol == allow_rule.protocol
+
+port_overlaps(_, "all")
+
+port_overlaps(rule, port) if {
+	is_number(port)
+	covers_port(rule, port)
 }
 
 internet_of_family := {"ipv4": "0.0.0.0/0", "ipv6": "::/0"}

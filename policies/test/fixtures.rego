@@ -268,3 +268,11 @@ gcp_firewall_in_network(name, rules, network_denies) := resource(
 	"gcp", "network.firewall", firewall_types.gcp, name,
 	{"rules": rules, "network": "default", "networkDenyRules": network_denies},
 )
+
+# A GCP firewall rule under hierarchical firewall policies (levels, organization first).
+gcp_firewall_under_policies(name, rules, levels) := resource(
+	"gcp", "network.firewall", firewall_types.gcp, name,
+	{"rules": rules, "network": "default", "networkDenyRules": [], "policyLevels": levels},
+)
+
+policy_level(node, rules) := {"node": node, "policy": concat("/", ["locations/global/firewallPolicies", node]), "rules": rules}

@@ -1,4 +1,9 @@
-import { addressSpans, type AddressSpan, type FirewallRule } from '@drift-detective/resource-model';
+import {
+  addressSpans,
+  type AddressSpan,
+  type FirewallPolicyLevel,
+  type FirewallRule,
+} from '@drift-detective/resource-model';
 
 /**
  * Protocols that address traffic to ports, by name and IANA number (TCP, UDP, DCCP, SCTP,
@@ -97,15 +102,27 @@ const INTERNET_OF_FAMILY = { ipv4: '0.0.0.0/0', ipv6: '::/0' } as const;
 /**
  * Whether `deny` settles, before `allow` is reached, the internet traffic `allow` admits on
  * `port` ('all': on every port): an enabled inbound deny, no later in priority order (a deny
- * wins a tie), of the allow's protocol or every protocol, from the internet of every address
- * family the allow names, on every instance the allow applies to (no targets, or all of the
- * allow's). Restated for the providers' independent verdicts.
+ * wins a tie), that settles it (denySettles). Restated for the providers' independent verdicts.
  */
 export function denyShadows(
   deny: FirewallRule,
   allow: FirewallRule,
   port: number | 'all',
 ): boolean {
+  return (
+    deny.priority !== null &&
+    allow.priority !== null &&
+    deny.priority <= allow.priority &&
+    denySettles(deny, allow, port)
+  );
+}
+
+/**
+ * An enabled inbound deny of the allow's protocol or every protocol, covering `port`, from the
+ * internet of every address family the allow names, on every instance the allow applies to
+ * (no targets, or all of the allow's).
+ */
+function denySettles(deny: FirewallRule, allow: FirewallRule, port: number | 'all'): boolean {
   const families = new Set(allow.peerSpans.map((span) => span.family));
   const denyTargets = deny.targets ?? [];
   const allowTargets = allow.targets ?? [];
@@ -113,16 +130,53 @@ export function denyShadows(
     deny.enabled &&
     deny.direction === 'ingress' &&
     deny.action === 'deny' &&
-    deny.priority !== null &&
-    allow.priority !== null &&
-    deny.priority <= allow.priority &&
     (deny.protocol === 'all' || deny.protocol === allow.protocol) &&
-    (port === 'all'
-      ? opensAllPorts(deny)
-      : deny.ports === null || deny.ports.some((r) => r.from <= port && port <= r.to)) &&
+    coversPortOf(deny, port) &&
     deny.peers.some((peer) => INTERNET.has(peer)) &&
     [...families].every((family) => deny.peers.includes(INTERNET_OF_FAMILY[family])) &&
     (denyTargets.length === 0 ||
       (allowTargets.length > 0 && allowTargets.every((target) => denyTargets.includes(target))))
+  );
+}
+
+function coversPortOf(rule: FirewallRule, port: number | 'all'): boolean {
+  if (port === 'all') return opensAllPorts(rule);
+  return rule.ports === null || rule.ports.some((r) => r.from <= port && port <= r.to);
+}
+
+/**
+ * Whether GCP's hierarchical firewall policies (levels, organization first) settle the allow's
+ * internet traffic on `port` before the network's rules see it: some level's deny settles it,
+ * and the rules evaluated before that deny which may take the traffic (allows of the levels
+ * above; allows and goto_nexts ordered before it in its own policy) do not together admit the
+ * whole internet.
+ */
+export function policiesShadow(
+  levels: readonly FirewallPolicyLevel[],
+  allow: FirewallRule,
+  port: number | 'all',
+): boolean {
+  return levels.some((level, index) =>
+    level.rules.some((deny) => {
+      if (!denySettles(deny, allow, port)) return false;
+      const before = levels.flatMap((other, at) =>
+        other.rules.filter(
+          (rule) =>
+            rule.enabled &&
+            rule.direction === 'ingress' &&
+            (rule.protocol === 'all' ||
+              allow.protocol === 'all' ||
+              rule.protocol === allow.protocol) &&
+            (port === 'all' || coversPortOf(rule, port)) &&
+            ((at < index && rule.action === 'allow') ||
+              (at === index &&
+                rule.action !== 'deny' &&
+                rule.priority !== null &&
+                deny.priority !== null &&
+                rule.priority < deny.priority)),
+        ),
+      );
+      return !admitsInternet(before);
+    }),
   );
 }

@@ -119,5 +119,6 @@ export {
   denyShadows,
   firewallRule,
   opensAllPorts,
+  policiesShadow,
 } from './firewall-verdicts.js';
 export { catalogFixtureName } from './fixture-names.js';

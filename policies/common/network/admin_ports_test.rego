@@ -192,3 +192,65 @@ test_gcp_network_deny_shadows_a_piece if {
 	count(rule.deny) == 1 with input.resource as fixtures.gcp_firewall_in_network("a", pieces, [])
 	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_in_network("a", pieces, [network_deny({})])
 }
+
+# GCP hierarchical firewall policies are evaluated before the network's rules,
+# organization first: a deny there settles the traffic whatever its priority,
+# unless a rule evaluated before it may take some of that traffic.
+policy_rule(action, priority, overrides) := fixtures.rule(object.union(
+	{"name": concat("-", [action, "ssh"]), "action": action, "priority": priority, "protocol": "tcp", "ports": [{"from": 22, "to": 22}]},
+	overrides,
+))
+
+test_gcp_deny_of_a_firewall_policy_above_shadows_the_allow_whatever_its_priority if {
+	levels := [fixtures.policy_level("organizations/1", [policy_rule("deny", 65000, {})])]
+	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_under_policies("a", [allow_ssh], levels)
+}
+
+test_gcp_policy_deny_that_the_internet_may_escape_leaves_the_allow_open if {
+	cases := [
+		# An allow of the organization admits the internet first.
+		[
+			fixtures.policy_level("organizations/1", [policy_rule("allow", 10, {})]),
+			fixtures.policy_level("folders/2", [policy_rule("deny", 1, {})]),
+		],
+		# goto_nexts ordered before the deny in its own policy hand it down, in two halves.
+		[fixtures.policy_level("folders/2", [
+			policy_rule("next", 5, {"peers": ["0.0.0.0/1"]}),
+			policy_rule("next", 6, {"peers": ["128.0.0.0/1"]}),
+			policy_rule("deny", 10, {}),
+		])],
+		# The deny covers another port, another protocol, or only some instances.
+		[fixtures.policy_level("organizations/1", [
+			policy_rule("deny", 1, {"ports": [{"from": 23, "to": 23}]}),
+			policy_rule("deny", 2, {"protocol": "udp"}),
+			policy_rule("deny", 3, {"targets": ["serviceAccount:web@p.iam.gserviceaccount.com"]}),
+		])],
+	]
+	every levels in cases {
+		count(rule.deny) == 1 with input.resource as fixtures.gcp_firewall_under_policies("a", [allow_ssh], levels)
+	}
+}
+
+# What escapes the deny is narrower than the internet: no exposure to the internet.
+test_gcp_policy_deny_with_narrow_escapes_shadows_the_allow if {
+	levels := [
+		fixtures.policy_level("organizations/1", [policy_rule("allow", 10, {"peers": ["203.0.113.0/24"]})]),
+		fixtures.policy_level("folders/2", [
+			policy_rule("next", 5, {"peers": ["0.0.0.0/1"]}),
+			policy_rule("deny", 10, {}),
+		]),
+	]
+	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_under_policies("a", [allow_ssh], levels)
+}
+
+test_gcp_goto_next_above_and_allows_after_the_deny_do_not_stop_it if {
+	levels := [
+		fixtures.policy_level("organizations/1", [policy_rule("next", 1, {})]),
+		fixtures.policy_level("folders/2", [policy_rule("deny", 10, {}), policy_rule("allow", 20, {})]),
+	]
+	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_under_policies("a", [allow_ssh], levels)
+}
+
+test_gcp_unreadable_firewall_policy_above_claims_no_exposure if {
+	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_under_policies("a", [allow_ssh], null)
+}

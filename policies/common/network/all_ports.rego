@@ -43,11 +43,11 @@ open_rules contains rule if {
 	not shadowed_everywhere(rule)
 }
 
-shadowed_everywhere(rule) if {
-	some deny_rule in network.deny_pool(resource.properties)
-	network.all_ports(deny_rule)
-	network.deny_comes_first(deny_rule, rule)
-}
+shadowed_everywhere(rule) if network.shadowed(rule, "all", pool)
+
+# The denies that may shadow the allows, this resource's, its network's and
+# the firewall policies' above it.
+pool := network.deny_pool(resource.properties)
 
 # Rules opening every port of a protocol (or every protocol) to pieces of the
 # internet that add up to all of it. A rule of every protocol counts toward

@@ -155,3 +155,13 @@ test_gcp_network_deny_of_every_port_shadows_an_all_ports_allow if {
 	count(rule.deny) == 1 with input.resource as fixtures.gcp_firewall_in_network("a", [allow], [later])
 	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_in_network("a", [allow], null)
 }
+
+test_gcp_policy_deny_of_every_port_shadows_an_all_ports_allow_unless_an_allow_above_admits_the_internet if {
+	allow := fixtures.rule({"name": "allow-all", "priority": 1000, "protocol": "all", "ports": null})
+	deny_all := fixtures.rule({"name": "deny-all", "action": "deny", "priority": 100, "protocol": "all", "ports": null})
+	settled := [fixtures.policy_level("folders/2", [deny_all])]
+	count(rule.deny) == 0 with input.resource as fixtures.gcp_firewall_under_policies("a", [allow], settled)
+	allow_above := fixtures.rule({"action": "allow", "priority": 1, "protocol": "udp", "ports": [{"from": 53, "to": 53}], "peers": ["::/0"]})
+	taken := [fixtures.policy_level("organizations/1", [allow_above]), fixtures.policy_level("folders/2", [deny_all])]
+	count(rule.deny) == 1 with input.resource as fixtures.gcp_firewall_under_policies("a", [allow], taken)
+}

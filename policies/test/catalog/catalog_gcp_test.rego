@@ -77,6 +77,12 @@ test_gcp_dd_net_001_compliant_ssh_open_behind_a_deny_of_the_network if {
 	}
 }
 
+test_gcp_dd_net_001_compliant_ssh_open_behind_an_organization_firewall_policy if {
+	every resource in data.catalog.gcp["dd-net-001-compliant-ssh-open-behind-an-organization-firewall-policy"] {
+		not fires("DD-NET-001") with input.resource as resource
+	}
+}
+
 test_gcp_dd_net_001_compliant_ssh_open_disabled if {
 	every resource in data.catalog.gcp["dd-net-001-compliant-ssh-open-disabled"] {
 		not fires("DD-NET-001") with input.resource as resource
@@ -93,6 +99,11 @@ test_gcp_dd_net_001_violating_ssh_open_in_halves if {
 	fires("DD-NET-001") with input.resource as resource
 }
 
+test_gcp_dd_net_001_violating_ssh_open_past_firewall_policies_that_do_not_settle_it if {
+	some resource in data.catalog.gcp["dd-net-001-violating-ssh-open-past-firewall-policies-that-do-not-settle-it"]
+	fires("DD-NET-001") with input.resource as resource
+}
+
 test_gcp_dd_net_001_violating_ssh_open if {
 	some resource in data.catalog.gcp["dd-net-001-violating-ssh-open"]
 	fires("DD-NET-001") with input.resource as resource
@@ -106,6 +117,12 @@ test_gcp_dd_net_002_compliant_all_internal if {
 
 test_gcp_dd_net_002_compliant_all_open_behind_a_deny_of_the_network if {
 	every resource in data.catalog.gcp["dd-net-002-compliant-all-open-behind-a-deny-of-the-network"] {
+		not fires("DD-NET-002") with input.resource as resource
+	}
+}
+
+test_gcp_dd_net_002_compliant_all_open_behind_a_folder_firewall_policy if {
+	every resource in data.catalog.gcp["dd-net-002-compliant-all-open-behind-a-folder-firewall-policy"] {
 		not fires("DD-NET-002") with input.resource as resource
 	}
 }

@@ -12,7 +12,8 @@ import { compareText } from './decode/values.js';
 import { detectDocument } from './envelope/detect.js';
 import { isNetworkContextRecord } from './envelope/network-context.js';
 import { unwrapDocument } from './envelope/unwrap.js';
-import { collectFirewall, FIREWALL_TYPE } from './network-firewall.js';
+import { collectFirewall, FIREWALL_POLICY_TYPE, FIREWALL_TYPE } from './network-firewall.js';
+import { readFirewallPolicy } from './normalize/firewall-policy.js';
 import { buildResource } from './resource.js';
 
 /**
@@ -61,7 +62,7 @@ export const gcpInventory: ProviderInventory = {
     return asset.orgPolicies !== null && node !== null;
   },
 
-  // Mirrors collect: org policies, firewall rules, and the records that hold no RESOURCE
+  // Mirrors collect: org policies, firewall rules and policies, and the records that hold no RESOURCE
   // (IAM_POLICY only).
   contributesContext(record: NativeRecord): boolean {
     if (isNetworkContextRecord(record.value)) return true;
@@ -69,7 +70,10 @@ export const gcpInventory: ProviderInventory = {
       const { asset, deleted } = readRecord(record.value, record.source);
       return (
         !deleted &&
-        (asset.orgPolicies !== null || asset.resource === null || asset.assetType === FIREWALL_TYPE)
+        (asset.orgPolicies !== null ||
+          asset.resource === null ||
+          asset.assetType === FIREWALL_TYPE ||
+          asset.assetType === FIREWALL_POLICY_TYPE)
       );
     } catch (error) {
       if (error instanceof NormalizeError) return false;
@@ -88,6 +92,11 @@ export const gcpInventory: ProviderInventory = {
         parsed.asset.name,
         parsed.windowStart ?? undefined,
       );
+    }
+    // Not judged itself, but read for the firewall rules below it: one that cannot be read is
+    // reported here, and leaves their policies unknown (collectFirewall).
+    if (parsed.asset.assetType === FIREWALL_POLICY_TYPE) {
+      readFirewallPolicy(parsed.asset.name, parsed.asset.resource?.data ?? null, record.source);
     }
     return buildResource(parsed, record.source, context, {
       iamPolicy: pending?.record.asset.iamPolicy ?? null,

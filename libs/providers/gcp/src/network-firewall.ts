@@ -2,9 +2,14 @@ import { NormalizeError, type InventoryContext } from '@drift-detective/resource
 import type { CaiAsset } from './asset.js';
 import { text, type JsonObject } from './decode/values.js';
 import { holdDenies, networkKey, type HeldDenies } from './network-denies.js';
+import { holdFirewallPolicy } from './firewall-policies.js';
 import { readFirewallRules } from './normalize/compute-firewall.js';
+import { hierarchyTargets, readFirewallPolicy } from './normalize/firewall-policy.js';
 
 export const FIREWALL_TYPE = 'compute.googleapis.com/Firewall';
+
+/** Hierarchical (and network) firewall policies share one asset type. */
+export const FIREWALL_POLICY_TYPE = 'compute.googleapis.com/FirewallPolicy';
 
 /**
  * First pass: the deny rules of a firewall record, under its network. VPC firewall rules are
@@ -16,6 +21,10 @@ export const FIREWALL_TYPE = 'compute.googleapis.com/Firewall';
  */
 export function collectFirewall(asset: CaiAsset, source: string, context: InventoryContext): void {
   const data = asset.resource?.data ?? null;
+  if (asset.assetType === FIREWALL_POLICY_TYPE) {
+    collectFirewallPolicy(asset, source, context);
+    return;
+  }
   if (asset.assetType !== FIREWALL_TYPE || data === null) return;
   const network = networkKey(text(data['network']));
   if (network === null) return;
@@ -29,6 +38,29 @@ export function collectFirewall(asset: CaiAsset, source: string, context: Invent
     held = plainlyAllowsOnly(data) ? [] : 'unreadable';
   }
   holdDenies(context, network, asset.name, held);
+}
+
+/**
+ * First pass: a hierarchical firewall policy's rules, under each organization or folder it is
+ * associated with. One whose rules cannot be read makes those nodes' policies unknown.
+ */
+function collectFirewallPolicy(asset: CaiAsset, source: string, context: InventoryContext): void {
+  const data = asset.resource?.data ?? null;
+  try {
+    const { nodes, rules } = readFirewallPolicy(asset.name, data, source);
+    for (const node of nodes) holdFirewallPolicy(context, node, asset.name, rules);
+  } catch (error) {
+    if (!(error instanceof NormalizeError)) throw error;
+    for (const node of associatedNodes(data)) {
+      holdFirewallPolicy(context, node, asset.name, 'unreadable');
+    }
+  }
+}
+
+/** The hierarchy nodes a policy names, as far as they can be read. */
+function associatedNodes(data: JsonObject | null): string[] {
+  const associations = data?.['associations'];
+  return Array.isArray(associations) ? hierarchyTargets(associations) : [];
 }
 
 /** A rule lists protocols under `allowed` and nothing under `denied`: it denies nothing. */

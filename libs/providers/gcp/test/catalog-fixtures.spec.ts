@@ -5,6 +5,7 @@ import type { Resource } from '@drift-detective/resource-model';
 import { must, nativeFixture, nativeFixtureNames, scan } from './helpers.js';
 
 const FIREWALL = 'compute.googleapis.com/Firewall';
+const FIREWALL_POLICY = 'compute.googleapis.com/FirewallPolicy';
 
 /**
  * The resource a fixture is about: its first record's asset. The records after it are that
@@ -56,16 +57,21 @@ describe('catalog fixtures (test/fixtures/native/dd-*.json)', () => {
     }
   });
 
-  it('holds one export record per file, [RESOURCE, IAM_POLICY] of one asset, or a firewall rule and the other rules of its network', () => {
+  it('holds one export record per file, [RESOURCE, IAM_POLICY] of one asset, or a firewall rule with the other rules of its network and the firewall policies above it', () => {
     for (const c of CATALOG) {
       for (const file of filesOf(c)) {
         const content = nativeFixture(file);
         const records = (Array.isArray(content) ? content : [content]) as Record<string, unknown>[];
         for (const record of records) expect(record, file).toHaveProperty('asset_type');
-        if (records.every((record) => record['asset_type'] === FIREWALL)) {
+        const firewallFixture =
+          records[0]?.['asset_type'] === FIREWALL &&
+          records.every((record) =>
+            [FIREWALL, FIREWALL_POLICY].includes(String(record['asset_type'])),
+          );
+        if (firewallFixture) {
           const network = (record: Record<string, unknown>) =>
             String((record['resource'] as { data: { network: string } }).data.network);
-          for (const record of records) {
+          for (const record of records.filter((r) => r['asset_type'] === FIREWALL)) {
             expect(network(record), file).toMatch(/projects\/dd-fixtures-prod\/global\/networks\//);
           }
         } else if (Array.isArray(content)) {

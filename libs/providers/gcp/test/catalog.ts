@@ -1,5 +1,6 @@
 import type {
   AddressRange,
+  FirewallPolicyLevel,
   FirewallRule,
   IamBinding,
   Kind,
@@ -10,6 +11,7 @@ import {
   allPortsOpenToInternet,
   coversInternet,
   denyShadows,
+  policiesShadow,
 } from '@drift-detective/testing';
 
 /**
@@ -51,12 +53,16 @@ function denyPool(resource: Resource): FirewallRule[] | null {
   return network === null ? null : [...rules(resource), ...(network ?? [])];
 }
 
-/** Enabled inbound allows that no deny of the pool settles first on `port`. */
+/** Enabled inbound allows that no deny of the pool, nor the policies above, settles first on `port`. */
 function admitting(resource: Resource, port: number | 'all'): FirewallRule[] | null {
   const pool = denyPool(resource);
-  if (pool === null) return null;
+  const levels = props(resource)['policyLevels'] as FirewallPolicyLevel[] | null | undefined;
+  if (pool === null || levels === null) return null;
   return rules(resource).filter(
-    (rule) => activeAllow(rule) && !pool.some((deny) => denyShadows(deny, rule, port)),
+    (rule) =>
+      activeAllow(rule) &&
+      !pool.some((deny) => denyShadows(deny, rule, port)) &&
+      !policiesShadow(levels ?? [], rule, port),
   );
 }
 
@@ -109,6 +115,8 @@ export const CATALOG: readonly CatalogCase[] = [
       'dd-net-001-compliant-ssh-in-pieces-with-a-gap.json',
       'dd-net-001-compliant-ssh-open-behind-a-deny-of-the-network.json',
       'dd-net-001-violating-ssh-open-above-denies-that-do-not-cover-it.json',
+      'dd-net-001-compliant-ssh-open-behind-an-organization-firewall-policy.json',
+      'dd-net-001-violating-ssh-open-past-firewall-policies-that-do-not-settle-it.json',
     ],
     datums: [
       ['resource', 'data', 'allowed', 0, 'ports', 0],
@@ -118,7 +126,7 @@ export const CATALOG: readonly CatalogCase[] = [
     ],
     // Per port: the whole internet admitted by one rule, or by one rule's ranges together.
     verdict: (r) => {
-      if (denyPool(r) === null) return null;
+      if (admitting(r, 'all') === null) return null;
       return [22, 3389].some((port) =>
         admitsInternet(
           (admitting(r, port) ?? []).filter(
@@ -136,6 +144,7 @@ export const CATALOG: readonly CatalogCase[] = [
     more: [
       'dd-net-002-compliant-icmp-from-anywhere.json',
       'dd-net-002-compliant-all-open-behind-a-deny-of-the-network.json',
+      'dd-net-002-compliant-all-open-behind-a-folder-firewall-policy.json',
     ],
     datums: [
       ['resource', 'data', 'sourceRanges', 0],

@@ -12,6 +12,7 @@ import {
   flightBody,
   gcpCorpus,
   must,
+  nativeFixture,
   normalizeOne,
   oneRecord,
   scan,
@@ -387,5 +388,79 @@ describe("a firewall rule with its network's other rules", () => {
     expect(
       must(byName.get('cf-test-fw-rule-5')).properties.networkDenyRules?.map((r) => r.name),
     ).toEqual(['deny-a']);
+  });
+});
+
+describe('a firewall rule under hierarchical firewall policies', () => {
+  const fixture = (file: string) => clone(nativeFixture(file)) as Data[];
+  const policyData = (record: Data) => (record['resource'] as { data: Data }).data;
+  const subject = (records: Data[]) => {
+    const { resources, errors } = scan([{ document: records, source: 'policies.json' }]);
+    const firewall = resources.find((r) => r.kind === 'network.firewall') as Firewall;
+    return { firewall, errors };
+  };
+
+  it('holds the policies of its ancestors, organization first, with the rules for its network', () => {
+    const { firewall, errors } = subject(
+      fixture('dd-net-001-violating-ssh-open-past-firewall-policies-that-do-not-settle-it.json'),
+    );
+    expect(errors).toEqual([]);
+    const levels = must(firewall.properties.policyLevels);
+    expect(levels.map((l) => [l.node, l.policy])).toEqual([
+      [
+        'organizations/671234098812',
+        '//compute.googleapis.com/locations/global/firewallPolicies/285733391023',
+      ],
+      [
+        'folders/302194586720',
+        '//compute.googleapis.com/locations/global/firewallPolicies/719304556102',
+      ],
+    ]);
+    // The organization's deny names only the staging network: it does not apply here.
+    expect(must(levels[0]).rules.map((r) => r.action)).toEqual(['next', 'next', 'next', 'next']);
+    expect(
+      must(levels[1])
+        .rules.filter((r) => r.action !== 'next' || r.priority === 100)
+        .map((r) => [r.name, r.action, r.priority, r.protocol, r.ports, r.peers]),
+    ).toEqual([
+      ['delegate-ssh-to-vpc', 'next', 100, 'tcp', [{ from: 22, to: 22 }], ['0.0.0.0/0']],
+      [
+        'deny-admin-from-internet',
+        'deny',
+        1000,
+        'tcp',
+        [
+          { from: 22, to: 22 },
+          { from: 3389, to: 3389 },
+        ],
+        ['0.0.0.0/0'],
+      ],
+    ]);
+  });
+
+  it('keeps a rule naming its network, without the network target', () => {
+    const records = fixture(
+      'dd-net-001-violating-ssh-open-past-firewall-policies-that-do-not-settle-it.json',
+    );
+    const rule = (policyData(must(records[1]))['rules'] as Data[])[0] as Data;
+    rule['targetResources'] = [
+      'https://www.googleapis.com/compute/v1/projects/dd-fixtures-prod/global/networks/default',
+    ];
+    rule['targetServiceAccounts'] = ['web@dd-fixtures-prod.iam.gserviceaccount.com'];
+    const { firewall } = subject(records);
+    const deny = must(firewall.properties.policyLevels?.[0]).rules[0];
+    expect(deny?.targets).toEqual(['serviceAccount:web@dd-fixtures-prod.iam.gserviceaccount.com']);
+  });
+
+  it('makes them unknown when a policy above cannot be read, and reports it', () => {
+    const records = fixture(
+      'dd-net-001-compliant-ssh-open-behind-an-organization-firewall-policy.json',
+    );
+    (policyData(must(records[1]))['rules'] as Data[])[0] = { action: 'reject', match: {} };
+    const { firewall, errors } = subject(records);
+    expect(firewall.properties.policyLevels).toBeNull();
+    expect(errors.map((e) => e.reason)).toEqual([
+      expect.stringMatching(/^firewall policy .*285733391023: action "reject" is none of allow/),
+    ]);
   });
 });

@@ -6,7 +6,11 @@ import { PortRange } from '../common.js';
 export const FirewallRule = z.object({
   name: z.string().nullable(),
   direction: z.enum(['ingress', 'egress']),
-  action: z.enum(['allow', 'deny']),
+  /**
+   * "next": a GCP hierarchical firewall policy's goto_next, which hands the traffic it matches
+   * to the level below without deciding it.
+   */
+  action: z.enum(['allow', 'deny', 'next']),
   /**
    * Lower number wins (Azure NSG, GCP). null where all rules are allows without order
    * (AWS security groups). Azure default rules keep their 65000+ priorities.
@@ -39,6 +43,22 @@ export const FirewallRule = z.object({
 });
 export type FirewallRule = z.infer<typeof FirewallRule>;
 
+/**
+ * The rules of one level of GCP's firewall policy hierarchy (the organization, then each folder
+ * down to the project), in the policy's priority order: an allow or a deny decides the traffic
+ * it matches, a goto_next ("next") hands it to the level below, and what no level decides goes
+ * on to the network's own rules.
+ * https://cloud.google.com/firewall/docs/firewall-policies-rule-evaluation
+ */
+export const FirewallPolicyLevel = z.object({
+  /** The hierarchy node the policy is associated with: "organizations/…", "folders/…". */
+  node: z.string(),
+  /** The firewall policy's resource name. */
+  policy: z.string(),
+  rules: z.array(FirewallRule),
+});
+export type FirewallPolicyLevel = z.infer<typeof FirewallPolicyLevel>;
+
 /** network.firewall — AWS security group, Azure NSG, GCP firewall rule (one rule object each). */
 export const NetworkFirewallProperties = z.object({
   rules: z.array(FirewallRule),
@@ -53,5 +73,11 @@ export const NetworkFirewallProperties = z.object({
    * resource holds all its rules (AWS security groups, Azure NSGs).
    */
   networkDenyRules: z.array(FirewallRule).nullable().optional(),
+  /**
+   * GCP: the hierarchical firewall policies above the rule's project, organization first, with
+   * only the rules that apply to its network; they are evaluated before any rule of the network.
+   * [] or absent: none in the inventory. null: one of them could not be read.
+   */
+  policyLevels: z.array(FirewallPolicyLevel).nullable().optional(),
 });
 export type NetworkFirewallProperties = z.infer<typeof NetworkFirewallProperties>;

@@ -7,6 +7,7 @@ import {
 } from '@drift-detective/resource-model';
 import { toCidr, toPortRange } from '../decode/net.js';
 import { isObject, pick, sortedUnique, text, type JsonObject } from '../decode/values.js';
+import { policyLevels } from '../firewall-policies.js';
 import { networkDenyRules } from '../network-denies.js';
 import type { NormalizerInput } from './input.js';
 
@@ -30,6 +31,7 @@ export function normalizeComputeFirewall(input: NormalizerInput): NetworkFirewal
   return {
     ...own,
     networkDenyRules: networkDenyRules(input.asset.name, own.network, input.context),
+    policyLevels: policyLevels(input.asset.ancestors, own.network, input.context),
   };
 }
 
@@ -88,10 +90,10 @@ export function readFirewallRules(
   return { rules, network: text(data['network']) };
 }
 
-type Fail = (reason: string) => never;
+export type Fail = (reason: string) => never;
 
 /** direction: "INGRESS" | "EGRESS"; the API default when unset is INGRESS. */
-function readDirection(data: JsonObject, fail: Fail): FirewallRule['direction'] {
+export function readDirection(data: JsonObject, fail: Fail): FirewallRule['direction'] {
   const direction = data['direction'];
   if (direction === undefined || direction === null || direction === 'INGRESS') return 'ingress';
   if (direction === 'EGRESS') return 'egress';
@@ -101,7 +103,7 @@ function readDirection(data: JsonObject, fail: Fail): FirewallRule['direction'] 
 }
 
 /** priority: 0–65535, "The default value is 1000." (firewalls resource doc). */
-function readPriority(data: JsonObject, fail: Fail): number {
+export function readPriority(data: JsonObject, fail: Fail): number {
   const priority = data['priority'];
   if (priority === undefined || priority === null) return 1000;
   if (typeof priority === 'number' && Number.isSafeInteger(priority)) return priority;
@@ -109,7 +111,7 @@ function readPriority(data: JsonObject, fail: Fail): number {
 }
 
 /** disabled: true means the rule is not enforced; absent means false (firewalls resource doc). */
-function readDisabled(data: JsonObject, fail: Fail): boolean {
+export function readDisabled(data: JsonObject, fail: Fail): boolean {
   const disabled = data['disabled'];
   if (disabled === undefined || disabled === null) return false;
   if (typeof disabled === 'boolean') return disabled;
@@ -121,7 +123,10 @@ function readDisabled(data: JsonObject, fail: Fail): boolean {
  * carry the duplicate spelling `ipProtocol`. Protocols are lower-cased ("all" stays "all");
  * numbers stay numbers. Missing `ports` means every port.
  */
-function readEntry(entry: unknown, fail: Fail): { protocol: string; ports: PortRange[] | null } {
+export function readEntry(
+  entry: unknown,
+  fail: Fail,
+): { protocol: string; ports: PortRange[] | null } {
   if (!isObject(entry)) return fail('an allowed/denied entry is not an object');
   const protocol = text(pick(entry, 'IPProtocol', 'ipProtocol'));
   if (protocol === null) return fail('an allowed/denied entry has no IPProtocol');
@@ -150,7 +155,7 @@ function readTargets(data: JsonObject, fail: Fail): string[] {
   ]);
 }
 
-function strings(data: JsonObject, key: string, fail: Fail): string[] {
+export function strings(data: JsonObject, key: string, fail: Fail): string[] {
   const value = data[key];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
