@@ -624,15 +624,16 @@ describe('drift-detective-gcp serve taking sweep requests from its push subscrip
     ).toEqual(findings.map((f) => f.id).sort());
     expect(sccFindingsFor(estate, PUBLIC_BUCKET, PUBLIC_RULE)).toMatchObject([{ state: 'ACTIVE' }]);
     // Resumed: its one RESOURCE page was the second, after the saved page token; only the
-    // project was listed (org policies aside: those come from above it).
+    // project was listed (org policies and firewall policies aside: those come from above it).
     const calls = estate.requests().slice(from);
     expect(calls.filter(resourcePage).map((e) => typeof e.request['pageToken'])).toEqual([
       'string',
     ]);
+    const aboveIt = (e: (typeof calls)[number]) =>
+      e.request['contentType'] === 'ORG_POLICY' ||
+      JSON.stringify(e.request['assetTypes']) === '["compute.googleapis.com/FirewallPolicy"]';
     const parents = new Set(
-      calls
-        .filter((e) => e.method === 'ListAssets' && e.request['contentType'] !== 'ORG_POLICY')
-        .map((e) => e.request['parent']),
+      calls.filter((e) => e.method === 'ListAssets' && !aboveIt(e)).map((e) => e.request['parent']),
     );
     expect(parents).toEqual(new Set([PROJECT]));
     const done = service.process

@@ -10,7 +10,7 @@ import {
   type SavedPosition,
   type SweepPosition,
 } from './cursor.js';
-import { FIREWALL_TYPE } from '../network-firewall.js';
+import { FIREWALL_POLICY_TYPE, FIREWALL_TYPE } from '../network-firewall.js';
 import { HeldFirewalls } from './held-firewalls.js';
 import { HeldPolicies } from './held-policies.js';
 import { listAll, listPage, type AssetQuery, type ListSettings } from './list-page.js';
@@ -73,11 +73,12 @@ export type AssetSweepReader = SweepReaderFactory & { readonly scope: SweptProje
  * 1. lists the projects under the parent (names only), for the scope — its first answer
  *    names the snapshot;
  * 2. lists the ORG_POLICY records (when buckets are swept), the IAM_POLICY records of the
- *    swept types, and the firewall rules that may deny (when firewalls are swept), held in
- *    memory (held-policies.ts, held-firewalls.ts);
+ *    swept types, and the firewall rules that may deny and the hierarchical firewall policies
+ *    (when firewalls are swept), held in memory (held-policies.ts, held-firewalls.ts);
  * 3. streams the RESOURCE pages from the saved page token: each becomes one document with
  *    the IAM_POLICY records of the same assets, the org policies above them and, as context
- *    only, the denies of the networks of its firewall rules, which the inventory merges
+ *    only, the denies of the networks of its firewall rules and the firewall policies above
+ *    them, which the inventory merges
  *    exactly as the offline scan of an export does;
  * 4. then sends the IAM_POLICY records no RESOURCE record took, in documents of their own,
  *    as the inventory's leftovers of an export.
@@ -100,6 +101,7 @@ export function assetSweep(options: AssetSweepOptions): AssetSweepReader {
     ? parseSweepParent(options.orgPolicyParent ?? parent).name
     : null;
   const context: CursorContext = { parent, assetTypes, orgPolicyParent };
+  const hierarchyParent = parseSweepParent(options.orgPolicyParent ?? parent).name;
   const settings: ListSettings = { clients, retry: options.retry, signal };
   const scope = new SweptProjectsScope(parent, assetTypes);
   const now = options.now ?? (() => new Date());
@@ -133,15 +135,26 @@ export function assetSweep(options: AssetSweepOptions): AssetSweepReader {
           ).assets;
     const iam = (await listAll(settings, query('IAM_POLICY', assetTypes, readTime))).assets;
     scope.see(iam);
-    // A network's firewall rules apply together: each page's are judged with the others' denies.
-    const firewalls = assetTypes.includes(FIREWALL_TYPE)
+    // A network's firewall rules apply together, after the hierarchical firewall policies above
+    // them: each page's are judged with the others' denies and with those policies, which are
+    // associated with the organization and folders (listed under the organization when known).
+    const sweepsFirewalls = assetTypes.includes(FIREWALL_TYPE);
+    const firewalls = sweepsFirewalls
       ? (await listAll(settings, query('RESOURCE', [FIREWALL_TYPE], readTime, MAX_PAGE_SIZE)))
           .assets
+      : [];
+    const policies = sweepsFirewalls
+      ? (
+          await listAll(
+            settings,
+            query('RESOURCE', [FIREWALL_POLICY_TYPE], readTime, MAX_PAGE_SIZE, hierarchyParent),
+          )
+        ).assets
       : [];
     return {
       readTime,
       held: new HeldPolicies(iam, org),
-      firewalls: new HeldFirewalls(firewalls, FIREWALLS_SOURCE),
+      firewalls: new HeldFirewalls(firewalls, policies, FIREWALLS_SOURCE),
     };
   }
 

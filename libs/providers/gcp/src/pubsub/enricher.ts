@@ -11,7 +11,10 @@ import { networkRecords } from './network-rules.js';
 export interface AssetFeedEnricherOptions {
   /** cloudAssetHistoryReader(clients, {parent}), or a reader of the tests' own. */
   readonly history: AssetHistoryReader;
-  /** cloudAssetFirewallReader(clients): a firewall rule's network's other rules (network-rules.ts). */
+  /**
+   * cloudAssetFirewallReader(clients): a firewall rule's network's other rules, and the firewall
+   * policies above it (network-rules.ts).
+   */
   readonly firewalls: NetworkFirewallReader;
   /**
    * The parent the history is read under ("organizations/123", "projects/…"): the ancestors
@@ -52,7 +55,8 @@ export class FeedEnrichmentError extends Error {
  *   nothing (an empty document): a project's org policy change reaches its buckets at the next
  *   sweep;
  * - a firewall rule comes with the other rules of its network as of the message time, as
- *   context or re-judged when the change may touch the network's denies (network-rules.ts);
+ *   context or re-judged when the change may touch the network's denies, and with the
+ *   hierarchical firewall policies above it (network-rules.ts);
  *   a firewall rule's deletion re-judges them;
  * - other deletions, the feed's welcome message and other documents pass unchanged.
  * A message that cannot be read throws NormalizeError (dead-lettered by the pipeline); a failed
@@ -69,8 +73,12 @@ export function assetFeedEnricher(
     const { asset } = record;
     const signal = AbortSignal.timeout(timeoutMs);
     const network = (time: string | null) =>
-      networkRecords(record, time, source, (project) =>
-        options.firewalls({ project, at: time }, signal),
+      networkRecords(
+        record,
+        time,
+        source,
+        (parent, assetType) => options.firewalls({ parent, assetType, at: time }, signal),
+        options.parent,
       );
     if (record.deleted) {
       // A deleted firewall rule may have been the deny that shadowed its network's allows.

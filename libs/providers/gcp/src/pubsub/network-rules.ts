@@ -1,9 +1,14 @@
 import { NormalizeError } from '@drift-detective/resource-model';
 import type { AssetRecord } from '../asset.js';
-import { readFirewallFacts } from '../asset-api/held-firewalls.js';
+import { policyNodes, readFirewallFacts } from '../asset-api/held-firewalls.js';
 import type { JsonObject } from '../decode/values.js';
 import { networkContextRecord, type NetworkContextRecord } from '../envelope/network-context.js';
-import { FIREWALL_TYPE, firewallFacts, type FirewallFacts } from '../network-firewall.js';
+import {
+  FIREWALL_POLICY_TYPE,
+  FIREWALL_TYPE,
+  firewallFacts,
+  type FirewallFacts,
+} from '../network-firewall.js';
 import { laterOf } from './as-of.js';
 
 /**
@@ -19,14 +24,17 @@ import { laterOf } from './as-of.js';
  *   the message time when earlier, so that an older message delivered late (Pub/Sub delivers
  *   out of order: https://cloud.google.com/pubsub/docs/ordering) cannot override the verdict
  *   of a newer one (the pipeline's staleness check compares observedAt per resource).
- * A rule whose network cannot be read re-judges every firewall rule of its project.
+ * A rule whose network cannot be read re-judges every firewall rule of its project. The
+ * hierarchical firewall policies associated with the rule's ancestors that `hierarchyParent`
+ * covers (what a sweep under it reads) come as context too.
  * Empty for any other asset type.
  */
 export async function networkRecords(
   record: AssetRecord,
   at: string | null,
   source: string,
-  list: (project: string) => Promise<JsonObject[]>,
+  list: (parent: string, assetType: string) => Promise<JsonObject[]>,
+  hierarchyParent: string,
 ): Promise<(JsonObject | NetworkContextRecord)[]> {
   const { asset } = record;
   if (asset.assetType !== FIREWALL_TYPE) return [];
@@ -48,19 +56,21 @@ export async function networkRecords(
       (record.prior.state === 'PRESENT' && record.prior.asset !== null));
   const touchesDenies = record.deleted || !priorKnown || states.some((facts) => facts.mayDeny);
 
-  const others = (await list(project)).flatMap((other) => {
+  const others = (await list(project, FIREWALL_TYPE)).flatMap((other) => {
     const facts = readFirewallFacts(other, source);
     if (facts === null || facts.name === asset.name) return [];
     if (networks.size > 0 && (facts.network === null || !networks.has(facts.network))) return [];
     return [{ other, facts }];
   });
-  if (touchesDenies) {
-    return others.map(({ other }) => {
-      const time = laterOf(other['updateTime'], at);
-      return time === null ? other : { ...other, updateTime: time };
-    });
-  }
-  return others
-    .filter(({ facts }) => facts.mayDeny)
-    .map(({ other }) => networkContextRecord(other));
+  const judged = touchesDenies
+    ? others.map(({ other }): JsonObject => {
+        const time = laterOf(other['updateTime'], at);
+        return time === null ? other : { ...other, updateTime: time };
+      })
+    : others.filter(({ facts }) => facts.mayDeny).map(({ other }) => networkContextRecord(other));
+  const ancestors = asset.ancestors ?? record.prior?.asset?.ancestors ?? [];
+  const policies = (await list(hierarchyParent, FIREWALL_POLICY_TYPE)).filter((policy) =>
+    policyNodes(policy, source).some((node) => ancestors.includes(node)),
+  );
+  return [...judged, ...policies.map(networkContextRecord)];
 }

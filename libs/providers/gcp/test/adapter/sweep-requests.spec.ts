@@ -169,13 +169,15 @@ describe('a sweep request in a Pub/Sub push', () => {
     const delivery = new Delivery(requestPush(PROJECT));
     expect(await deliver(serving(), delivery)).toEqual({ acked: 1, retried: 0, deadLettered: 0 });
     expect(delivery.acked).toBe(true);
-    // Only the project was read; the org policies above it come from the organization.
+    // Only the project was read; the org policies and firewall policies above it come from
+    // the organization.
     expect(new Set(listed(from))).toEqual(
       new Set([
         `CONTENT_TYPE_UNSPECIFIED ${PROJECT}`,
         `ORG_POLICY ${ORG}`,
         `IAM_POLICY ${PROJECT}`,
         `RESOURCE ${PROJECT}`,
+        `RESOURCE ${ORG}`,
       ]),
     );
     const findings = await store.list();

@@ -135,11 +135,13 @@ describe('assetSweep: what it reads', () => {
     await pagesOf(sweep({ assetTypes: ['compute.googleapis.com/Firewall'] })(null));
     const calls = listCalls(from).map((e) => [e.request['contentType'], e.request['assetTypes']]);
     // No ORG_POLICY listing: only buckets read organization policies. The firewall rules are
-    // listed twice: once held for their networks, once as the pages.
+    // listed twice: once held for their networks, once as the pages; the firewall policies
+    // once, held for the rules below them.
     expect(calls).toEqual([
       ['CONTENT_TYPE_UNSPECIFIED', ['cloudresourcemanager.googleapis.com/Project']],
       ['IAM_POLICY', ['compute.googleapis.com/Firewall']],
       ['RESOURCE', ['compute.googleapis.com/Firewall']],
+      ['RESOURCE', ['compute.googleapis.com/FirewallPolicy']],
       ['RESOURCE', ['compute.googleapis.com/Firewall']],
     ]);
     const readTimes = listCalls(from).map((e) => JSON.stringify(e.request['readTime'] ?? null));
@@ -170,6 +172,32 @@ describe('assetSweep: what it reads', () => {
     ).toEqual(['deny-ssh-from-internet']);
     // Context is never judged twice: each firewall rule is one resource of the sweep.
     expect(swept.filter((r) => r.name === 'deny-ssh-from-internet')).toHaveLength(1);
+  });
+
+  it("judges each page's firewall rules with the hierarchical firewall policies above them, listed under the organization", async () => {
+    const [, policy] = nativeFixture(
+      'dd-net-001-compliant-ssh-open-behind-an-organization-firewall-policy.json',
+    ) as unknown[];
+    const lines = [...seedLines(), JSON.stringify(policy)];
+    const standIn = await startGcpStandIn({ seed: seed(lines) });
+    const clients = clientsFor(standIn.endpoint);
+    const reader = assetSweep({
+      clients,
+      parent: `projects/${PROJECT_ID}`,
+      orgPolicyParent: ORG,
+      retry: FAST_RETRY,
+      pageSize: 1,
+    });
+    const pages = await pagesOf(reader(null)).finally(async () => {
+      await clients.close();
+      await standIn.close();
+    });
+    const swept = resourcesOf(pages);
+    const allow = swept.find((r) => r.name === 'allow-ssh-anywhere');
+    const levels = (allow?.properties as { policyLevels: { node: string }[] }).policyLevels;
+    expect(levels.map((l) => l.node)).toEqual([ORG]);
+    // The policy lives above the swept project: it is context, never a resource of the sweep.
+    expect(swept.some((r) => r.nativeType === 'compute.googleapis.com/FirewallPolicy')).toBe(false);
   });
 });
 

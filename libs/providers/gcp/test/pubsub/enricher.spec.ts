@@ -116,11 +116,15 @@ describe("assetFeedEnricher: a firewall rule's network", () => {
   const [allow, deny] = nativeFixture(
     'dd-net-001-compliant-ssh-open-behind-a-deny-of-the-network.json',
   ) as [Json, Json];
+  const [, policy] = nativeFixture(
+    'dd-net-001-compliant-ssh-open-behind-an-organization-firewall-policy.json',
+  ) as [Json, Json];
   const messageOf = (record: Json, prior: Json = { priorAssetState: 'DOES_NOT_EXIST' }) => ({
     asset: {
       name: record['name'],
       assetType: record['asset_type'],
       resource: { data: (record['resource'] as Json)['data'] },
+      ancestors: record['ancestors'],
     },
     window: { startTime: TIME },
     ...prior,
@@ -130,9 +134,9 @@ describe("assetFeedEnricher: a firewall rule's network", () => {
     const run = assetFeedEnricher({
       parent: ORG,
       history: async () => [],
-      firewalls: async ({ project }) => {
-        projects.push(project);
-        return listed;
+      firewalls: async ({ parent, assetType }) => {
+        projects.push(`${parent} ${assetType}`);
+        return assetType === 'compute.googleapis.com/Firewall' ? listed : [policy];
       },
     });
     return { run, projects };
@@ -141,8 +145,12 @@ describe("assetFeedEnricher: a firewall rule's network", () => {
   it("sends an allow's message with the network's denies, as context only", async () => {
     const { run, projects } = enrich([allow, deny]);
     const [, ...beside] = (await run(messageOf(allow), 's')) as Json[];
-    expect(beside).toEqual([{ networkContext: deny }]);
-    expect(projects).toEqual(['projects/dd-fixtures-prod']);
+    // The organization's firewall policy is associated with an ancestor: context too.
+    expect(beside).toEqual([{ networkContext: deny }, { networkContext: policy }]);
+    expect(projects).toEqual([
+      'projects/dd-fixtures-prod compute.googleapis.com/Firewall',
+      `${ORG} compute.googleapis.com/FirewallPolicy`,
+    ]);
   });
 
   it("re-judges the network's other rules with a deny's message, or one whose prior state is unknown", async () => {
@@ -155,7 +163,7 @@ describe("assetFeedEnricher: a firewall rule's network", () => {
       const [, ...beside] = (await run(message, 's')) as Json[];
       const other = message.asset.name === allow['name'] ? deny : allow;
       // Observed no earlier than the message: a late older message cannot override it.
-      expect(beside).toEqual([{ ...other, updateTime: TIME }]);
+      expect(beside).toEqual([{ ...other, updateTime: TIME }, { networkContext: policy }]);
     }
   });
 });

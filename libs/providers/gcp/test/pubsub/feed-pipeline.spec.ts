@@ -408,6 +408,16 @@ describe("a firewall rule's message", () => {
     expect(await alone.findings(ALLOW)).toEqual({ 'DD-NET-001': 'ACTIVE' });
   });
 
+  it('is judged with the hierarchical firewall policies above it', async () => {
+    const [allow, policy] = clone(
+      nativeFixture('dd-net-001-compliant-ssh-open-behind-an-organization-firewall-policy.json'),
+    ) as [Json, Json];
+    standIn.replaceAssets(ndjson(allow, policy));
+    const run = await pipeline();
+    expect((await run.post(pushOf(resourceMessage(allow, minutesAgo(5))))).status).toBe(204);
+    expect(await run.findings(ALLOW)).toEqual({});
+  });
+
   it("re-judges the network's allows when a deny goes and comes back", async () => {
     const [allow, deny] = network();
     standIn.replaceAssets(ndjson(allow, deny));
