@@ -2,8 +2,11 @@
 import { writeFile } from 'node:fs/promises';
 import { readBundleDir } from '@drift-detective/policy-engine';
 import { builtPolicyDir } from '@drift-detective/testing';
-import { coverageFile, coverageMarkdown, readBenchmarks } from './coverage.js';
+import { coverageFile, coverageMarkdown, frameworksDir, readBenchmarks } from './coverage.js';
 
 const { manifest } = await readBundleDir(builtPolicyDir);
-await writeFile(coverageFile, coverageMarkdown(await readBenchmarks(), manifest.rules));
+await writeFile(
+  coverageFile,
+  coverageMarkdown(await readBenchmarks(frameworksDir), manifest.rules),
+);
 process.stdout.write(`wrote ${coverageFile}\n`);

@@ -6,6 +6,7 @@ import { evaluateCommand } from './evaluate-command.js';
 import { findingsListCommand } from './findings-command.js';
 import { normalizeCommand } from './normalize-command.js';
 import { waiversCheckCommand } from './waivers-command.js';
+import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
 import { bundleLocation } from './bundle-location.js';
 import { reportWriter } from './report-output.js';
@@ -119,6 +120,25 @@ async function evaluateMain(args: string[]): Promise<number> {
   return evaluateCommand({ files: positionals, bundle: values.bundle, format: values.format }, io);
 }
 
+async function rulesMain(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgsOrUsage({
+    args,
+    allowPositionals: true,
+    options: {
+      framework: { type: 'string' },
+      format: { type: 'string' },
+      bundle: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(COMMAND_USAGE.rules);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`rules takes no argument '${positionals[0]}'`);
+  return rulesCommand(values, io);
+}
+
 /**
  * An adapter command's entry, loaded only when that command runs: each pulls
  * in its cloud's SDK clients, which would otherwise add about a second to the
@@ -130,8 +150,23 @@ async function loadAdapterMain(cloud: 'aws' | 'azure' | 'gcp') {
   return (await import('@drift-detective/provider-gcp')).gcpMain;
 }
 
+/**
+ * For the commands that print with io.out: a reader that goes away (EPIPE, `| head`) ends the
+ * command quietly with what was read, not with a stack. `scan` writes through reportWriter,
+ * which reports it (a scan must say its report was not all written).
+ */
+function endQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command && ['rules', 'findings', 'waivers', 'evaluate', 'normalize'].includes(command)) {
+    endQuietlyWhenStdoutCloses();
+  }
   if (!command || command === '-h' || command === '--help') {
     io.out(USAGE);
     return command ? EXIT.ok : EXIT.error;
@@ -143,6 +178,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'scan') return scanMain(rest);
   if (command === 'evaluate') return evaluateMain(rest);
   if (command === 'normalize') return normalizeMain(rest);
+  if (command === 'rules') return rulesMain(rest);
   if (command === 'aws' || command === 'azure' || command === 'gcp') {
     const adapterMain = await loadAdapterMain(command);
     return adapterMain(

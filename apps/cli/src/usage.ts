@@ -14,6 +14,9 @@ const COMMANDS = `Commands:
   normalize            Print the normalized resources of native inventories (NDJSON), as the
                        rules see them. Takes --input and --provider like scan.
   evaluate <file>...   Evaluate resources already in the normalized model.
+  rules                List the bundle's rules, or with --framework F (cis-aws-3.0, cis-azure-3.0,
+                       cis-gcp-3.0, nist-800-53) each control: covered by which rules, not
+                       observable from inventory and why, or planned.
   findings list        List the findings of a state (--state FILE|URL [--status S] [--format table|json]).
   waivers check        List waivers expiring soon; exit 1 on expired ones
                        ([--file policies/waivers.yaml] [--within DAYS, default 30]).
@@ -69,6 +72,18 @@ Evaluates resources already in the normalized model (JSON or NDJSON files).
   --bundle DIR         Policy bundle folder (default: $DRIFT_POLICY_BUNDLE, else dist/policies)
 
 Exit codes: 0 done, 2 bad usage, unreadable input or a resource that could not be evaluated.
+`,
+  rules: `Usage: drift-detective rules [--framework FRAMEWORK] [--format table|json] [--bundle DIR]
+
+Lists the bundle's rules (id, severity, title, kinds, frameworks). With --framework, lists that
+framework's controls instead: each covered by the rules whose METADATA names it, not observable
+from inventory (with the reason), or planned; CIS benchmarks from the control lists shipped in
+the bundle, other frameworks (nist-800-53) from the controls the rules name.
+  --framework F        cis-aws-3.0 | cis-azure-3.0 | cis-gcp-3.0 | nist-800-53
+  --format table|json  Output (default table).
+  --bundle DIR         Policy bundle folder (default: $DRIFT_POLICY_BUNDLE, else dist/policies)
+
+Exit codes: 0 done, 2 bad usage or a bundle that cannot be read.
 `,
   findings: `Usage: drift-detective findings list --state FILE|URL [--status ACTIVE|RESOLVED|SUPPRESSED] [--format table|json]
 

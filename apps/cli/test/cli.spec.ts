@@ -85,6 +85,7 @@ describe('--help', () => {
     [['scan', '--help'], /^Usage: drift-detective scan --input/],
     [['normalize', '-h'], /^Usage: drift-detective normalize/],
     [['evaluate', '--help'], /^Usage: drift-detective evaluate/],
+    [['rules', '--help'], /^Usage: drift-detective rules/],
     [['findings', '--help'], /^Usage: drift-detective findings list/],
     [['findings', 'list', '--help'], /^Usage: drift-detective findings list/],
     [['waivers', 'check', '--help'], /^Usage: drift-detective waivers check/],

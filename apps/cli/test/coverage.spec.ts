@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   coverageFile,
   coverageMarkdown,
+  frameworksDir,
   parseBenchmark,
   readBenchmarks,
   statusOf,
@@ -18,7 +19,7 @@ let rules: readonly RuleMetadata[];
 let fixtures: CatalogFixture[];
 
 beforeAll(async () => {
-  benchmarks = await readBenchmarks();
+  benchmarks = await readBenchmarks(frameworksDir);
   rules = (await readBundleDir(builtPolicyDir)).manifest.rules;
   fixtures = await catalogFixtures();
 });

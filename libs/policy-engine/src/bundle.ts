@@ -6,6 +6,12 @@ import { MetadataError, parseManifest, type PolicyManifest } from './manifest.js
 
 export const WASM_FILE = 'policy.wasm';
 export const MANIFEST_FILE = 'manifest.json';
+/**
+ * The benchmarks' control lists (policies/frameworks/*.tsv: each control's id, title, and
+ * whether the inventory holds its evidence), shipped beside the rules so that
+ * `drift-detective rules --framework` reads the list the bundle's METADATA was written against.
+ */
+export const FRAMEWORKS_DIR = 'frameworks';
 
 /** A compiled policy set: the wasm module and the metadata of its rules. */
 export interface PolicyBundle {

@@ -1,6 +1,13 @@
 export { PolicyEngine } from './engine.js';
 export type { EvaluableResource, EvaluationOutcome, Violation } from './engine.js';
-export { assembleBundle, readBundleDir, sha256Hex, MANIFEST_FILE, WASM_FILE } from './bundle.js';
+export {
+  assembleBundle,
+  FRAMEWORKS_DIR,
+  readBundleDir,
+  sha256Hex,
+  MANIFEST_FILE,
+  WASM_FILE,
+} from './bundle.js';
 export type { PolicyBundle } from './bundle.js';
 export { readTarGz } from './archive.js';
 export {

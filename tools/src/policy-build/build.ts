@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ENTRYPOINTS,
+  FRAMEWORKS_DIR,
   MANIFEST_FILE,
   MANIFEST_SCHEMA_VERSION,
   PolicyEngine,
@@ -45,6 +46,17 @@ export interface BuildOptions {
 export interface BuildResult {
   readonly manifest: PolicyManifest;
   readonly wasmBytes: number;
+}
+
+/** The benchmarks' control lists go into the bundle with the rules that name their controls. */
+async function copyFrameworks(sourceDir: string, outDir: string): Promise<void> {
+  const from = path.join(sourceDir, FRAMEWORKS_DIR);
+  if (!existsSync(from)) return;
+  const lists = (await readdir(from)).filter((file) => file.endsWith('.tsv'));
+  await mkdir(path.join(outDir, FRAMEWORKS_DIR), { recursive: true });
+  for (const list of lists) {
+    await copyFile(path.join(from, list), path.join(outDir, FRAMEWORKS_DIR, list));
+  }
 }
 
 /** Finds the builtins that OPA rejected as undefined, to name them in the error. */
@@ -119,6 +131,8 @@ export async function buildPolicies(options: BuildOptions): Promise<BuildResult>
     path.join(options.outDir, MANIFEST_FILE),
     `${JSON.stringify(manifest, null, 2)}\n`,
   );
+
+  await copyFrameworks(options.sourceDir, options.outDir);
 
   // Loading proves the entrypoints exist and every returnable rule id has metadata.
   try {
