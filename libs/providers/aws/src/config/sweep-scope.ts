@@ -70,7 +70,14 @@ export async function sweepScope(options: SweepScopeOptions): Promise<CoveredSco
   const send = abortOptions(options.signal);
   return 'aggregator' in options
     ? aggregatorScope(options.client, options.aggregator.name, types, options.logger, send)
-    : accountScope(options.client, options.account, types, options.homeRegion, send);
+    : accountScope(
+        options.client,
+        options.account,
+        types,
+        options.homeRegion,
+        send,
+        options.logger,
+      );
 }
 
 async function accountScope(
@@ -79,6 +86,7 @@ async function accountScope(
   types: readonly string[],
   homeRegion: string | undefined,
   send: SendOptions,
+  logger: Pick<PipelineLogger, 'warn'> | undefined,
 ): Promise<CoveredScope> {
   if (account === '') throw new TypeError('sweepScope needs the account id');
   const region = await client.config.region();
@@ -99,18 +107,55 @@ async function accountScope(
   // Another region's recorder may record IAM too (older setups did), or say
   // it does where Config cannot: only the home region's sweep may resolve
   // IAM findings, or each region would answer for the same global resources.
-  const answersForGlobal = region === (homeRegion ?? region) && canRecordGlobalIam(region);
+  const home = region === (homeRegion ?? region);
+  const answersForGlobal = home && canRecordGlobalIam(region);
   const recorded = types.filter(
     (type) =>
       (answersForGlobal || !GLOBAL_IAM_TYPES.includes(type)) &&
       groups.some((group) => recordsType(group, type)),
   );
+  warnUnrecorded(logger, account, region, types, recorded, home);
   return {
     provider: 'aws',
     accounts: new Set([account]),
     regions: regionsOf([region], recorded),
     kinds: kindsOf(recorded),
   };
+}
+
+/**
+ * A swept type the region's recorder does not record is never listed: without a word, a sweep
+ * of an account whose recorder leaves out security groups says nothing about them. So it is
+ * named, once per sweep: the types this region should answer for (the global IAM types only in
+ * the home region) that it does not record, and why when the region cannot record IAM at all.
+ */
+function warnUnrecorded(
+  logger: Pick<PipelineLogger, 'warn'> | undefined,
+  account: string,
+  region: string,
+  types: readonly string[],
+  recorded: readonly string[],
+  home: boolean,
+): void {
+  const missing = types.filter(
+    (type) => !recorded.includes(type) && (home || !GLOBAL_IAM_TYPES.includes(type)),
+  );
+  if (missing.length === 0) return;
+  const iamImpossible =
+    home && !canRecordGlobalIam(region) && missing.some((t) => GLOBAL_IAM_TYPES.includes(t));
+  logger?.warn(
+    {
+      account,
+      region,
+      resourceTypes: missing,
+      ...(iamImpossible
+        ? {
+            reason: `AWS Config cannot record the global IAM types in ${region}: sweep them from a region that can (--home-region)`,
+          }
+        : {}),
+    },
+    'the configuration recorder does not record these supported types: the sweep sees none of them and reports nothing about them (record them, or leave them out of --resource-types)',
+  );
 }
 
 async function aggregatorScope(

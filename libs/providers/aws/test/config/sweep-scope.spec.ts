@@ -181,6 +181,76 @@ describe('sweepScope against moto', () => {
       expect(sorted(scope.kinds)).toEqual(['compute.instance', 'storage.bucket']);
     });
 
+    it('names the swept types the recorder does not record, once, with what to do', async () => {
+      const warnings: [Record<string, unknown>, string][] = [];
+      const logger = {
+        warn: (fields: object, message: string) =>
+          void warnings.push([fields as Record<string, unknown>, message]),
+      };
+      await record({ allSupported: false, resourceTypes: ['AWS::S3::Bucket', 'AWS::IAM::Role'] });
+      await sweepScope({
+        client: motoConfigClient(moto.endpoint),
+        account: MOTO_ACCOUNT,
+        resourceTypes: TYPES,
+        logger,
+      });
+      expect(warnings).toEqual([
+        [
+          {
+            account: MOTO_ACCOUNT,
+            region: 'us-east-1',
+            resourceTypes: ['AWS::IAM::User', 'AWS::IAM::Policy', 'AWS::EC2::Instance'],
+          },
+          expect.stringMatching(
+            /^the configuration recorder does not record these supported types: the sweep sees none of them/,
+          ),
+        ],
+      ]);
+
+      // Another region answers for no IAM type: only its own types are named.
+      warnings.length = 0;
+      await record({ allSupported: false, resourceTypes: ['AWS::S3::Bucket'] }, 'eu-west-1');
+      await sweepScope({
+        client: motoConfigClient(moto.endpoint, 'eu-west-1'),
+        account: MOTO_ACCOUNT,
+        resourceTypes: TYPES,
+        homeRegion: 'us-east-1',
+        logger,
+      });
+      expect(warnings.map(([fields]) => fields['resourceTypes'])).toEqual([['AWS::EC2::Instance']]);
+
+      // All recorded: nothing to say.
+      warnings.length = 0;
+      await record({ allSupported: true, includeGlobalResourceTypes: true });
+      await sweepScope({
+        client: motoConfigClient(moto.endpoint),
+        account: MOTO_ACCOUNT,
+        resourceTypes: TYPES,
+        logger,
+      });
+      expect(warnings).toEqual([]);
+    });
+
+    it('says why when the home region cannot record the IAM types at all', async () => {
+      const warnings: Record<string, unknown>[] = [];
+      await record({ allSupported: true, includeGlobalResourceTypes: true }, 'eu-central-2');
+      await sweepScope({
+        client: motoConfigClient(moto.endpoint, 'eu-central-2'),
+        account: MOTO_ACCOUNT,
+        resourceTypes: TYPES,
+        homeRegion: 'eu-central-2',
+        logger: { warn: (fields) => void warnings.push(fields as Record<string, unknown>) },
+      });
+      expect(warnings).toEqual([
+        {
+          account: MOTO_ACCOUNT,
+          region: 'eu-central-2',
+          resourceTypes: [...IAM_TYPES],
+          reason: expect.stringMatching(/cannot record the global IAM types in eu-central-2/),
+        },
+      ]);
+    });
+
     it('needs the account', async () => {
       await expect(
         sweepScope({ client: motoConfigClient(moto.endpoint), account: '' }),
