@@ -2,7 +2,10 @@
 # title: Full administrative grant
 # description: |
 #   A principal can do anything. AWS: a policy statement allows "*" on "*"
-#   (managed, inline, role or user), or AdministratorAccess is attached. Azure: a
+#   (managed, inline, role or user), or AdministratorAccess is attached; a
+#   customer managed policy allowing "*" on "*" is reported on the policy, not
+#   again on the roles and users it is attached to (Config's policy item names
+#   none of them). Azure: a
 #   custom role definition with "*" actions. GCP: roles/owner or roles/editor
 #   granted to a service account or to the public.
 # custom:
