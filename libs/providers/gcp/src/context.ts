@@ -13,14 +13,19 @@ export interface PendingIamPolicy {
 const IAM_POLICIES = 'gcp.iamPolicies';
 const ORG_POLICIES = 'gcp.orgPolicies';
 
-/** IAM_POLICY-only records by asset name. */
-export function iamPolicies(context: InventoryContext): Map<string, PendingIamPolicy> {
-  let map = context.get<Map<string, PendingIamPolicy>>(IAM_POLICIES);
+/** The map the context holds under `key`, made empty on first use. */
+export function contextMap<K, V>(context: InventoryContext, key: string): Map<K, V> {
+  let map = context.get<Map<K, V>>(key);
   if (!(map instanceof Map)) {
     map = new Map();
-    context.set(IAM_POLICIES, map);
+    context.set(key, map);
   }
   return map;
+}
+
+/** IAM_POLICY-only records by asset name. */
+export function iamPolicies(context: InventoryContext): Map<string, PendingIamPolicy> {
+  return contextMap(context, IAM_POLICIES);
 }
 
 /**
@@ -28,12 +33,7 @@ export function iamPolicies(context: InventoryContext): Map<string, PendingIamPo
  * it ("projects/123", "folders/456", "organizations/789").
  */
 export function orgPolicies(context: InventoryContext): Map<string, JsonObject[]> {
-  let map = context.get<Map<string, JsonObject[]>>(ORG_POLICIES);
-  if (!(map instanceof Map)) {
-    map = new Map();
-    context.set(ORG_POLICIES, map);
-  }
-  return map;
+  return contextMap(context, ORG_POLICIES);
 }
 
 /**

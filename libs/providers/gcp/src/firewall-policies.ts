@@ -3,6 +3,7 @@ import type {
   FirewallRule,
   InventoryContext,
 } from '@drift-detective/resource-model';
+import { contextMap } from './context.js';
 import { compareText } from './decode/values.js';
 import { networkKey } from './network-denies.js';
 
@@ -20,12 +21,7 @@ interface HeldPolicy {
 }
 
 function heldPolicies(context: InventoryContext): Map<string, Map<string, HeldPolicy>> {
-  let map = context.get<Map<string, Map<string, HeldPolicy>>>(FIREWALL_POLICIES);
-  if (!(map instanceof Map)) {
-    map = new Map();
-    context.set(FIREWALL_POLICIES, map);
-  }
-  return map;
+  return contextMap(context, FIREWALL_POLICIES);
 }
 
 /** Holds a policy's rules under a node it is associated with ("organizations/…", "folders/…"). */

@@ -1,4 +1,5 @@
 import type { FirewallRule, InventoryContext } from '@drift-detective/resource-model';
+import { contextMap } from './context.js';
 import { compareText } from './decode/values.js';
 
 /*
@@ -12,12 +13,7 @@ export type HeldDenies = readonly FirewallRule[] | 'unreadable';
 
 /** Network → firewall asset name → its deny rules. */
 function networkDenies(context: InventoryContext): Map<string, Map<string, HeldDenies>> {
-  let map = context.get<Map<string, Map<string, HeldDenies>>>(NETWORK_DENIES);
-  if (!(map instanceof Map)) {
-    map = new Map();
-    context.set(NETWORK_DENIES, map);
-  }
-  return map;
+  return contextMap(context, NETWORK_DENIES);
 }
 
 /**

@@ -71,26 +71,35 @@ export function readFirewallRules(
     ['deny', hasDenied ? denied : []],
   ] as const) {
     for (const entry of entries as unknown[]) {
-      const { protocol, ports } = readEntry(entry, fail);
-      rules.push({
-        name,
-        direction,
-        action,
-        priority,
-        protocol,
-        ports,
-        peers: [...peers],
-        peerSpans: addressSpans(peers),
-        enabled,
-        isDefault: false,
-        targets: [...targets],
-      });
+      rules.push(
+        entryRule({ name, direction, action, priority, peers, enabled, targets }, entry, fail),
+      );
     }
   }
   return { rules, network: text(data['network']) };
 }
 
 export type Fail = (reason: string) => never;
+
+/** What a GCP rule's protocol entries share: one FirewallRule is made of each entry. */
+export type RuleFields = Pick<
+  FirewallRule,
+  'name' | 'direction' | 'action' | 'priority' | 'peers' | 'enabled' | 'targets'
+>;
+
+/** The FirewallRule of one protocol entry ({IPProtocol, ports}) of a rule. */
+export function entryRule(fields: RuleFields, entry: unknown, fail: Fail): FirewallRule {
+  const { protocol, ports } = readEntry(entry, fail);
+  return {
+    ...fields,
+    protocol,
+    ports,
+    peers: [...fields.peers],
+    peerSpans: addressSpans(fields.peers),
+    isDefault: false,
+    targets: [...(fields.targets ?? [])],
+  };
+}
 
 /** direction: "INGRESS" | "EGRESS"; the API default when unset is INGRESS. */
 export function readDirection(data: JsonObject, fail: Fail): FirewallRule['direction'] {
@@ -123,7 +132,7 @@ export function readDisabled(data: JsonObject, fail: Fail): boolean {
  * carry the duplicate spelling `ipProtocol`. Protocols are lower-cased ("all" stays "all");
  * numbers stay numbers. Missing `ports` means every port.
  */
-export function readEntry(
+function readEntry(
   entry: unknown,
   fail: Fail,
 ): { protocol: string; ports: PortRange[] | null } {

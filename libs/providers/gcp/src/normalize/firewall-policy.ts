@@ -1,11 +1,11 @@
-import { addressSpans, NormalizeError, type FirewallRule } from '@drift-detective/resource-model';
+import { NormalizeError, type FirewallRule } from '@drift-detective/resource-model';
 import { toCidr } from '../decode/net.js';
 import { isObject, sortedUnique, text, type JsonObject } from '../decode/values.js';
 import { networkKey } from '../network-denies.js';
 import {
+  entryRule,
   readDirection,
   readDisabled,
-  readEntry,
   readPriority,
   strings,
   type Fail,
@@ -86,22 +86,10 @@ function readPolicyRule(rule: unknown, fail: Fail): FirewallRule[] {
   const layer4 = match['layer4Configs'];
   if (!Array.isArray(layer4) || layer4.length === 0)
     return fail('match.layer4Configs lists no protocol');
-  return layer4.map((entry) => {
-    const { protocol, ports } = readEntry(entry, fail);
-    return {
-      name: text(rule['ruleName']),
-      direction,
-      action,
-      priority,
-      protocol,
-      ports,
-      peers: [...peers],
-      peerSpans: addressSpans(peers),
-      enabled,
-      isDefault: false,
-      targets: [...targets],
-    };
-  });
+  const name = text(rule['ruleName']);
+  return layer4.map((entry) =>
+    entryRule({ name, direction, action, priority, peers, enabled, targets }, entry, fail),
+  );
 }
 
 /** Sources of an INGRESS rule, destinations of an EGRESS one (the matcher's src… / dest… fields). */
