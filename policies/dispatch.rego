@@ -36,6 +36,18 @@ kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-0
 	some violation in data.drift.rules.compute.instance_metadata_v1.deny
 }
 
+kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-002"}) if {
+	some violation in data.drift.rules.compute.ip_forwarding.deny
+}
+
+kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-003"}) if {
+	some violation in data.drift.rules.compute.serial_port.deny
+}
+
+kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-004"}) if {
+	some violation in data.drift.rules.compute.shielded_vm.deny
+}
+
 kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-001"}) if {
 	some violation in data.drift.rules.database.public_endpoint.deny
 }

@@ -22,7 +22,8 @@ test_rule_ids_lists_the_whole_catalog if {
 	main.rule_ids == {
 		"DD-STORAGE-001", "DD-STORAGE-002", "DD-STORAGE-003", "DD-STORAGE-004", "DD-STORAGE-005",
 		"DD-NET-001", "DD-NET-002", "DD-IAM-001", "DD-IAM-002", "DD-DB-001", "DD-DB-002",
-		"DD-KMS-001", "DD-LOG-001", "DD-LOG-002", "DD-COMPUTE-001",
+		"DD-KMS-001", "DD-LOG-001", "DD-LOG-002", "DD-COMPUTE-001", "DD-COMPUTE-002",
+		"DD-COMPUTE-003", "DD-COMPUTE-004",
 	}
 }
 

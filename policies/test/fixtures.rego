@@ -258,10 +258,19 @@ instance(name, properties) := resource(
 			"metadataEndpointEnabled": null,
 			"publicIps": null,
 			"identities": null,
+			"ipForwarding": null,
+			"serialPortEnabled": null,
+			"shieldedVm": null,
 		},
 		properties,
 	),
 )
+
+# A GCE instance: `instance`'s defaults, on GCP.
+gcp_instance(name, properties) := object.union(instance(name, properties), {
+	"provider": "gcp",
+	"nativeType": "compute.googleapis.com/Instance",
+})
 
 # A GCP firewall rule and the deny rules the other rules of its network hold.
 gcp_firewall_in_network(name, rules, network_denies) := resource(

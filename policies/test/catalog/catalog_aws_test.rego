@@ -21,6 +21,17 @@ test_aws_dd_compute_001_violating_imds_optional if {
 	fires("DD-COMPUTE-001") with input.resource as resource
 }
 
+test_aws_dd_compute_002_compliant_source_dest_check_on if {
+	every resource in data.catalog.aws["dd-compute-002-compliant-source-dest-check-on"] {
+		not fires("DD-COMPUTE-002") with input.resource as resource
+	}
+}
+
+test_aws_dd_compute_002_violating_source_dest_check_off if {
+	some resource in data.catalog.aws["dd-compute-002-violating-source-dest-check-off"]
+	fires("DD-COMPUTE-002") with input.resource as resource
+}
+
 test_aws_dd_db_001_compliant_rds_private if {
 	every resource in data.catalog.aws["dd-db-001-compliant-rds-private"] {
 		not fires("DD-DB-001") with input.resource as resource

@@ -10,6 +10,39 @@ fires(rule_id) if {
 	violation.rule_id == rule_id
 }
 
+test_gcp_dd_compute_002_compliant_no_ip_forwarding if {
+	every resource in data.catalog.gcp["dd-compute-002-compliant-no-ip-forwarding"] {
+		not fires("DD-COMPUTE-002") with input.resource as resource
+	}
+}
+
+test_gcp_dd_compute_002_violating_ip_forwarding if {
+	some resource in data.catalog.gcp["dd-compute-002-violating-ip-forwarding"]
+	fires("DD-COMPUTE-002") with input.resource as resource
+}
+
+test_gcp_dd_compute_003_compliant_serial_port_disabled if {
+	every resource in data.catalog.gcp["dd-compute-003-compliant-serial-port-disabled"] {
+		not fires("DD-COMPUTE-003") with input.resource as resource
+	}
+}
+
+test_gcp_dd_compute_003_violating_serial_port_enabled if {
+	some resource in data.catalog.gcp["dd-compute-003-violating-serial-port-enabled"]
+	fires("DD-COMPUTE-003") with input.resource as resource
+}
+
+test_gcp_dd_compute_004_compliant_shielded_vm_on if {
+	every resource in data.catalog.gcp["dd-compute-004-compliant-shielded-vm-on"] {
+		not fires("DD-COMPUTE-004") with input.resource as resource
+	}
+}
+
+test_gcp_dd_compute_004_violating_shielded_vm_off if {
+	some resource in data.catalog.gcp["dd-compute-004-violating-shielded-vm-off"]
+	fires("DD-COMPUTE-004") with input.resource as resource
+}
+
 test_gcp_dd_db_001_compliant_authorized_network_office if {
 	every resource in data.catalog.gcp["dd-db-001-compliant-authorized-network-office"] {
 		not fires("DD-DB-001") with input.resource as resource

@@ -19,6 +19,7 @@ const AWS_RULES = [
   'DD-LOG-001',
   'DD-LOG-002',
   'DD-COMPUTE-001',
+  'DD-COMPUTE-002',
 ];
 
 const fixtures = nativeFiles().flatMap((file) => {

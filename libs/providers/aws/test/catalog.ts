@@ -156,6 +156,8 @@ export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
       return instance ? 'compliant' : 'unknown';
     return flag(instance.metadataTokensRequired, false);
   },
+  // sourceDestCheck false: the instance forwards traffic neither from nor to it.
+  'DD-COMPUTE-002': (resource) => flag(props(resource, 'compute.instance')?.ipForwarding, true),
 };
 
 /** The catalog fixtures: dd-<rule>-violating-*.json / dd-<rule>-compliant-*.json. */

@@ -34,6 +34,9 @@ const GCP_RULES = [
   'DD-IAM-002',
   'DD-DB-001',
   'DD-KMS-001',
+  'DD-COMPUTE-002',
+  'DD-COMPUTE-003',
+  'DD-COMPUTE-004',
 ];
 
 const filesOf = (c: CatalogCase) => [c.violating, c.compliant, ...(c.more ?? [])];

@@ -225,4 +225,44 @@ export const CATALOG: readonly CatalogCase[] = [
       return rotationPeriodDays === null ? null : rotationPeriodDays > 90;
     },
   },
+  {
+    rule: 'DD-COMPUTE-002',
+    kind: 'compute.instance',
+    violating: 'dd-compute-002-violating-ip-forwarding.json',
+    compliant: 'dd-compute-002-compliant-no-ip-forwarding.json',
+    datums: [['resource', 'data', 'canIpForward']],
+    verdict: (r) => {
+      const forwarding = props(r)['ipForwarding'];
+      return typeof forwarding === 'boolean' ? forwarding : null;
+    },
+  },
+  {
+    rule: 'DD-COMPUTE-003',
+    kind: 'compute.instance',
+    violating: 'dd-compute-003-violating-serial-port-enabled.json',
+    compliant: 'dd-compute-003-compliant-serial-port-disabled.json',
+    datums: [['resource', 'data', 'metadata', 'items', 0, 'value']],
+    verdict: (r) => {
+      const enabled = props(r)['serialPortEnabled'];
+      return typeof enabled === 'boolean' ? enabled : null;
+    },
+  },
+  {
+    rule: 'DD-COMPUTE-004',
+    kind: 'compute.instance',
+    violating: 'dd-compute-004-violating-shielded-vm-off.json',
+    compliant: 'dd-compute-004-compliant-shielded-vm-on.json',
+    datums: [
+      ['resource', 'data', 'shieldedInstanceConfig', 'enableVtpm'],
+      ['resource', 'data', 'shieldedInstanceConfig', 'enableIntegrityMonitoring'],
+    ],
+    // vTPM or integrity monitoring off; secure boot does not decide.
+    verdict: (r) => {
+      const shielded = props(r)['shieldedVm'] as Record<string, boolean | null> | null;
+      if (shielded === null) return null;
+      const { vtpm, integrityMonitoring } = shielded;
+      if (vtpm === false || integrityMonitoring === false) return true;
+      return vtpm === true && integrityMonitoring === true ? false : null;
+    },
+  },
 ];

@@ -37,6 +37,10 @@ const cases: {
         metadataEndpointEnabled: null,
         publicIps: [],
         identities: ['1098479648729-compute@developer.gserviceaccount.com'],
+        ipForwarding: false,
+        // No metadata on the instance: serial-port-enable is the project's, unknown here.
+        serialPortEnabled: null,
+        shieldedVm: { secureBoot: false, vtpm: true, integrityMonitoring: true },
       },
     },
   },
@@ -63,6 +67,32 @@ const cases: {
     title: 'no serviceAccounts key: the instance runs as nobody',
     document: () => withData((data) => delete data['serviceAccounts']),
     expected: { properties: { identities: [] } },
+  },
+  {
+    title: 'serial-port-enable read as Compute Engine reads it: 1 is on, an odd value unknown',
+    document: () =>
+      withData((data) => {
+        data['metadata'] = { items: [{ key: 'serial-port-enable', value: '1' }] };
+      }),
+    expected: { properties: { serialPortEnabled: true } },
+  },
+  {
+    title: 'a serial-port-enable value that is no boolean is unknown',
+    document: () =>
+      withData((data) => {
+        data['metadata'] = { items: [{ key: 'serial-port-enable', value: 'sometimes' }] };
+      }),
+    expected: { properties: { serialPortEnabled: null } },
+  },
+  {
+    title:
+      'no shieldedInstanceConfig, no canIpForward (an image without Shielded VM, a trimmed record): unknown',
+    document: () =>
+      withData((data) => {
+        delete data['shieldedInstanceConfig'];
+        delete data['canIpForward'];
+      }),
+    expected: { properties: { shieldedVm: null, ipForwarding: null } },
   },
   {
     title: 'no networkInterfaces key (a trimmed record): addresses unknown',

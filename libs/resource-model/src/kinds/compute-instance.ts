@@ -10,5 +10,19 @@ export const ComputeInstanceProperties = z.object({
   publicIps: z.array(z.string()).nullable(),
   /** Identity the instance runs as: instance profile ARN, managed identity, service account e-mails. */
   identities: z.array(z.string()).nullable(),
+  /**
+   * Whether the instance may send and receive packets addressed neither from nor to it (GCP
+   * canIpForward; AWS sourceDestCheck false). null when not reported.
+   */
+  ipForwarding: Tristate,
+  /** Whether interactive access to the serial console is enabled (GCP serial-port-enable). */
+  serialPortEnabled: Tristate,
+  /**
+   * Shielded VM: secure boot, vTPM, integrity monitoring (GCP shieldedInstanceConfig); null
+   * where the cloud reports no such settings.
+   */
+  shieldedVm: z
+    .object({ secureBoot: Tristate, vtpm: Tristate, integrityMonitoring: Tristate })
+    .nullable(),
 });
 export type ComputeInstanceProperties = z.infer<typeof ComputeInstanceProperties>;

@@ -34,9 +34,23 @@ export const ec2Instance: TypeNormalizer<'compute.instance'> = {
         : null,
       publicIps: publicIps(configuration),
       identities: identities(configuration),
+      ipForwarding: sourceDestCheckOff(own(configuration, 'sourceDestCheck')),
+      // EC2 serial console access is an account setting, and Nitro's secure boot is the AMI's.
+      serialPortEnabled: null,
+      shieldedVm: null,
     };
   },
 };
+
+/**
+ * sourceDestCheck false lets the instance forward traffic neither from nor to it (NAT, routing
+ * appliances): "This value must be false for a NAT instance to perform NAT."
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html
+ * Absent (items that predate it): unknown.
+ */
+function sourceDestCheckOff(value: unknown): boolean | null {
+  return typeof value === 'boolean' ? !value : null;
+}
 
 /**
  * IMDS: httpTokens "required" means IMDSv2 only, "optional" allows IMDSv1.

@@ -12,6 +12,9 @@ describe('AWS::EC2::Instance → compute.instance', () => {
         metadataEndpointEnabled: null,
         publicIps: [],
         identities: [],
+        ipForwarding: false,
+        serialPortEnabled: null,
+        shieldedVm: null,
       },
     },
     {
@@ -23,6 +26,9 @@ describe('AWS::EC2::Instance → compute.instance', () => {
         metadataEndpointEnabled: true,
         publicIps: ['34.205.29.138'],
         identities: null,
+        ipForwarding: false,
+        serialPortEnabled: null,
+        shieldedVm: null,
       },
     },
     {
@@ -34,6 +40,10 @@ describe('AWS::EC2::Instance → compute.instance', () => {
         metadataEndpointEnabled: true,
         publicIps: [],
         identities: ['arn:aws:iam::123456789012:instance-profile/app-server'],
+        // The item has no sourceDestCheck: unknown.
+        ipForwarding: null,
+        serialPortEnabled: null,
+        shieldedVm: null,
       },
     },
   ])('$name', ({ document, expected, name }) => {

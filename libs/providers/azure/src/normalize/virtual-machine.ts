@@ -39,5 +39,10 @@ export function normalizeVirtualMachine(
     metadataEndpointEnabled: null,
     publicIps: null,
     identities: managedIdentities(arm.native['identity']),
+    // IP forwarding is a network interface setting (enableIPForwarding), not the VM's; Azure
+    // has no serial-port metadata switch; trusted launch (securityProfile) is not read yet.
+    ipForwarding: null,
+    serialPortEnabled: null,
+    shieldedVm: null,
   });
 }

@@ -132,10 +132,7 @@ export function readDisabled(data: JsonObject, fail: Fail): boolean {
  * carry the duplicate spelling `ipProtocol`. Protocols are lower-cased ("all" stays "all");
  * numbers stay numbers. Missing `ports` means every port.
  */
-function readEntry(
-  entry: unknown,
-  fail: Fail,
-): { protocol: string; ports: PortRange[] | null } {
+function readEntry(entry: unknown, fail: Fail): { protocol: string; ports: PortRange[] | null } {
   if (!isObject(entry)) return fail('an allowed/denied entry is not an object');
   const protocol = text(pick(entry, 'IPProtocol', 'ipProtocol'));
   if (protocol === null) return fail('an allowed/denied entry has no IPProtocol');

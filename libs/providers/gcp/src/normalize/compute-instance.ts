@@ -15,6 +15,44 @@ export function normalizeComputeInstance(input: NormalizerInput): ComputeInstanc
     metadataEndpointEnabled: null,
     publicIps: data === null ? null : publicIps(data),
     identities: data === null ? null : identities(data),
+    ipForwarding: data === null ? null : bool(data['canIpForward']),
+    serialPortEnabled: data === null ? null : metadataFlag(data, 'serial-port-enable'),
+    shieldedVm: data === null ? null : shieldedVm(data['shieldedInstanceConfig']),
+  };
+}
+
+const bool = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
+
+/**
+ * A boolean metadata key set on the instance (metadata.items [{key, value}]), read as Compute
+ * Engine reads it: TRUE/true/1 (also yes/y/on), FALSE/false/0 (also no/n/off). A key the instance
+ * does not set is inherited from the project's metadata, which the inventory does not hold:
+ * unknown, as is a value that is neither.
+ * https://cloud.google.com/compute/docs/instances/interacting-with-serial-console
+ */
+function metadataFlag(data: JsonObject, key: string): boolean | null {
+  const metadata = data['metadata'];
+  const items = isObject(metadata) ? metadata['items'] : undefined;
+  if (!Array.isArray(items)) return null;
+  const item = items.find((entry) => isObject(entry) && entry['key'] === key);
+  const value = isObject(item) ? text(item['value'])?.toLowerCase() : undefined;
+  if (value === undefined || value === null) return null;
+  if (['true', '1', 'yes', 'y', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'n', 'off'].includes(value)) return false;
+  return null;
+}
+
+/**
+ * shieldedInstanceConfig {enableSecureBoot, enableVtpm, enableIntegrityMonitoring}; an instance
+ * whose image does not support Shielded VM has none: unknown.
+ * https://cloud.google.com/compute/docs/reference/rest/v1/instances#ShieldedInstanceConfig
+ */
+function shieldedVm(config: unknown): ComputeInstanceProperties['shieldedVm'] {
+  if (!isObject(config)) return null;
+  return {
+    secureBoot: bool(config['enableSecureBoot']),
+    vtpm: bool(config['enableVtpm']),
+    integrityMonitoring: bool(config['enableIntegrityMonitoring']),
   };
 }
 
