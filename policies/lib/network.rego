@@ -83,7 +83,10 @@ shadowing_unknown(properties) if properties.policyLevels == null
 # or one of a firewall policy above the network, which is evaluated before any
 # rule of the network. AWS security groups have no priorities and no denies.
 shadowed(allow_rule, port, pool) if {
+	# Cheap tests first: most rules are allows, and AWS rules have no priority.
+	is_number(allow_rule.priority)
 	some deny_rule in pool.denies
+	deny_rule.action == "deny"
 	covers(deny_rule, port)
 	deny_comes_first(deny_rule, allow_rule)
 }
@@ -91,6 +94,7 @@ shadowed(allow_rule, port, pool) if {
 shadowed(allow_rule, port, pool) if {
 	some index, level in pool.levels
 	some deny_rule in level.rules
+	deny_rule.action == "deny"
 	covers(deny_rule, port)
 	deny_settles(deny_rule, allow_rule)
 	not taken_before(deny_rule, index, allow_rule, port, pool.levels)
