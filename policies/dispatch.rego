@@ -48,12 +48,20 @@ kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-0
 	some violation in data.drift.rules.compute.shielded_vm.deny
 }
 
+kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-005"}) if {
+	some violation in data.drift.rules.compute.default_service_account.deny
+}
+
 kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-001"}) if {
 	some violation in data.drift.rules.database.public_endpoint.deny
 }
 
 kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-002"}) if {
 	some violation in data.drift.rules.database.unencrypted_storage.deny
+}
+
+kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-004"}) if {
+	some violation in data.drift.rules.database.automated_backups.deny
 }
 
 kind_iam_binding contains object.union(violation, {"rule_id": "DD-IAM-001"}) if {

@@ -189,6 +189,7 @@ database(provider, name, properties) := resource(
 			"allowedNetworks": null,
 			"storageEncrypted": null,
 			"kmsKeyId": null,
+			"automatedBackups": null,
 		},
 		properties,
 	),

@@ -54,6 +54,17 @@ test_aws_dd_db_002_violating_rds_unencrypted if {
 	fires("DD-DB-002") with input.resource as resource
 }
 
+test_aws_dd_db_004_compliant_rds_backups_kept_7_days if {
+	every resource in data.catalog.aws["dd-db-004-compliant-rds-backups-kept-7-days"] {
+		not fires("DD-DB-004") with input.resource as resource
+	}
+}
+
+test_aws_dd_db_004_violating_rds_backups_off if {
+	some resource in data.catalog.aws["dd-db-004-violating-rds-backups-off"]
+	fires("DD-DB-004") with input.resource as resource
+}
+
 test_aws_dd_iam_001_compliant_policy_scoped if {
 	every resource in data.catalog.aws["dd-iam-001-compliant-policy-scoped"] {
 		not fires("DD-IAM-001") with input.resource as resource

@@ -43,6 +43,17 @@ test_gcp_dd_compute_004_violating_shielded_vm_off if {
 	fires("DD-COMPUTE-004") with input.resource as resource
 }
 
+test_gcp_dd_compute_005_compliant_own_service_account if {
+	every resource in data.catalog.gcp["dd-compute-005-compliant-own-service-account"] {
+		not fires("DD-COMPUTE-005") with input.resource as resource
+	}
+}
+
+test_gcp_dd_compute_005_violating_default_service_account if {
+	some resource in data.catalog.gcp["dd-compute-005-violating-default-service-account"]
+	fires("DD-COMPUTE-005") with input.resource as resource
+}
+
 test_gcp_dd_db_001_compliant_authorized_network_office if {
 	every resource in data.catalog.gcp["dd-db-001-compliant-authorized-network-office"] {
 		not fires("DD-DB-001") with input.resource as resource
@@ -63,6 +74,17 @@ test_gcp_dd_db_001_violating_authorized_network_open if {
 test_gcp_dd_db_001_violating_authorized_networks_in_halves if {
 	some resource in data.catalog.gcp["dd-db-001-violating-authorized-networks-in-halves"]
 	fires("DD-DB-001") with input.resource as resource
+}
+
+test_gcp_dd_db_004_compliant_backups_on if {
+	every resource in data.catalog.gcp["dd-db-004-compliant-backups-on"] {
+		not fires("DD-DB-004") with input.resource as resource
+	}
+}
+
+test_gcp_dd_db_004_violating_backups_off if {
+	some resource in data.catalog.gcp["dd-db-004-violating-backups-off"]
+	fires("DD-DB-004") with input.resource as resource
 }
 
 test_gcp_dd_iam_001_compliant_owner_user if {

@@ -15,6 +15,7 @@ const AWS_RULES = [
   'DD-IAM-002',
   'DD-DB-001',
   'DD-DB-002',
+  'DD-DB-004',
   'DD-KMS-001',
   'DD-LOG-001',
   'DD-LOG-002',

@@ -138,6 +138,8 @@ export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
   },
   'DD-DB-001': (resource) => flag(props(resource, 'database.instance')?.publicNetworkAccess, true),
   'DD-DB-002': (resource) => flag(props(resource, 'database.instance')?.storageEncrypted, false),
+  // backupRetentionPeriod 0 turns automated backups off.
+  'DD-DB-004': (resource) => flag(props(resource, 'database.instance')?.automatedBackups, false),
   'DD-KMS-001': (resource) => {
     const key = props(resource, 'kms.key');
     if (!key || key.keyManager === 'AWS') return key ? 'compliant' : 'unknown';

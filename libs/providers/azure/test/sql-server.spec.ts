@@ -22,6 +22,7 @@ function database(partial: Partial<Database>): Database {
     allowedNetworks: null,
     storageEncrypted: null,
     kmsKeyId: null,
+    automatedBackups: null,
     ...partial,
   };
 }

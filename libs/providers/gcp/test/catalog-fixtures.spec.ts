@@ -37,6 +37,8 @@ const GCP_RULES = [
   'DD-COMPUTE-002',
   'DD-COMPUTE-003',
   'DD-COMPUTE-004',
+  'DD-COMPUTE-005',
+  'DD-DB-004',
 ];
 
 const filesOf = (c: CatalogCase) => [c.violating, c.compliant, ...(c.more ?? [])];

@@ -265,4 +265,27 @@ export const CATALOG: readonly CatalogCase[] = [
       return vtpm === true && integrityMonitoring === true ? false : null;
     },
   },
+  {
+    rule: 'DD-COMPUTE-005',
+    kind: 'compute.instance',
+    violating: 'dd-compute-005-violating-default-service-account.json',
+    compliant: 'dd-compute-005-compliant-own-service-account.json',
+    datums: [['resource', 'data', 'serviceAccounts', 0, 'email']],
+    verdict: (r) => {
+      const identities = props(r)['identities'] as string[] | null;
+      if (identities === null) return null;
+      return identities.some((id) => /^\d+-compute@developer\.gserviceaccount\.com$/.test(id));
+    },
+  },
+  {
+    rule: 'DD-DB-004',
+    kind: 'database.instance',
+    violating: 'dd-db-004-violating-backups-off.json',
+    compliant: 'dd-db-004-compliant-backups-on.json',
+    datums: [['resource', 'data', 'settings', 'backupConfiguration', 'enabled']],
+    verdict: (r) => {
+      const backups = props(r)['automatedBackups'];
+      return typeof backups === 'boolean' ? !backups : null;
+    },
+  },
 ];

@@ -15,5 +15,10 @@ export const DatabaseInstanceProperties = z.object({
   /** Storage encrypted at rest: AWS storageEncrypted, Azure TDE (when reported), GCP always true. */
   storageEncrypted: Tristate,
   kmsKeyId: z.string().nullable(),
+  /**
+   * Automated backups on: AWS backupRetentionPeriod above 0, GCP backupConfiguration.enabled.
+   * null when not reported (Azure SQL backs up every database, but the server does not say so).
+   */
+  automatedBackups: Tristate,
 });
 export type DatabaseInstanceProperties = z.infer<typeof DatabaseInstanceProperties>;

@@ -25,8 +25,18 @@ export const rdsDbInstance: TypeNormalizer<'database.instance'> = {
     allowedNetworks: null,
     storageEncrypted: booleanOr(own(configuration, 'storageEncrypted')),
     kmsKeyId: nonEmptyString(own(configuration, 'kmsKeyId')),
+    automatedBackups: backupsOn(own(configuration, 'backupRetentionPeriod')),
   }),
 };
+
+/**
+ * "Setting this parameter to 0 disables automated backups"; any positive number of days keeps
+ * them (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBInstance.html,
+ * BackupRetentionPeriod). Absent or not a whole number: unknown.
+ */
+function backupsOn(value: unknown): boolean | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value > 0 : null;
+}
 
 function dbResource(configuration: Record<string, unknown>): string | null {
   const name = nonEmptyString(own(configuration, 'dBInstanceIdentifier'));

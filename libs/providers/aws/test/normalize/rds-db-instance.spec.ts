@@ -15,6 +15,7 @@ describe('AWS::RDS::DBInstance → database.instance', () => {
         allowedNetworks: null,
         storageEncrypted: false,
         kmsKeyId: null,
+        automatedBackups: true,
       },
     },
     {
@@ -29,6 +30,7 @@ describe('AWS::RDS::DBInstance → database.instance', () => {
         allowedNetworks: null,
         storageEncrypted: true,
         kmsKeyId: 'arn:aws:kms:us-east-1:264683526309:key/e20f3a10-781f-4582-93d7-6dfe67cac827',
+        automatedBackups: true,
       },
     },
     {
@@ -43,6 +45,7 @@ describe('AWS::RDS::DBInstance → database.instance', () => {
         allowedNetworks: null,
         storageEncrypted: true,
         kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
+        automatedBackups: true,
       },
     },
   ])('$name', ({ document, id, resourceName, expected, name }) => {
@@ -71,5 +74,19 @@ describe('AWS::RDS::DBInstance → database.instance', () => {
     item.configuration['publiclyAccessible'] = 'yes';
     const properties = propertiesOf(normalizeOne(item, 'odd'), 'database.instance');
     expect(properties.publicNetworkAccess).toBeNull();
+  });
+
+  it('reads backupRetentionPeriod 0 as automated backups off, and a missing one as unknown', () => {
+    const item = structuredClone(native('dd-db-001-compliant-rds-private.json')) as {
+      configuration: Record<string, unknown>;
+    };
+    item.configuration['backupRetentionPeriod'] = 0;
+    expect(propertiesOf(normalizeOne(item, 'off'), 'database.instance').automatedBackups).toBe(
+      false,
+    );
+    delete item.configuration['backupRetentionPeriod'];
+    expect(propertiesOf(normalizeOne(item, 'unknown'), 'database.instance').automatedBackups).toBe(
+      null,
+    );
   });
 });

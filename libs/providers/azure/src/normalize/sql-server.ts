@@ -71,6 +71,8 @@ function properties(
     // Transparent data encryption is reported per database, not on the server.
     storageEncrypted: null,
     kmsKeyId,
+    // Backups are automatic and per database; the server reports nothing of them.
+    automatedBackups: null,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ComputeInstanceProperties } from '@drift-detective/resource-model';
-import { isObject, sortedUnique, text, type JsonObject } from '../decode/values.js';
+import { bool, isObject, sortedUnique, text, type JsonObject } from '../decode/values.js';
 import type { NormalizerInput } from './input.js';
 
 /**
@@ -20,8 +20,6 @@ export function normalizeComputeInstance(input: NormalizerInput): ComputeInstanc
     shieldedVm: data === null ? null : shieldedVm(data['shieldedInstanceConfig']),
   };
 }
-
-const bool = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
 
 /**
  * A boolean metadata key set on the instance (metadata.items [{key, value}]), read as Compute
@@ -90,12 +88,13 @@ function publicIps(data: JsonObject): string[] | null {
 
 /**
  * serviceAccounts[].email; an instance created without a service account has no
- * `serviceAccounts` key (proto3 JSON omits empty lists), so absent means none.
+ * `serviceAccounts` key (proto3 JSON omits empty lists), so absent means none; a null (no
+ * API writes one) is unknown.
  * https://cloud.google.com/compute/docs/reference/rest/v1/instances#ServiceAccount
  */
 function identities(data: JsonObject): string[] | null {
   const accounts = data['serviceAccounts'];
-  if (accounts === undefined || accounts === null) return [];
+  if (accounts === undefined) return [];
   if (!Array.isArray(accounts)) return null;
   const emails: string[] = [];
   for (const account of accounts) {

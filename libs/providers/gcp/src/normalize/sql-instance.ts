@@ -15,7 +15,8 @@ import type { NormalizerInput } from './input.js';
  */
 export function normalizeSqlInstance(input: NormalizerInput): DatabaseInstanceProperties {
   const { data } = input;
-  const ipConfiguration = objectAt(objectAt(data?.['settings'])?.['ipConfiguration']);
+  const settings = objectAt(data?.['settings']);
+  const ipConfiguration = objectAt(settings?.['ipConfiguration']);
   const databaseVersion = text(data?.['databaseVersion']);
   return {
     engine: databaseVersion === null ? null : engineOf(databaseVersion),
@@ -27,6 +28,9 @@ export function normalizeSqlInstance(input: NormalizerInput): DatabaseInstancePr
     // https://cloud.google.com/sql/docs/mysql/cmek ; https://cloud.google.com/docs/security/encryption/default-encryption
     storageEncrypted: data === null ? null : true,
     kmsKeyId: text(objectAt(data?.['diskEncryptionConfiguration'])?.['kmsKeyName']),
+    // settings.backupConfiguration.enabled; a record without it says nothing.
+    // https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1beta4/instances#BackupConfiguration
+    automatedBackups: bool(objectAt(settings?.['backupConfiguration'])?.['enabled']),
   };
 }
 
