@@ -84,6 +84,14 @@ kind_kms_key contains object.union(violation, {"rule_id": "DD-KMS-001"}) if {
 	some violation in data.drift.rules.kms.rotation.deny
 }
 
+kind_kms_key contains object.union(violation, {"rule_id": "DD-KMS-002"}) if {
+	some violation in data.drift.rules.kms.purge_protection.deny
+}
+
+kind_kms_key contains object.union(violation, {"rule_id": "DD-KMS-003"}) if {
+	some violation in data.drift.rules.kms.vault_rbac.deny
+}
+
 kind_network_firewall contains object.union(violation, {"rule_id": "DD-NET-001"}) if {
 	some violation in data.drift.rules.network.admin_ports.deny
 }

@@ -219,6 +219,8 @@ kms_key(provider, name, properties) := resource(
 			"policy": null,
 			"iamBindings": null,
 			"publicNetworkAccess": null,
+			"purgeProtected": null,
+			"rbacAuthorization": null,
 		},
 		properties,
 	),

@@ -55,6 +55,28 @@ test_azure_dd_iam_001_violating_custom_role_star if {
 	fires("DD-IAM-001") with input.resource as resource
 }
 
+test_azure_dd_kms_002_compliant_purge_protection_on if {
+	every resource in data.catalog.azure["dd-kms-002-compliant-purge-protection-on"] {
+		not fires("DD-KMS-002") with input.resource as resource
+	}
+}
+
+test_azure_dd_kms_002_violating_purge_protection_off if {
+	some resource in data.catalog.azure["dd-kms-002-violating-purge-protection-off"]
+	fires("DD-KMS-002") with input.resource as resource
+}
+
+test_azure_dd_kms_003_compliant_rbac if {
+	every resource in data.catalog.azure["dd-kms-003-compliant-rbac"] {
+		not fires("DD-KMS-003") with input.resource as resource
+	}
+}
+
+test_azure_dd_kms_003_violating_access_policies if {
+	some resource in data.catalog.azure["dd-kms-003-violating-access-policies"]
+	fires("DD-KMS-003") with input.resource as resource
+}
+
 test_azure_dd_net_001_compliant_deny_first if {
 	every resource in data.catalog.azure["dd-net-001-compliant-deny-first"] {
 		not fires("DD-NET-001") with input.resource as resource

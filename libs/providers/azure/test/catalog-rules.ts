@@ -185,6 +185,18 @@ export const CATALOG: CatalogRule[] = [
           r.properties.allowedNetworks.every((n) => n.startIp !== null && n.endIp !== null) &&
           !databaseOpen(r.properties.allowedNetworks))),
   },
+  {
+    id: 'DD-KMS-002',
+    subject: byKind('kms.key'),
+    violates: (r) => r.kind === 'kms.key' && r.properties.purgeProtected === false,
+    compliantValue: (r) => r.kind === 'kms.key' && r.properties.purgeProtected === true,
+  },
+  {
+    id: 'DD-KMS-003',
+    subject: byKind('kms.key'),
+    violates: (r) => r.kind === 'kms.key' && r.properties.rbacAuthorization === false,
+    compliantValue: (r) => r.kind === 'kms.key' && r.properties.rbacAuthorization === true,
+  },
 ];
 
 export function catalogRule(id: string): CatalogRule {

@@ -73,20 +73,29 @@ describe('Microsoft.KeyVault/vaults', () => {
       resource: () => only(scan(cassetteBodies('azure/cassette-keyvault-list-paged.json'))),
       expected: true,
       observedAt: SCAN_STARTED,
+      // No enablePurgeProtection (it accepts only true): off. No enableRbacAuthorization, and
+      // access policies: off.
+      purgeProtected: false,
+      rbacAuthorization: false,
     },
     {
       what: 'publicNetworkAccess Disabled wins over defaultAction Allow; systemData time in UTC',
       resource: () => only(scanOne(native('key-vault-public-network-access-disabled.json'))),
       expected: false,
       observedAt: '2023-06-02T13:30:45.123Z',
+      purgeProtected: false,
+      rbacAuthorization: true,
     },
     {
       what: 'Resource Graph row with properties as JSON text: defaultAction Allow',
       resource: () => only(scanOne(native('resource-graph-row-properties-as-json-string.json'))),
       expected: true,
       observedAt: SCAN_STARTED,
+      // enablePurgeProtection null: never turned on.
+      purgeProtected: false,
+      rbacAuthorization: true,
     },
-  ])('$what', ({ resource, expected, observedAt }) => {
+  ])('$what', ({ resource, expected, observedAt, purgeProtected, rbacAuthorization }) => {
     const vault = ofKind(resource(), 'kms.key');
     assertValidResource(vault);
     expect(vault.properties).toEqual({
@@ -97,8 +106,22 @@ describe('Microsoft.KeyVault/vaults', () => {
       policy: null,
       iamBindings: null,
       publicNetworkAccess: expected,
+      purgeProtected,
+      rbacAuthorization,
     });
     expect(vault.observedAt).toBe(observedAt);
+  });
+
+  it('reads purge protection off when soft delete is off, and a value that is no boolean as unknown', () => {
+    const body = structuredClone(
+      native('dd-kms-002-compliant-purge-protection-on.json') as {
+        properties: Record<string, unknown>;
+      },
+    );
+    body.properties['enableSoftDelete'] = false;
+    expect(ofKind(only(scanOne(body)), 'kms.key').properties.purgeProtected).toBe(false);
+    body.properties['enablePurgeProtection'] = 'yes';
+    expect(ofKind(only(scanOne(body)), 'kms.key').properties.purgeProtected).toBeNull();
   });
 
   it('decodes JSON-text columns into native', () => {

@@ -17,5 +17,12 @@ export const KmsKeyProperties = z.object({
   iamBindings: z.array(IamBinding).nullable(),
   /** Azure Key Vault: public network access / network default action allows all, when reported. */
   publicNetworkAccess: Tristate,
+  /**
+   * Azure Key Vault: whether a deleted vault and its keys can always be recovered for the
+   * retention period (soft delete and purge protection both on); null elsewhere.
+   */
+  purgeProtected: Tristate,
+  /** Azure Key Vault: data-plane access authorized by Azure RBAC, not vault access policies. */
+  rbacAuthorization: Tristate,
 });
 export type KmsKeyProperties = z.infer<typeof KmsKeyProperties>;

@@ -32,6 +32,8 @@ export const kmsKey: TypeNormalizer<'kms.key'> = {
     policy: keyPolicy(supplementary, source),
     iamBindings: null,
     publicNetworkAccess: null,
+    purgeProtected: null,
+    rbacAuthorization: null,
   }),
 };
 

@@ -31,6 +31,8 @@ describe('AWS::KMS::Key → kms.key', () => {
       ],
       iamBindings: null,
       publicNetworkAccess: null,
+      purgeProtected: null,
+      rbacAuthorization: null,
     });
   });
 

@@ -48,5 +48,37 @@ export function normalizeKeyVault(
     policy: null,
     iamBindings: null,
     publicNetworkAccess: publicNetworkAccessOf(arm.properties),
+    purgeProtected: purgeProtectedOf(arm.properties),
+    rbacAuthorization: rbacOf(arm.properties),
   });
+}
+
+/**
+ * Purge protection "does not accept false as its value": once on it stays on, so a vault body
+ * without enablePurgeProtection has it off. It takes effect only with soft delete, which is on
+ * unless enableSoftDelete is false (new vaults cannot turn it off).
+ * https://learn.microsoft.com/en-us/rest/api/keyvault/keyvault/vaults/get#vaultproperties
+ * https://learn.microsoft.com/en-us/azure/key-vault/general/soft-delete-overview
+ */
+function purgeProtectedOf(properties: JsonObject): boolean | null {
+  const purge = properties['enablePurgeProtection'];
+  const softDelete = properties['enableSoftDelete'];
+  if (
+    (purge !== undefined && purge !== null && typeof purge !== 'boolean') ||
+    (softDelete !== undefined && softDelete !== null && typeof softDelete !== 'boolean')
+  ) {
+    return null;
+  }
+  return purge === true && softDelete !== false;
+}
+
+/**
+ * enableRbacAuthorization: "If false, the key vault will use the access policies specified in
+ * vault properties"; absent means false (the API's default when not set).
+ * https://learn.microsoft.com/en-us/rest/api/keyvault/keyvault/vaults/get#vaultproperties
+ */
+function rbacOf(properties: JsonObject): boolean | null {
+  const rbac = properties['enableRbacAuthorization'];
+  if (rbac === undefined || rbac === null) return false;
+  return typeof rbac === 'boolean' ? rbac : null;
 }

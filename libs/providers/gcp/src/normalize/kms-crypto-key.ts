@@ -22,6 +22,8 @@ export function normalizeKmsCryptoKey(input: NormalizerInput): KmsKeyProperties 
     policy: null,
     iamBindings: input.iamBindings,
     publicNetworkAccess: null,
+    purgeProtected: null,
+    rbacAuthorization: null,
   };
 }
 
