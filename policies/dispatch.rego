@@ -124,6 +124,10 @@ kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-005
 	some violation in data.drift.rules.storage.versioning.deny
 }
 
+kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-006"}) if {
+	some violation in data.drift.rules.storage.cross_tenant_replication.deny
+}
+
 # METADATA
 # description: |
 #   The violations of each of input.resources, in their order. One call

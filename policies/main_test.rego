@@ -24,7 +24,7 @@ test_rule_ids_lists_the_whole_catalog if {
 		"DD-NET-001", "DD-NET-002", "DD-IAM-001", "DD-IAM-002", "DD-DB-001", "DD-DB-002",
 		"DD-KMS-001", "DD-LOG-001", "DD-LOG-002", "DD-COMPUTE-001", "DD-COMPUTE-002",
 		"DD-COMPUTE-003", "DD-COMPUTE-004", "DD-COMPUTE-005", "DD-DB-004",
-		"DD-KMS-002", "DD-KMS-003",
+		"DD-KMS-002", "DD-KMS-003", "DD-STORAGE-006",
 	}
 }
 

@@ -51,6 +51,8 @@ unknown_bucket := {
 	"encryption": {"atRest": null, "algorithm": null, "keyId": null},
 	"transport": {"httpsOnly": null, "minimumTlsVersion": null},
 	"versioning": {"enabled": null},
+	"crossTenantReplication": null,
+	"infrastructureEncryption": null,
 }
 
 bucket_types := {

@@ -55,6 +55,7 @@ function instance(cidrs: readonly string[]): ResourceOf<'database.instance'> {
       })),
       storageEncrypted: true,
       kmsKeyId: null,
+      automatedBackups: null,
     },
   };
 }

@@ -176,3 +176,14 @@ test_azure_dd_storage_005_violating_versioning_off if {
 	some resource in data.catalog.azure["dd-storage-005-violating-versioning-off"]
 	fires("DD-STORAGE-005") with input.resource as resource
 }
+
+test_azure_dd_storage_006_compliant_same_tenant_only if {
+	every resource in data.catalog.azure["dd-storage-006-compliant-same-tenant-only"] {
+		not fires("DD-STORAGE-006") with input.resource as resource
+	}
+}
+
+test_azure_dd_storage_006_violating_cross_tenant_replication if {
+	some resource in data.catalog.azure["dd-storage-006-violating-cross-tenant-replication"]
+	fires("DD-STORAGE-006") with input.resource as resource
+}

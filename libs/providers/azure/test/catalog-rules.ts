@@ -197,6 +197,13 @@ export const CATALOG: CatalogRule[] = [
     violates: (r) => r.kind === 'kms.key' && r.properties.rbacAuthorization === false,
     compliantValue: (r) => r.kind === 'kms.key' && r.properties.rbacAuthorization === true,
   },
+  {
+    id: 'DD-STORAGE-006',
+    subject: account,
+    violates: (r) => r.kind === 'storage.bucket' && r.properties.crossTenantReplication === true,
+    compliantValue: (r) =>
+      r.kind === 'storage.bucket' && r.properties.crossTenantReplication === false,
+  },
 ];
 
 export function catalogRule(id: string): CatalogRule {

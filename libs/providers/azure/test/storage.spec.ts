@@ -35,6 +35,8 @@ function bucket(partial: Partial<Bucket>): Bucket {
     encryption: { atRest: null, algorithm: null, keyId: null },
     transport: { httpsOnly: null, minimumTlsVersion: null },
     versioning: { enabled: null },
+    crossTenantReplication: null,
+    infrastructureEncryption: null,
     ...partial,
   };
 }
@@ -70,6 +72,9 @@ describe('Microsoft.Storage/storageAccounts', () => {
       resource: only(recorded2021, 'dfhteststore'),
       expected: bucket({
         allowBlobPublicAccess: true,
+        // As recorded: the account allows object replication to other tenants.
+        crossTenantReplication: true,
+        infrastructureEncryption: false,
         encryption: platformKey,
         transport: { httpsOnly: true, minimumTlsVersion: 'TLS1_2' },
       }),
@@ -94,6 +99,7 @@ describe('Microsoft.Storage/storageAccounts', () => {
             'https://drift-kv.vault.azure.net/keys/storage-key/0123456789abcdef0123456789abcdef',
         },
         transport: { httpsOnly: true, minimumTlsVersion: 'TLS1_2' },
+        infrastructureEncryption: false,
       }),
     },
     {
@@ -103,6 +109,7 @@ describe('Microsoft.Storage/storageAccounts', () => {
         allowBlobPublicAccess: false,
         encryption: { atRest: false, algorithm: 'Microsoft.Storage', keyId: null },
         transport: { httpsOnly: true, minimumTlsVersion: 'TLS1_2' },
+        infrastructureEncryption: false,
       }),
     },
     {
@@ -113,6 +120,7 @@ describe('Microsoft.Storage/storageAccounts', () => {
         encryption: platformKey,
         transport: { httpsOnly: true, minimumTlsVersion: 'TLS1_2' },
         versioning: { enabled: false },
+        infrastructureEncryption: false,
       }),
     },
   ])('$what', ({ resource, expected }) => {

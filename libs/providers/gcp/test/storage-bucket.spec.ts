@@ -189,6 +189,8 @@ describe('storage.googleapis.com/Bucket → storage.bucket', () => {
       ],
       encryption: { atRest: null, algorithm: null, keyId: null },
       versioning: { enabled: null },
+      crossTenantReplication: null,
+      infrastructureEncryption: null,
     });
     // No project in a bucket name, no parent, no ancestors: the project is not known.
     expect(first.account).toBe('');

@@ -51,6 +51,16 @@ export const StorageBucketProperties = z.object({
     minimumTlsVersion: z.string().nullable(),
   }),
   versioning: z.object({ enabled: Tristate }),
+  /**
+   * Azure allowCrossTenantReplication: object replication to accounts of other Entra tenants is
+   * allowed. null when not reported (the default differs for accounts made before 2024).
+   */
+  crossTenantReplication: Tristate,
+  /**
+   * Azure encryption.requireInfrastructureEncryption: a second layer of encryption at rest (CIS
+   * Azure 4.2; no rule reads it yet, see docs/coverage.md).
+   */
+  infrastructureEncryption: Tristate,
 });
 export type StorageBucketProperties = z.infer<typeof StorageBucketProperties>;
 
@@ -70,5 +80,7 @@ export function unknownStorageBucket(): StorageBucketProperties {
     encryption: { atRest: null, algorithm: null, keyId: null },
     transport: { httpsOnly: null, minimumTlsVersion: null },
     versioning: { enabled: null },
+    crossTenantReplication: null,
+    infrastructureEncryption: null,
   };
 }

@@ -74,6 +74,9 @@ export const s3Bucket: TypeNormalizer<'storage.bucket'> = {
         minimumTlsVersion: null,
       },
       versioning: { enabled: versioning(supplementary) },
+      // Azure storage account settings.
+      crossTenantReplication: null,
+      infrastructureEncryption: null,
     };
   },
 };

@@ -72,6 +72,10 @@ export function normalizeStorageAccount(
   };
   // Versioning is a property of the account's blobServices/default child, a separate record.
   result.versioning = { enabled: blobService?.versioning ?? null };
+  // Both absent on bodies of older API versions, and on accounts that never set them: unknown.
+  // https://learn.microsoft.com/en-us/rest/api/storagerp/storage-accounts/get-properties#storageaccount
+  result.crossTenantReplication = asBoolean(properties['allowCrossTenantReplication']);
+  result.infrastructureEncryption = asBoolean(encryption?.['requireInfrastructureEncryption']);
   return armResource(arm, context, 'storage.bucket', T.storageAccount, result);
 }
 

@@ -26,6 +26,9 @@ export function normalizeStorageBucket(input: NormalizerInput): StorageBucketPro
     encryption: encryption(data),
     transport: { httpsOnly: null, minimumTlsVersion: null },
     versioning: { enabled: versioningEnabled(data) },
+    // Azure storage account settings.
+    crossTenantReplication: null,
+    infrastructureEncryption: null,
   };
 }
 
