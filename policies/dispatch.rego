@@ -52,6 +52,14 @@ kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-0
 	some violation in data.drift.rules.compute.default_service_account.deny
 }
 
+kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-006"}) if {
+	some violation in data.drift.rules.compute.project_ssh_keys.deny
+}
+
+kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-007"}) if {
+	some violation in data.drift.rules.compute.os_login.deny
+}
+
 kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-001"}) if {
 	some violation in data.drift.rules.database.public_endpoint.deny
 }

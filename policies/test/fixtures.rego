@@ -265,6 +265,8 @@ instance(name, properties) := resource(
 			"identities": null,
 			"ipForwarding": null,
 			"serialPortEnabled": null,
+			"projectSshKeysBlocked": null,
+			"osLoginEnabled": null,
 			"shieldedVm": null,
 		},
 		properties,

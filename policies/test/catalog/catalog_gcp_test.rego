@@ -54,6 +54,28 @@ test_gcp_dd_compute_005_violating_default_service_account if {
 	fires("DD-COMPUTE-005") with input.resource as resource
 }
 
+test_gcp_dd_compute_006_compliant_project_ssh_keys_blocked if {
+	every resource in data.catalog.gcp["dd-compute-006-compliant-project-ssh-keys-blocked"] {
+		not fires("DD-COMPUTE-006") with input.resource as resource
+	}
+}
+
+test_gcp_dd_compute_006_violating_project_ssh_keys_accepted if {
+	some resource in data.catalog.gcp["dd-compute-006-violating-project-ssh-keys-accepted"]
+	fires("DD-COMPUTE-006") with input.resource as resource
+}
+
+test_gcp_dd_compute_007_compliant_os_login_on if {
+	every resource in data.catalog.gcp["dd-compute-007-compliant-os-login-on"] {
+		not fires("DD-COMPUTE-007") with input.resource as resource
+	}
+}
+
+test_gcp_dd_compute_007_violating_os_login_off if {
+	some resource in data.catalog.gcp["dd-compute-007-violating-os-login-off"]
+	fires("DD-COMPUTE-007") with input.resource as resource
+}
+
 test_gcp_dd_db_001_compliant_authorized_network_office if {
 	every resource in data.catalog.gcp["dd-db-001-compliant-authorized-network-office"] {
 		not fires("DD-DB-001") with input.resource as resource

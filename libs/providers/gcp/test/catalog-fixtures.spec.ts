@@ -39,6 +39,8 @@ const GCP_RULES = [
   'DD-COMPUTE-004',
   'DD-COMPUTE-005',
   'DD-DB-004',
+  'DD-COMPUTE-006',
+  'DD-COMPUTE-007',
 ];
 
 const filesOf = (c: CatalogCase) => [c.violating, c.compliant, ...(c.more ?? [])];

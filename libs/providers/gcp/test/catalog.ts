@@ -288,4 +288,26 @@ export const CATALOG: readonly CatalogCase[] = [
       return typeof backups === 'boolean' ? !backups : null;
     },
   },
+  {
+    rule: 'DD-COMPUTE-006',
+    kind: 'compute.instance',
+    violating: 'dd-compute-006-violating-project-ssh-keys-accepted.json',
+    compliant: 'dd-compute-006-compliant-project-ssh-keys-blocked.json',
+    datums: [['resource', 'data', 'metadata', 'items']],
+    verdict: (r) => {
+      const blocked = props(r)['projectSshKeysBlocked'];
+      return typeof blocked === 'boolean' ? !blocked : null;
+    },
+  },
+  {
+    rule: 'DD-COMPUTE-007',
+    kind: 'compute.instance',
+    violating: 'dd-compute-007-violating-os-login-off.json',
+    compliant: 'dd-compute-007-compliant-os-login-on.json',
+    datums: [['resource', 'data', 'metadata', 'items', 0, 'value']],
+    verdict: (r) => {
+      const osLogin = props(r)['osLoginEnabled'];
+      return typeof osLogin === 'boolean' ? !osLogin : null;
+    },
+  },
 ];

@@ -40,6 +40,8 @@ const cases: {
         ipForwarding: false,
         // No metadata on the instance: serial-port-enable is the project's, unknown here.
         serialPortEnabled: null,
+        projectSshKeysBlocked: null,
+        osLoginEnabled: null,
         shieldedVm: { secureBoot: false, vtpm: true, integrityMonitoring: true },
       },
     },
@@ -75,6 +77,15 @@ const cases: {
         data['metadata'] = { items: [{ key: 'serial-port-enable', value: '1' }] };
       }),
     expected: { properties: { serialPortEnabled: true } },
+  },
+  {
+    title:
+      'metadata without block-project-ssh-keys accepts the project keys; enable-oslogin FALSE is off',
+    document: () =>
+      withData((data) => {
+        data['metadata'] = { items: [{ key: 'enable-oslogin', value: 'FALSE' }] };
+      }),
+    expected: { properties: { projectSshKeysBlocked: false, osLoginEnabled: false } },
   },
   {
     title: 'a serial-port-enable value that is no boolean is unknown',

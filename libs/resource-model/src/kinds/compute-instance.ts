@@ -17,6 +17,10 @@ export const ComputeInstanceProperties = z.object({
   ipForwarding: Tristate,
   /** Whether interactive access to the serial console is enabled (GCP serial-port-enable). */
   serialPortEnabled: Tristate,
+  /** Whether the instance refuses project-wide SSH keys (GCP block-project-ssh-keys). */
+  projectSshKeysBlocked: Tristate,
+  /** Whether OS Login manages SSH access (GCP enable-oslogin set on the instance). */
+  osLoginEnabled: Tristate,
   /**
    * Shielded VM: secure boot, vTPM, integrity monitoring (GCP shieldedInstanceConfig); null
    * where the cloud reports no such settings.

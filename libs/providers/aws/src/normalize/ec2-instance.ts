@@ -37,6 +37,9 @@ export const ec2Instance: TypeNormalizer<'compute.instance'> = {
       ipForwarding: sourceDestCheckOff(own(configuration, 'sourceDestCheck')),
       // EC2 serial console access is an account setting, and Nitro's secure boot is the AMI's.
       serialPortEnabled: null,
+      // SSH keys and OS Login are GCP metadata notions.
+      projectSshKeysBlocked: null,
+      osLoginEnabled: null,
       shieldedVm: null,
     };
   },

@@ -43,6 +43,8 @@ export function normalizeVirtualMachine(
     // has no serial-port metadata switch; trusted launch (securityProfile) is not read yet.
     ipForwarding: null,
     serialPortEnabled: null,
+    projectSshKeysBlocked: null,
+    osLoginEnabled: null,
     shieldedVm: null,
   });
 }

@@ -17,6 +17,8 @@ export function normalizeComputeInstance(input: NormalizerInput): ComputeInstanc
     identities: data === null ? null : identities(data),
     ipForwarding: data === null ? null : bool(data['canIpForward']),
     serialPortEnabled: data === null ? null : metadataFlag(data, 'serial-port-enable'),
+    projectSshKeysBlocked: data === null ? null : sshKeysBlocked(data),
+    osLoginEnabled: data === null ? null : metadataFlag(data, 'enable-oslogin'),
     shieldedVm: data === null ? null : shieldedVm(data['shieldedInstanceConfig']),
   };
 }
@@ -38,6 +40,22 @@ function metadataFlag(data: JsonObject, key: string): boolean | null {
   if (['true', '1', 'yes', 'y', 'on'].includes(value)) return true;
   if (['false', '0', 'no', 'n', 'off'].includes(value)) return false;
   return null;
+}
+
+/**
+ * block-project-ssh-keys is an instance setting only (a project cannot block its own keys), so
+ * an instance whose metadata does not set it accepts the project's keys. A record without
+ * `metadata` at all says nothing: unknown.
+ * https://cloud.google.com/compute/docs/connect/restrict-ssh-keys#block-keys
+ */
+function sshKeysBlocked(data: JsonObject): boolean | null {
+  const metadata = data['metadata'];
+  if (!isObject(metadata)) return null;
+  const items = metadata['items'];
+  const set =
+    Array.isArray(items) &&
+    items.some((entry) => isObject(entry) && entry['key'] === 'block-project-ssh-keys');
+  return set ? metadataFlag(data, 'block-project-ssh-keys') : false;
 }
 
 /**
