@@ -1,30 +1,30 @@
 import { NormalizeError } from '@drift-detective/resource-model';
-import { readRecord } from '../asset.js';
+import { readRecord, type CaiAsset } from '../asset.js';
 import { compareText, stringList, type JsonObject } from '../decode/values.js';
 import { hierarchyTargets } from '../normalize/firewall-policy.js';
 import { networkContextRecord, type NetworkContextRecord } from '../envelope/network-context.js';
 import { firewallFacts, type FirewallFacts } from '../network-firewall.js';
 
-/** The organizations and folders a raw firewall policy record is associated with. */
-export function policyNodes(record: JsonObject, source: string): string[] {
+/** The asset of a raw record; null for one that cannot be read (reported where it is judged). */
+function assetOrNull(record: JsonObject, source: string): CaiAsset | null {
   try {
-    const associations = readRecord(record, source).asset.resource?.data?.['associations'];
-    return Array.isArray(associations) ? hierarchyTargets(associations) : [];
+    return readRecord(record, source).asset;
   } catch (error) {
-    if (error instanceof NormalizeError) return [];
+    if (error instanceof NormalizeError) return null;
     throw error;
   }
 }
 
+/** The organizations and folders a raw firewall policy record is associated with. */
+export function policyNodes(record: JsonObject, source: string): string[] {
+  const associations = assetOrNull(record, source)?.resource?.data?.['associations'];
+  return Array.isArray(associations) ? hierarchyTargets(associations) : [];
+}
+
 /** The facts of a raw firewall record; null for another type or a record that cannot be read. */
 export function readFirewallFacts(record: JsonObject, source: string): FirewallFacts | null {
-  try {
-    return firewallFacts(readRecord(record, source).asset);
-  } catch (error) {
-    // Reported where the record is judged, on its own page or message.
-    if (error instanceof NormalizeError) return null;
-    throw error;
-  }
+  const asset = assetOrNull(record, source);
+  return asset === null ? null : firewallFacts(asset);
 }
 
 /**

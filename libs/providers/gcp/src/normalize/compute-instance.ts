@@ -16,26 +16,29 @@ export function normalizeComputeInstance(input: NormalizerInput): ComputeInstanc
     publicIps: data === null ? null : publicIps(data),
     identities: data === null ? null : identities(data),
     ipForwarding: data === null ? null : bool(data['canIpForward']),
-    serialPortEnabled: data === null ? null : metadataFlag(data, 'serial-port-enable'),
+    serialPortEnabled: data === null ? null : inheritedFlag(data, 'serial-port-enable'),
     projectSshKeysBlocked: data === null ? null : sshKeysBlocked(data),
-    osLoginEnabled: data === null ? null : metadataFlag(data, 'enable-oslogin'),
+    osLoginEnabled: data === null ? null : inheritedFlag(data, 'enable-oslogin'),
     shieldedVm: data === null ? null : shieldedVm(data['shieldedInstanceConfig']),
   };
 }
 
 /**
- * A boolean metadata key set on the instance (metadata.items [{key, value}]), read as Compute
- * Engine reads it: TRUE/true/1 (also yes/y/on), FALSE/false/0 (also no/n/off). A key the instance
- * does not set is inherited from the project's metadata, which the inventory does not hold:
- * unknown, as is a value that is neither.
+ * A boolean metadata key as the instance sets it (metadata.items [{key, value}]), read as Compute
+ * Engine reads it: TRUE/true/1 (also yes/y/on), FALSE/false/0 (also no/n/off); a value that is
+ * neither is unknown (null). 'unset' when the instance's metadata does not set the key, null when
+ * the record carries no `metadata` at all.
  * https://cloud.google.com/compute/docs/instances/interacting-with-serial-console
  */
-function metadataFlag(data: JsonObject, key: string): boolean | null {
+function metadataFlag(data: JsonObject, key: string): boolean | null | 'unset' {
   const metadata = data['metadata'];
-  const items = isObject(metadata) ? metadata['items'] : undefined;
-  if (!Array.isArray(items)) return null;
-  const item = items.find((entry) => isObject(entry) && entry['key'] === key);
-  const value = isObject(item) ? text(item['value'])?.toLowerCase() : undefined;
+  if (!isObject(metadata)) return null;
+  const items = metadata['items'];
+  const item = Array.isArray(items)
+    ? items.find((entry) => isObject(entry) && entry['key'] === key)
+    : undefined;
+  if (!isObject(item)) return 'unset';
+  const value = text(item['value'])?.toLowerCase();
   if (value === undefined || value === null) return null;
   if (['true', '1', 'yes', 'y', 'on'].includes(value)) return true;
   if (['false', '0', 'no', 'n', 'off'].includes(value)) return false;
@@ -43,19 +46,22 @@ function metadataFlag(data: JsonObject, key: string): boolean | null {
 }
 
 /**
+ * A key the instance does not set is inherited from the project's metadata, which the
+ * inventory does not hold: unknown.
+ */
+function inheritedFlag(data: JsonObject, key: string): boolean | null {
+  const flag = metadataFlag(data, key);
+  return flag === 'unset' ? null : flag;
+}
+
+/**
  * block-project-ssh-keys is an instance setting only (a project cannot block its own keys), so
- * an instance whose metadata does not set it accepts the project's keys. A record without
- * `metadata` at all says nothing: unknown.
+ * an instance whose metadata does not set it accepts the project's keys.
  * https://cloud.google.com/compute/docs/connect/restrict-ssh-keys#block-keys
  */
 function sshKeysBlocked(data: JsonObject): boolean | null {
-  const metadata = data['metadata'];
-  if (!isObject(metadata)) return null;
-  const items = metadata['items'];
-  const set =
-    Array.isArray(items) &&
-    items.some((entry) => isObject(entry) && entry['key'] === 'block-project-ssh-keys');
-  return set ? metadataFlag(data, 'block-project-ssh-keys') : false;
+  const flag = metadataFlag(data, 'block-project-ssh-keys');
+  return flag === 'unset' ? false : flag;
 }
 
 /**
