@@ -68,8 +68,16 @@ kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-002"}
 	some violation in data.drift.rules.database.unencrypted_storage.deny
 }
 
+kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-003"}) if {
+	some violation in data.drift.rules.database.tls_not_required.deny
+}
+
 kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-004"}) if {
 	some violation in data.drift.rules.database.automated_backups.deny
+}
+
+kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-005"}) if {
+	some violation in data.drift.rules.database.engine_flags.deny
 }
 
 kind_iam_binding contains object.union(violation, {"rule_id": "DD-IAM-001"}) if {

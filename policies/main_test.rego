@@ -25,7 +25,7 @@ test_rule_ids_lists_the_whole_catalog if {
 		"DD-KMS-001", "DD-LOG-001", "DD-LOG-002", "DD-COMPUTE-001", "DD-COMPUTE-002",
 		"DD-COMPUTE-003", "DD-COMPUTE-004", "DD-COMPUTE-005", "DD-DB-004",
 		"DD-KMS-002", "DD-KMS-003", "DD-STORAGE-006",
-		"DD-COMPUTE-006", "DD-COMPUTE-007",
+		"DD-COMPUTE-006", "DD-COMPUTE-007", "DD-DB-005", "DD-DB-003",
 	}
 }
 

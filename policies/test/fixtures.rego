@@ -192,6 +192,8 @@ database(provider, name, properties) := resource(
 			"storageEncrypted": null,
 			"kmsKeyId": null,
 			"automatedBackups": null,
+			"tlsRequired": null,
+			"databaseFlags": null,
 		},
 		properties,
 	),

@@ -56,6 +56,8 @@ function instance(cidrs: readonly string[]): ResourceOf<'database.instance'> {
       storageEncrypted: true,
       kmsKeyId: null,
       automatedBackups: null,
+      tlsRequired: null,
+      databaseFlags: null,
     },
   };
 }

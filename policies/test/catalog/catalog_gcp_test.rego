@@ -98,6 +98,17 @@ test_gcp_dd_db_001_violating_authorized_networks_in_halves if {
 	fires("DD-DB-001") with input.resource as resource
 }
 
+test_gcp_dd_db_003_compliant_encrypted_only if {
+	every resource in data.catalog.gcp["dd-db-003-compliant-encrypted-only"] {
+		not fires("DD-DB-003") with input.resource as resource
+	}
+}
+
+test_gcp_dd_db_003_violating_unencrypted_allowed if {
+	some resource in data.catalog.gcp["dd-db-003-violating-unencrypted-allowed"]
+	fires("DD-DB-003") with input.resource as resource
+}
+
 test_gcp_dd_db_004_compliant_backups_on if {
 	every resource in data.catalog.gcp["dd-db-004-compliant-backups-on"] {
 		not fires("DD-DB-004") with input.resource as resource
@@ -107,6 +118,39 @@ test_gcp_dd_db_004_compliant_backups_on if {
 test_gcp_dd_db_004_violating_backups_off if {
 	some resource in data.catalog.gcp["dd-db-004-violating-backups-off"]
 	fires("DD-DB-004") with input.resource as resource
+}
+
+test_gcp_dd_db_005_compliant_mysql_local_infile_off if {
+	every resource in data.catalog.gcp["dd-db-005-compliant-mysql-local-infile-off"] {
+		not fires("DD-DB-005") with input.resource as resource
+	}
+}
+
+test_gcp_dd_db_005_compliant_postgres_connections_logged if {
+	every resource in data.catalog.gcp["dd-db-005-compliant-postgres-connections-logged"] {
+		not fires("DD-DB-005") with input.resource as resource
+	}
+}
+
+test_gcp_dd_db_005_compliant_sqlserver_remote_access_off if {
+	every resource in data.catalog.gcp["dd-db-005-compliant-sqlserver-remote-access-off"] {
+		not fires("DD-DB-005") with input.resource as resource
+	}
+}
+
+test_gcp_dd_db_005_violating_mysql_local_infile_on if {
+	some resource in data.catalog.gcp["dd-db-005-violating-mysql-local-infile-on"]
+	fires("DD-DB-005") with input.resource as resource
+}
+
+test_gcp_dd_db_005_violating_postgres_connections_unlogged if {
+	some resource in data.catalog.gcp["dd-db-005-violating-postgres-connections-unlogged"]
+	fires("DD-DB-005") with input.resource as resource
+}
+
+test_gcp_dd_db_005_violating_sqlserver_remote_access_default if {
+	some resource in data.catalog.gcp["dd-db-005-violating-sqlserver-remote-access-default"]
+	fires("DD-DB-005") with input.resource as resource
 }
 
 test_gcp_dd_iam_001_compliant_owner_user if {

@@ -23,6 +23,8 @@ function database(partial: Partial<Database>): Database {
     storageEncrypted: null,
     kmsKeyId: null,
     automatedBackups: null,
+    tlsRequired: true,
+    databaseFlags: null,
     ...partial,
   };
 }

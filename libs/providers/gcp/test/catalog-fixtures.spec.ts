@@ -41,6 +41,8 @@ const GCP_RULES = [
   'DD-DB-004',
   'DD-COMPUTE-006',
   'DD-COMPUTE-007',
+  'DD-DB-005',
+  'DD-DB-003',
 ];
 
 const filesOf = (c: CatalogCase) => [c.violating, c.compliant, ...(c.more ?? [])];

@@ -38,6 +38,57 @@ type Props = Record<string, unknown>;
 const props = (resource: Resource) => resource.properties as Props;
 const bindings = (value: unknown) => value as IamBinding[] | null;
 
+const always = () => true;
+const never = () => false;
+const LEVELS = [
+  'debug5',
+  'debug4',
+  'debug3',
+  'debug2',
+  'debug1',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'log',
+  'fatal',
+  'panic',
+];
+const upTo = (level: string) => LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+
+/**
+ * The CIS GCP 6.1–6.3 flags: the values that comply, and whether leaving the flag unset (the
+ * engine default) complies. local_infile is on by default before MySQL 8.0.2.
+ */
+const BENCHMARK_FLAGS: Record<
+  string,
+  Record<string, { accepted: string[]; unsetComplies: (version: string) => boolean }>
+> = {
+  mysql: {
+    skip_show_database: { accepted: ['on'], unsetComplies: never },
+    local_infile: { accepted: ['off'], unsetComplies: (v) => !v.startsWith('MYSQL_5') },
+  },
+  postgres: {
+    log_error_verbosity: { accepted: ['default', 'terse'], unsetComplies: always },
+    log_connections: { accepted: ['on'], unsetComplies: never },
+    log_disconnections: { accepted: ['on'], unsetComplies: never },
+    log_statement: { accepted: ['ddl', 'mod', 'all'], unsetComplies: never },
+    log_min_messages: { accepted: upTo('warning'), unsetComplies: always },
+    log_min_error_statement: { accepted: upTo('error'), unsetComplies: always },
+    log_min_duration_statement: { accepted: ['-1'], unsetComplies: always },
+    'cloudsql.enable_pgaudit': { accepted: ['on'], unsetComplies: never },
+  },
+  sqlserver: {
+    'external scripts enabled': { accepted: ['off'], unsetComplies: always },
+    'cross db ownership chaining': { accepted: ['off'], unsetComplies: always },
+    'user connections': { accepted: ['0'], unsetComplies: always },
+    'user options': { accepted: [], unsetComplies: always },
+    'remote access': { accepted: ['off'], unsetComplies: never },
+    '3625': { accepted: ['on'], unsetComplies: never },
+    'contained database authentication': { accepted: ['off'], unsetComplies: always },
+  },
+};
+
 const activeAllow = (rule: FirewallRule) =>
   rule.enabled && rule.direction === 'ingress' && rule.action === 'allow';
 const covers = (rule: FirewallRule, port: number) =>
@@ -308,6 +359,40 @@ export const CATALOG: readonly CatalogCase[] = [
     verdict: (r) => {
       const osLogin = props(r)['osLoginEnabled'];
       return typeof osLogin === 'boolean' ? !osLogin : null;
+    },
+  },
+  {
+    rule: 'DD-DB-005',
+    kind: 'database.instance',
+    violating: 'dd-db-005-violating-postgres-connections-unlogged.json',
+    compliant: 'dd-db-005-compliant-postgres-connections-logged.json',
+    more: [
+      'dd-db-005-violating-mysql-local-infile-on.json',
+      'dd-db-005-compliant-mysql-local-infile-off.json',
+      'dd-db-005-violating-sqlserver-remote-access-default.json',
+      'dd-db-005-compliant-sqlserver-remote-access-off.json',
+    ],
+    datums: [['resource', 'data', 'settings', 'databaseFlags', 0, 'value']],
+    verdict: (r) => {
+      const flags = props(r)['databaseFlags'] as Record<string, string> | null;
+      const checks = BENCHMARK_FLAGS[String(props(r)['engine'])];
+      if (flags === null || checks === undefined) return null;
+      return Object.entries(checks).some(([name, check]) => {
+        const value = flags[name];
+        if (value === undefined) return !check.unsetComplies(String(props(r)['engineVersion']));
+        return !check.accepted.includes(value.toLowerCase());
+      });
+    },
+  },
+  {
+    rule: 'DD-DB-003',
+    kind: 'database.instance',
+    violating: 'dd-db-003-violating-unencrypted-allowed.json',
+    compliant: 'dd-db-003-compliant-encrypted-only.json',
+    datums: [['resource', 'data', 'settings', 'ipConfiguration', 'sslMode']],
+    verdict: (r) => {
+      const tls = props(r)['tlsRequired'];
+      return typeof tls === 'boolean' ? !tls : null;
     },
   },
 ];

@@ -101,6 +101,70 @@ const cases: {
     },
     expected: { properties: { publicNetworkAccess: null, allowedNetworks: null } },
   },
+  {
+    title: 'flags as name → value, sorted; a flag without a value reads ""; none set reads {}',
+    document: () => {
+      const data = listedInstance();
+      (data['settings'] as Data)['databaseFlags'] = [
+        { name: 'log_statement', value: 'ddl' },
+        { name: '3625' },
+        { name: 'log_connections', value: 'on' },
+      ];
+      return flightInstance(data);
+    },
+    expected: {
+      properties: { databaseFlags: { '3625': '', log_connections: 'on', log_statement: 'ddl' } },
+    },
+  },
+  {
+    title: 'no databaseFlags: nothing set, the engine defaults apply',
+    document: () => flightInstance(listedInstance()),
+    expected: { properties: { databaseFlags: {} } },
+  },
+  {
+    title: 'a flag entry that cannot be read: the flags are unknown, not fewer',
+    document: () => {
+      const data = listedInstance();
+      (data['settings'] as Data)['databaseFlags'] = [
+        { name: 'log_connections', value: 'on' },
+        { value: 'on' },
+      ];
+      return flightInstance(data);
+    },
+    expected: { properties: { databaseFlags: null } },
+  },
+  {
+    title: 'no settings at all: flags unknown',
+    document: () => {
+      const data = listedInstance();
+      delete data['settings'];
+      return flightInstance(data);
+    },
+    expected: { properties: { databaseFlags: null, tlsRequired: null } },
+  },
+  ...(
+    [
+      ['ENCRYPTED_ONLY', undefined, true],
+      ['TRUSTED_CLIENT_CERTIFICATE_REQUIRED', false, true],
+      ['ALLOW_UNENCRYPTED_AND_ENCRYPTED', true, false],
+      [undefined, true, true],
+      [undefined, false, false],
+      ['SSL_MODE_UNSPECIFIED', undefined, null],
+      [undefined, undefined, null],
+    ] as const
+  ).map(([sslMode, requireSsl, tlsRequired]) => ({
+    title: `sslMode ${sslMode ?? 'absent'} with requireSsl ${String(requireSsl)}: TLS required ${String(tlsRequired)}`,
+    document: () => {
+      const data = listedInstance();
+      const ip = ipConfiguration(data);
+      delete ip['sslMode'];
+      delete ip['requireSsl'];
+      if (sslMode !== undefined) ip['sslMode'] = sslMode;
+      if (requireSsl !== undefined) ip['requireSsl'] = requireSsl;
+      return flightInstance(data);
+    },
+    expected: { properties: { tlsRequired } },
+  })),
 ];
 
 describe('sqladmin.googleapis.com/Instance → database.instance', () => {
@@ -130,12 +194,16 @@ describe('sqladmin.googleapis.com/Instance → database.instance', () => {
       allowedNetworks: [{ name: null, cidr: '0.0.0.0/0', startIp: null, endIp: null }],
       // This hand-trimmed export has no databaseVersion.
       engine: null,
+      databaseFlags: { general_log: 'on', log_output: 'FILE', slow_query_log: 'on' },
+      tlsRequired: false,
     });
     // The key is missing (not []): the export does not say who is authorized.
     const none = ids.get(
       '//cloudsql.googleapis.com/projects/noble-history-87417/instances/no-authorized-networks',
     ) as Database;
     expect(none.properties.allowedNetworks).toBeNull();
+    // requireSsl true without sslMode (a record older than sslMode); no databaseFlags.
+    expect(none.properties).toMatchObject({ tlsRequired: true, databaseFlags: {} });
     const privateOnly = ids.get(
       '//cloudsql.googleapis.com/projects/test-project/instances/private-sql',
     ) as Database;
@@ -143,6 +211,8 @@ describe('sqladmin.googleapis.com/Instance → database.instance', () => {
       engine: 'postgres',
       engineVersion: 'POSTGRES_9_6',
       publicNetworkAccess: false,
+      // Neither sslMode nor requireSsl: the record does not say.
+      tlsRequired: null,
     });
     for (const resource of resources) assertValidResource(resource, resource.id);
   });

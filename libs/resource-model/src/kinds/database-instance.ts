@@ -20,5 +20,19 @@ export const DatabaseInstanceProperties = z.object({
    * null when not reported (Azure SQL backs up every database, but the server does not say so).
    */
   automatedBackups: Tristate,
+  /**
+   * Connections must use TLS: GCP ipConfiguration.sslMode ENCRYPTED_ONLY or
+   * TRUSTED_CLIENT_CERTIFICATE_REQUIRED (or the older requireSsl true); Azure SQL always (it
+   * enforces TLS on every connection). null where the inventory does not say (AWS: rds.force_ssl
+   * lives in the parameter group, which the Config item does not carry).
+   */
+  tlsRequired: Tristate,
+  /**
+   * The engine flags set on the instance, name → value as written (GCP settings.databaseFlags).
+   * {} when none is set: the engine defaults apply. null when not reported (AWS parameter
+   * groups and Azure server parameters are not in the inventory), or when an entry cannot be
+   * read, since dropping it could hide a flag that matters.
+   */
+  databaseFlags: z.record(z.string(), z.string()).nullable(),
 });
 export type DatabaseInstanceProperties = z.infer<typeof DatabaseInstanceProperties>;

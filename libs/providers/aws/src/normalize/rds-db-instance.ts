@@ -26,6 +26,11 @@ export const rdsDbInstance: TypeNormalizer<'database.instance'> = {
     storageEncrypted: booleanOr(own(configuration, 'storageEncrypted')),
     kmsKeyId: nonEmptyString(own(configuration, 'kmsKeyId')),
     automatedBackups: backupsOn(own(configuration, 'backupRetentionPeriod')),
+    // rds.force_ssl / require_secure_transport and every other engine flag live in the DB
+    // parameter group; the Config item names the group, not its parameters.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithParamGroups.html
+    tlsRequired: null,
+    databaseFlags: null,
   }),
 };
 

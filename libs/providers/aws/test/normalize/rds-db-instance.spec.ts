@@ -16,6 +16,8 @@ describe('AWS::RDS::DBInstance → database.instance', () => {
         storageEncrypted: false,
         kmsKeyId: null,
         automatedBackups: true,
+        tlsRequired: null,
+        databaseFlags: null,
       },
     },
     {
@@ -31,6 +33,8 @@ describe('AWS::RDS::DBInstance → database.instance', () => {
         storageEncrypted: true,
         kmsKeyId: 'arn:aws:kms:us-east-1:264683526309:key/e20f3a10-781f-4582-93d7-6dfe67cac827',
         automatedBackups: true,
+        tlsRequired: null,
+        databaseFlags: null,
       },
     },
     {
@@ -46,6 +50,8 @@ describe('AWS::RDS::DBInstance → database.instance', () => {
         storageEncrypted: true,
         kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
         automatedBackups: true,
+        tlsRequired: null,
+        databaseFlags: null,
       },
     },
   ])('$name', ({ document, id, resourceName, expected, name }) => {

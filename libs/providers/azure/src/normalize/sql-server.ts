@@ -73,6 +73,13 @@ function properties(
     kmsKeyId,
     // Backups are automatic and per database; the server reports nothing of them.
     automatedBackups: null,
+    // "SQL Database, SQL Managed Instance, and Azure Synapse Analytics enforce encryption
+    // (SSL/TLS) at all times for all connections."
+    // https://learn.microsoft.com/azure/azure-sql/database/security-overview#transport-layer-security-encryption-in-transit
+    tlsRequired: true,
+    // Azure SQL has no server flags of the kind the benchmarks name (its PostgreSQL and MySQL
+    // flexible servers do, as `configurations` children, which this inventory does not read).
+    databaseFlags: null,
   };
 }
 

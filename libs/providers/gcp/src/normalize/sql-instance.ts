@@ -31,7 +31,51 @@ export function normalizeSqlInstance(input: NormalizerInput): DatabaseInstancePr
     // settings.backupConfiguration.enabled; a record without it says nothing.
     // https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1beta4/instances#BackupConfiguration
     automatedBackups: bool(objectAt(settings?.['backupConfiguration'])?.['enabled']),
+    tlsRequired: ipConfiguration === null ? null : tlsRequired(ipConfiguration),
+    databaseFlags: settings === null ? null : databaseFlags(settings),
   };
+}
+
+/**
+ * settings.ipConfiguration.sslMode: ENCRYPTED_ONLY and TRUSTED_CLIENT_CERTIFICATE_REQUIRED refuse
+ * unencrypted connections, ALLOW_UNENCRYPTED_AND_ENCRYPTED accepts them. Without sslMode (older
+ * records, or SSL_MODE_UNSPECIFIED) the deprecated requireSsl says the same; with neither, the
+ * record does not say (unknown, not the default).
+ * https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1beta4/instances#ipconfiguration
+ */
+function tlsRequired(ipConfiguration: JsonObject): boolean | null {
+  switch (text(ipConfiguration['sslMode'])) {
+    case 'ENCRYPTED_ONLY':
+    case 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED':
+      return true;
+    case 'ALLOW_UNENCRYPTED_AND_ENCRYPTED':
+      return false;
+    default:
+      return bool(ipConfiguration['requireSsl']);
+  }
+}
+
+/**
+ * settings.databaseFlags[] (DatabaseFlags: name, value) as name → value. The Admin API omits the
+ * list when no flag is set, so absent is {} (the engine defaults apply); a flag that takes no
+ * value has none ("" here). An entry that cannot be read makes the whole null: dropping it could
+ * hide the flag a rule looks for.
+ * https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1beta4/instances#databaseflags
+ */
+function databaseFlags(settings: JsonObject): Record<string, string> | null {
+  const entries = settings['databaseFlags'];
+  if (entries === undefined) return {};
+  if (!Array.isArray(entries)) return null;
+  const flags: [string, string][] = [];
+  for (const entry of entries) {
+    if (!isObject(entry)) return null;
+    const name = text(entry['name']);
+    const value = entry['value'] ?? '';
+    if (name === null || typeof value !== 'string') return null;
+    flags.push([name, value]);
+  }
+  // Sorted by name: the same flags in another order are the same configuration.
+  return Object.fromEntries(flags.sort(([a], [b]) => compareText(a, b)));
 }
 
 /** "MYSQL_5_7" → "mysql", "POSTGRES_9_6" → "postgres", "SQLSERVER_2017_STANDARD" → "sqlserver". */
