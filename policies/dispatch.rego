@@ -32,6 +32,10 @@ kind_audit_trail contains object.union(violation, {"rule_id": "DD-LOG-002"}) if 
 	some violation in data.drift.rules.logging.log_file_validation.deny
 }
 
+kind_audit_trail contains object.union(violation, {"rule_id": "DD-LOG-003"}) if {
+	some violation in data.drift.rules.logging.log_encryption.deny
+}
+
 kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-001"}) if {
 	some violation in data.drift.rules.compute.instance_metadata_v1.deny
 }
@@ -60,6 +64,10 @@ kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-0
 	some violation in data.drift.rules.compute.os_login.deny
 }
 
+kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-008"}) if {
+	some violation in data.drift.rules.compute.instance_role.deny
+}
+
 kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-001"}) if {
 	some violation in data.drift.rules.database.public_endpoint.deny
 }
@@ -80,6 +88,10 @@ kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-005"}
 	some violation in data.drift.rules.database.engine_flags.deny
 }
 
+kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-006"}) if {
+	some violation in data.drift.rules.database.minor_version_upgrade.deny
+}
+
 kind_iam_binding contains object.union(violation, {"rule_id": "DD-IAM-001"}) if {
 	some violation in data.drift.rules.iam.admin_grant.deny
 }
@@ -90,6 +102,14 @@ kind_iam_binding contains object.union(violation, {"rule_id": "DD-IAM-002"}) if 
 
 kind_iam_policy contains object.union(violation, {"rule_id": "DD-IAM-001"}) if {
 	some violation in data.drift.rules.iam.admin_grant.deny
+}
+
+kind_iam_policy contains object.union(violation, {"rule_id": "DD-IAM-003"}) if {
+	some violation in data.drift.rules.iam.cloudshell_access.deny
+}
+
+kind_iam_policy contains object.union(violation, {"rule_id": "DD-IAM-004"}) if {
+	some violation in data.drift.rules.iam.user_direct_policies.deny
 }
 
 kind_kms_key contains object.union(violation, {"rule_id": "DD-IAM-002"}) if {
@@ -114,6 +134,10 @@ kind_network_firewall contains object.union(violation, {"rule_id": "DD-NET-001"}
 
 kind_network_firewall contains object.union(violation, {"rule_id": "DD-NET-002"}) if {
 	some violation in data.drift.rules.network.all_ports.deny
+}
+
+kind_network_firewall contains object.union(violation, {"rule_id": "DD-NET-003"}) if {
+	some violation in data.drift.rules.network.default_group.deny
 }
 
 kind_serverless_function contains object.union(violation, {"rule_id": "DD-IAM-002"}) if {

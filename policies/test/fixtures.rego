@@ -193,6 +193,7 @@ database(provider, name, properties) := resource(
 			"kmsKeyId": null,
 			"automatedBackups": null,
 			"tlsRequired": null,
+			"autoMinorVersionUpgrade": null,
 			"databaseFlags": null,
 		},
 		properties,
@@ -253,7 +254,7 @@ function(provider, name, properties) := resource(
 
 trail(name, properties) := resource(
 	"aws", "audit.trail", "AWS::CloudTrail::Trail", name,
-	object.union({"logging": null, "multiRegion": null, "logFileValidation": null, "kmsKeyId": null}, properties),
+	object.union({"logging": null, "multiRegion": null, "logFileValidation": null, "kmsKeyId": null, "kmsEncrypted": null}, properties),
 )
 
 instance(name, properties) := resource(

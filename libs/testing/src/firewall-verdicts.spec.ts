@@ -57,6 +57,7 @@ function instance(cidrs: readonly string[]): ResourceOf<'database.instance'> {
       kmsKeyId: null,
       automatedBackups: null,
       tlsRequired: null,
+      autoMinorVersionUpgrade: null,
       databaseFlags: null,
     },
   };

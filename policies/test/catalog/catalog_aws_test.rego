@@ -32,6 +32,17 @@ test_aws_dd_compute_002_violating_source_dest_check_off if {
 	fires("DD-COMPUTE-002") with input.resource as resource
 }
 
+test_aws_dd_compute_008_compliant_instance_profile if {
+	every resource in data.catalog.aws["dd-compute-008-compliant-instance-profile"] {
+		not fires("DD-COMPUTE-008") with input.resource as resource
+	}
+}
+
+test_aws_dd_compute_008_violating_no_instance_profile if {
+	some resource in data.catalog.aws["dd-compute-008-violating-no-instance-profile"]
+	fires("DD-COMPUTE-008") with input.resource as resource
+}
+
 test_aws_dd_db_001_compliant_rds_private if {
 	every resource in data.catalog.aws["dd-db-001-compliant-rds-private"] {
 		not fires("DD-DB-001") with input.resource as resource
@@ -63,6 +74,17 @@ test_aws_dd_db_004_compliant_rds_backups_kept_7_days if {
 test_aws_dd_db_004_violating_rds_backups_off if {
 	some resource in data.catalog.aws["dd-db-004-violating-rds-backups-off"]
 	fires("DD-DB-004") with input.resource as resource
+}
+
+test_aws_dd_db_006_compliant_rds_minor_upgrades_on if {
+	every resource in data.catalog.aws["dd-db-006-compliant-rds-minor-upgrades-on"] {
+		not fires("DD-DB-006") with input.resource as resource
+	}
+}
+
+test_aws_dd_db_006_violating_rds_minor_upgrades_off if {
+	some resource in data.catalog.aws["dd-db-006-violating-rds-minor-upgrades-off"]
+	fires("DD-DB-006") with input.resource as resource
 }
 
 test_aws_dd_iam_001_compliant_policy_scoped if {
@@ -109,6 +131,28 @@ test_aws_dd_iam_002_violating_lambda_public if {
 	fires("DD-IAM-002") with input.resource as resource
 }
 
+test_aws_dd_iam_003_compliant_role_cloudshell_power_user if {
+	every resource in data.catalog.aws["dd-iam-003-compliant-role-cloudshell-power-user"] {
+		not fires("DD-IAM-003") with input.resource as resource
+	}
+}
+
+test_aws_dd_iam_003_violating_role_cloudshell_full_access if {
+	some resource in data.catalog.aws["dd-iam-003-violating-role-cloudshell-full-access"]
+	fires("DD-IAM-003") with input.resource as resource
+}
+
+test_aws_dd_iam_004_compliant_user_through_groups if {
+	every resource in data.catalog.aws["dd-iam-004-compliant-user-through-groups"] {
+		not fires("DD-IAM-004") with input.resource as resource
+	}
+}
+
+test_aws_dd_iam_004_violating_user_attached_policy if {
+	some resource in data.catalog.aws["dd-iam-004-violating-user-attached-policy"]
+	fires("DD-IAM-004") with input.resource as resource
+}
+
 test_aws_dd_kms_001_compliant_rotation_on if {
 	every resource in data.catalog.aws["dd-kms-001-compliant-rotation-on"] {
 		not fires("DD-KMS-001") with input.resource as resource
@@ -140,6 +184,17 @@ test_aws_dd_log_002_compliant_log_file_validation_on if {
 test_aws_dd_log_002_violating_log_file_validation_off if {
 	some resource in data.catalog.aws["dd-log-002-violating-log-file-validation-off"]
 	fires("DD-LOG-002") with input.resource as resource
+}
+
+test_aws_dd_log_003_compliant_trail_sse_kms if {
+	every resource in data.catalog.aws["dd-log-003-compliant-trail-sse-kms"] {
+		not fires("DD-LOG-003") with input.resource as resource
+	}
+}
+
+test_aws_dd_log_003_violating_trail_sse_s3 if {
+	some resource in data.catalog.aws["dd-log-003-violating-trail-sse-s3"]
+	fires("DD-LOG-003") with input.resource as resource
 }
 
 test_aws_dd_net_001_compliant_ssh_in_pieces_with_a_gap if {
@@ -184,6 +239,17 @@ test_aws_dd_net_002_compliant_icmp_from_anywhere if {
 test_aws_dd_net_002_violating_all_traffic_open if {
 	some resource in data.catalog.aws["dd-net-002-violating-all-traffic-open"]
 	fires("DD-NET-002") with input.resource as resource
+}
+
+test_aws_dd_net_003_compliant_default_group_empty if {
+	every resource in data.catalog.aws["dd-net-003-compliant-default-group-empty"] {
+		not fires("DD-NET-003") with input.resource as resource
+	}
+}
+
+test_aws_dd_net_003_violating_default_group_rules if {
+	some resource in data.catalog.aws["dd-net-003-violating-default-group-rules"]
+	fires("DD-NET-003") with input.resource as resource
 }
 
 test_aws_dd_storage_001_compliant_bucket_block_on if {

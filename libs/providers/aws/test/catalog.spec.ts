@@ -21,6 +21,12 @@ const AWS_RULES = [
   'DD-LOG-002',
   'DD-COMPUTE-001',
   'DD-COMPUTE-002',
+  'DD-LOG-003',
+  'DD-DB-006',
+  'DD-NET-003',
+  'DD-COMPUTE-008',
+  'DD-IAM-003',
+  'DD-IAM-004',
 ];
 
 const fixtures = nativeFiles().flatMap((file) => {

@@ -160,6 +160,40 @@ export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
   },
   // sourceDestCheck false: the instance forwards traffic neither from nor to it.
   'DD-COMPUTE-002': (resource) => flag(props(resource, 'compute.instance')?.ipForwarding, true),
+  // A trail without kmsKeyId keeps its logs under S3-managed keys only.
+  'DD-LOG-003': (resource) => flag(props(resource, 'audit.trail')?.kmsEncrypted, false),
+  'DD-DB-006': (resource) =>
+    flag(props(resource, 'database.instance')?.autoMinorVersionUpgrade, false),
+  // The VPC's default group should hold no rule at all, in either direction.
+  'DD-NET-003': (resource) => {
+    const firewall = props(resource, 'network.firewall');
+    if (!firewall || firewall.defaultGroup === null || firewall.defaultGroup === undefined)
+      return 'unknown';
+    return firewall.defaultGroup && firewall.rules.length > 0 ? 'violating' : 'compliant';
+  },
+  // An instance profile of none: [] (null is "the item does not say").
+  'DD-COMPUTE-008': (resource) => {
+    const identities = props(resource, 'compute.instance')?.identities;
+    return identities === null || identities === undefined
+      ? 'unknown'
+      : identities.length === 0
+        ? 'violating'
+        : 'compliant';
+  },
+  'DD-IAM-003': (resource) => {
+    const attached = props(resource, 'iam.policy')?.attachedPolicies;
+    if (attached === null || attached === undefined) return 'unknown';
+    return attached.some((p) => p.id === 'arn:aws:iam::aws:policy/AWSCloudShellFullAccess')
+      ? 'violating'
+      : 'compliant';
+  },
+  // A user's own managed or inline policies, rather than its groups'.
+  'DD-IAM-004': (resource) => {
+    const user = props(resource, 'iam.policy');
+    if (!user || user.principalType !== 'user') return 'unknown';
+    if ((user.attachedPolicies ?? []).length > 0 || user.statements.length > 0) return 'violating';
+    return user.attachedPolicies === null ? 'unknown' : 'compliant';
+  },
 };
 
 /** The catalog fixtures: dd-<rule>-violating-*.json / dd-<rule>-compliant-*.json. */

@@ -24,6 +24,7 @@ function database(partial: Partial<Database>): Database {
     kmsKeyId: null,
     automatedBackups: null,
     tlsRequired: true,
+    autoMinorVersionUpgrade: null,
     databaseFlags: null,
     ...partial,
   };

@@ -8,5 +8,10 @@ export const AuditTrailProperties = z.object({
   multiRegion: Tristate,
   logFileValidation: Tristate,
   kmsKeyId: z.string().nullable(),
+  /**
+   * Log files encrypted with a customer-managed KMS key (SSE-KMS), not only S3-managed keys:
+   * AWS kmsKeyId set; false when a whole trail item has none. null when not reported.
+   */
+  kmsEncrypted: Tristate,
 });
 export type AuditTrailProperties = z.infer<typeof AuditTrailProperties>;

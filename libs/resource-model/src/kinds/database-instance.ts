@@ -28,6 +28,12 @@ export const DatabaseInstanceProperties = z.object({
    */
   tlsRequired: Tristate,
   /**
+   * Minor engine versions are applied automatically in the maintenance window: AWS
+   * autoMinorVersionUpgrade. null where the service patches by itself or does not say (Azure
+   * SQL and Cloud SQL apply engine updates as part of their managed maintenance).
+   */
+  autoMinorVersionUpgrade: Tristate,
+  /**
    * The engine flags set on the instance, name → value as written (GCP settings.databaseFlags).
    * {} when none is set: the engine defaults apply. null when not reported (AWS parameter
    * groups and Azure server parameters are not in the inventory), or when an entry cannot be

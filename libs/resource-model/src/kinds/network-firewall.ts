@@ -79,5 +79,11 @@ export const NetworkFirewallProperties = z.object({
    * [] or absent: none in the inventory. null: one of them could not be read.
    */
   policyLevels: z.array(FirewallPolicyLevel).nullable().optional(),
+  /**
+   * AWS: the VPC's default security group (groupName "default"), which every instance launched
+   * without a group joins, so CIS wants it to admit nothing. Absent where a cloud has no such
+   * group (Azure NSGs, GCP firewall rules).
+   */
+  defaultGroup: z.boolean().nullable().optional(),
 });
 export type NetworkFirewallProperties = z.infer<typeof NetworkFirewallProperties>;

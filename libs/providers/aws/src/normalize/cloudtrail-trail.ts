@@ -24,8 +24,21 @@ export const cloudTrailTrail: TypeNormalizer<'audit.trail'> = {
     multiRegion: booleanOr(own(configuration, 'isMultiRegionTrail')),
     logFileValidation: booleanOr(own(configuration, 'logFileValidationEnabled')),
     kmsKeyId: nonEmptyString(own(configuration, 'kmsKeyId')),
+    kmsEncrypted: kmsEncrypted(configuration),
   }),
 };
+
+/**
+ * KmsKeyId is present only on a trail whose logs are SSE-KMS encrypted ("the value is a fully
+ * specified ARN to a KMS key"; https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Trail.html),
+ * and Config's items omit absent fields, as recorded items without it show. An item that does
+ * not even name the trail's bucket is not a whole trail: unknown.
+ */
+function kmsEncrypted(configuration: JsonObject): boolean | null {
+  if (nonEmptyString(own(configuration, 'kmsKeyId')) !== null) return true;
+  if (nonEmptyString(own(configuration, 's3BucketName')) === null) return null;
+  return own(configuration, 'kmsKeyId') === undefined ? false : null;
+}
 
 /**
  * Whether the trail is logging is GetTrailStatus.IsLogging, which Config's

@@ -50,9 +50,27 @@ export const ec2SecurityGroup: TypeNormalizer<'network.firewall'> = {
       ...ingress.map((p, i) => permissionRule(p, 'ingress', `ipPermissions[${i}]`, fail)),
       ...egress.map((p, i) => permissionRule(p, 'egress', `ipPermissionsEgress[${i}]`, fail)),
     ].sort(compareRules);
-    return { rules, network: nonEmptyString(own(configuration, 'vpcId')) };
+    return {
+      rules,
+      network: nonEmptyString(own(configuration, 'vpcId')),
+      defaultGroup: defaultGroup(configuration, rules.length > 0),
+    };
   },
 };
+
+/**
+ * Every VPC has one security group named "default", which cannot be deleted and which an
+ * instance joins when launched without a group
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html). A default
+ * group whose item lacks the egress list and holds no ingress rule may still admit traffic the
+ * item does not show: unknown, so an empty rule list is never taken for "restricts all".
+ */
+function defaultGroup(configuration: JsonObject, hasRules: boolean): boolean | null {
+  const name = nonEmptyString(own(configuration, 'groupName'));
+  if (name === null) return null;
+  if (name !== 'default') return false;
+  return hasRules || has(configuration, 'ipPermissionsEgress') ? true : null;
+}
 
 type Fail = (problem: string) => never;
 

@@ -30,6 +30,7 @@ export const rdsDbInstance: TypeNormalizer<'database.instance'> = {
     // parameter group; the Config item names the group, not its parameters.
     // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithParamGroups.html
     tlsRequired: null,
+    autoMinorVersionUpgrade: booleanOr(own(configuration, 'autoMinorVersionUpgrade')),
     databaseFlags: null,
   }),
 };

@@ -39,6 +39,7 @@ describe('AWS::EC2::SecurityGroup → network.firewall', () => {
       document: () => corpus('aws/config-rule-event-security-group-open-ssh.json'),
       rules: [EGRESS_ALL, rule({ ports: [{ from: 22, to: 22 }], peers: ['0.0.0.0/0'] })],
       network: 'vpc-f16e4296',
+      defaultGroup: false,
     },
     {
       name: 'history item (string configuration): old-style ipRanges only, "-1" with fromPort null',
@@ -49,6 +50,7 @@ describe('AWS::EC2::SecurityGroup → network.firewall', () => {
         rule({ ports: [{ from: 8080, to: 8080 }], peers: ['0.0.0.0/0'] }),
       ],
       network: 'vpc-72885e14',
+      defaultGroup: false,
       record: 0,
     },
     {
@@ -56,40 +58,45 @@ describe('AWS::EC2::SecurityGroup → network.firewall', () => {
       document: () => corpus('aws/placebo-config-history-sg-ingress.json'),
       rules: [EGRESS_ALL, rule({ ports: [{ from: 0, to: 0 }], peers: ['sg:sg-aa6c90c3'] })],
       network: 'vpc-5f6c9936',
+      defaultGroup: false,
     },
     {
       name: 'rdk example: tcp 22 from anywhere, egress without ports',
       document: () => corpus('aws/rdk-ci-ec2-security-group.json'),
       rules: [EGRESS_ALL, rule({ ports: [{ from: 22, to: 22 }], peers: ['0.0.0.0/0'] })],
       network: 'vpc-0990dc6d',
+      defaultGroup: false,
     },
     {
       name: 'IPv6 source (ipv6Ranges[].cidrIpv6)',
       document: () => native('dd-net-001-violating-rdp-open-ipv6.json'),
       rules: [EGRESS_ALL, rule({ ports: [{ from: 3389, to: 3389 }], peers: ['::/0'] })],
       network: 'vpc-0c1d2e3f4a5b6c7d8',
+      defaultGroup: false,
     },
     {
       name: 'all traffic ("-1") from anywhere: protocol all, every port',
       document: () => native('dd-net-002-violating-all-traffic-open.json'),
       rules: [EGRESS_ALL, rule({ protocol: 'all', peers: ['0.0.0.0/0'] })],
       network: 'vpc-0c1d2e3f4a5b6c7d8',
+      defaultGroup: false,
     },
     {
       name: 'all traffic from the group itself',
       document: () => native('dd-net-002-compliant-all-traffic-from-self.json'),
       rules: [EGRESS_ALL, rule({ protocol: 'all', peers: ['sg:sg-0e55ee55ee55ee55e'] })],
       network: 'vpc-0c1d2e3f4a5b6c7d8',
+      defaultGroup: false,
     },
   ];
 
-  it.each(cases)('$name', ({ document, rules, network, name, record }) => {
+  it.each(cases)('$name', ({ document, rules, network, defaultGroup, name, record }) => {
     const doc = document();
     const input =
       record === undefined
         ? doc
         : (doc as { data: { configurationItems: unknown[] } }).data.configurationItems[record];
-    expect(firewall(input, name)).toEqual({ rules, network });
+    expect(firewall(input, name)).toEqual({ rules, network, defaultGroup });
   });
 
   it('reads SelectResourceConfig float ports (22.0) as integers', () => {
@@ -100,10 +107,24 @@ describe('AWS::EC2::SecurityGroup → network.firewall', () => {
   });
 
   it('merges a /32, a self reference and de-duplicated ranges of one "-1" permission', () => {
-    expect(rowRules('aws/placebo-config-select-sg-default.json').rules).toEqual([
+    const group = rowRules('aws/placebo-config-select-sg-default.json');
+    expect(group.rules).toEqual([
       EGRESS_ALL,
       rule({ protocol: 'all', peers: ['108.56.181.242/32', 'sg:sg-6c7fa917'] }),
     ]);
+    // The VPC's "default" group, as recorded.
+    expect(group.defaultGroup).toBe(true);
+  });
+
+  it('knows a default group only when its rules are whole: no egress list and no ingress is unknown', () => {
+    const item = structuredClone(native('dd-net-003-compliant-default-group-empty.json')) as {
+      configuration: Record<string, unknown>;
+    };
+    expect(firewall(item, 'empty default group').defaultGroup).toBe(true);
+    delete item.configuration['ipPermissionsEgress'];
+    expect(firewall(item, 'no egress list').defaultGroup).toBeNull();
+    delete item.configuration['groupName'];
+    expect(firewall(item, 'no group name').defaultGroup).toBeNull();
   });
 
   it('builds the documented ARN from region, ownerId and groupId when a row has a region', () => {

@@ -77,6 +77,8 @@ function properties(
     // (SSL/TLS) at all times for all connections."
     // https://learn.microsoft.com/azure/azure-sql/database/security-overview#transport-layer-security-encryption-in-transit
     tlsRequired: true,
+    // Azure SQL Database is patched by the service; there is no upgrade switch.
+    autoMinorVersionUpgrade: null,
     // Azure SQL has no server flags of the kind the benchmarks name (its PostgreSQL and MySQL
     // flexible servers do, as `configurations` children, which this inventory does not read).
     databaseFlags: null,

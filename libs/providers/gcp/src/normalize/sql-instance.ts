@@ -32,6 +32,9 @@ export function normalizeSqlInstance(input: NormalizerInput): DatabaseInstancePr
     // https://cloud.google.com/sql/docs/mysql/admin-api/rest/v1beta4/instances#BackupConfiguration
     automatedBackups: bool(objectAt(settings?.['backupConfiguration'])?.['enabled']),
     tlsRequired: ipConfiguration === null ? null : tlsRequired(ipConfiguration),
+    // Cloud SQL applies minor versions in its own maintenance; there is no switch to read.
+    // https://cloud.google.com/sql/docs/mysql/maintenance
+    autoMinorVersionUpgrade: null,
     databaseFlags: settings === null ? null : databaseFlags(settings),
   };
 }
