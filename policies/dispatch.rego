@@ -68,6 +68,10 @@ kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-0
 	some violation in data.drift.rules.compute.instance_role.deny
 }
 
+kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-009"}) if {
+	some violation in data.drift.rules.compute.public_address.deny
+}
+
 kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-001"}) if {
 	some violation in data.drift.rules.database.public_endpoint.deny
 }
@@ -166,6 +170,10 @@ kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-005
 
 kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-006"}) if {
 	some violation in data.drift.rules.storage.cross_tenant_replication.deny
+}
+
+kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-007"}) if {
+	some violation in data.drift.rules.storage.uniform_access.deny
 }
 
 # METADATA

@@ -27,6 +27,7 @@ test_rule_ids_lists_the_whole_catalog if {
 		"DD-KMS-002", "DD-KMS-003", "DD-STORAGE-006",
 		"DD-COMPUTE-006", "DD-COMPUTE-007", "DD-DB-005", "DD-DB-003",
 		"DD-LOG-003", "DD-DB-006", "DD-NET-003", "DD-COMPUTE-008", "DD-IAM-003", "DD-IAM-004",
+		"DD-STORAGE-007", "DD-COMPUTE-009",
 	}
 }
 

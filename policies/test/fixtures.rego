@@ -53,6 +53,7 @@ unknown_bucket := {
 	"versioning": {"enabled": null},
 	"crossTenantReplication": null,
 	"infrastructureEncryption": null,
+	"uniformAccess": null,
 }
 
 bucket_types := {

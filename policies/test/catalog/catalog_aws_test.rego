@@ -43,6 +43,17 @@ test_aws_dd_compute_008_violating_no_instance_profile if {
 	fires("DD-COMPUTE-008") with input.resource as resource
 }
 
+test_aws_dd_compute_009_compliant_no_public_ip if {
+	every resource in data.catalog.aws["dd-compute-009-compliant-no-public-ip"] {
+		not fires("DD-COMPUTE-009") with input.resource as resource
+	}
+}
+
+test_aws_dd_compute_009_violating_public_ip if {
+	some resource in data.catalog.aws["dd-compute-009-violating-public-ip"]
+	fires("DD-COMPUTE-009") with input.resource as resource
+}
+
 test_aws_dd_db_001_compliant_rds_private if {
 	every resource in data.catalog.aws["dd-db-001-compliant-rds-private"] {
 		not fires("DD-DB-001") with input.resource as resource

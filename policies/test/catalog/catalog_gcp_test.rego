@@ -76,6 +76,17 @@ test_gcp_dd_compute_007_violating_os_login_off if {
 	fires("DD-COMPUTE-007") with input.resource as resource
 }
 
+test_gcp_dd_compute_009_compliant_no_external_ip if {
+	every resource in data.catalog.gcp["dd-compute-009-compliant-no-external-ip"] {
+		not fires("DD-COMPUTE-009") with input.resource as resource
+	}
+}
+
+test_gcp_dd_compute_009_violating_external_ip if {
+	some resource in data.catalog.gcp["dd-compute-009-violating-external-ip"]
+	fires("DD-COMPUTE-009") with input.resource as resource
+}
+
 test_gcp_dd_db_001_compliant_authorized_network_office if {
 	every resource in data.catalog.gcp["dd-db-001-compliant-authorized-network-office"] {
 		not fires("DD-DB-001") with input.resource as resource
@@ -296,4 +307,15 @@ test_gcp_dd_storage_005_compliant_versioning_enabled if {
 test_gcp_dd_storage_005_violating_versioning_disabled if {
 	some resource in data.catalog.gcp["dd-storage-005-violating-versioning-disabled"]
 	fires("DD-STORAGE-005") with input.resource as resource
+}
+
+test_gcp_dd_storage_007_compliant_uniform_access_on if {
+	every resource in data.catalog.gcp["dd-storage-007-compliant-uniform-access-on"] {
+		not fires("DD-STORAGE-007") with input.resource as resource
+	}
+}
+
+test_gcp_dd_storage_007_violating_uniform_access_off if {
+	some resource in data.catalog.gcp["dd-storage-007-violating-uniform-access-off"]
+	fires("DD-STORAGE-007") with input.resource as resource
 }

@@ -27,6 +27,7 @@ const AWS_RULES = [
   'DD-COMPUTE-008',
   'DD-IAM-003',
   'DD-IAM-004',
+  'DD-COMPUTE-009',
 ];
 
 const fixtures = nativeFiles().flatMap((file) => {

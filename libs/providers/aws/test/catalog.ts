@@ -187,6 +187,7 @@ export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
       ? 'violating'
       : 'compliant';
   },
+  'DD-COMPUTE-009': (resource) => publicAddress(resource),
   // A user's own managed or inline policies, rather than its groups'.
   'DD-IAM-004': (resource) => {
     const user = props(resource, 'iam.policy');
@@ -195,6 +196,13 @@ export const VERDICTS: Record<string, (resource: Resource) => Verdict> = {
     return user.attachedPolicies === null ? 'unknown' : 'compliant';
   },
 };
+
+/** An instance with any public address (GKE's nodes aside, which AWS has none of). */
+function publicAddress(resource: Resource): Verdict {
+  const ips = props(resource, 'compute.instance')?.publicIps;
+  if (ips === null || ips === undefined) return 'unknown';
+  return ips.length > 0 && !resource.name.startsWith('gke-') ? 'violating' : 'compliant';
+}
 
 /** The catalog fixtures: dd-<rule>-violating-*.json / dd-<rule>-compliant-*.json. */
 export function catalogFixture(file: string): { rule: string; expected: Verdict } | null {

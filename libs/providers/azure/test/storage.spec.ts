@@ -37,6 +37,7 @@ function bucket(partial: Partial<Bucket>): Bucket {
     versioning: { enabled: null },
     crossTenantReplication: null,
     infrastructureEncryption: null,
+    uniformAccess: null,
     ...partial,
   };
 }

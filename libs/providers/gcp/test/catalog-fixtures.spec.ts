@@ -43,6 +43,8 @@ const GCP_RULES = [
   'DD-COMPUTE-007',
   'DD-DB-005',
   'DD-DB-003',
+  'DD-STORAGE-007',
+  'DD-COMPUTE-009',
 ];
 
 const filesOf = (c: CatalogCase) => [c.violating, c.compliant, ...(c.more ?? [])];

@@ -395,4 +395,27 @@ export const CATALOG: readonly CatalogCase[] = [
       return typeof tls === 'boolean' ? !tls : null;
     },
   },
+  {
+    rule: 'DD-STORAGE-007',
+    kind: 'storage.bucket',
+    violating: 'dd-storage-007-violating-uniform-access-off.json',
+    compliant: 'dd-storage-007-compliant-uniform-access-on.json',
+    datums: [['resource', 'data', 'iamConfiguration', 'uniformBucketLevelAccess', 'enabled']],
+    verdict: (r) => {
+      const uniform = props(r)['uniformAccess'];
+      return typeof uniform === 'boolean' ? !uniform : null;
+    },
+  },
+  {
+    rule: 'DD-COMPUTE-009',
+    kind: 'compute.instance',
+    violating: 'dd-compute-009-violating-external-ip.json',
+    compliant: 'dd-compute-009-compliant-no-external-ip.json',
+    datums: [['resource', 'data', 'networkInterfaces', 0, 'accessConfigs', 0, 'natIP']],
+    // GKE's nodes (gke-…) keep the addresses GKE gives them: never a violation.
+    verdict: (r) => {
+      const ips = props(r)['publicIps'] as string[] | null;
+      return ips === null ? null : ips.length > 0 && !r.name.startsWith('gke-');
+    },
+  },
 ];

@@ -191,6 +191,7 @@ describe('storage.googleapis.com/Bucket → storage.bucket', () => {
       versioning: { enabled: null },
       crossTenantReplication: null,
       infrastructureEncryption: null,
+      uniformAccess: null,
     });
     // No project in a bucket name, no parent, no ancestors: the project is not known.
     expect(first.account).toBe('');

@@ -61,6 +61,12 @@ export const StorageBucketProperties = z.object({
    * Azure 4.2; no rule reads it yet, see docs/coverage.md).
    */
   infrastructureEncryption: Tristate,
+  /**
+   * Access is decided by IAM alone, with object ACLs off: GCP
+   * iamConfiguration.uniformBucketLevelAccess.enabled (formerly bucketPolicyOnly). null where
+   * not reported (S3 Object Ownership is not in the Config item; Azure has no object ACLs).
+   */
+  uniformAccess: Tristate,
 });
 export type StorageBucketProperties = z.infer<typeof StorageBucketProperties>;
 
@@ -82,5 +88,6 @@ export function unknownStorageBucket(): StorageBucketProperties {
     versioning: { enabled: null },
     crossTenantReplication: null,
     infrastructureEncryption: null,
+    uniformAccess: null,
   };
 }

@@ -71,28 +71,36 @@ function httpEndpoint(value: unknown): boolean | null {
 /**
  * publicIpAddress and every public address associated with a network
  * interface. publicIpAddress null means no public address; without the key
- * and without interfaces the addresses are unknown.
+ * and without interfaces the addresses are unknown, and so they are when any
+ * of them has a type the API never writes (an address must not be dropped).
  */
 function publicIps(configuration: JsonObject): string[] | null {
   const interfaces = own(configuration, 'networkInterfaces');
   if (!has(configuration, 'publicIpAddress') && !Array.isArray(interfaces)) return null;
   const ips = new Set<string>();
-  const primary = nonEmptyString(own(configuration, 'publicIpAddress'));
-  if (primary !== null) ips.add(primary);
+  if (!addAddress(ips, own(configuration, 'publicIpAddress'))) return null;
   for (const eni of Array.isArray(interfaces) ? interfaces : []) {
-    if (!isRecord(eni)) continue;
-    addAssociation(ips, own(eni, 'association'));
+    if (!isRecord(eni) || !addAssociation(ips, own(eni, 'association'))) return null;
     const privates = own(eni, 'privateIpAddresses');
     for (const address of Array.isArray(privates) ? privates : []) {
-      if (isRecord(address)) addAssociation(ips, own(address, 'association'));
+      if (!isRecord(address) || !addAssociation(ips, own(address, 'association'))) return null;
     }
   }
   return [...ips].sort(compareStrings);
 }
 
-function addAssociation(ips: Set<string>, association: unknown): void {
-  const ip = isRecord(association) ? nonEmptyString(own(association, 'publicIp')) : null;
-  if (ip !== null) ips.add(ip);
+/** An association's publicIp; false when it cannot be read. Absent or null: none. */
+function addAssociation(ips: Set<string>, association: unknown): boolean {
+  if (association === undefined || association === null) return true;
+  return isRecord(association) && addAddress(ips, own(association, 'publicIp'));
+}
+
+/** A public address; false when it cannot be read. Absent, null or "": none. */
+function addAddress(ips: Set<string>, value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return true;
+  if (typeof value !== 'string') return false;
+  ips.add(value);
+  return true;
 }
 
 /** The instance profile ARN; [] when the item says there is none (null), null when it does not say. */

@@ -77,6 +77,8 @@ export const s3Bucket: TypeNormalizer<'storage.bucket'> = {
       // Azure storage account settings.
       crossTenantReplication: null,
       infrastructureEncryption: null,
+      // Object Ownership (BucketOwnerEnforced) is not among Config's supplementary items.
+      uniformAccess: null,
     };
   },
 };

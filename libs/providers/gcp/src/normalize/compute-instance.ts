@@ -95,13 +95,15 @@ function publicIps(data: JsonObject): string[] | null {
       ['accessConfigs', 'natIP'],
       ['ipv6AccessConfigs', 'externalIpv6'],
     ] as const) {
+      // Absent is none (proto3 JSON omits empty lists and unset fields); JSON null or any other
+      // type is unreadable, so an address cannot be dropped by a serializer quirk.
       const configs = nic[listKey];
-      if (configs === undefined || configs === null) continue;
+      if (configs === undefined) continue;
       if (!Array.isArray(configs)) return null;
       for (const config of configs) {
         if (!isObject(config)) return null;
         const ip = config[ipKey];
-        if (ip === undefined || ip === null) continue;
+        if (ip === undefined) continue;
         if (typeof ip !== 'string') return null;
         ips.push(ip);
       }

@@ -29,7 +29,25 @@ export function normalizeStorageBucket(input: NormalizerInput): StorageBucketPro
     // Azure storage account settings.
     crossTenantReplication: null,
     infrastructureEncryption: null,
+    uniformAccess: uniformAccess(data),
   };
+}
+
+/**
+ * iamConfiguration.uniformBucketLevelAccess.enabled; older records carry the same switch under
+ * its first name, bucketPolicyOnly. Neither: unknown.
+ * https://cloud.google.com/storage/docs/json_api/v1/buckets#iamConfiguration
+ * https://cloud.google.com/storage/docs/uniform-bucket-level-access
+ */
+function uniformAccess(data: JsonObject | null): boolean | null {
+  const iamConfiguration = data?.['iamConfiguration'];
+  if (!isObject(iamConfiguration)) return null;
+  for (const key of ['uniformBucketLevelAccess', 'bucketPolicyOnly']) {
+    const setting = iamConfiguration[key];
+    const enabled = isObject(setting) ? setting['enabled'] : undefined;
+    if (typeof enabled === 'boolean') return enabled;
+  }
+  return null;
 }
 
 /**
