@@ -104,6 +104,14 @@ kind_iam_binding contains object.union(violation, {"rule_id": "DD-IAM-002"}) if 
 	some violation in data.drift.rules.iam.public_resource.deny
 }
 
+kind_iam_binding contains object.union(violation, {"rule_id": "DD-IAM-005"}) if {
+	some violation in data.drift.rules.iam.service_account_impersonation.deny
+}
+
+kind_iam_binding contains object.union(violation, {"rule_id": "DD-IAM-006"}) if {
+	some violation in data.drift.rules.iam.separation_of_duties.deny
+}
+
 kind_iam_policy contains object.union(violation, {"rule_id": "DD-IAM-001"}) if {
 	some violation in data.drift.rules.iam.admin_grant.deny
 }
@@ -144,6 +152,14 @@ kind_network_firewall contains object.union(violation, {"rule_id": "DD-NET-003"}
 	some violation in data.drift.rules.network.default_group.deny
 }
 
+kind_serverless_function contains object.union(violation, {"rule_id": "DD-APP-001"}) if {
+	some violation in data.drift.rules.app.plain_http.deny
+}
+
+kind_serverless_function contains object.union(violation, {"rule_id": "DD-APP-002"}) if {
+	some violation in data.drift.rules.app.old_tls.deny
+}
+
 kind_serverless_function contains object.union(violation, {"rule_id": "DD-IAM-002"}) if {
 	some violation in data.drift.rules.iam.public_resource.deny
 }
@@ -174,6 +190,14 @@ kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-006
 
 kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-007"}) if {
 	some violation in data.drift.rules.storage.uniform_access.deny
+}
+
+kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-008"}) if {
+	some violation in data.drift.rules.storage.public_network_access.deny
+}
+
+kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-009"}) if {
+	some violation in data.drift.rules.storage.trusted_services.deny
 }
 
 # METADATA

@@ -54,6 +54,8 @@ unknown_bucket := {
 	"crossTenantReplication": null,
 	"infrastructureEncryption": null,
 	"uniformAccess": null,
+	"publicNetworkAccess": null,
+	"trustedServicesBypass": null,
 }
 
 bucket_types := {

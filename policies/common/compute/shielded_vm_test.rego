@@ -19,3 +19,12 @@ test_protections_on_secure_boot_off_or_unknown_are_compliant if {
 	count(rule.deny) == 0 with input.resource as fixtures.gcp_instance("a", shielded(null, null, null))
 	count(rule.deny) == 0 with input.resource as fixtures.gcp_instance("a", {})
 }
+
+test_azure_vm_without_trusted_launch_vtpm_is_flagged if {
+	vm := object.union(
+		fixtures.instance("vm-app", shielded(false, false, null)),
+		{"provider": "azure", "nativeType": "Microsoft.Compute/virtualMachines"},
+	)
+	violations := rule.deny with input.resource as vm
+	[v.message | some v in violations] == ["Virtual machine 'vm-app' runs with trusted launch vTPM off."]
+}

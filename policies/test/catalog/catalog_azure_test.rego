@@ -10,6 +10,39 @@ fires(rule_id) if {
 	violation.rule_id == rule_id
 }
 
+test_azure_dd_app_001_compliant_https_only if {
+	every resource in data.catalog.azure["dd-app-001-compliant-https-only"] {
+		not fires("DD-APP-001") with input.resource as resource
+	}
+}
+
+test_azure_dd_app_001_violating_http_allowed if {
+	some resource in data.catalog.azure["dd-app-001-violating-http-allowed"]
+	fires("DD-APP-001") with input.resource as resource
+}
+
+test_azure_dd_app_002_compliant_tls_1_2 if {
+	every resource in data.catalog.azure["dd-app-002-compliant-tls-1-2"] {
+		not fires("DD-APP-002") with input.resource as resource
+	}
+}
+
+test_azure_dd_app_002_violating_tls_1_0 if {
+	some resource in data.catalog.azure["dd-app-002-violating-tls-1-0"]
+	fires("DD-APP-002") with input.resource as resource
+}
+
+test_azure_dd_compute_004_compliant_trusted_launch_on if {
+	every resource in data.catalog.azure["dd-compute-004-compliant-trusted-launch-on"] {
+		not fires("DD-COMPUTE-004") with input.resource as resource
+	}
+}
+
+test_azure_dd_compute_004_violating_trusted_launch_vtpm_off if {
+	some resource in data.catalog.azure["dd-compute-004-violating-trusted-launch-vtpm-off"]
+	fires("DD-COMPUTE-004") with input.resource as resource
+}
+
 test_azure_dd_db_001_compliant_azure_services_and_the_rest if {
 	every resource in data.catalog.azure["dd-db-001-compliant-azure-services-and-the-rest"] {
 		not fires("DD-DB-001") with input.resource as resource
@@ -186,4 +219,26 @@ test_azure_dd_storage_006_compliant_same_tenant_only if {
 test_azure_dd_storage_006_violating_cross_tenant_replication if {
 	some resource in data.catalog.azure["dd-storage-006-violating-cross-tenant-replication"]
 	fires("DD-STORAGE-006") with input.resource as resource
+}
+
+test_azure_dd_storage_008_compliant_public_network_disabled if {
+	every resource in data.catalog.azure["dd-storage-008-compliant-public-network-disabled"] {
+		not fires("DD-STORAGE-008") with input.resource as resource
+	}
+}
+
+test_azure_dd_storage_008_violating_public_network_enabled if {
+	some resource in data.catalog.azure["dd-storage-008-violating-public-network-enabled"]
+	fires("DD-STORAGE-008") with input.resource as resource
+}
+
+test_azure_dd_storage_009_compliant_trusted_services_bypass if {
+	every resource in data.catalog.azure["dd-storage-009-compliant-trusted-services-bypass"] {
+		not fires("DD-STORAGE-009") with input.resource as resource
+	}
+}
+
+test_azure_dd_storage_009_violating_no_trusted_services_bypass if {
+	some resource in data.catalog.azure["dd-storage-009-violating-no-trusted-services-bypass"]
+	fires("DD-STORAGE-009") with input.resource as resource
 }

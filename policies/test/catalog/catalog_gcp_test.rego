@@ -10,6 +10,17 @@ fires(rule_id) if {
 	violation.rule_id == rule_id
 }
 
+test_gcp_dd_app_001_compliant_https_always if {
+	every resource in data.catalog.gcp["dd-app-001-compliant-https-always"] {
+		not fires("DD-APP-001") with input.resource as resource
+	}
+}
+
+test_gcp_dd_app_001_violating_https_optional if {
+	some resource in data.catalog.gcp["dd-app-001-violating-https-optional"]
+	fires("DD-APP-001") with input.resource as resource
+}
+
 test_gcp_dd_compute_002_compliant_no_ip_forwarding if {
 	every resource in data.catalog.gcp["dd-compute-002-compliant-no-ip-forwarding"] {
 		not fires("DD-COMPUTE-002") with input.resource as resource
@@ -184,6 +195,28 @@ test_gcp_dd_iam_002_compliant_project_domain if {
 test_gcp_dd_iam_002_violating_project_allusers if {
 	some resource in data.catalog.gcp["dd-iam-002-violating-project-allusers"]
 	fires("DD-IAM-002") with input.resource as resource
+}
+
+test_gcp_dd_iam_005_compliant_workload_service_account_user if {
+	every resource in data.catalog.gcp["dd-iam-005-compliant-workload-service-account-user"] {
+		not fires("DD-IAM-005") with input.resource as resource
+	}
+}
+
+test_gcp_dd_iam_005_violating_user_service_account_user if {
+	some resource in data.catalog.gcp["dd-iam-005-violating-user-service-account-user"]
+	fires("DD-IAM-005") with input.resource as resource
+}
+
+test_gcp_dd_iam_006_compliant_kms_admin_and_decrypter_apart if {
+	every resource in data.catalog.gcp["dd-iam-006-compliant-kms-admin-and-decrypter-apart"] {
+		not fires("DD-IAM-006") with input.resource as resource
+	}
+}
+
+test_gcp_dd_iam_006_violating_kms_admin_and_decrypter if {
+	some resource in data.catalog.gcp["dd-iam-006-violating-kms-admin-and-decrypter"]
+	fires("DD-IAM-006") with input.resource as resource
 }
 
 test_gcp_dd_kms_001_compliant_rotation_90_days if {

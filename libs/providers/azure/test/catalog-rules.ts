@@ -198,6 +198,44 @@ export const CATALOG: CatalogRule[] = [
     compliantValue: (r) => r.kind === 'kms.key' && r.properties.rbacAuthorization === true,
   },
   {
+    // Trusted launch: vTPM off (or a Standard security type) breaks it; integrity monitoring is
+    // an extension, never in the VM body.
+    id: 'DD-COMPUTE-004',
+    subject: byKind('compute.instance'),
+    violates: (r) => r.kind === 'compute.instance' && r.properties.shieldedVm?.vtpm === false,
+    compliantValue: (r) => r.kind === 'compute.instance' && r.properties.shieldedVm?.vtpm === true,
+  },
+  {
+    id: 'DD-APP-001',
+    subject: byKind('serverless.function'),
+    violates: (r) => r.kind === 'serverless.function' && r.properties.httpsOnly === false,
+    compliantValue: (r) => r.kind === 'serverless.function' && r.properties.httpsOnly === true,
+  },
+  {
+    id: 'DD-APP-002',
+    subject: byKind('serverless.function'),
+    violates: (r) =>
+      r.kind === 'serverless.function' &&
+      ['1.0', '1.1'].includes(r.properties.minimumTlsVersion ?? ''),
+    compliantValue: (r) =>
+      r.kind === 'serverless.function' &&
+      ['1.2', '1.3'].includes(r.properties.minimumTlsVersion ?? ''),
+  },
+  {
+    id: 'DD-STORAGE-008',
+    subject: account,
+    violates: (r) => r.kind === 'storage.bucket' && r.properties.publicNetworkAccess === true,
+    compliantValue: (r) =>
+      r.kind === 'storage.bucket' && r.properties.publicNetworkAccess === false,
+  },
+  {
+    id: 'DD-STORAGE-009',
+    subject: account,
+    violates: (r) => r.kind === 'storage.bucket' && r.properties.trustedServicesBypass === false,
+    compliantValue: (r) =>
+      r.kind === 'storage.bucket' && r.properties.trustedServicesBypass === true,
+  },
+  {
     id: 'DD-STORAGE-006',
     subject: account,
     violates: (r) => r.kind === 'storage.bucket' && r.properties.crossTenantReplication === true,

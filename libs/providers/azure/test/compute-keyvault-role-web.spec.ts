@@ -29,7 +29,8 @@ describe('Microsoft.Compute/virtualMachines', () => {
         serialPortEnabled: null,
         projectSshKeysBlocked: null,
         osLoginEnabled: null,
-        shieldedVm: null,
+        // No securityProfile: a Standard VM, without secure boot or vTPM.
+        shieldedVm: { secureBoot: false, vtpm: false, integrityMonitoring: null },
       },
       tags: { env: 'prod' },
     },
@@ -46,7 +47,8 @@ describe('Microsoft.Compute/virtualMachines', () => {
         serialPortEnabled: null,
         projectSshKeysBlocked: null,
         osLoginEnabled: null,
-        shieldedVm: null,
+        // No securityProfile: a Standard VM, without secure boot or vTPM.
+        shieldedVm: { secureBoot: false, vtpm: false, integrityMonitoring: null },
       },
       tags: {},
     },
@@ -56,6 +58,46 @@ describe('Microsoft.Compute/virtualMachines', () => {
     expect(vm.nativeType).toBe('Microsoft.Compute/virtualMachines');
     expect(vm.properties).toEqual(expected);
     expect(vm.tags).toEqual(tags);
+  });
+
+  it.each([
+    [
+      {
+        securityType: 'TrustedLaunch',
+        uefiSettings: { secureBootEnabled: true, vTpmEnabled: true },
+      },
+      { secureBoot: true, vtpm: true, integrityMonitoring: null },
+    ],
+    [
+      {
+        securityType: 'ConfidentialVM',
+        uefiSettings: { secureBootEnabled: false, vTpmEnabled: true },
+      },
+      { secureBoot: false, vtpm: true, integrityMonitoring: null },
+    ],
+    [
+      { securityType: 'TrustedLaunch' },
+      { secureBoot: null, vtpm: null, integrityMonitoring: null },
+    ],
+    [{ encryptionAtHost: true }, { secureBoot: false, vtpm: false, integrityMonitoring: null }],
+    [{ securityType: 7 }, null],
+    ['TrustedLaunch', null],
+  ])('securityProfile %j reads as trusted launch %j', (securityProfile, expected) => {
+    const row = structuredClone(native('virtual-machine-resource-graph-row.json')) as {
+      properties: Record<string, unknown>;
+    };
+    row.properties['securityProfile'] = securityProfile;
+    const vm = ofKind(only(scanOne(row)), 'compute.instance');
+    expect(vm.properties.shieldedVm).toEqual(expected);
+  });
+
+  it('a body without its storageProfile is not a whole VM: trusted launch unknown', () => {
+    const row = structuredClone(native('virtual-machine-resource-graph-row.json')) as {
+      properties: Record<string, unknown>;
+    };
+    delete row.properties['storageProfile'];
+    const vm = ofKind(only(scanOne(row)), 'compute.instance');
+    expect(vm.properties.shieldedVm).toBeNull();
   });
 
   it('a body without identity or power state reports them unknown', () => {

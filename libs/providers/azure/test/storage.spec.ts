@@ -38,6 +38,8 @@ function bucket(partial: Partial<Bucket>): Bucket {
     crossTenantReplication: null,
     infrastructureEncryption: null,
     uniformAccess: null,
+    publicNetworkAccess: null,
+    trustedServicesBypass: null,
     ...partial,
   };
 }
@@ -55,6 +57,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: '2019 API: allowBlobPublicAccess and minimumTlsVersion absent → null, not false',
       resource: only(recorded2019, 'cloudcustodiantest'),
       expected: bucket({
+        // networkAcls.bypass "AzureServices", as recorded.
+        trustedServicesBypass: true,
         encryption: platformKey,
         transport: { httpsOnly: false, minimumTlsVersion: null },
       }),
@@ -63,6 +67,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: '2021 API: allowBlobPublicAccess false, TLS1_0',
       resource: only(recorded2021, 'bfsdevstorage'),
       expected: bucket({
+        // networkAcls.bypass "AzureServices", as recorded.
+        trustedServicesBypass: true,
         allowBlobPublicAccess: false,
         encryption: platformKey,
         transport: { httpsOnly: true, minimumTlsVersion: 'TLS1_0' },
@@ -72,6 +78,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: '2021 API: allowBlobPublicAccess true, TLS1_2',
       resource: only(recorded2021, 'dfhteststore'),
       expected: bucket({
+        // networkAcls.bypass "AzureServices", as recorded.
+        trustedServicesBypass: true,
         allowBlobPublicAccess: true,
         // As recorded: the account allows object replication to other tenants.
         crossTenantReplication: true,
@@ -84,6 +92,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: '2021 list, account created on an old API: keys absent → null',
       resource: only(recorded2021, 'cctstorageyenndgetjsvtg'),
       expected: bucket({
+        // networkAcls.bypass "AzureServices", as recorded.
+        trustedServicesBypass: true,
         encryption: platformKey,
         transport: { httpsOnly: false, minimumTlsVersion: null },
       }),
@@ -92,6 +102,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: 'customer-managed key: keyvaulturi + keys/name/version',
       resource: only(scanOne(native('storage-account-customer-managed-key.json'))),
       expected: bucket({
+        // networkAcls.bypass "AzureServices", as recorded.
+        trustedServicesBypass: true,
         allowBlobPublicAccess: false,
         encryption: {
           atRest: true,
@@ -107,6 +119,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: 'blob encryption disabled → atRest false',
       resource: only(scanOne(native('dd-storage-003-violating-blob-encryption-disabled.json'))),
       expected: bucket({
+        // networkAcls.bypass "AzureServices", as recorded.
+        trustedServicesBypass: true,
         allowBlobPublicAccess: false,
         encryption: { atRest: false, algorithm: 'Microsoft.Storage', keyId: null },
         transport: { httpsOnly: true, minimumTlsVersion: 'TLS1_2' },
@@ -117,6 +131,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: 'versioning from the blobServices/default record of the same inventory',
       resource: only(scanOne(native('dd-storage-005-violating-versioning-off.json'))),
       expected: bucket({
+        // networkAcls.bypass "AzureServices", as recorded.
+        trustedServicesBypass: true,
         allowBlobPublicAccess: false,
         encryption: platformKey,
         transport: { httpsOnly: true, minimumTlsVersion: 'TLS1_2' },
@@ -160,6 +176,41 @@ describe('Microsoft.Storage/storageAccounts', () => {
     const shouting = { ...service, id: String(service['id']).toUpperCase() };
     const resource = ofKind(only(scanOne([shouting, account])), 'storage.bucket');
     expect(resource.properties.versioning.enabled).toBe(true);
+  });
+
+  it.each([
+    ['Enabled', true],
+    ['Disabled', false],
+    ['SecuredByPerimeter', false],
+    [undefined, null],
+    [true, null],
+  ])('publicNetworkAccess %j reads as %j', (value, expected) => {
+    const body = structuredClone(native('dd-storage-006-compliant-same-tenant-only.json')) as {
+      properties: Record<string, unknown>;
+    };
+    body.properties['publicNetworkAccess'] = value;
+    const account = only(scanOne(body));
+    expect(account.kind === 'storage.bucket' && account.properties.publicNetworkAccess).toBe(
+      expected,
+    );
+  });
+
+  it.each([
+    ['AzureServices', true],
+    ['Logging, Metrics, AzureServices', true],
+    ['Logging, Metrics', false],
+    ['None', false],
+    [undefined, null],
+    [['AzureServices'], null],
+  ])('networkAcls.bypass %j reads as trusted services %j', (bypass, expected) => {
+    const body = structuredClone(native('dd-storage-006-compliant-same-tenant-only.json')) as {
+      properties: { networkAcls: Record<string, unknown> };
+    };
+    body.properties.networkAcls['bypass'] = bypass;
+    const account = only(scanOne(body));
+    expect(account.kind === 'storage.bucket' && account.properties.trustedServicesBypass).toBe(
+      expected,
+    );
   });
 
   it('Resource Graph table row and ARM body of the same account normalize alike', () => {

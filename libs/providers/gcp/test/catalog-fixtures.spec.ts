@@ -45,6 +45,9 @@ const GCP_RULES = [
   'DD-DB-003',
   'DD-STORAGE-007',
   'DD-COMPUTE-009',
+  'DD-APP-001',
+  'DD-IAM-005',
+  'DD-IAM-006',
 ];
 
 const filesOf = (c: CatalogCase) => [c.violating, c.compliant, ...(c.more ?? [])];

@@ -89,6 +89,24 @@ const BENCHMARK_FLAGS: Record<
   },
 };
 
+const isPerson = (member: string) => /^(user|group|domain):/.test(member);
+const IMPERSONATION = new Set([
+  'roles/iam.serviceAccountUser',
+  'roles/iam.serviceAccountTokenCreator',
+]);
+/** CIS GCP 1.8 and 1.11: what administers, what uses. */
+const DUTIES: [string[], string[]][] = [
+  [['roles/iam.serviceAccountAdmin'], ['roles/iam.serviceAccountUser']],
+  [
+    ['roles/cloudkms.admin'],
+    [
+      'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      'roles/cloudkms.cryptoKeyEncrypter',
+      'roles/cloudkms.cryptoKeyDecrypter',
+    ],
+  ],
+];
+
 const activeAllow = (rule: FirewallRule) =>
   rule.enabled && rule.direction === 'ingress' && rule.action === 'allow';
 const covers = (rule: FirewallRule, port: number) =>
@@ -416,6 +434,60 @@ export const CATALOG: readonly CatalogCase[] = [
     verdict: (r) => {
       const ips = props(r)['publicIps'] as string[] | null;
       return ips === null ? null : ips.length > 0 && !r.name.startsWith('gke-');
+    },
+  },
+  {
+    rule: 'DD-APP-001',
+    kind: 'serverless.function',
+    violating: 'dd-app-001-violating-https-optional.json',
+    compliant: 'dd-app-001-compliant-https-always.json',
+    datums: [['resource', 'data', 'httpsTrigger', 'securityLevel']],
+    verdict: (r) => {
+      const https = props(r)['httpsOnly'];
+      return typeof https === 'boolean' ? !https : null;
+    },
+  },
+  {
+    rule: 'DD-IAM-005',
+    kind: 'iam.binding',
+    violating: 'dd-iam-005-violating-user-service-account-user.json',
+    compliant: 'dd-iam-005-compliant-workload-service-account-user.json',
+    datums: [
+      ['iam_policy', 'bindings', 2, 'role'],
+      ['iam_policy', 'bindings', 2, 'members', 0],
+    ],
+    verdict: (r) => {
+      const list = bindings(props(r)['bindings']);
+      if (list === null) return null;
+      return list.some((b) => IMPERSONATION.has(b.role) && b.members.some(isPerson));
+    },
+  },
+  {
+    rule: 'DD-IAM-006',
+    kind: 'iam.binding',
+    violating: 'dd-iam-006-violating-kms-admin-and-decrypter.json',
+    compliant: 'dd-iam-006-compliant-kms-admin-and-decrypter-apart.json',
+    datums: [
+      ['iam_policy', 'bindings', 2, 'role'],
+      ['iam_policy', 'bindings', 2, 'members', 0],
+      ['iam_policy', 'bindings', 3, 'role'],
+      ['iam_policy', 'bindings', 3, 'members', 0],
+    ],
+    verdict: (r) => {
+      const list = bindings(props(r)['bindings']);
+      if (list === null) return null;
+      const rolesOf = new Map<string, Set<string>>();
+      for (const b of list) {
+        for (const m of b.members.filter(isPerson)) {
+          rolesOf.set(m, (rolesOf.get(m) ?? new Set()).add(b.role));
+        }
+      }
+      return [...rolesOf.values()].some((roles) =>
+        DUTIES.some(
+          ([administers, uses]) =>
+            administers.some((role) => roles.has(role)) && uses.some((role) => roles.has(role)),
+        ),
+      );
     },
   },
 ];

@@ -192,6 +192,8 @@ describe('storage.googleapis.com/Bucket → storage.bucket', () => {
       crossTenantReplication: null,
       infrastructureEncryption: null,
       uniformAccess: null,
+      publicNetworkAccess: null,
+      trustedServicesBypass: null,
     });
     // No project in a bucket name, no parent, no ancestors: the project is not known.
     expect(first.account).toBe('');

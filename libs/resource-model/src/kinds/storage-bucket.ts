@@ -67,6 +67,17 @@ export const StorageBucketProperties = z.object({
    * not reported (S3 Object Ownership is not in the Config item; Azure has no object ACLs).
    */
   uniformAccess: Tristate,
+  /**
+   * Reachable from public networks at all: Azure publicNetworkAccess "Enabled" (true),
+   * "Disabled" or "SecuredByPerimeter" (false). null when not reported (accounts that never set
+   * it omit it) and on clouds whose buckets have no such switch.
+   */
+  publicNetworkAccess: Tristate,
+  /**
+   * Azure networkAcls.bypass names AzureServices: trusted Microsoft services reach the account
+   * past its network rules. null when not reported.
+   */
+  trustedServicesBypass: Tristate,
 });
 export type StorageBucketProperties = z.infer<typeof StorageBucketProperties>;
 
@@ -89,5 +100,7 @@ export function unknownStorageBucket(): StorageBucketProperties {
     crossTenantReplication: null,
     infrastructureEncryption: null,
     uniformAccess: null,
+    publicNetworkAccess: null,
+    trustedServicesBypass: null,
   };
 }

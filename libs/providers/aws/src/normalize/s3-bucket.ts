@@ -79,6 +79,9 @@ export const s3Bucket: TypeNormalizer<'storage.bucket'> = {
       infrastructureEncryption: null,
       // Object Ownership (BucketOwnerEnforced) is not among Config's supplementary items.
       uniformAccess: null,
+      // Azure storage account network settings.
+      publicNetworkAccess: null,
+      trustedServicesBypass: null,
     };
   },
 };

@@ -41,6 +41,39 @@ function keyIdOf(encryption: JsonObject | null): string | null {
   return `${uri.replace(/\/+$/, '')}/keys/${name}${version ? `/${version}` : ''}`;
 }
 
+/**
+ * publicNetworkAccess: "Enabled", "Disabled", or "SecuredByPerimeter" (a network security
+ * perimeter decides, not the public internet). Absent on accounts that never set it: unknown.
+ * https://learn.microsoft.com/en-us/rest/api/storagerp/storage-accounts/get-properties#publicnetworkaccess
+ */
+function publicNetworkAccess(value: unknown): boolean | null {
+  switch (asText(value)?.toLowerCase()) {
+    case 'enabled':
+      return true;
+    case 'disabled':
+    case 'securedbyperimeter':
+      return false;
+    default:
+      return null;
+  }
+}
+
+/**
+ * networkAcls.bypass is a comma-separated list of "None", "Logging", "Metrics",
+ * "AzureServices". An account without networkAcls, or a bypass that is not a string, does not
+ * say.
+ * https://learn.microsoft.com/en-us/rest/api/storagerp/storage-accounts/get-properties#bypass
+ * https://learn.microsoft.com/en-us/azure/storage/common/storage-network-security#grant-access-to-trusted-azure-services
+ */
+function trustedServicesBypass(networkAcls: JsonObject | null): boolean | null {
+  const bypass = asText(networkAcls?.['bypass']);
+  if (bypass === null) return null;
+  return bypass
+    .split(',')
+    .map((part) => part.trim().toLowerCase())
+    .includes('azureservices');
+}
+
 /** First pass: what the account's containers inherit. */
 export function collectStorageAccount(arm: ArmRecord, context: InventoryContext): void {
   factsOf(context).accounts.set(idKey(arm.id), {
@@ -76,6 +109,8 @@ export function normalizeStorageAccount(
   // https://learn.microsoft.com/en-us/rest/api/storagerp/storage-accounts/get-properties#storageaccount
   result.crossTenantReplication = asBoolean(properties['allowCrossTenantReplication']);
   result.infrastructureEncryption = asBoolean(encryption?.['requireInfrastructureEncryption']);
+  result.publicNetworkAccess = publicNetworkAccess(properties['publicNetworkAccess']);
+  result.trustedServicesBypass = trustedServicesBypass(asObject(properties['networkAcls']));
   return armResource(arm, context, 'storage.bucket', T.storageAccount, result);
 }
 

@@ -1,7 +1,11 @@
-import type { InventoryContext, ResourceOf } from '@drift-detective/resource-model';
+import type {
+  ComputeInstanceProperties,
+  InventoryContext,
+  ResourceOf,
+} from '@drift-detective/resource-model';
 import { armResource, type ArmRecord } from '../decode/arm-record.js';
 import { managedIdentities } from '../decode/identity.js';
-import { asObject, asText, at, type JsonObject } from '../decode/json.js';
+import { asBoolean, asObject, asText, at, type JsonObject } from '../decode/json.js';
 import { T } from '../types.js';
 
 const POWER_STATE = /^PowerState\//i;
@@ -40,11 +44,43 @@ export function normalizeVirtualMachine(
     publicIps: null,
     identities: managedIdentities(arm.native['identity']),
     // IP forwarding is a network interface setting (enableIPForwarding), not the VM's; Azure
-    // has no serial-port metadata switch; trusted launch (securityProfile) is not read yet.
+    // has no serial-port metadata switch.
     ipForwarding: null,
     serialPortEnabled: null,
     projectSshKeysBlocked: null,
     osLoginEnabled: null,
-    shieldedVm: null,
+    shieldedVm: trustedLaunch(arm.properties),
   });
+}
+
+/** The security types that turn on UEFI settings (secure boot, vTPM). */
+const UEFI_SECURITY_TYPES = new Set(['trustedlaunch', 'confidentialvm']);
+
+/**
+ * Trusted launch as the Shielded VM settings: securityProfile.uefiSettings secureBootEnabled
+ * and vTpmEnabled. Without a securityType the VM is a Standard one, and "UefiSettings will not
+ * be enabled unless this property is set": neither secure boot nor vTPM. Integrity monitoring
+ * is the Guest Attestation extension, not in the VM body: unknown. A body without its
+ * storageProfile is not a whole VM, and a securityType of a type the API never writes is
+ * unreadable: unknown.
+ * https://learn.microsoft.com/en-us/rest/api/compute/virtual-machines/get#securityprofile
+ * https://learn.microsoft.com/en-us/azure/virtual-machines/trusted-launch
+ */
+function trustedLaunch(properties: JsonObject): ComputeInstanceProperties['shieldedVm'] {
+  if (asObject(properties['storageProfile']) === null) return null;
+  const profile = properties['securityProfile'];
+  if (profile !== undefined && profile !== null && asObject(profile) === null) return null;
+  const securityType = asObject(profile)?.['securityType'];
+  if (securityType !== undefined && securityType !== null && typeof securityType !== 'string') {
+    return null;
+  }
+  if (typeof securityType !== 'string' || !UEFI_SECURITY_TYPES.has(securityType.toLowerCase())) {
+    return { secureBoot: false, vtpm: false, integrityMonitoring: null };
+  }
+  const uefi = asObject(at(profile, 'uefiSettings'));
+  return {
+    secureBoot: asBoolean(uefi?.['secureBootEnabled']),
+    vtpm: asBoolean(uefi?.['vTpmEnabled']),
+    integrityMonitoring: null,
+  };
 }

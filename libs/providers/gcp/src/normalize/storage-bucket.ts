@@ -30,6 +30,9 @@ export function normalizeStorageBucket(input: NormalizerInput): StorageBucketPro
     crossTenantReplication: null,
     infrastructureEncryption: null,
     uniformAccess: uniformAccess(data),
+    // Azure storage account network settings.
+    publicNetworkAccess: null,
+    trustedServicesBypass: null,
   };
 }
 
