@@ -140,6 +140,10 @@ kind_kms_key contains object.union(violation, {"rule_id": "DD-KMS-003"}) if {
 	some violation in data.drift.rules.kms.vault_rbac.deny
 }
 
+kind_kms_key contains object.union(violation, {"rule_id": "DD-NET-004"}) if {
+	some violation in data.drift.rules.network.private_endpoint.deny
+}
+
 kind_network_firewall contains object.union(violation, {"rule_id": "DD-NET-001"}) if {
 	some violation in data.drift.rules.network.admin_ports.deny
 }
@@ -162,6 +166,10 @@ kind_serverless_function contains object.union(violation, {"rule_id": "DD-APP-00
 
 kind_serverless_function contains object.union(violation, {"rule_id": "DD-IAM-002"}) if {
 	some violation in data.drift.rules.iam.public_resource.deny
+}
+
+kind_storage_bucket contains object.union(violation, {"rule_id": "DD-NET-004"}) if {
+	some violation in data.drift.rules.network.private_endpoint.deny
 }
 
 kind_storage_bucket contains object.union(violation, {"rule_id": "DD-STORAGE-001"}) if {

@@ -56,6 +56,7 @@ unknown_bucket := {
 	"uniformAccess": null,
 	"publicNetworkAccess": null,
 	"trustedServicesBypass": null,
+	"privateEndpoint": null,
 }
 
 bucket_types := {
@@ -229,6 +230,7 @@ kms_key(provider, name, properties) := resource(
 			"publicNetworkAccess": null,
 			"purgeProtected": null,
 			"rbacAuthorization": null,
+			"privateEndpoint": null,
 		},
 		properties,
 	),

@@ -155,6 +155,28 @@ test_azure_dd_net_002_violating_all_ports_from_any if {
 	fires("DD-NET-002") with input.resource as resource
 }
 
+test_azure_dd_net_004_compliant_storage_endpoint_approved if {
+	every resource in data.catalog.azure["dd-net-004-compliant-storage-endpoint-approved"] {
+		not fires("DD-NET-004") with input.resource as resource
+	}
+}
+
+test_azure_dd_net_004_compliant_vault_endpoint_approved if {
+	every resource in data.catalog.azure["dd-net-004-compliant-vault-endpoint-approved"] {
+		not fires("DD-NET-004") with input.resource as resource
+	}
+}
+
+test_azure_dd_net_004_violating_storage_endpoint_pending if {
+	some resource in data.catalog.azure["dd-net-004-violating-storage-endpoint-pending"]
+	fires("DD-NET-004") with input.resource as resource
+}
+
+test_azure_dd_net_004_violating_vault_no_endpoint if {
+	some resource in data.catalog.azure["dd-net-004-violating-vault-no-endpoint"]
+	fires("DD-NET-004") with input.resource as resource
+}
+
 test_azure_dd_storage_001_compliant_blob_public_access_off if {
 	every resource in data.catalog.azure["dd-storage-001-compliant-blob-public-access-off"] {
 		not fires("DD-STORAGE-001") with input.resource as resource

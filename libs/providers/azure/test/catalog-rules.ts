@@ -236,6 +236,17 @@ export const CATALOG: CatalogRule[] = [
       r.kind === 'storage.bucket' && r.properties.trustedServicesBypass === true,
   },
   {
+    id: 'DD-NET-004',
+    // Storage accounts and key vaults both.
+    subject: (resources) => account(resources) ?? byKind('kms.key')(resources),
+    violates: (r) =>
+      (r.kind === 'storage.bucket' || r.kind === 'kms.key') &&
+      r.properties.privateEndpoint === false,
+    compliantValue: (r) =>
+      (r.kind === 'storage.bucket' || r.kind === 'kms.key') &&
+      r.properties.privateEndpoint === true,
+  },
+  {
     id: 'DD-STORAGE-006',
     subject: account,
     violates: (r) => r.kind === 'storage.bucket' && r.properties.crossTenantReplication === true,

@@ -154,6 +154,8 @@ describe('Microsoft.KeyVault/vaults', () => {
       publicNetworkAccess: expected,
       purgeProtected,
       rbacAuthorization,
+      // No privateEndpointConnections in these bodies: unknown.
+      privateEndpoint: null,
     });
     expect(vault.observedAt).toBe(observedAt);
   });

@@ -40,6 +40,7 @@ function bucket(partial: Partial<Bucket>): Bucket {
     uniformAccess: null,
     publicNetworkAccess: null,
     trustedServicesBypass: null,
+    privateEndpoint: null,
     ...partial,
   };
 }
@@ -67,6 +68,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: '2021 API: allowBlobPublicAccess false, TLS1_0',
       resource: only(recorded2021, 'bfsdevstorage'),
       expected: bucket({
+        // privateEndpointConnections [] as recorded: none.
+        privateEndpoint: false,
         // networkAcls.bypass "AzureServices", as recorded.
         trustedServicesBypass: true,
         allowBlobPublicAccess: false,
@@ -78,6 +81,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: '2021 API: allowBlobPublicAccess true, TLS1_2',
       resource: only(recorded2021, 'dfhteststore'),
       expected: bucket({
+        // privateEndpointConnections [] as recorded: none.
+        privateEndpoint: false,
         // networkAcls.bypass "AzureServices", as recorded.
         trustedServicesBypass: true,
         allowBlobPublicAccess: true,
@@ -92,6 +97,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: '2021 list, account created on an old API: keys absent → null',
       resource: only(recorded2021, 'cctstorageyenndgetjsvtg'),
       expected: bucket({
+        // privateEndpointConnections [] as recorded: none.
+        privateEndpoint: false,
         // networkAcls.bypass "AzureServices", as recorded.
         trustedServicesBypass: true,
         encryption: platformKey,
@@ -102,6 +109,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: 'customer-managed key: keyvaulturi + keys/name/version',
       resource: only(scanOne(native('storage-account-customer-managed-key.json'))),
       expected: bucket({
+        // privateEndpointConnections [] as recorded: none.
+        privateEndpoint: false,
         // networkAcls.bypass "AzureServices", as recorded.
         trustedServicesBypass: true,
         allowBlobPublicAccess: false,
@@ -119,6 +128,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: 'blob encryption disabled → atRest false',
       resource: only(scanOne(native('dd-storage-003-violating-blob-encryption-disabled.json'))),
       expected: bucket({
+        // privateEndpointConnections [] as recorded: none.
+        privateEndpoint: false,
         // networkAcls.bypass "AzureServices", as recorded.
         trustedServicesBypass: true,
         allowBlobPublicAccess: false,
@@ -131,6 +142,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
       what: 'versioning from the blobServices/default record of the same inventory',
       resource: only(scanOne(native('dd-storage-005-violating-versioning-off.json'))),
       expected: bucket({
+        // privateEndpointConnections [] as recorded: none.
+        privateEndpoint: false,
         // networkAcls.bypass "AzureServices", as recorded.
         trustedServicesBypass: true,
         allowBlobPublicAccess: false,
@@ -213,14 +226,43 @@ describe('Microsoft.Storage/storageAccounts', () => {
     );
   });
 
+  it.each([
+    [[], false],
+    [[{ properties: { privateLinkServiceConnectionState: { status: 'Approved' } } }], true],
+    [[{ properties: { privateLinkServiceConnectionState: { status: 'Rejected' } } }], false],
+    [[{ properties: {} }], null],
+    [
+      [
+        { properties: {} },
+        { properties: { privateLinkServiceConnectionState: { status: 'Approved' } } },
+      ],
+      true,
+    ],
+    [undefined, null],
+  ])('privateEndpointConnections %j reads as private endpoint %j', (connections, expected) => {
+    const body = structuredClone(native('dd-storage-006-compliant-same-tenant-only.json')) as {
+      properties: Record<string, unknown>;
+    };
+    body.properties['privateEndpointConnections'] = connections;
+    const account = only(scanOne(body));
+    expect(account.kind === 'storage.bucket' && account.properties.privateEndpoint).toBe(expected);
+  });
+
   it('Resource Graph table row and ARM body of the same account normalize alike', () => {
     const [arm, graph] = cassetteBodies('azure/cassette-resource-graph-and-arm-storage.json').map(
       ({ body, source }) => only(scanOne(body, source)),
     ) as [Resource, Resource];
     expect(graph.native).toMatchObject({ type: 'microsoft.storage/storageaccounts' });
     expect(graph.nativeType).toBe('Microsoft.Storage/storageAccounts');
-    expect(graph.properties).toEqual(arm.properties);
-    expect({ ...graph, native: null }).toEqual({ ...arm, native: null });
+    // The 2019 ARM body predates privateEndpointConnections; the Resource Graph row lists [].
+    expect(ofKind(arm, 'storage.bucket').properties.privateEndpoint).toBeNull();
+    expect(ofKind(graph, 'storage.bucket').properties.privateEndpoint).toBe(false);
+    const withoutEndpoint = (r: Resource) => ({
+      ...r,
+      native: null,
+      properties: { ...r.properties, privateEndpoint: null },
+    });
+    expect(withoutEndpoint(graph)).toEqual(withoutEndpoint(arm));
   });
 
   it('a blobServices record whose account never came is a leftover account', () => {

@@ -194,6 +194,7 @@ describe('storage.googleapis.com/Bucket → storage.bucket', () => {
       uniformAccess: null,
       publicNetworkAccess: null,
       trustedServicesBypass: null,
+      privateEndpoint: null,
     });
     // No project in a bucket name, no parent, no ancestors: the project is not known.
     expect(first.account).toBe('');

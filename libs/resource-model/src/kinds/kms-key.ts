@@ -24,5 +24,7 @@ export const KmsKeyProperties = z.object({
   purgeProtected: Tristate,
   /** Azure Key Vault: data-plane access authorized by Azure RBAC, not vault access policies. */
   rbacAuthorization: Tristate,
+  /** Azure Key Vault: reached through at least one approved private endpoint; null elsewhere. */
+  privateEndpoint: Tristate,
 });
 export type KmsKeyProperties = z.infer<typeof KmsKeyProperties>;

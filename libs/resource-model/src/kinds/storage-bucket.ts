@@ -78,6 +78,11 @@ export const StorageBucketProperties = z.object({
    * past its network rules. null when not reported.
    */
   trustedServicesBypass: Tristate,
+  /**
+   * Azure: reached through at least one approved private endpoint (privateEndpointConnections).
+   * null when not reported, and on clouds that have no such connections on the bucket.
+   */
+  privateEndpoint: Tristate,
 });
 export type StorageBucketProperties = z.infer<typeof StorageBucketProperties>;
 
@@ -102,5 +107,6 @@ export function unknownStorageBucket(): StorageBucketProperties {
     uniformAccess: null,
     publicNetworkAccess: null,
     trustedServicesBypass: null,
+    privateEndpoint: null,
   };
 }

@@ -34,6 +34,7 @@ export const kmsKey: TypeNormalizer<'kms.key'> = {
     publicNetworkAccess: null,
     purgeProtected: null,
     rbacAuthorization: null,
+    privateEndpoint: null,
   }),
 };
 

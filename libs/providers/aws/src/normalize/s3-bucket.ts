@@ -82,6 +82,7 @@ export const s3Bucket: TypeNormalizer<'storage.bucket'> = {
       // Azure storage account network settings.
       publicNetworkAccess: null,
       trustedServicesBypass: null,
+      privateEndpoint: null,
     };
   },
 };

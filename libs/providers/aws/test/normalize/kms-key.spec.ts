@@ -33,6 +33,7 @@ describe('AWS::KMS::Key → kms.key', () => {
       publicNetworkAccess: null,
       purgeProtected: null,
       rbacAuthorization: null,
+      privateEndpoint: null,
     });
   });
 

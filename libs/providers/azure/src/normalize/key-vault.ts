@@ -2,6 +2,7 @@ import type { InventoryContext, ResourceOf } from '@drift-detective/resource-mod
 import { armResource, type ArmRecord } from '../decode/arm-record.js';
 import { coversPublicIpv4 } from '../decode/ip.js';
 import { asObject, asText, type JsonObject } from '../decode/json.js';
+import { approvedPrivateEndpoint } from '../decode/private-endpoints.js';
 import { T } from '../types.js';
 
 /**
@@ -50,6 +51,7 @@ export function normalizeKeyVault(
     publicNetworkAccess: publicNetworkAccessOf(arm.properties),
     purgeProtected: purgeProtectedOf(arm.properties),
     rbacAuthorization: rbacOf(arm.properties),
+    privateEndpoint: approvedPrivateEndpoint(arm.properties['privateEndpointConnections']),
   });
 }
 

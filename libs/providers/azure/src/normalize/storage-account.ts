@@ -7,6 +7,7 @@ import { factsOf } from '../context.js';
 import { idKey, lastSegment, subscriptionOf } from '../decode/arm-id.js';
 import { armResource, type ArmRecord } from '../decode/arm-record.js';
 import { asBoolean, asObject, asText, at, type JsonObject } from '../decode/json.js';
+import { approvedPrivateEndpoint } from '../decode/private-endpoints.js';
 import { T } from '../types.js';
 import { emptyStorageProperties } from './storage-common.js';
 
@@ -111,6 +112,7 @@ export function normalizeStorageAccount(
   result.infrastructureEncryption = asBoolean(encryption?.['requireInfrastructureEncryption']);
   result.publicNetworkAccess = publicNetworkAccess(properties['publicNetworkAccess']);
   result.trustedServicesBypass = trustedServicesBypass(asObject(properties['networkAcls']));
+  result.privateEndpoint = approvedPrivateEndpoint(properties['privateEndpointConnections']);
   return armResource(arm, context, 'storage.bucket', T.storageAccount, result);
 }
 

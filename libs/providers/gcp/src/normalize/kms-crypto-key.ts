@@ -24,6 +24,7 @@ export function normalizeKmsCryptoKey(input: NormalizerInput): KmsKeyProperties 
     publicNetworkAccess: null,
     purgeProtected: null,
     rbacAuthorization: null,
+    privateEndpoint: null,
   };
 }
 

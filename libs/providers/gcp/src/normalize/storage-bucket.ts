@@ -33,6 +33,7 @@ export function normalizeStorageBucket(input: NormalizerInput): StorageBucketPro
     // Azure storage account network settings.
     publicNetworkAccess: null,
     trustedServicesBypass: null,
+    privateEndpoint: null,
   };
 }
 
