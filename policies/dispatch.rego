@@ -72,6 +72,10 @@ kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-0
 	some violation in data.drift.rules.compute.public_address.deny
 }
 
+kind_compute_instance contains object.union(violation, {"rule_id": "DD-COMPUTE-010"}) if {
+	some violation in data.drift.rules.compute.managed_disks.deny
+}
+
 kind_database_instance contains object.union(violation, {"rule_id": "DD-DB-001"}) if {
 	some violation in data.drift.rules.database.public_endpoint.deny
 }

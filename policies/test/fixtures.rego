@@ -276,6 +276,7 @@ instance(name, properties) := resource(
 			"projectSshKeysBlocked": null,
 			"osLoginEnabled": null,
 			"shieldedVm": null,
+			"managedDisks": null,
 		},
 		properties,
 	),

@@ -43,6 +43,17 @@ test_azure_dd_compute_004_violating_trusted_launch_vtpm_off if {
 	fires("DD-COMPUTE-004") with input.resource as resource
 }
 
+test_azure_dd_compute_010_compliant_managed_os_disk if {
+	every resource in data.catalog.azure["dd-compute-010-compliant-managed-os-disk"] {
+		not fires("DD-COMPUTE-010") with input.resource as resource
+	}
+}
+
+test_azure_dd_compute_010_violating_unmanaged_os_disk if {
+	some resource in data.catalog.azure["dd-compute-010-violating-unmanaged-os-disk"]
+	fires("DD-COMPUTE-010") with input.resource as resource
+}
+
 test_azure_dd_db_001_compliant_azure_services_and_the_rest if {
 	every resource in data.catalog.azure["dd-db-001-compliant-azure-services-and-the-rest"] {
 		not fires("DD-DB-001") with input.resource as resource

@@ -247,6 +247,12 @@ export const CATALOG: CatalogRule[] = [
       r.properties.privateEndpoint === true,
   },
   {
+    id: 'DD-COMPUTE-010',
+    subject: byKind('compute.instance'),
+    violates: (r) => r.kind === 'compute.instance' && r.properties.managedDisks === false,
+    compliantValue: (r) => r.kind === 'compute.instance' && r.properties.managedDisks === true,
+  },
+  {
     id: 'DD-STORAGE-006',
     subject: account,
     violates: (r) => r.kind === 'storage.bucket' && r.properties.crossTenantReplication === true,

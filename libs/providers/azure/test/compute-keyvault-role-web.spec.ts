@@ -31,6 +31,7 @@ describe('Microsoft.Compute/virtualMachines', () => {
         osLoginEnabled: null,
         // No securityProfile: a Standard VM, without secure boot or vTPM.
         shieldedVm: { secureBoot: false, vtpm: false, integrityMonitoring: null },
+        managedDisks: true,
       },
       tags: { env: 'prod' },
     },
@@ -49,6 +50,7 @@ describe('Microsoft.Compute/virtualMachines', () => {
         osLoginEnabled: null,
         // No securityProfile: a Standard VM, without secure boot or vTPM.
         shieldedVm: { secureBoot: false, vtpm: false, integrityMonitoring: null },
+        managedDisks: true,
       },
       tags: {},
     },
@@ -89,6 +91,27 @@ describe('Microsoft.Compute/virtualMachines', () => {
     row.properties['securityProfile'] = securityProfile;
     const vm = ofKind(only(scanOne(row)), 'compute.instance');
     expect(vm.properties.shieldedVm).toEqual(expected);
+  });
+
+  it.each([
+    [{ osDisk: { managedDisk: { id: 'd1' } }, dataDisks: [{ managedDisk: { id: 'd2' } }] }, true],
+    [{ osDisk: { vhd: { uri: 'https://ddstor.blob.core.windows.net/vhds/os.vhd' } } }, false],
+    [
+      {
+        osDisk: { managedDisk: { id: 'd1' } },
+        dataDisks: [{ vhd: { uri: 'https://ddstor.blob.core.windows.net/vhds/data.vhd' } }],
+      },
+      false,
+    ],
+    [{ osDisk: { name: 'os' } }, null],
+    [{ osDisk: { managedDisk: { id: 'd1' } }, dataDisks: 'none' }, null],
+  ])('storageProfile %j reads as managed disks %j', (storageProfile, expected) => {
+    const row = structuredClone(native('virtual-machine-resource-graph-row.json')) as {
+      properties: Record<string, unknown>;
+    };
+    row.properties['storageProfile'] = storageProfile;
+    const vm = ofKind(only(scanOne(row)), 'compute.instance');
+    expect(vm.properties.managedDisks).toBe(expected);
   });
 
   it('a body without its storageProfile is not a whole VM: trusted launch unknown', () => {

@@ -43,6 +43,7 @@ const cases: {
         projectSshKeysBlocked: null,
         osLoginEnabled: null,
         shieldedVm: { secureBoot: false, vtpm: true, integrityMonitoring: true },
+        managedDisks: null,
       },
     },
   },

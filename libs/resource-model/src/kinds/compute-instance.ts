@@ -28,5 +28,11 @@ export const ComputeInstanceProperties = z.object({
   shieldedVm: z
     .object({ secureBoot: Tristate, vtpm: Tristate, integrityMonitoring: Tristate })
     .nullable(),
+  /**
+   * Every disk of the instance is a managed disk (Azure storageProfile osDisk and dataDisks with
+   * managedDisk, not a vhd page blob in a storage account). null where disks are always managed
+   * by the platform (EBS, Persistent Disk) or not reported.
+   */
+  managedDisks: Tristate,
 });
 export type ComputeInstanceProperties = z.infer<typeof ComputeInstanceProperties>;

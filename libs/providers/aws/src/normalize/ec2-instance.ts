@@ -41,6 +41,7 @@ export const ec2Instance: TypeNormalizer<'compute.instance'> = {
       projectSshKeysBlocked: null,
       osLoginEnabled: null,
       shieldedVm: null,
+      managedDisks: null,
     };
   },
 };

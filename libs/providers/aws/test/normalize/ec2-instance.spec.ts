@@ -17,6 +17,7 @@ describe('AWS::EC2::Instance → compute.instance', () => {
         projectSshKeysBlocked: null,
         osLoginEnabled: null,
         shieldedVm: null,
+        managedDisks: null,
       },
     },
     {
@@ -33,6 +34,7 @@ describe('AWS::EC2::Instance → compute.instance', () => {
         projectSshKeysBlocked: null,
         osLoginEnabled: null,
         shieldedVm: null,
+        managedDisks: null,
       },
     },
     {
@@ -50,6 +52,7 @@ describe('AWS::EC2::Instance → compute.instance', () => {
         projectSshKeysBlocked: null,
         osLoginEnabled: null,
         shieldedVm: null,
+        managedDisks: null,
       },
     },
   ])('$name', ({ document, expected, name }) => {

@@ -50,7 +50,36 @@ export function normalizeVirtualMachine(
     projectSshKeysBlocked: null,
     osLoginEnabled: null,
     shieldedVm: trustedLaunch(arm.properties),
+    managedDisks: managedDisks(arm.properties),
   });
+}
+
+/**
+ * Whether the OS disk and every data disk are managed disks: each has managedDisk (a
+ * Microsoft.Compute/disks resource) or, if unmanaged, vhd (a page blob URI in a storage
+ * account). A disk with neither, or a body without storageProfile, does not say.
+ * https://learn.microsoft.com/en-us/rest/api/compute/virtual-machines/get#osdisk
+ * https://learn.microsoft.com/en-us/azure/virtual-machines/unmanaged-disks-deprecation
+ */
+function managedDisks(properties: JsonObject): boolean | null {
+  const storage = asObject(properties['storageProfile']);
+  if (storage === null) return null;
+  const dataDisks = storage['dataDisks'] ?? [];
+  if (!Array.isArray(dataDisks)) return null;
+  let unknown = false;
+  for (const disk of [storage['osDisk'], ...dataDisks]) {
+    const managed = diskIsManaged(disk);
+    if (managed === false) return false;
+    if (managed === null) unknown = true;
+  }
+  return unknown ? null : true;
+}
+
+function diskIsManaged(disk: unknown): boolean | null {
+  const object = asObject(disk);
+  if (asObject(object?.['managedDisk']) !== null) return true;
+  if (asText(asObject(object?.['vhd'])?.['uri']) !== null) return false;
+  return null;
 }
 
 /** The security types that turn on UEFI settings (secure boot, vTPM). */

@@ -43,12 +43,18 @@ function resourceEvent(kind: 'write' | 'delete', id: string, time: string, resou
   };
 }
 
-/** The account as ARM returns it, last modified at `time`: a public blob guardrail (DD-STORAGE-001). */
+/**
+ * The account as ARM returns it, last modified at `time`: a public blob guardrail
+ * (DD-STORAGE-001), and nothing else wrong (an approved private endpoint, so DD-NET-004 holds).
+ */
 function accountAt(time: string): Record<string, unknown> {
-  return {
-    ...(native('dd-storage-001-violating-blob-public-access.json') as object),
-    systemData: { lastModifiedAt: time },
+  const account = structuredClone(native('dd-storage-001-violating-blob-public-access.json')) as {
+    properties: Record<string, unknown>;
   };
+  account.properties['privateEndpointConnections'] = [
+    { properties: { privateLinkServiceConnectionState: { status: 'Approved' } } },
+  ];
+  return { ...account, systemData: { lastModifiedAt: time } };
 }
 
 class Recorder implements DeadLetterSink {

@@ -20,6 +20,8 @@ export function normalizeComputeInstance(input: NormalizerInput): ComputeInstanc
     projectSshKeysBlocked: data === null ? null : sshKeysBlocked(data),
     osLoginEnabled: data === null ? null : inheritedFlag(data, 'enable-oslogin'),
     shieldedVm: data === null ? null : shieldedVm(data['shieldedInstanceConfig']),
+    // Persistent Disks are always managed by Compute Engine.
+    managedDisks: null,
   };
 }
 
