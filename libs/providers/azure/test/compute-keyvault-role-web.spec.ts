@@ -14,6 +14,15 @@ import {
 const SUB = '00000000-1111-2222-3333-444444444444';
 const UAI = `/subscriptions/${SUB}/resourceGroups/rg-drift/providers/Microsoft.ManagedIdentity/userAssignedIdentities/vm-identity`;
 
+/** The recorded Resource Graph VM row's properties after `edit` changed its ARM properties. */
+function vmWith(edit: (properties: Record<string, unknown>) => void) {
+  const row = structuredClone(native('virtual-machine-resource-graph-row.json')) as {
+    properties: Record<string, unknown>;
+  };
+  edit(row.properties);
+  return ofKind(only(scanOne(row)), 'compute.instance').properties;
+}
+
 describe('Microsoft.Compute/virtualMachines', () => {
   it.each([
     {
@@ -85,12 +94,8 @@ describe('Microsoft.Compute/virtualMachines', () => {
     [{ securityType: 7 }, null],
     ['TrustedLaunch', null],
   ])('securityProfile %j reads as trusted launch %j', (securityProfile, expected) => {
-    const row = structuredClone(native('virtual-machine-resource-graph-row.json')) as {
-      properties: Record<string, unknown>;
-    };
-    row.properties['securityProfile'] = securityProfile;
-    const vm = ofKind(only(scanOne(row)), 'compute.instance');
-    expect(vm.properties.shieldedVm).toEqual(expected);
+    const vm = vmWith((p) => (p['securityProfile'] = securityProfile));
+    expect(vm.shieldedVm).toEqual(expected);
   });
 
   it.each([
@@ -106,21 +111,13 @@ describe('Microsoft.Compute/virtualMachines', () => {
     [{ osDisk: { name: 'os' } }, null],
     [{ osDisk: { managedDisk: { id: 'd1' } }, dataDisks: 'none' }, null],
   ])('storageProfile %j reads as managed disks %j', (storageProfile, expected) => {
-    const row = structuredClone(native('virtual-machine-resource-graph-row.json')) as {
-      properties: Record<string, unknown>;
-    };
-    row.properties['storageProfile'] = storageProfile;
-    const vm = ofKind(only(scanOne(row)), 'compute.instance');
-    expect(vm.properties.managedDisks).toBe(expected);
+    const vm = vmWith((p) => (p['storageProfile'] = storageProfile));
+    expect(vm.managedDisks).toBe(expected);
   });
 
   it('a body without its storageProfile is not a whole VM: trusted launch unknown', () => {
-    const row = structuredClone(native('virtual-machine-resource-graph-row.json')) as {
-      properties: Record<string, unknown>;
-    };
-    delete row.properties['storageProfile'];
-    const vm = ofKind(only(scanOne(row)), 'compute.instance');
-    expect(vm.properties.shieldedVm).toBeNull();
+    const vm = vmWith((p) => delete p['storageProfile']);
+    expect(vm.shieldedVm).toBeNull();
   });
 
   it('a body without identity or power state reports them unknown', () => {

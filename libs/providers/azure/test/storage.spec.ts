@@ -45,6 +45,15 @@ function bucket(partial: Partial<Bucket>): Bucket {
   };
 }
 
+/** A recorded account's properties after `edit` changed its ARM properties. */
+function accountWith(edit: (properties: Record<string, unknown>) => void): Bucket {
+  const body = structuredClone(native('dd-storage-006-compliant-same-tenant-only.json')) as {
+    properties: Record<string, unknown>;
+  };
+  edit(body.properties);
+  return ofKind(only(scanOne(body)), 'storage.bucket').properties;
+}
+
 const platformKey = { atRest: true, algorithm: 'Microsoft.Storage', keyId: null };
 
 describe('Microsoft.Storage/storageAccounts', () => {
@@ -198,14 +207,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
     [undefined, null],
     [true, null],
   ])('publicNetworkAccess %j reads as %j', (value, expected) => {
-    const body = structuredClone(native('dd-storage-006-compliant-same-tenant-only.json')) as {
-      properties: Record<string, unknown>;
-    };
-    body.properties['publicNetworkAccess'] = value;
-    const account = only(scanOne(body));
-    expect(account.kind === 'storage.bucket' && account.properties.publicNetworkAccess).toBe(
-      expected,
-    );
+    const account = accountWith((p) => (p['publicNetworkAccess'] = value));
+    expect(account.publicNetworkAccess).toBe(expected);
   });
 
   it.each([
@@ -216,14 +219,10 @@ describe('Microsoft.Storage/storageAccounts', () => {
     [undefined, null],
     [['AzureServices'], null],
   ])('networkAcls.bypass %j reads as trusted services %j', (bypass, expected) => {
-    const body = structuredClone(native('dd-storage-006-compliant-same-tenant-only.json')) as {
-      properties: { networkAcls: Record<string, unknown> };
-    };
-    body.properties.networkAcls['bypass'] = bypass;
-    const account = only(scanOne(body));
-    expect(account.kind === 'storage.bucket' && account.properties.trustedServicesBypass).toBe(
-      expected,
+    const account = accountWith(
+      (p) => ((p['networkAcls'] as Record<string, unknown>)['bypass'] = bypass),
     );
+    expect(account.trustedServicesBypass).toBe(expected);
   });
 
   it.each([
@@ -240,12 +239,8 @@ describe('Microsoft.Storage/storageAccounts', () => {
     ],
     [undefined, null],
   ])('privateEndpointConnections %j reads as private endpoint %j', (connections, expected) => {
-    const body = structuredClone(native('dd-storage-006-compliant-same-tenant-only.json')) as {
-      properties: Record<string, unknown>;
-    };
-    body.properties['privateEndpointConnections'] = connections;
-    const account = only(scanOne(body));
-    expect(account.kind === 'storage.bucket' && account.properties.privateEndpoint).toBe(expected);
+    const account = accountWith((p) => (p['privateEndpointConnections'] = connections));
+    expect(account.privateEndpoint).toBe(expected);
   });
 
   it('Resource Graph table row and ARM body of the same account normalize alike', () => {
