@@ -1,4 +1,8 @@
-import type { PolicyStatement, PublicAccessBlock } from '@drift-detective/resource-model';
+import {
+  unknownStorageBucket,
+  type PolicyStatement,
+  type PublicAccessBlock,
+} from '@drift-detective/resource-model';
 import { partitionOf } from '../decode/arn.js';
 import {
   decodePolicyDocument,
@@ -56,33 +60,22 @@ export const s3Bucket: TypeNormalizer<'storage.bucket'> = {
 
   properties({ account, supplementary, context, source }) {
     const policy = bucketPolicy(supplementary, source);
+    // The Azure and GCP settings stay unknown; Object Ownership (BucketOwnerEnforced, what
+    // uniformAccess reads elsewhere) is not among Config's supplementary items.
     return {
+      ...unknownStorageBucket(),
       publicAccessBlock: publicAccessBlock(supplementary),
       accountPublicAccessBlock:
         context.get<PublicAccessBlock>(accountPublicAccessBlockKey(account)) ?? null,
-      allowBlobPublicAccess: null,
-      containerPublicAccess: null,
-      publicAccessPrevention: null,
-      publicAccessPreventionPolicy: null,
       aclGrants: aclGrants(supplementary ? own(supplementary, 'AccessControlList') : undefined),
       policy: policy.statements,
       policyAbsent: policy.absent,
-      iamBindings: null,
       encryption: encryption(supplementary),
       transport: {
         httpsOnly: httpsOnly(policy.statements, policy.absent),
         minimumTlsVersion: null,
       },
       versioning: { enabled: versioning(supplementary) },
-      // Azure storage account settings.
-      crossTenantReplication: null,
-      infrastructureEncryption: null,
-      // Object Ownership (BucketOwnerEnforced) is not among Config's supplementary items.
-      uniformAccess: null,
-      // Azure storage account network settings.
-      publicNetworkAccess: null,
-      trustedServicesBypass: null,
-      privateEndpoint: null,
     };
   },
 };

@@ -1,4 +1,7 @@
-import type { StorageBucketProperties } from '@drift-detective/resource-model';
+import {
+  unknownStorageBucket,
+  type StorageBucketProperties,
+} from '@drift-detective/resource-model';
 import { isObject, text, type JsonObject } from '../decode/values.js';
 import { publicAccessPreventionEnforced } from '../org-policy.js';
 import type { NormalizerInput } from './input.js';
@@ -9,31 +12,18 @@ import type { NormalizerInput } from './input.js';
  */
 export function normalizeStorageBucket(input: NormalizerInput): StorageBucketProperties {
   const { data } = input;
+  // The AWS and Azure settings stay unknown.
   return {
-    publicAccessBlock: null,
-    accountPublicAccessBlock: null,
-    allowBlobPublicAccess: null,
-    containerPublicAccess: null,
+    ...unknownStorageBucket(),
     publicAccessPrevention: publicAccessPrevention(data),
     publicAccessPreventionPolicy: publicAccessPreventionEnforced(
       input.asset.ancestors,
       input.context,
     ),
-    aclGrants: null,
-    policy: null,
-    policyAbsent: null,
     iamBindings: input.iamBindings,
     encryption: encryption(data),
-    transport: { httpsOnly: null, minimumTlsVersion: null },
     versioning: { enabled: versioningEnabled(data) },
-    // Azure storage account settings.
-    crossTenantReplication: null,
-    infrastructureEncryption: null,
     uniformAccess: uniformAccess(data),
-    // Azure storage account network settings.
-    publicNetworkAccess: null,
-    trustedServicesBypass: null,
-    privateEndpoint: null,
   };
 }
 
